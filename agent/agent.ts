@@ -1,0 +1,142 @@
+// One agent's life: connect, launch Chromium and load the scenario, report
+// ready, run its share of the load from the common t0, stream windows, and
+// leave nothing running behind.
+import type { Browser } from 'puppeteer-core';
+import type { AgentConfig } from '../src/protocol/agent-config.js';
+import type { ControllerMessage, StartMessage } from '../src/protocol/messages.js';
+import { WindowAggregator } from '../src/metrics/window.js';
+import { loadScenario, type LoadedScenario } from '../src/scenario/load.js';
+import { launchBrowser } from './browser.js';
+import { findBrowser } from './browser-path.js';
+import { ResourceMonitor, hostFacts } from './monitor.js';
+import { recorderFor } from './recorder.js';
+import { VuScheduler } from './scheduler.js';
+import { Uplink } from './uplink.js';
+import { VirtualUser, describeError } from './vu.js';
+
+/** Time the controller gets to ack the last windows before the agent gives up on them. */
+const FINAL_ACK_TIMEOUT_MS = 30_000;
+
+export type AgentExit = { code: number; reason: string };
+
+export async function runAgent(config: AgentConfig, log: (line: string) => void): Promise<AgentExit> {
+  let onControl: (message: ControllerMessage) => void = () => {};
+  let lost!: () => void;
+  const controllerLost = new Promise<AgentExit>((resolve) => {
+    lost = () => resolve({ code: 3, reason: 'lost the controller' });
+  });
+  let scheduler: VuScheduler | undefined;
+  const uplink = new Uplink({
+    url: config.controllerUrl,
+    token: config.token,
+    runId: config.runId,
+    agentId: config.agentId,
+    facts: hostFacts,
+    heartbeatMs: config.heartbeatMs,
+    lostControllerMs: config.lostControllerMs,
+    activeVus: () => scheduler?.active ?? 0,
+    onMessage: (message) => onControl(message),
+    onLost: () => lost(),
+  });
+  const fail = (message: string): AgentExit => {
+    uplink.send({ type: 'event', level: 'error', message });
+    return { code: 1, reason: message };
+  };
+
+  await uplink.connect();
+  let browser: Browser | undefined;
+  try {
+    const found = findBrowser(config.browserPath);
+    if ('error' in found) return await finish(uplink, fail(found.error));
+    let loaded: LoadedScenario;
+    try {
+      loaded = await loadScenario(config.scenarioPath, config.scenarioPath, 'scenario');
+    } catch (error) {
+      return await finish(uplink, fail(describeError(error).message));
+    }
+    try {
+      browser = await launchBrowser(found.path);
+    } catch (error) {
+      return await finish(uplink, fail(`Chromium at ${found.path} did not start: ${describeError(error).message}`));
+    }
+    const started = new Promise<StartMessage | undefined>((resolve) => {
+      onControl = (message) => {
+        if (message.type === 'start') resolve(message);
+        if (message.type === 'stop') resolve(undefined);
+      };
+    });
+    uplink.send({ type: 'ready', chromium: await browser.version(), scenario: loaded.name });
+    const start = await Promise.race([started, controllerLost.then(() => undefined)]);
+    if (!start) return await finish(uplink, { code: 0, reason: 'stopped before start' });
+    const outcome = await Promise.race([runLoad(start, browser, loaded, uplink, log), controllerLost]);
+    scheduler = undefined;
+    if (outcome.code === 3) return outcome;
+    return await finish(uplink, outcome);
+  } finally {
+    await browser?.close().catch(() => {});
+  }
+
+  async function runLoad(
+    start: StartMessage,
+    browser: Browser,
+    loaded: LoadedScenario,
+    uplink: Uplink,
+    log: (line: string) => void,
+  ): Promise<AgentExit> {
+    const offset = start.controllerNow - Date.now();
+    const now = () => Date.now() + offset;
+    const aggregator = new WindowAggregator(start.windowMs, start.t0);
+    const monitor = new ResourceMonitor();
+    const events = recorderFor(aggregator);
+    let windowsSent = 0;
+    const sendClosed = () => {
+      for (const window of aggregator.takeClosed(now(), monitor.sample())) {
+        uplink.send({ type: 'window', window });
+        windowsSent += 1;
+      }
+    };
+    const sched = new VuScheduler({
+      plan: start.plan,
+      t0: start.t0,
+      now,
+      firstVu: start.firstVu,
+      createVu: (id) => new VirtualUser({ id, browser, scenario: loaded.scenario, env: start.env, events, now }),
+      onActiveChange: (active) => aggregator.activeVusChanged(active, now()),
+      onVuError: (id, error) => log(`VU ${id} stopped: ${describeError(error).message}`),
+    });
+    scheduler = sched;
+    let stopReason = 'plan complete';
+    onControl = (message) => {
+      if (message.type === 'stop') {
+        stopReason = message.reason;
+        sched.stop();
+      }
+    };
+    browser.on('disconnected', () => {
+      stopReason = 'Chromium exited';
+      sched.abort();
+    });
+    await sleepUntil(start.t0, now);
+    sched.start();
+    const windowTimer = setInterval(sendClosed, 250);
+    await sched.done;
+    clearInterval(windowTimer);
+    for (const window of aggregator.takeAll(now(), monitor.sample())) {
+      uplink.send({ type: 'window', window });
+      windowsSent += 1;
+    }
+    monitor.stop();
+    uplink.send({ type: 'bye', windows: windowsSent, reason: stopReason });
+    return { code: stopReason === 'Chromium exited' ? 1 : 0, reason: stopReason };
+  }
+}
+
+async function finish(uplink: Uplink, exit: AgentExit): Promise<AgentExit> {
+  const delivered = await uplink.allAcked(FINAL_ACK_TIMEOUT_MS);
+  uplink.close();
+  return delivered ? exit : { code: 3, reason: `${exit.reason}; ${uplink.pendingAcks} messages never acked` };
+}
+
+function sleepUntil(at: number, now: () => number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, at - now())));
+}

@@ -1,0 +1,155 @@
+// The agent's WebSocket to the controller: numbered messages, at-least-once
+// delivery of everything but heartbeats (kept until acked, resent after a
+// reconnect), and a deadline after which a lost controller means stop.
+import WebSocket from 'ws';
+import {
+  ControllerMessageSchema,
+  PROTOCOL_VERSION,
+  parseFrame,
+  type AgentMessage,
+  type ControllerMessage,
+  type HostFacts,
+} from '../src/protocol/messages.js';
+
+const RECONNECT_DELAY_MS = 300;
+
+type Envelope = 'protocol' | 'runId' | 'agentId' | 'seq';
+type Outgoing = AgentMessage extends infer M ? (M extends AgentMessage ? Omit<M, Envelope> : never) : never;
+
+export interface UplinkOptions {
+  url: string;
+  token: string;
+  runId: string;
+  agentId: string;
+  facts: () => HostFacts;
+  heartbeatMs: number;
+  lostControllerMs: number;
+  activeVus: () => number;
+  onMessage: (message: ControllerMessage) => void;
+  /** the controller could not be reached for lostControllerMs */
+  onLost: () => void;
+}
+
+export class Uplink {
+  private socket: WebSocket | undefined;
+  private seq = 0;
+  private readonly unacked = new Map<number, string>();
+  private connectedOnce = false;
+  private closed = false;
+  private lastHeard = Date.now();
+  private disconnectedSince: number | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private readonly ackWaiters = new Set<() => void>();
+  private onFirstOpen: (() => void) | undefined;
+  private lastSentHeartbeat = 0;
+
+  constructor(private readonly options: UplinkOptions) {}
+
+  /** Resolves on the first connection; keeps retrying until lostControllerMs. */
+  async connect(): Promise<void> {
+    this.disconnectedSince = Date.now();
+    this.heartbeatTimer = setInterval(() => this.tick(), Math.min(1000, this.options.heartbeatMs));
+    await new Promise<void>((resolve) => {
+      this.onFirstOpen = resolve;
+      this.open();
+    });
+  }
+
+  send(message: Outgoing): number {
+    const seq = ++this.seq;
+    const frame = JSON.stringify({
+      ...message,
+      protocol: PROTOCOL_VERSION,
+      runId: this.options.runId,
+      agentId: this.options.agentId,
+      seq,
+    });
+    if (message.type !== 'heartbeat' && message.type !== 'hello') this.unacked.set(seq, frame);
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(frame);
+    return seq;
+  }
+
+  get pendingAcks(): number {
+    return this.unacked.size;
+  }
+
+  /** True once every ackable message is acked; false when the time runs out first. */
+  async allAcked(timeoutMs: number): Promise<boolean> {
+    if (this.unacked.size === 0) return true;
+    return new Promise((resolve) => {
+      const done = (value: boolean) => {
+        clearTimeout(timer);
+        this.ackWaiters.delete(check);
+        resolve(value);
+      };
+      const check = () => this.unacked.size === 0 && done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.ackWaiters.add(check);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.heartbeatTimer);
+    this.socket?.close(1000, 'agent done');
+  }
+
+  private open(): void {
+    if (this.closed) return;
+    const socket = new WebSocket(this.options.url, {
+      headers: { authorization: `Bearer ${this.options.token}` },
+      handshakeTimeout: 5000,
+    });
+    socket.on('open', () => {
+      this.socket = socket;
+      this.lastHeard = Date.now();
+      this.disconnectedSince = undefined;
+      this.send({ type: 'hello', pid: process.pid, resumed: this.connectedOnce, facts: this.options.facts() });
+      this.connectedOnce = true;
+      // Resend in order: the controller processes each seq at most once.
+      for (const seq of [...this.unacked.keys()].sort((a, b) => a - b)) socket.send(this.unacked.get(seq)!);
+      this.onFirstOpen?.();
+      this.onFirstOpen = undefined;
+    });
+    socket.on('message', (data) => {
+      this.lastHeard = Date.now();
+      const parsed = parseFrame(ControllerMessageSchema, data.toString());
+      if (!parsed.ok) return;
+      if (parsed.message.type === 'ack') this.acked(parsed.message.seq);
+      else this.options.onMessage(parsed.message);
+    });
+    // 'close' follows every error; reconnecting happens there.
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      if (this.socket === socket) this.socket = undefined;
+      if (this.closed) return;
+      this.disconnectedSince ??= Date.now();
+      setTimeout(() => this.open(), RECONNECT_DELAY_MS);
+    });
+  }
+
+  private acked(seq: number): void {
+    this.unacked.delete(seq);
+    for (const check of [...this.ackWaiters]) check();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    if (this.disconnectedSince !== undefined && now - this.disconnectedSince > this.options.lostControllerMs) {
+      this.close();
+      this.options.onLost();
+      return;
+    }
+    if (!this.socket) return;
+    if (now - this.lastHeard > 3 * this.options.heartbeatMs) {
+      // Silent for three heartbeats: the link is dead even if TCP has not noticed.
+      this.socket.terminate();
+      return;
+    }
+    if (now - this.lastSentHeartbeat >= this.options.heartbeatMs) {
+      this.lastSentHeartbeat = now;
+      this.send({ type: 'heartbeat', activeVus: this.options.activeVus() });
+    }
+  }
+
+}

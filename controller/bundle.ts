@@ -1,0 +1,58 @@
+// Bundles a scenario file (TypeScript or JavaScript, anywhere on disk) into
+// one ESM file an agent can import: 'squall' resolves to our own API, so the
+// user's folder needs no install.
+import { build, type BuildFailure, type Message } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { UserError } from '../src/errors.js';
+import { SCENARIO_API } from '../src/paths.js';
+
+export interface ScenarioBundle {
+  /** absolute path of the bundle on this machine */
+  path: string;
+  /** sha256 of its content: names it, so an upload can be skipped when the host has it */
+  hash: string;
+  /** the file name the user gave, for messages */
+  displayPath: string;
+}
+
+function describe(message: Message, cwd: string): string {
+  const where = message.location
+    ? `${relative(cwd, resolve(cwd, message.location.file)) || message.location.file}:${message.location.line}:${message.location.column + 1}: `
+    : '';
+  return `${where}${message.text}`;
+}
+
+export async function bundleScenario(scenarioPath: string, outDir: string, cwd = process.cwd()): Promise<ScenarioBundle> {
+  const absolute = resolve(cwd, scenarioPath);
+  if (!existsSync(absolute)) throw new UserError(`${scenarioPath}: no such scenario file`);
+  if (!statSync(absolute).isFile()) throw new UserError(`${scenarioPath}: is not a file`);
+  let code: Uint8Array;
+  try {
+    const result = await build({
+      entryPoints: [absolute],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      write: false,
+      outfile: join(outDir, 'scenario.mjs'),
+      sourcemap: 'inline',
+      logLevel: 'silent',
+      alias: { squall: SCENARIO_API },
+      // The scenario receives its page; puppeteer itself never needs to be in the bundle.
+      external: ['puppeteer-core', 'puppeteer'],
+    });
+    code = result.outputFiles.find((file) => file.path.endsWith('.mjs'))!.contents;
+  } catch (error) {
+    const failure = error as BuildFailure;
+    const first = failure.errors?.[0];
+    throw new UserError(first ? `${describe(first, cwd)} (while bundling ${scenarioPath})` : `${scenarioPath}: ${String(error)}`);
+  }
+  const hash = createHash('sha256').update(code).digest('hex');
+  mkdirSync(outDir, { recursive: true });
+  const path = join(outDir, `scenario-${hash.slice(0, 16)}.mjs`);
+  writeFileSync(path, code);
+  return { path, hash, displayPath: scenarioPath };
+}

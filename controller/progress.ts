@@ -1,0 +1,52 @@
+// The plain progress line printed for each window when there is no dashboard.
+import { formatDuration } from '../src/load/duration.js';
+import { StepAccumulator } from '../src/metrics/step-stats.js';
+import type { MergedWindow } from '../src/protocol/merged.js';
+
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '-';
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)}s`;
+  return `${Math.round(ms)}ms`;
+}
+
+function clock(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/**
+ * One line: time into the run, VUs, steps and their rate, failures, and the
+ * p95 of every step (the slowest first) so a regression shows at a glance.
+ */
+export function progressLine(window: MergedWindow, runStartMs: number, lateAgents: readonly string[] = []): string {
+  const steps = Object.entries(window.steps).map(([name, stats]) => ({ name, stats, acc: StepAccumulator.of(stats) }));
+  const attempts = steps.reduce((sum, s) => sum + s.stats.count, 0);
+  const failed = steps.reduce((sum, s) => sum + s.stats.failed, 0);
+  const rate = attempts / (window.windowMs / 1000);
+  const end = window.windowStart + window.windowMs - runStartMs;
+  const parts = [
+    `[${clock(end).padStart(5)}]`,
+    `vus ${window.vus.max}`,
+    `steps ${attempts} (${rate.toFixed(1)}/s)`,
+    `failed ${failed}${attempts > 0 ? ` (${((100 * failed) / attempts).toFixed(1)}%)` : ''}`,
+    `iterations ${window.iterations.completed}/${window.iterations.started}`,
+  ];
+  const byP95 = steps
+    .filter((s) => s.acc.succeeded > 0)
+    .sort((a, b) => b.acc.percentile(0.95) - a.acc.percentile(0.95))
+    .map((s) => `${s.name} ${formatMs(s.acc.percentile(0.95))}`);
+  if (byP95.length > 0) parts.push(`p95: ${byP95.join(', ')}`);
+  if (lateAgents.length > 0) parts.push(`(no data yet from ${lateAgents.join(', ')})`);
+  return parts.join('  ');
+}
+
+export function describePlanLine(
+  scenario: string,
+  peak: number,
+  durationMs: number,
+  stages: number,
+  agents: number,
+): string {
+  const profile = stages > 1 ? `${stages} stages up to ${peak} VUs` : `${peak} VUs`;
+  return `running "${scenario}": ${profile} for ${formatDuration(durationMs)} on ${agents} agent${agents === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,279 @@
+// Orchestrates one run: bundle and check the scenario, start the agents,
+// wait for every one to be ready, start them together at t0, merge their
+// windows into the store, and write the unified report at the end.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, extname, join, relative, resolve } from 'node:path';
+import type { Io } from '../src/cli/io.js';
+import { UserError } from '../src/errors.js';
+import { peakVus, planDurationMs } from '../src/load/stages.js';
+import { firstVuNumbers, splitPlan } from '../src/load/split.js';
+import { PROTOCOL_VERSION } from '../src/protocol/messages.js';
+import type { Report } from '../src/protocol/report.js';
+import type { RunStatus } from '../src/protocol/store.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { findBrowser } from '../agent/browser-path.js';
+import { startLocalAgent } from './agents/local.js';
+import { bundleScenario } from './bundle.js';
+import { AgentHub } from './hub/hub.js';
+import { durationFlag, resolvePlan, type LoadFlags } from './load-plan.js';
+import { describePlanLine, progressLine } from './progress.js';
+import { buildReport } from './report/build.js';
+import { summaryText } from './report/summary.js';
+import { newRunId } from './run-id.js';
+import { RunSession, type AgentState } from './run-session.js';
+import { RunStore } from './store/store.js';
+import { Waiter } from './waiter.js';
+
+export interface RunRequest {
+  /** the scenario file as the user typed it */
+  scenario: string;
+  flags: LoadFlags;
+  env: Record<string, string>;
+  window?: string;
+  out?: string;
+  db?: string;
+  browserPath?: string;
+  readyTimeoutMs?: number;
+  heartbeatMs?: number;
+  /** runs after a window is committed, before its ack: tests cut the link there */
+  afterWindowCommitted?: (hub: AgentHub, agentId: string, seq: number) => void;
+}
+
+export interface RunOutcome {
+  exitCode: number;
+  runId: string;
+  report: Report;
+  outDir: string;
+  dbPath: string;
+  /** windows agents sent again after a reconnect, already stored and not counted twice */
+  resentWindows: number;
+}
+
+const DEFAULT_WINDOW = '15s';
+const MIN_WINDOW_MS = 1000;
+/** Time for `start` to reach every agent before VU time zero. */
+const START_LEAD_MS = 1000;
+/** Extra time agents get past the plan's end and graceful stop before we stop, then kill them. */
+const FINISH_SLACK_MS = 30_000;
+
+export function defaultDbPath(io: Io): string {
+  return io.env.SQUALL_DB ?? join(io.cwd, 'squall-results', 'squall.db');
+}
+
+export async function runLoadTest(request: RunRequest, io: Io): Promise<RunOutcome> {
+  const windowMs = durationFlag('--window', request.window ?? DEFAULT_WINDOW);
+  if (windowMs < MIN_WINDOW_MS) throw new UserError(`--window ${request.window}: must be at least 1s`);
+  const runId = newRunId();
+  const workDir = join(tmpdir(), `squall-${runId}`);
+  const bundle = await bundleScenario(request.scenario, workDir, io.cwd);
+  try {
+    const fallbackName = basename(request.scenario, extname(request.scenario));
+    const loaded = await loadScenario(bundle.path, request.scenario, fallbackName);
+    const plan = resolvePlan(loaded.scenario.options, request.flags, request.scenario);
+    if (planDurationMs(plan) <= 0) throw new UserError(`${request.scenario}: the load profile lasts 0s`);
+    const outDir = resolve(io.cwd, request.out ?? join('squall-results', runId));
+    const dbPath = resolve(io.cwd, request.db ?? defaultDbPath(io));
+    const store = RunStore.open(dbPath);
+    try {
+      store.createRun({
+        id: runId,
+        scenario: loaded.name,
+        scenarioPath: resolve(io.cwd, request.scenario),
+        startedAt: Date.now(),
+        status: 'preparing',
+        windowMs,
+        plan,
+        config: { envKeys: Object.keys(request.env), outDir, ...(request.browserPath ? { browserPath: request.browserPath } : {}) },
+      });
+      return await conduct({ request, io, runId, store, outDir, dbPath, plan, windowMs, bundlePath: bundle.path, scenarioName: loaded.name });
+    } finally {
+      store.close();
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+interface Conduct {
+  request: RunRequest;
+  io: Io;
+  runId: string;
+  store: RunStore;
+  outDir: string;
+  dbPath: string;
+  plan: ReturnType<typeof resolvePlan>;
+  windowMs: number;
+  bundlePath: string;
+  scenarioName: string;
+}
+
+async function conduct(c: Conduct): Promise<RunOutcome> {
+  const { io, runId, store, plan, request } = c;
+  const waiter = new Waiter();
+  const session = new RunSession(runId, store, {
+    notice: (text) => io.err(`${text}\n`),
+    changed: () => waiter.wake(),
+  });
+  const heartbeatMs = request.heartbeatMs ?? 5000;
+  const token = randomBytes(24).toString('hex');
+  let hub: AgentHub | undefined;
+  hub = await AgentHub.listen({
+    runId,
+    token,
+    heartbeatMs,
+    handlers: session,
+    afterWindowCommitted: request.afterWindowCommitted && ((agentId, seq) => request.afterWindowCommitted!(hub!, agentId, seq)),
+  });
+  const browser = findBrowser(request.browserPath);
+  if ('error' in browser) throw new UserError(browser.error);
+  const specs = [{ id: 'local', weight: 1 }];
+  const plans = splitPlan(plan, specs);
+  const firstVus = firstVuNumbers(plans);
+  const agents = specs.map((spec, i) =>
+    session.addAgent({ id: spec.id, host: 'localhost', plan: plans[i]!, plannedVus: peakVus(plans[i]!), firstVu: firstVus[i]! }),
+  );
+  let status = 'completed' as RunStatus;
+  let interrupts = 0;
+  const stopInterrupt = io.onInterrupt(() => {
+    interrupts += 1;
+    status = 'aborted';
+    if (interrupts === 1) {
+      io.err('stopping: running iterations finish, then the report is written (Ctrl-C again to abort now)\n');
+      for (const agent of agents) hub?.send(agent.id, { type: 'stop', protocol: PROTOCOL_VERSION, reason: 'interrupted' });
+    } else {
+      io.err('aborting: stopping every agent now\n');
+      for (const agent of agents) agent.process?.kill();
+    }
+    waiter.wake();
+  });
+  const progress = new ProgressPrinter(session, io);
+  try {
+    for (const agent of agents) {
+      agent.process = startLocalAgent({
+        controllerUrl: hub.url,
+        token,
+        runId,
+        agentId: agent.id,
+        scenarioPath: c.bundlePath,
+        heartbeatMs,
+        ...(request.browserPath ? { browserPath: request.browserPath } : {}),
+      });
+      void agent.process.exited.then(({ code }) => session.processExited(agent, code));
+    }
+    await waiter.until(
+      () => session.allReady || interrupts > 0 || agents.some((a) => a.status === 'failed'),
+      request.readyTimeoutMs ?? 60_000,
+    );
+    if (!session.allReady) {
+      if (interrupts > 0) throw new UserError('interrupted before the run started', 3);
+      const failed = agents.find((a) => a.status === 'failed');
+      const reason = failed
+        ? `agent ${failed.id} (${failed.host}) could not start: ${failed.error}`
+        : `agents not ready after ${Math.round((request.readyTimeoutMs ?? 60_000) / 1000)}s: ${agents.filter((a) => a.status !== 'ready').map((a) => `${a.id} (${a.status})`).join(', ')}`;
+      throw new UserError(reason, 3);
+    }
+    const t0 = Date.now() + START_LEAD_MS;
+    store.setRunStarted(runId, t0);
+    io.out(describePlanLine(c.scenarioName, peakVus(plan), planDurationMs(plan), plan.stages.length, agents.length) + '\n');
+    for (const agent of agents) {
+      hub.send(agent.id, {
+        type: 'start',
+        protocol: PROTOCOL_VERSION,
+        t0,
+        controllerNow: Date.now(),
+        windowMs: c.windowMs,
+        plan: agent.plan,
+        firstVu: agent.firstVu,
+        env: request.env,
+      });
+      session.setStatus(agent, 'running');
+    }
+    progress.start(t0);
+    const stopAt = t0 + planDurationMs(plan) + plan.gracefulStopMs + FINISH_SLACK_MS;
+    const lostAfterMs = 3 * heartbeatMs;
+    const finishTimer = setInterval(() => session.markSilentAgentsLost(lostAfterMs), 1000);
+    try {
+      await waiter.until(() => session.allFinished || Date.now() > stopAt, stopAt - Date.now());
+      if (!session.allFinished) {
+        io.err('agents are overdue: asking them to stop\n');
+        for (const agent of agents) hub.send(agent.id, { type: 'stop', protocol: PROTOCOL_VERSION, reason: 'overdue' });
+        await waiter.until(() => session.allFinished, FINISH_SLACK_MS);
+      }
+      for (const agent of agents.filter((a) => !['done', 'failed', 'lost'].includes(a.status))) {
+        io.err(`agent ${agent.id} did not finish; stopping it\n`);
+        agent.process?.kill();
+        session.setStatus(agent, 'lost');
+      }
+    } finally {
+      clearInterval(finishTimer);
+    }
+    progress.stop();
+    if (agents.every((a) => a.status !== 'done')) status = status === 'aborted' ? 'aborted' : 'failed';
+    return finish(c, session, status, agents);
+  } catch (error) {
+    store.finishRun(runId, 'failed', Date.now());
+    throw error;
+  } finally {
+    progress.stop();
+    stopInterrupt();
+    for (const agent of agents) agent.process?.kill();
+    await Promise.all(agents.map((a) => a.process?.exited));
+    await hub.close();
+  }
+}
+
+function finish(c: Conduct, session: RunSession, status: RunStatus, agents: AgentState[]): RunOutcome {
+  const { store, runId, io, outDir } = c;
+  const endedAt = Math.max(...agents.map((a) => a.byeAt ?? a.lostAt ?? Date.now()));
+  store.finishRun(runId, status, endedAt);
+  const windows = store.rebuildMerged(runId);
+  const report = buildReport({ run: store.getRun(runId)!, agents: store.agents(runId), windows, windowCounts: store.windowCounts(runId) });
+  mkdirSync(outDir, { recursive: true });
+  const reportPath = join(outDir, 'report.json');
+  writeFileSync(reportPath, JSON.stringify(report, null, 2) + '\n');
+  const shown = relative(io.cwd, reportPath);
+  io.out(summaryText(report, [shown.startsWith('..') ? reportPath : shown]));
+  if (session.duplicates > 0) io.err(`(${session.duplicates} resent windows were already stored and not counted twice)\n`);
+  const exitCode = status === 'completed' ? 0 : 3;
+  return { exitCode, runId, report, outDir, dbPath: c.dbPath, resentWindows: session.duplicates };
+}
+
+/** Prints one plain line per window, in order, once every running agent has sent it (or it is overdue). */
+class ProgressPrinter {
+  private timer: NodeJS.Timeout | undefined;
+  private lastPrinted = Number.NEGATIVE_INFINITY;
+  private t0 = 0;
+
+  constructor(
+    private readonly session: RunSession,
+    private readonly io: Io,
+  ) {}
+
+  start(t0: number): void {
+    this.t0 = t0;
+    this.timer = setInterval(() => this.print(false), 500);
+  }
+
+  stop(): void {
+    if (this.timer === undefined) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.print(true);
+  }
+
+  private print(all: boolean): void {
+    const now = Date.now();
+    for (const start of this.session.live.starts()) {
+      if (start <= this.lastPrinted) continue;
+      const window = this.session.live.get(start)!;
+      const expected = [...this.session.agents.values()].filter((a) => a.status === 'running' || a.status === 'done');
+      const missing = expected.filter((a) => !a.windows.has(start) && !(a.status === 'done'));
+      const overdue = now > start + window.windowMs + Math.max(2000, window.windowMs / 2);
+      if (!all && missing.length > 0 && !overdue) return;
+      this.io.out(progressLine(window, this.t0, missing.map((a) => a.id)) + '\n');
+      this.lastPrinted = start;
+    }
+  }
+}

@@ -1,0 +1,208 @@
+// The run store: one SQLite file (WAL) that keeps every run, its agents, the
+// raw windows they sent and the merged series. Writes are synchronous, so a
+// method that returned has committed: the hub acks only after that.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UserError } from '../../src/errors.js';
+import { mergeAgentWindows } from '../../src/metrics/merge.js';
+import { StepAccumulator } from '../../src/metrics/step-stats.js';
+import { WindowBodySchema, type WindowBody } from '../../src/protocol/messages.js';
+import { MergedWindowSchema, type MergedWindow } from '../../src/protocol/merged.js';
+import {
+  AgentRecordSchema,
+  RunRecordSchema,
+  type AgentRecord,
+  type AgentStatus,
+  type RunRecord,
+  type RunStatus,
+} from '../../src/protocol/store.js';
+import { STORE_DDL, STORE_SCHEMA_VERSION } from './schema.js';
+
+export type SaveResult = 'new' | 'duplicate' | 'replaced';
+
+export class RunStore {
+  private constructor(private readonly db: Database.Database) {}
+
+  static open(path: string): RunStore {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      db.exec(STORE_DDL);
+    } catch (error) {
+      throw new UserError(`--db ${path}: cannot open it as a squall store (${(error as Error).message})`);
+    }
+    const version = db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get() as string | undefined;
+    if (version === undefined) {
+      db.prepare(`INSERT INTO meta (key, value) VALUES ('schema', ?)`).run(String(STORE_SCHEMA_VERSION));
+    } else if (Number(version) !== STORE_SCHEMA_VERSION) {
+      db.close();
+      throw new UserError(`--db ${path}: store schema ${version} is not the ${STORE_SCHEMA_VERSION} this squall reads`);
+    }
+    return new RunStore(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  createRun(run: RunRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, scenario, scenario_path, started_at, ended_at, status, window_ms, plan, config)
+         VALUES (@id, @scenario, @scenarioPath, @startedAt, @endedAt, @status, @windowMs, @plan, @config)`,
+      )
+      .run({ ...run, endedAt: run.endedAt ?? null, plan: JSON.stringify(run.plan), config: JSON.stringify(run.config) });
+  }
+
+  setRunStarted(runId: string, startedAt: number): void {
+    this.db.prepare(`UPDATE runs SET started_at = ?, status = 'running' WHERE id = ?`).run(startedAt, runId);
+  }
+
+  finishRun(runId: string, status: RunStatus, endedAt: number): void {
+    this.db.prepare(`UPDATE runs SET status = ?, ended_at = ? WHERE id = ?`).run(status, endedAt, runId);
+  }
+
+  getRun(runId: string): RunRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM runs WHERE id = ?`).get(runId) as Record<string, unknown> | undefined;
+    return row ? runFromRow(row) : undefined;
+  }
+
+  listRuns(): RunRecord[] {
+    return (this.db.prepare(`SELECT * FROM runs ORDER BY started_at DESC`).all() as Record<string, unknown>[]).map(runFromRow);
+  }
+
+  upsertAgent(runId: string, agent: AgentRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO agents (run_id, agent_id, host, planned_vus, status, facts, chromium, lost_at, error)
+         VALUES (@runId, @agentId, @host, @plannedVus, @status, @facts, @chromium, @lostAt, @error)
+         ON CONFLICT (run_id, agent_id) DO UPDATE SET host = excluded.host, planned_vus = excluded.planned_vus,
+           status = excluded.status, facts = excluded.facts, chromium = excluded.chromium,
+           lost_at = excluded.lost_at, error = excluded.error`,
+      )
+      .run({
+        runId,
+        ...agent,
+        facts: agent.facts ? JSON.stringify(agent.facts) : null,
+        chromium: agent.chromium ?? null,
+        lostAt: agent.lostAt ?? null,
+        error: agent.error ?? null,
+      });
+  }
+
+  agents(runId: string): AgentRecord[] {
+    const rows = this.db.prepare(`SELECT * FROM agents WHERE run_id = ? ORDER BY agent_id`).all(runId) as Record<string, unknown>[];
+    return rows.map((row) =>
+      AgentRecordSchema.parse({
+        agentId: row.agent_id,
+        host: row.host,
+        plannedVus: row.planned_vus,
+        status: row.status as AgentStatus,
+        facts: row.facts ? JSON.parse(row.facts as string) : undefined,
+        chromium: row.chromium ?? undefined,
+        lostAt: row.lost_at ?? undefined,
+        error: row.error ?? undefined,
+      }),
+    );
+  }
+
+  /** Upsert on (run, agent, windowStart): a resent window changes nothing. */
+  saveWindow(runId: string, agentId: string, seq: number, body: WindowBody, receivedAt: number): SaveResult {
+    const json = JSON.stringify(body);
+    return this.db.transaction((): SaveResult => {
+      const existing = this.db
+        .prepare(`SELECT body FROM agent_windows WHERE run_id = ? AND agent_id = ? AND window_start = ?`)
+        .pluck()
+        .get(runId, agentId, body.windowStart) as string | undefined;
+      if (existing === json) return 'duplicate';
+      this.db
+        .prepare(
+          `INSERT INTO agent_windows (run_id, agent_id, window_start, seq, received_at, body) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (run_id, agent_id, window_start) DO UPDATE SET seq = excluded.seq,
+             received_at = excluded.received_at, body = excluded.body`,
+        )
+        .run(runId, agentId, body.windowStart, seq, receivedAt, json);
+      return existing === undefined ? 'new' : 'replaced';
+    })();
+  }
+
+  agentWindows(runId: string, windowStart?: number): Array<{ agentId: string; body: WindowBody }> {
+    const rows = (
+      windowStart === undefined
+        ? this.db.prepare(`SELECT agent_id, body FROM agent_windows WHERE run_id = ? ORDER BY window_start, agent_id`).all(runId)
+        : this.db
+            .prepare(`SELECT agent_id, body FROM agent_windows WHERE run_id = ? AND window_start = ? ORDER BY agent_id`)
+            .all(runId, windowStart)
+    ) as Array<{ agent_id: string; body: string }>;
+    return rows.map((row) => ({ agentId: row.agent_id, body: WindowBodySchema.parse(JSON.parse(row.body)) }));
+  }
+
+  windowCounts(runId: string): Map<string, number> {
+    const rows = this.db
+      .prepare(`SELECT agent_id, COUNT(*) AS n FROM agent_windows WHERE run_id = ? GROUP BY agent_id`)
+      .all(runId) as Array<{ agent_id: string; n: number }>;
+    return new Map(rows.map((row) => [row.agent_id, row.n]));
+  }
+
+  saveMerged(runId: string, windows: readonly MergedWindow[]): void {
+    const putWindow = this.db.prepare(
+      `INSERT OR REPLACE INTO merged_windows (run_id, window_start, body) VALUES (?, ?, ?)`,
+    );
+    const dropSeries = this.db.prepare(`DELETE FROM series WHERE run_id = ? AND window_start = ?`);
+    const putSeries = this.db.prepare(
+      `INSERT INTO series (run_id, window_start, step, count, failed, p50, p95, max) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const window of windows) {
+        putWindow.run(runId, window.windowStart, JSON.stringify(window));
+        dropSeries.run(runId, window.windowStart);
+        for (const [step, stats] of Object.entries(window.steps)) {
+          const acc = StepAccumulator.of(stats);
+          putSeries.run(runId, window.windowStart, step, stats.count, stats.failed, acc.percentile(0.5), acc.percentile(0.95), stats.maxMs);
+        }
+      }
+    })();
+  }
+
+  mergedWindows(runId: string): MergedWindow[] {
+    const rows = this.db
+      .prepare(`SELECT body FROM merged_windows WHERE run_id = ? ORDER BY window_start`)
+      .pluck()
+      .all(runId) as string[];
+    return rows.map((body) => MergedWindowSchema.parse(JSON.parse(body)));
+  }
+
+  /** Recomputes the merged series from the raw windows: the end of every run does this. */
+  rebuildMerged(runId: string): MergedWindow[] {
+    const byStart = new Map<number, WindowBody[]>();
+    for (const { body } of this.agentWindows(runId)) {
+      const list = byStart.get(body.windowStart) ?? [];
+      list.push(body);
+      byStart.set(body.windowStart, list);
+    }
+    const merged = [...byStart.values()].map((bodies) => mergeAgentWindows(bodies));
+    this.db.prepare(`DELETE FROM merged_windows WHERE run_id = ?`).run(runId);
+    this.saveMerged(runId, merged);
+    return merged;
+  }
+}
+
+function runFromRow(row: Record<string, unknown>): RunRecord {
+  return RunRecordSchema.parse({
+    id: row.id,
+    scenario: row.scenario,
+    scenarioPath: row.scenario_path,
+    startedAt: row.started_at,
+    endedAt: row.ended_at ?? undefined,
+    status: row.status,
+    windowMs: row.window_ms,
+    plan: JSON.parse(row.plan as string),
+    config: JSON.parse(row.config as string),
+  });
+}

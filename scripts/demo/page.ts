@@ -1,0 +1,62 @@
+// The demo single-page app: an HTML shell whose script fetches products and
+// renders them, and a button that POSTs to the cart and shows the result.
+export const SHELL_HTML = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>squall demo shop</title>
+<style>body{font-family:sans-serif;margin:2rem}li{margin:.2rem 0}#cart[data-status=error]{color:#b00}</style>
+</head>
+<body>
+<h1>Demo shop</h1>
+<div id="app">loading…</div>
+<button id="add" disabled>Add to cart</button>
+<p id="cart" data-seq="0">cart is empty</p>
+<script src="/app.js"></script>
+</body>
+</html>
+`;
+
+export const APP_JS = `
+(async () => {
+  const app = document.getElementById('app');
+  const add = document.getElementById('add');
+  const cart = document.getElementById('cart');
+  const response = await fetch('/api/products');
+  const products = await response.json();
+  const list = document.createElement('ul');
+  for (const product of products) {
+    const item = document.createElement('li');
+    item.dataset.id = product.id;
+    item.textContent = product.name + ' — ' + product.price.toFixed(2);
+    list.appendChild(item);
+  }
+  app.replaceChildren(list);
+  add.disabled = false;
+  let seq = 0;
+  add.addEventListener('click', async () => {
+    add.disabled = true;
+    try {
+      const r = await fetch('/api/cart', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: products[0].id }),
+      });
+      const body = await r.json();
+      cart.dataset.status = r.ok ? 'ok' : 'error';
+      cart.textContent = r.ok ? body.items + ' item(s) in cart' : 'error: ' + body.error;
+    } catch (error) {
+      cart.dataset.status = 'error';
+      cart.textContent = 'error: ' + error;
+    } finally {
+      seq += 1;
+      cart.dataset.seq = String(seq);
+      add.disabled = false;
+    }
+  });
+})();
+`;
+
+export const PRODUCTS = [
+  { id: 'p1', name: 'Brain Boost', price: 29.99 },
+  { id: 'p2', name: 'Calm Tea', price: 9.5 },
+  { id: 'p3', name: 'Focus Gum', price: 4.25 },
+];

@@ -1,0 +1,56 @@
+// squall run <scenario>: the load test itself.
+import type { Command } from 'commander';
+import { runLoadTest } from '../../controller/run.js';
+import type { Io } from './io.js';
+import { collectEnv, positiveInt } from './options.js';
+
+interface RunFlags {
+  vus?: number;
+  duration?: string;
+  stages?: string;
+  env?: Record<string, string>;
+  window?: string;
+  out?: string;
+  db?: string;
+  browserPath?: string;
+}
+
+export function registerRun(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('run a load test: real headless Chromium VUs drive your scenario; progress per window, then a report')
+    .argument('<scenario>', 'scenario file (.ts or .js) whose default export is defineScenario({ name, options, run })')
+    .option('--vus <n>', 'constant number of virtual users (overrides the scenario\'s options)', positiveInt)
+    .option('--duration <time>', 'how long to hold the load, e.g. 30s, 2m, 1m30s')
+    .option('--stages <list>', 'ramp profile as duration:target pairs, e.g. 10s:5,30s:5,10s:0')
+    .option('--env <KEY=VALUE>', 'value for the scenario\'s env (repeatable)', collectEnv)
+    .option('--window <time>', 'aggregation window: progress and series resolution', '15s')
+    .option('--out <dir>', 'where to write report.json (default: squall-results/<run-id>)')
+    .option('--db <file>', 'SQLite store that keeps every run (default: $SQUALL_DB or squall-results/squall.db)')
+    .option('--browser-path <path>', 'Chromium to drive (default: chromium-headless-shell, found automatically)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  squall run shop.ts --env TARGET=https://staging.example.com
+  squall run shop.ts --vus 20 --duration 5m
+  squall run shop.ts --stages 1m:50,5m:50,1m:0 --window 10s
+
+Exit codes: 0 the run completed, 2 bad input, 3 the run was aborted or failed.`,
+    )
+    .action(async (scenario: string, flags: RunFlags) => {
+      const outcome = await runLoadTest(
+        {
+          scenario,
+          flags: { vus: flags.vus, duration: flags.duration, stages: flags.stages },
+          env: flags.env ?? {},
+          window: flags.window,
+          out: flags.out,
+          db: flags.db,
+          browserPath: flags.browserPath,
+        },
+        io,
+      );
+      setExit(outcome.exitCode);
+    });
+}

@@ -1,0 +1,60 @@
+// Load-profile math: how many VUs should be running at time t.
+import type { Plan, Stage } from '../protocol/plan.js';
+import { parseDuration } from './duration.js';
+
+export function planDurationMs(plan: Plan): number {
+  return plan.stages.reduce((sum, stage) => sum + stage.durationMs, 0);
+}
+
+export function peakVus(plan: Plan): number {
+  return Math.max(plan.startVus, ...plan.stages.map((s) => s.target));
+}
+
+/** Target VUs at `tMs` after t0: linear ramps between stage targets, 0 after the end. */
+export function vusAt(plan: Plan, tMs: number): number {
+  if (tMs < 0) return 0;
+  let from = plan.startVus;
+  let stageStart = 0;
+  for (const stage of plan.stages) {
+    const stageEnd = stageStart + stage.durationMs;
+    if (tMs < stageEnd) {
+      const progress = (tMs - stageStart) / stage.durationMs;
+      return Math.round(from + (stage.target - from) * progress);
+    }
+    from = stage.target;
+    stageStart = stageEnd;
+  }
+  return 0;
+}
+
+/** Index of the stage running at `tMs`, or -1 when the plan is over. */
+export function stageAt(plan: Plan, tMs: number): number {
+  let end = 0;
+  for (const [index, stage] of plan.stages.entries()) {
+    end += stage.durationMs;
+    if (tMs < end) return index;
+  }
+  return -1;
+}
+
+export function constantPlan(vus: number, durationMs: number, gracefulStopMs: number): Plan {
+  return { startVus: vus, stages: [{ durationMs, target: vus }], gracefulStopMs };
+}
+
+/**
+ * Parses "10s:5,30s:5,10s:0" (duration:target pairs). Returns an error string
+ * rather than throwing, so callers can name the flag or field it came from.
+ */
+export function parseStages(text: string): Stage[] | string {
+  const parts = text.split(',').map((p) => p.trim());
+  const stages: Stage[] = [];
+  for (const part of parts) {
+    const match = /^([^:]+):(\d+)$/.exec(part);
+    const durationMs = match ? parseDuration(match[1]!) : undefined;
+    if (!match || durationMs === undefined) {
+      return `"${part}" is not a stage; expected duration:target like 30s:10, comma-separated`;
+    }
+    stages.push({ durationMs, target: Number(match[2]) });
+  }
+  return stages;
+}

@@ -1,0 +1,74 @@
+// Merging windows: across agents for one interval, and across intervals for
+// a whole run. Pure; the controller's store and report both build on it.
+import type { StepWindow, WindowBody } from '../protocol/messages.js';
+import type { MergedWindow } from '../protocol/merged.js';
+import { ErrorTallyBuilder, StepAccumulator } from './step-stats.js';
+
+/** Step accumulators by name, kept in first-seen order. */
+export class StepTable {
+  readonly steps = new Map<string, StepAccumulator>();
+
+  add(steps: Record<string, StepWindow>): void {
+    for (const [name, window] of Object.entries(steps)) this.get(name).addWindow(window);
+  }
+
+  get(name: string): StepAccumulator {
+    let step = this.steps.get(name);
+    if (!step) {
+      step = new StepAccumulator();
+      this.steps.set(name, step);
+    }
+    return step;
+  }
+
+  toWire(): Record<string, StepWindow> {
+    return Object.fromEntries([...this.steps].map(([name, acc]) => [name, acc.toWire()]));
+  }
+}
+
+/** Adds agents' windows of one interval as they arrive. */
+export class MergedWindowBuilder {
+  private readonly steps = new StepTable();
+  private readonly iterationErrors = new ErrorTallyBuilder();
+  private readonly iterations = { started: 0, completed: 0, failed: 0 };
+  private readonly vus = { min: 0, max: 0 };
+  private agents = 0;
+
+  constructor(
+    readonly windowStart: number,
+    private readonly windowMs: number,
+  ) {}
+
+  add(body: WindowBody): void {
+    if (body.windowStart !== this.windowStart) throw new Error('windows of different intervals');
+    this.steps.add(body.steps);
+    this.iterationErrors.addAll(body.iterationErrors);
+    this.iterations.started += body.iterations.started;
+    this.iterations.completed += body.iterations.completed;
+    this.iterations.failed += body.iterations.failed;
+    this.vus.min += body.vus.min;
+    this.vus.max += body.vus.max;
+    this.agents += 1;
+  }
+
+  build(): MergedWindow {
+    return {
+      windowStart: this.windowStart,
+      windowMs: this.windowMs,
+      steps: this.steps.toWire(),
+      iterations: { ...this.iterations },
+      iterationErrors: this.iterationErrors.toWire(),
+      vus: { ...this.vus },
+      agents: this.agents,
+    };
+  }
+}
+
+/** One interval's windows from several agents (all with the same windowStart). */
+export function mergeAgentWindows(bodies: readonly WindowBody[]): MergedWindow {
+  const first = bodies[0];
+  if (!first) throw new Error('mergeAgentWindows needs at least one window');
+  const builder = new MergedWindowBuilder(first.windowStart, first.windowMs);
+  for (const body of bodies) builder.add(body);
+  return builder.build();
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { ResourceSample } from '../protocol/messages.js';
+import { WindowBodySchema } from '../protocol/messages.js';
+import { alignWindow, WindowAggregator } from './window.js';
+
+const resources: ResourceSample = { hostCpuPct: 10, agentCpuPct: 5, agentRssMb: 80, hostMemUsedPct: 20, loopLagMs: 1 };
+
+describe('window alignment', () => {
+  it('aligns to wall-clock multiples of the window length', () => {
+    expect(alignWindow(1_700_000_012_345, 15_000)).toBe(1_700_000_010_000);
+    expect(alignWindow(1_700_000_010_000, 15_000)).toBe(1_700_000_010_000);
+    expect(alignWindow(1_700_000_009_999, 15_000)).toBe(1_699_999_995_000);
+    expect(alignWindow(2500, 1000)).toBe(2000);
+  });
+
+  it('puts two agents\' events of the same interval in windows with the same start', () => {
+    const a = new WindowAggregator(15_000, 1_700_000_001_000);
+    const b = new WindowAggregator(15_000, 1_700_000_003_700);
+    a.stepSucceeded('home', 1_700_000_012_000, 100);
+    b.stepSucceeded('home', 1_700_000_013_000, 100);
+    const [wa] = a.takeClosed(1_700_000_015_000, resources);
+    const [wb] = b.takeClosed(1_700_000_015_000, resources);
+    expect(wa!.windowStart).toBe(1_699_999_995_000);
+    expect(wb!.windowStart).toBe(wa!.windowStart);
+  });
+});
+
+describe('WindowAggregator', () => {
+  it('closes windows at their end, empty ones included, and validates against the schema', () => {
+    const agg = new WindowAggregator(1000, 10_000);
+    agg.activeVusChanged(2, 10_000);
+    agg.iterationStarted(10_100);
+    agg.stepSucceeded('home', 10_500, 120);
+    agg.stepFailed('cart', 10_900, 'TimeoutError', 'Waiting failed');
+    agg.iterationEnded(10_900, false);
+    agg.stepSucceeded('home', 12_200, 80);
+    expect(agg.takeClosed(10_999, resources)).toEqual([]);
+    const closed = agg.takeClosed(12_000, resources);
+    expect(closed.map((w) => w.windowStart)).toEqual([10_000, 11_000]);
+    const [first, empty] = closed;
+    expect(first!.steps.home).toMatchObject({ count: 1, failed: 0, minMs: 120, maxMs: 120 });
+    expect(first!.steps.cart).toMatchObject({ count: 1, failed: 1, errors: { TimeoutError: { count: 1, sample: 'Waiting failed' } } });
+    expect(first!.iterations).toEqual({ started: 1, completed: 0, failed: 1 });
+    expect(empty!.steps).toEqual({});
+    expect(empty!.vus).toEqual({ min: 2, max: 2 });
+    for (const w of closed) expect(WindowBodySchema.safeParse(w).success).toBe(true);
+    const rest = agg.takeAll(12_300, resources);
+    expect(rest.map((w) => w.windowStart)).toEqual([12_000]);
+    expect(rest[0]!.steps.home!.count).toBe(1);
+  });
+
+  it('tracks min and max active VUs within a window', () => {
+    const agg = new WindowAggregator(1000, 0);
+    agg.activeVusChanged(1, 100);
+    agg.activeVusChanged(4, 200);
+    agg.activeVusChanged(3, 900);
+    const [w] = agg.takeClosed(1000, resources);
+    expect(w!.vus).toEqual({ min: 0, max: 4 });
+  });
+});

@@ -1,0 +1,123 @@
+// Turns timestamped VU events into windows aligned to wall-clock multiples of
+// the window length, so every agent's window N covers the same interval.
+import type { ResourceSample, WindowBody } from '../protocol/messages.js';
+import { ErrorTallyBuilder, StepAccumulator } from './step-stats.js';
+
+export function alignWindow(atMs: number, windowMs: number): number {
+  return Math.floor(atMs / windowMs) * windowMs;
+}
+
+class WindowBuilder {
+  readonly steps = new Map<string, StepAccumulator>();
+  readonly iterationErrors = new ErrorTallyBuilder();
+  iterations = { started: 0, completed: 0, failed: 0 };
+  vusMin: number;
+  vusMax: number;
+
+  constructor(
+    readonly windowStart: number,
+    activeVus: number,
+  ) {
+    this.vusMin = activeVus;
+    this.vusMax = activeVus;
+  }
+
+  step(name: string): StepAccumulator {
+    let step = this.steps.get(name);
+    if (!step) {
+      step = new StepAccumulator();
+      this.steps.set(name, step);
+    }
+    return step;
+  }
+
+  build(windowMs: number, resources: ResourceSample): WindowBody {
+    return {
+      windowStart: this.windowStart,
+      windowMs,
+      steps: Object.fromEntries([...this.steps].map(([name, acc]) => [name, acc.toWire()])),
+      iterations: { ...this.iterations },
+      iterationErrors: this.iterationErrors.toWire(),
+      vus: { min: this.vusMin, max: this.vusMax },
+      resources,
+    };
+  }
+}
+
+export class WindowAggregator {
+  private readonly open = new Map<number, WindowBuilder>();
+  private nextToClose: number;
+  private activeVus = 0;
+
+  constructor(
+    private readonly windowMs: number,
+    startMs: number,
+  ) {
+    this.nextToClose = alignWindow(startMs, windowMs);
+  }
+
+  stepSucceeded(name: string, atMs: number, durationMs: number): void {
+    this.at(atMs).step(name).recordSuccess(durationMs);
+  }
+
+  stepFailed(name: string, atMs: number, errorClass: string, message: string): void {
+    this.at(atMs).step(name).recordFailure(errorClass, message);
+  }
+
+  iterationStarted(atMs: number): void {
+    this.at(atMs).iterations.started += 1;
+  }
+
+  iterationEnded(atMs: number, ok: boolean): void {
+    const iterations = this.at(atMs).iterations;
+    if (ok) iterations.completed += 1;
+    else iterations.failed += 1;
+  }
+
+  /** An error thrown by the scenario outside any step. */
+  iterationError(atMs: number, errorClass: string, message: string): void {
+    this.at(atMs).iterationErrors.add(errorClass, message);
+  }
+
+  activeVusChanged(active: number, atMs: number): void {
+    // The window opens with the count from before this change.
+    const window = this.at(atMs);
+    this.activeVus = active;
+    window.vusMin = Math.min(window.vusMin, active);
+    window.vusMax = Math.max(window.vusMax, active);
+  }
+
+  /** Windows that ended at or before `nowMs`, empty ones included, oldest first. */
+  takeClosed(nowMs: number, resources: ResourceSample): WindowBody[] {
+    const closed: WindowBody[] = [];
+    while (this.nextToClose + this.windowMs <= nowMs) closed.push(this.take(resources));
+    return closed;
+  }
+
+  /** Every window up to and including the one holding `nowMs`: the end of the run. */
+  takeAll(nowMs: number, resources: ResourceSample): WindowBody[] {
+    const all = this.takeClosed(nowMs, resources);
+    const lastStart = Math.max(alignWindow(nowMs, this.windowMs), ...this.open.keys());
+    while (this.nextToClose <= lastStart) all.push(this.take(resources));
+    return all;
+  }
+
+  private take(resources: ResourceSample): WindowBody {
+    const start = this.nextToClose;
+    const builder = this.open.get(start) ?? new WindowBuilder(start, this.activeVus);
+    this.open.delete(start);
+    this.nextToClose += this.windowMs;
+    return builder.build(this.windowMs, resources);
+  }
+
+  /** Events that land in an already-closed window go to the oldest open one. */
+  private at(atMs: number): WindowBuilder {
+    const start = Math.max(alignWindow(atMs, this.windowMs), this.nextToClose);
+    let builder = this.open.get(start);
+    if (!builder) {
+      builder = new WindowBuilder(start, this.activeVus);
+      this.open.set(start, builder);
+    }
+    return builder;
+  }
+}

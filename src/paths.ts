@@ -1,0 +1,25 @@
+// Where the tool's own files are, whether it runs from source (tests) or
+// from the built dist/cli.mjs.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function findPackageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'squall') {
+      return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the squall package root');
+    dir = parent;
+  }
+}
+
+export const PACKAGE_ROOT = findPackageRoot();
+/** The single-file agent that runs on every load host. */
+export const AGENT_BUNDLE = join(PACKAGE_ROOT, 'dist', 'agent.mjs');
+/** What `import ... from 'squall'` resolves to inside a scenario bundle. */
+export const SCENARIO_API = join(PACKAGE_ROOT, 'src', 'scenario', 'index.ts');
+export const DEMO_SCENARIO = join(PACKAGE_ROOT, 'scripts', 'demo', 'scenario.ts');

@@ -1,0 +1,30 @@
+// What a scenario module must export, validated after it is bundled and loaded.
+import { z } from 'zod';
+import { parseDuration } from '../load/duration.js';
+
+export const DurationText = z
+  .string({ error: 'expected a duration such as "30s", "2m" or "1m30s"' })
+  .refine((text) => parseDuration(text) !== undefined, {
+    error: 'expected a duration such as "30s", "2m" or "1m30s"',
+  });
+
+const VuCount = z.number().int().nonnegative().max(1_000_000);
+
+export const ScenarioOptionsSchema = z
+  .object({
+    vus: VuCount.optional(),
+    duration: DurationText.optional(),
+    stages: z.array(z.object({ duration: DurationText, target: VuCount }).strict()).min(1).optional(),
+    gracefulStop: DurationText.optional(),
+  })
+  .strict();
+
+export const ScenarioModuleSchema = z.object({
+  name: z.string().min(1).optional(),
+  options: ScenarioOptionsSchema.optional(),
+  run: z.custom<(...args: unknown[]) => unknown>((value) => typeof value === 'function', {
+    error: 'expected a function run({ page, step, think, env, vu, iteration })',
+  }),
+});
+
+export type ScenarioOptionsInput = z.infer<typeof ScenarioOptionsSchema>;

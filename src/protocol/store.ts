@@ -1,0 +1,49 @@
+// Rows of the run store, as the rest of the code sees them.
+import { z } from 'zod';
+import { HostFactsSchema } from './messages.js';
+import { PlanSchema } from './plan.js';
+
+export const RunStatusSchema = z.enum(['preparing', 'running', 'completed', 'aborted', 'failed']);
+export const AgentStatusSchema = z.enum(['connecting', 'ready', 'running', 'done', 'lost', 'failed']);
+
+export const RunConfigSchema = z
+  .object({
+    /** names only: env values may be secrets */
+    envKeys: z.array(z.string()),
+    outDir: z.string(),
+    browserPath: z.string().optional(),
+  })
+  .strict();
+
+export const RunRecordSchema = z
+  .object({
+    id: z.string(),
+    scenario: z.string(),
+    scenarioPath: z.string(),
+    startedAt: z.number().int(),
+    endedAt: z.number().int().optional(),
+    status: RunStatusSchema,
+    windowMs: z.number().int().positive(),
+    plan: PlanSchema,
+    config: RunConfigSchema,
+  })
+  .strict();
+
+export const AgentRecordSchema = z
+  .object({
+    agentId: z.string(),
+    host: z.string(),
+    plannedVus: z.number().int().nonnegative(),
+    status: AgentStatusSchema,
+    facts: HostFactsSchema.optional(),
+    chromium: z.string().optional(),
+    lostAt: z.number().int().optional(),
+    error: z.string().optional(),
+  })
+  .strict();
+
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+export type AgentStatus = z.infer<typeof AgentStatusSchema>;
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+export type AgentRecord = z.infer<typeof AgentRecordSchema>;

@@ -1,0 +1,41 @@
+// Importing a bundled scenario and checking it has the shape we need.
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { ScenarioModuleSchema } from '../protocol/scenario.js';
+import type { Scenario } from './index.js';
+
+export interface LoadedScenario {
+  name: string;
+  scenario: Scenario;
+}
+
+/**
+ * `displayPath` is what the user typed; errors name it, not the bundle.
+ * `fallbackName` is used when the scenario does not name itself.
+ */
+export async function loadScenario(bundlePath: string, displayPath: string, fallbackName: string): Promise<LoadedScenario> {
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(bundlePath).href)) as Record<string, unknown>;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new UserError(`${displayPath}: the scenario threw while loading: ${message}`);
+  }
+  const exported = module.default ?? module;
+  if (typeof exported !== 'object' || exported === null) {
+    throw new UserError(`${displayPath}: expected a default export made with defineScenario({ name, options, run })`);
+  }
+  const result = ScenarioModuleSchema.safeParse(exported);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = issue.path.length > 0 ? issue.path.join('.') : 'default export';
+    const missing = issue.code === 'invalid_type' && (exported as Record<string, unknown>)[String(issue.path[0])] === undefined;
+    const what = missing && issue.path.length === 1 ? `no \`${field}\`: ${issue.message}` : `${field}: ${issue.message}`;
+    throw new UserError(`${displayPath}: ${what}`);
+  }
+  const scenario = exported as Scenario;
+  return { name: result.data.name ?? fallbackName, scenario };
+}
+
+export type ScenarioModule = z.infer<typeof ScenarioModuleSchema>;

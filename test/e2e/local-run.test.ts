@@ -1,0 +1,91 @@
+// The whole local pipeline with real Chromium against the real demo app:
+// CLI -> agent child process -> WebSocket -> SQLite -> report.json.
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReportSchema, type Report } from '../../src/protocol/report.js';
+import { startDemoApp, type DemoApp } from '../../scripts/demo/server.js';
+import { fixture, runCli, type CliResult } from '../harness/cli.js';
+
+describe('squall run, locally, against the demo app', () => {
+  let app: DemoApp;
+  let dir: string;
+  let result: CliResult;
+  let report: Report;
+
+  beforeAll(async () => {
+    app = await startDemoApp({ latencyMs: { 'GET /api/products': 300, 'POST /api/cart': 50 }, cartErrorRate: 0.25 });
+    dir = mkdtempSync(join(tmpdir(), 'squall-e2e-'));
+    result = await runCli([
+      'run', fixture('shop.scenario.ts'),
+      '--vus', '2', '--duration', '15s', '--window', '2s',
+      '--env', `TARGET=${app.url}`,
+      '--out', join(dir, 'out'), '--db', join(dir, 'runs.db'),
+    ]);
+    report = ReportSchema.parse(JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('completes with exit code 0', () => {
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.code).toBe(0);
+    expect(report.run.status).toBe('completed');
+  });
+
+  it('counts exactly what the app served: every POST, and its injected errors as failures', () => {
+    const cart = app.stats()['POST /api/cart']!;
+    const step = report.steps.find((s) => s.name === 'add to cart')!;
+    expect(cart.hits).toBeGreaterThan(10);
+    expect(cart.errors).toBeGreaterThan(0);
+    expect(step.count).toBe(cart.hits);
+    expect(step.failed).toBe(cart.errors);
+    expect(step.count - step.failed).toBe(cart.hits - cart.errors);
+    expect(step.errors[0]).toMatchObject({ errorClass: 'Error', count: cart.errors, sample: 'cart says: error: injected failure' });
+  });
+
+  it('measures a step behind a fixed 300 ms server latency at between 300 and 600 ms (p50)', () => {
+    const home = report.steps.find((s) => s.name === 'home')!;
+    expect(home.failed).toBe(0);
+    expect(home.count).toBe(app.stats()['GET /api/products']!.hits);
+    expect(home.p50).toBeGreaterThanOrEqual(300);
+    expect(home.p50).toBeLessThanOrEqual(600);
+    expect(home.min).toBeGreaterThanOrEqual(300);
+  });
+
+  it('reports iterations, VUs, a series of windows and the agent', () => {
+    const cart = app.stats()['POST /api/cart']!;
+    expect(report.iterations.completed).toBe(cart.hits - cart.errors);
+    expect(report.iterations.failed).toBe(cart.errors);
+    expect(report.vus.max).toBe(2);
+    expect(report.series.length).toBeGreaterThanOrEqual(7);
+    const seriesCount = report.series.reduce((sum, point) => sum + (point.steps['add to cart']?.count ?? 0), 0);
+    expect(seriesCount).toBe(cart.hits);
+    expect(report.agents).toEqual([expect.objectContaining({ id: 'local', host: 'localhost', vus: 2, status: 'done', windows: report.series.length })]);
+  });
+
+  it('prints a progress line per window and a summary with percentiles', () => {
+    const progress = result.stdout.split('\n').filter((line) => /^\[\s*\d+:\d\d\]\s+vus \d/.test(line));
+    expect(progress.length).toBe(report.series.length);
+    expect(result.stdout).toMatch(/step\s+count\s+failed\s+p50\s+p90\s+p95\s+p99\s+max\s+per s/);
+    expect(result.stdout).toMatch(/^add to cart\s+\d+\s+\d+ \(/m);
+    expect(result.stdout).toContain('report.json');
+  });
+
+  it('keeps the run, its agent and the merged series in the SQLite store', () => {
+    const db = new Database(join(dir, 'runs.db'), { readonly: true });
+    try {
+      const run = db.prepare('SELECT status, scenario FROM runs WHERE id = ?').get(report.run.id);
+      expect(run).toEqual({ status: 'completed', scenario: 'e2e shop' });
+      const stored = db.prepare(`SELECT SUM(count) AS n FROM series WHERE run_id = ? AND step = 'add to cart'`).get(report.run.id) as { n: number };
+      expect(stored.n).toBe(app.stats()['POST /api/cart']!.hits);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      db.close();
+    }
+  });
+});

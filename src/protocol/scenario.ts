@@ -21,7 +21,8 @@ export const ScenarioOptionsSchema = z
 
 export const ScenarioModuleSchema = z.object({
   name: z.string().min(1).optional(),
-  options: ScenarioOptionsSchema.optional(),
+  /** validated with the command-line flags, where the plan is resolved */
+  options: z.unknown().optional(),
   run: z.custom<(...args: unknown[]) => unknown>((value) => typeof value === 'function', {
     error: 'expected a function run({ page, step, think, env, vu, iteration })',
   }),

@@ -1,6 +1,5 @@
 // Importing a bundled scenario and checking it has the shape we need.
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { ScenarioModuleSchema } from '../protocol/scenario.js';
 import type { Scenario } from './index.js';
@@ -29,13 +28,11 @@ export async function loadScenario(bundlePath: string, displayPath: string, fall
   const result = ScenarioModuleSchema.safeParse(exported);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    const field = issue.path.length > 0 ? issue.path.join('.') : 'default export';
-    const missing = issue.code === 'invalid_type' && (exported as Record<string, unknown>)[String(issue.path[0])] === undefined;
-    const what = missing && issue.path.length === 1 ? `no \`${field}\`: ${issue.message}` : `${field}: ${issue.message}`;
+    const field = issue.path.join('.');
+    const value = issue.path.reduce<unknown>((obj, key) => (obj as Record<PropertyKey, unknown> | undefined)?.[key], exported);
+    const what = value === undefined ? `no \`${field}\` in the default export: ${issue.message}` : `\`${field}\`: ${issue.message}`;
     throw new UserError(`${displayPath}: ${what}`);
   }
   const scenario = exported as Scenario;
   return { name: result.data.name ?? fallbackName, scenario };
 }
-
-export type ScenarioModule = z.infer<typeof ScenarioModuleSchema>;

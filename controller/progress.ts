@@ -29,7 +29,7 @@ export function progressLine(window: MergedWindow, runStartMs: number, lateAgent
     `vus ${window.vus.max}`,
     `steps ${attempts} (${rate.toFixed(1)}/s)`,
     `failed ${failed}${attempts > 0 ? ` (${((100 * failed) / attempts).toFixed(1)}%)` : ''}`,
-    `iterations ${window.iterations.completed}/${window.iterations.started}`,
+    `iterations ${window.iterations.started} started ${window.iterations.completed} completed`,
   ];
   const byP95 = steps
     .filter((s) => s.acc.succeeded > 0)

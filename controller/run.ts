@@ -4,9 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, extname, join, relative, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import type { Io } from '../src/cli/io.js';
 import { UserError } from '../src/errors.js';
+import { shownPath } from '../src/paths.js';
 import { peakVus, planDurationMs } from '../src/load/stages.js';
 import { firstVuNumbers, splitPlan } from '../src/load/split.js';
 import { PROTOCOL_VERSION } from '../src/protocol/messages.js';
@@ -233,8 +234,7 @@ function finish(c: Conduct, session: RunSession, status: RunStatus, agents: Agen
   mkdirSync(outDir, { recursive: true });
   const reportPath = join(outDir, 'report.json');
   writeFileSync(reportPath, JSON.stringify(report, null, 2) + '\n');
-  const shown = relative(io.cwd, reportPath);
-  io.out(summaryText(report, [shown.startsWith('..') ? reportPath : shown]));
+  io.out(summaryText(report, [shownPath(io.cwd, reportPath)]));
   if (session.duplicates > 0) io.err(`(${session.duplicates} resent windows were already stored and not counted twice)\n`);
   const exitCode = status === 'completed' ? 0 : 3;
   return { exitCode, runId, report, outDir, dbPath: c.dbPath, resentWindows: session.duplicates };

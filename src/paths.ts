@@ -1,7 +1,7 @@
 // Where the tool's own files are, whether it runs from source (tests) or
 // from the built dist/cli.mjs.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 function findPackageRoot(): string {
@@ -23,3 +23,9 @@ export const AGENT_BUNDLE = join(PACKAGE_ROOT, 'dist', 'agent.mjs');
 /** What `import ... from 'squall'` resolves to inside a scenario bundle. */
 export const SCENARIO_API = join(PACKAGE_ROOT, 'src', 'scenario', 'index.ts');
 export const DEMO_SCENARIO = join(PACKAGE_ROOT, 'scripts', 'demo', 'scenario.ts');
+
+/** A path as the user best reads it: relative to where they are, unless it is elsewhere. */
+export function shownPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}

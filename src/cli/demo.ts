@@ -1,10 +1,9 @@
 // squall demo: starts the demo shop on loopback and runs a short real test
 // against it; or, with --serve, only serves the shop for your own runs.
 import type { Command } from 'commander';
-import { relative } from 'node:path';
 import { runLoadTest } from '../../controller/run.js';
 import { startDemoApp } from '../../scripts/demo/server.js';
-import { DEMO_SCENARIO } from '../paths.js';
+import { DEMO_SCENARIO, shownPath } from '../paths.js';
 import type { Io } from './io.js';
 import { positiveInt } from './options.js';
 
@@ -43,7 +42,7 @@ export function registerDemo(program: Command, io: Io, setExit: (code: number) =
       try {
         if (flags.serve) {
           io.out(`demo shop at ${app.url} (hit counts at ${app.url}/__stats); Ctrl-C to stop\n`);
-          io.out(`try: squall run ${relative(io.cwd, DEMO_SCENARIO)} --env TARGET=${app.url}\n`);
+          io.out(`try: squall run ${shownPath(io.cwd, DEMO_SCENARIO)} --env TARGET=${app.url}\n`);
           await new Promise<void>((resolve) => {
             const off = io.onInterrupt(() => {
               off();
@@ -52,7 +51,7 @@ export function registerDemo(program: Command, io: Io, setExit: (code: number) =
           });
           return;
         }
-        io.out(`demo shop at ${app.url}; scenario ${relative(io.cwd, DEMO_SCENARIO)}\n`);
+        io.out(`demo shop at ${app.url}; scenario ${shownPath(io.cwd, DEMO_SCENARIO)}\n`);
         const outcome = await runLoadTest(
           {
             scenario: DEMO_SCENARIO,

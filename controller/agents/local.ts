@@ -13,7 +13,9 @@ export function startLocalAgent(config: AgentConfigInput): AgentProcess {
   if (!existsSync(AGENT_BUNDLE)) {
     throw new UserError(`the agent bundle ${AGENT_BUNDLE} is missing; run "npm run build" in ${PACKAGE_ROOT}`);
   }
-  const child = spawn(process.execPath, [AGENT_BUNDLE], { stdio: ['pipe', 'ignore', 'pipe'] });
+  // Its own process group: Ctrl-C in the terminal reaches the controller only,
+  // which stops the agent gracefully over the protocol.
+  const child = spawn(process.execPath, [AGENT_BUNDLE], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
   const tail: string[] = [];
   let partial = '';
   child.stderr.setEncoding('utf8');

@@ -1,14 +1,15 @@
 // Turns timestamped VU events into windows aligned to wall-clock multiples of
 // the window length, so every agent's window N covers the same interval.
 import type { ResourceSample, WindowBody } from '../protocol/messages.js';
-import { ErrorTallyBuilder, StepAccumulator } from './step-stats.js';
+import { StepTable } from './merge.js';
+import { ErrorTallyBuilder } from './step-stats.js';
 
 export function alignWindow(atMs: number, windowMs: number): number {
   return Math.floor(atMs / windowMs) * windowMs;
 }
 
 class WindowBuilder {
-  readonly steps = new Map<string, StepAccumulator>();
+  readonly steps = new StepTable();
   readonly iterationErrors = new ErrorTallyBuilder();
   iterations = { started: 0, completed: 0, failed: 0 };
   vusMin: number;
@@ -22,20 +23,11 @@ class WindowBuilder {
     this.vusMax = activeVus;
   }
 
-  step(name: string): StepAccumulator {
-    let step = this.steps.get(name);
-    if (!step) {
-      step = new StepAccumulator();
-      this.steps.set(name, step);
-    }
-    return step;
-  }
-
   build(windowMs: number, resources: ResourceSample): WindowBody {
     return {
       windowStart: this.windowStart,
       windowMs,
-      steps: Object.fromEntries([...this.steps].map(([name, acc]) => [name, acc.toWire()])),
+      steps: this.steps.toWire(),
       iterations: { ...this.iterations },
       iterationErrors: this.iterationErrors.toWire(),
       vus: { min: this.vusMin, max: this.vusMax },
@@ -57,11 +49,11 @@ export class WindowAggregator {
   }
 
   stepSucceeded(name: string, atMs: number, durationMs: number): void {
-    this.at(atMs).step(name).recordSuccess(durationMs);
+    this.at(atMs).steps.get(name).recordSuccess(durationMs);
   }
 
   stepFailed(name: string, atMs: number, errorClass: string, message: string): void {
-    this.at(atMs).step(name).recordFailure(errorClass, message);
+    this.at(atMs).steps.get(name).recordFailure(errorClass, message);
   }
 
   iterationStarted(atMs: number): void {

@@ -1,21 +1,13 @@
 // One interval merged over every agent: what the store keeps per window and
-// what reports are built from.
+// what reports are built from. Same shape as an agent's window, without the
+// agent's own resource sample, plus how many agents it covers.
 import { z } from 'zod';
-import { ErrorTallySchema, StepWindowSchema } from './messages.js';
+import { WindowBodySchema } from './messages.js';
 
-const Count = z.number().int().nonnegative();
-
-export const MergedWindowSchema = z
-  .object({
-    windowStart: z.number().int().nonnegative(),
-    windowMs: z.number().int().positive(),
-    steps: z.record(z.string(), StepWindowSchema),
-    iterations: z.object({ started: Count, completed: Count, failed: Count }).strict(),
-    iterationErrors: ErrorTallySchema,
-    /** summed over agents: each agent's min and max active VUs in the window */
-    vus: z.object({ min: Count, max: Count }).strict(),
-    /** how many agents' windows are in it */
-    agents: Count,
+export const MergedWindowSchema = WindowBodySchema.omit({ resources: true })
+  .extend({
+    /** how many agents' windows are in it; vus are summed over them */
+    agents: z.number().int().nonnegative(),
   })
   .strict();
 

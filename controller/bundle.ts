@@ -3,10 +3,10 @@
 // user's folder needs no install.
 import { build, type BuildFailure, type Message } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { UserError } from '../src/errors.js';
-import { SCENARIO_API } from '../src/paths.js';
+import { AGENT_BUNDLE, SCENARIO_API } from '../src/paths.js';
 
 export interface ScenarioBundle {
   /** absolute path of the bundle on this machine */
@@ -55,4 +55,11 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
   const path = join(outDir, `scenario-${hash.slice(0, 16)}.mjs`);
   writeFileSync(path, code);
   return { path, hash, displayPath: scenarioPath };
+}
+
+/** The agent bundle as a file to upload: named by its content hash. */
+export function agentBundleFile(): { name: string; path: string; hash: string; size: number } {
+  if (!existsSync(AGENT_BUNDLE)) throw new UserError(`the agent bundle ${AGENT_BUNDLE} is missing; run "npm run build"`);
+  const content = readFileSync(AGENT_BUNDLE);
+  return { name: 'agent.mjs', path: AGENT_BUNDLE, hash: createHash('sha256').update(content).digest('hex'), size: content.length };
 }

@@ -2,7 +2,7 @@
 // wait for every one to be ready, start them together at t0, merge their
 // windows into the store, and write the unified report at the end.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Io } from '../src/cli/io.js';
@@ -11,15 +11,18 @@ import { shownPath } from '../src/paths.js';
 import { peakVus, planDurationMs } from '../src/load/stages.js';
 import { firstVuNumbers, splitPlan } from '../src/load/split.js';
 import { PROTOCOL_VERSION } from '../src/protocol/messages.js';
+import type { Plan } from '../src/protocol/plan.js';
 import type { Report } from '../src/protocol/report.js';
 import type { RunStatus } from '../src/protocol/store.js';
 import { loadScenario } from '../src/scenario/load.js';
-import { findBrowser } from '../agent/browser-path.js';
-import { startLocalAgent } from './agents/local.js';
-import { bundleScenario } from './bundle.js';
+import { localSite } from './agents/local-site.js';
+import { prepareRemoteSites, type PreparedRemote } from './agents/prepare-remote.js';
+import type { AgentSite } from './agents/site.js';
+import { bundleScenario, type ScenarioBundle, agentBundleFile } from './bundle.js';
 import { AgentHub } from './hub/hub.js';
 import { durationFlag, resolvePlan, type LoadFlags } from './load-plan.js';
-import { describePlanLine, progressLine } from './progress.js';
+import { describePlanLine } from './progress.js';
+import { ProgressPrinter } from './progress-printer.js';
 import { buildReport } from './report/build.js';
 import { summaryText } from './report/summary.js';
 import { newRunId } from './run-id.js';
@@ -36,6 +39,11 @@ export interface RunRequest {
   out?: string;
   db?: string;
   browserPath?: string;
+  /** inventory file: run agents on these hosts over SSH instead of locally */
+  hosts?: string;
+  acceptNewHostKeys?: boolean;
+  /** go on without unusable hosts as long as this many are usable */
+  minHosts?: number;
   readyTimeoutMs?: number;
   heartbeatMs?: number;
   /** runs after a window is committed, before its ack: tests cut the link there */
@@ -64,6 +72,7 @@ export function defaultDbPath(io: Io): string {
 }
 
 export async function runLoadTest(request: RunRequest, io: Io): Promise<RunOutcome> {
+  const commandStartedAt = Date.now();
   const windowMs = durationFlag('--window', request.window ?? DEFAULT_WINDOW);
   if (windowMs < MIN_WINDOW_MS) throw new UserError(`--window ${request.window}: must be at least 1s`);
   const runId = newRunId();
@@ -88,7 +97,16 @@ export async function runLoadTest(request: RunRequest, io: Io): Promise<RunOutco
         plan,
         config: { envKeys: Object.keys(request.env), outDir, ...(request.browserPath ? { browserPath: request.browserPath } : {}) },
       });
-      return await conduct({ request, io, runId, store, outDir, dbPath, plan, windowMs, bundlePath: bundle.path, scenarioName: loaded.name });
+      const { sites, excluded } = await prepareSites(request, io, runId, bundle);
+      for (const host of excluded) {
+        store.upsertAgent(runId, { agentId: host.name, host: host.name, plannedVus: 0, status: 'failed', error: host.error });
+      }
+      try {
+        return await conduct({ request, io, runId, store, outDir, dbPath, plan, windowMs, bundlePath: bundle.path, scenarioName: loaded.name, sites, commandStartedAt });
+      } finally {
+        const problems = (await Promise.all(sites.map((site) => site.cleanup()))).flat();
+        for (const problem of problems) io.err(`cleanup: ${problem}\n`);
+      }
     } finally {
       store.close();
     }
@@ -108,10 +126,46 @@ interface Conduct {
   windowMs: number;
   bundlePath: string;
   scenarioName: string;
+  sites: AgentSite[];
+  commandStartedAt: number;
+}
+
+async function prepareSites(
+  request: RunRequest,
+  io: Io,
+  runId: string,
+  bundle: ScenarioBundle,
+): Promise<{ sites: AgentSite[]; excluded: PreparedRemote['excluded'] }> {
+  if (!request.hosts) return { sites: [localSite(request.browserPath)], excluded: [] };
+  const prepared = await prepareRemoteSites(
+    {
+      hostsFile: request.hosts,
+      acceptNewHostKeys: request.acceptNewHostKeys ?? false,
+      ...(request.minHosts !== undefined ? { minHosts: request.minHosts } : {}),
+      runId,
+      files: [agentBundleFile(), { name: 'scenario.mjs', path: bundle.path, hash: bundle.hash, size: statSync(bundle.path).size }],
+    },
+    io,
+  );
+  io.err(
+    `${prepared.sites.length} host${prepared.sites.length === 1 ? '' : 's'} connected and checked in ${seconds(prepared.connectMs)}; ` +
+      `bundles uploaded in ${seconds(prepared.uploadMs)} (${prepared.uploaded} files sent, ${prepared.skipped} already there)\n`,
+  );
+  return prepared;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
 }
 
 async function conduct(c: Conduct): Promise<RunOutcome> {
-  const { io, runId, store, plan, request } = c;
+  const { io, runId, store, plan, request, sites } = c;
+  let plans: Plan[];
+  try {
+    plans = splitPlan(plan, sites);
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
   const waiter = new Waiter();
   const session = new RunSession(runId, store, {
     notice: (text) => io.err(`${text}\n`),
@@ -127,13 +181,9 @@ async function conduct(c: Conduct): Promise<RunOutcome> {
     handlers: session,
     afterWindowCommitted: request.afterWindowCommitted && ((agentId, seq) => request.afterWindowCommitted!(hub!, agentId, seq)),
   });
-  const browser = findBrowser(request.browserPath);
-  if ('error' in browser) throw new UserError(browser.error);
-  const specs = [{ id: 'local', weight: 1 }];
-  const plans = splitPlan(plan, specs);
   const firstVus = firstVuNumbers(plans);
-  const agents = specs.map((spec, i) =>
-    session.addAgent({ id: spec.id, host: 'localhost', plan: plans[i]!, plannedVus: peakVus(plans[i]!), firstVu: firstVus[i]! }),
+  const agents = sites.map((site, i) =>
+    session.addAgent({ id: site.id, host: site.host, plan: plans[i]!, plannedVus: peakVus(plans[i]!), firstVu: firstVus[i]! }),
   );
   let status = 'completed' as RunStatus;
   let interrupts = 0;
@@ -151,18 +201,13 @@ async function conduct(c: Conduct): Promise<RunOutcome> {
   });
   const progress = new ProgressPrinter(session, io);
   try {
-    for (const agent of agents) {
-      agent.process = startLocalAgent({
-        controllerUrl: hub.url,
-        token,
-        runId,
-        agentId: agent.id,
-        scenarioPath: c.bundlePath,
-        heartbeatMs,
-        ...(request.browserPath ? { browserPath: request.browserPath } : {}),
-      });
-      void agent.process.exited.then(({ code }) => session.processExited(agent, code));
-    }
+    const startedAt = Date.now();
+    await Promise.all(
+      agents.map(async (agent, i) => {
+        agent.process = await sites[i]!.start({ controllerUrl: hub!.url, token, runId, agentId: agent.id, scenarioPath: c.bundlePath, heartbeatMs });
+        void agent.process.exited.then(({ code }) => session.processExited(agent, code));
+      }),
+    );
     await waiter.until(
       () => session.allReady || interrupts > 0 || agents.some((a) => a.status === 'failed'),
       request.readyTimeoutMs ?? 60_000,
@@ -175,6 +220,10 @@ async function conduct(c: Conduct): Promise<RunOutcome> {
         : `agents not ready after ${Math.round((request.readyTimeoutMs ?? 60_000) / 1000)}s: ${agents.filter((a) => a.status !== 'ready').map((a) => `${a.id} (${a.status})`).join(', ')}`;
       throw new UserError(reason, 3);
     }
+    io.err(
+      `${agents.length} agent${agents.length === 1 ? '' : 's'} ready ${seconds(Date.now() - c.commandStartedAt)} after the command started ` +
+        `(launch to ready: ${seconds(Date.now() - startedAt)})\n`,
+    );
     const t0 = Date.now() + START_LEAD_MS;
     store.setRunStarted(runId, t0);
     io.out(describePlanLine(c.scenarioName, peakVus(plan), planDurationMs(plan), plan.stages.length, agents.length) + '\n');
@@ -238,42 +287,4 @@ function finish(c: Conduct, session: RunSession, status: RunStatus, agents: Agen
   if (session.duplicates > 0) io.err(`(${session.duplicates} resent windows were already stored and not counted twice)\n`);
   const exitCode = status === 'completed' ? 0 : 3;
   return { exitCode, runId, report, outDir, dbPath: c.dbPath, resentWindows: session.duplicates };
-}
-
-/** Prints one plain line per window, in order, once every running agent has sent it (or it is overdue). */
-class ProgressPrinter {
-  private timer: NodeJS.Timeout | undefined;
-  private lastPrinted = Number.NEGATIVE_INFINITY;
-  private t0 = 0;
-
-  constructor(
-    private readonly session: RunSession,
-    private readonly io: Io,
-  ) {}
-
-  start(t0: number): void {
-    this.t0 = t0;
-    this.timer = setInterval(() => this.print(false), 500);
-  }
-
-  stop(): void {
-    if (this.timer === undefined) return;
-    clearInterval(this.timer);
-    this.timer = undefined;
-    this.print(true);
-  }
-
-  private print(all: boolean): void {
-    const now = Date.now();
-    for (const start of this.session.live.starts()) {
-      if (start <= this.lastPrinted) continue;
-      const window = this.session.live.get(start)!;
-      const expected = [...this.session.agents.values()].filter((a) => a.status === 'running' || a.status === 'done');
-      const missing = expected.filter((a) => !a.windows.has(start) && !(a.status === 'done'));
-      const overdue = now > start + window.windowMs + Math.max(2000, window.windowMs / 2);
-      if (!all && missing.length > 0 && !overdue) return;
-      this.io.out(progressLine(window, this.t0, missing.map((a) => a.id)) + '\n');
-      this.lastPrinted = start;
-    }
-  }
 }

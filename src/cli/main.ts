@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { registerCheck } from './check.js';
 import { registerDemo } from './demo.js';
+import { registerHosts } from './hosts.js';
 import { processIo, type Io } from './io.js';
 import { registerRun } from './run.js';
 
@@ -17,7 +18,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerRun(program, io, setExit);
   registerCheck(program, io, setExit);
   registerDemo(program, io, setExit);
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerHosts(program, io, setExit);
+  const configure = (command: Command): void => {
+    command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    command.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
 }
 

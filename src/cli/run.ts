@@ -13,6 +13,9 @@ interface RunFlags {
   out?: string;
   db?: string;
   browserPath?: string;
+  hosts?: string;
+  acceptNewHostKeys?: boolean;
+  minHosts?: number;
 }
 
 export function registerRun(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -28,6 +31,9 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
     .option('--out <dir>', 'where to write report.json (default: squall-results/<run-id>)')
     .option('--db <file>', 'SQLite store that keeps every run (default: $SQUALL_DB or squall-results/squall.db)')
     .option('--browser-path <path>', 'Chromium to drive (default: chromium-headless-shell, found automatically)')
+    .option('--hosts <file>', 'run agents on these hosts over SSH (YAML or JSON inventory) instead of locally')
+    .option('--accept-new-host-keys', 'with --hosts: trust and record host keys not yet in known_hosts (a changed key is never accepted)')
+    .option('--min-hosts <n>', 'with --hosts: go on without unusable hosts as long as this many are usable', positiveInt)
     .addHelpText(
       'after',
       `
@@ -35,6 +41,7 @@ Examples:
   squall run shop.ts --env TARGET=https://staging.example.com
   squall run shop.ts --vus 20 --duration 5m
   squall run shop.ts --stages 1m:50,5m:50,1m:0 --window 10s
+  squall run shop.ts --hosts hosts.yaml --vus 400 --duration 10m
 
 Exit codes: 0 the run completed, 2 bad input, 3 the run was aborted or failed.`,
     )
@@ -48,6 +55,9 @@ Exit codes: 0 the run completed, 2 bad input, 3 the run was aborted or failed.`,
           out: flags.out,
           db: flags.db,
           browserPath: flags.browserPath,
+          hosts: flags.hosts,
+          acceptNewHostKeys: flags.acceptNewHostKeys,
+          minHosts: flags.minHosts,
         },
         io,
       );

@@ -1,0 +1,221 @@
+// One SSH connection to a load host (ssh2): host key checked against
+// known_hosts, keys from files or ssh-agent, keepalive on. Every failure comes
+// back as a HostError whose message names the host and says what to do.
+import { existsSync, readFileSync } from 'node:fs';
+import { Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm, type SFTPWrapper } from 'ssh2';
+import type { ResolvedHost } from '../../src/protocol/hosts.js';
+import { appendKnownHost, fingerprint, keyTypeOf, knownKeyTypes, readKnownHosts, verifyHostKey, type HostKeyVerdict } from './known-hosts.js';
+
+export class HostError extends Error {
+  override name = 'HostError';
+  constructor(
+    readonly host: string,
+    readonly stage: 'connect' | 'host key' | 'auth' | 'probe' | 'upload' | 'start',
+    message: string,
+  ) {
+    super(`${host}: ${message}`);
+  }
+}
+
+export interface ConnectOptions {
+  acceptNewHostKeys: boolean;
+  timeoutMs?: number;
+  keepaliveMs?: number;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface RemoteProcess {
+  channel: ClientChannel;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  stdout(): string;
+  stderr(): string;
+}
+
+/** Every host key algorithm ssh2 speaks, in its default order. */
+const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
+
+function algorithmsFor(keyType: string): string[] {
+  return keyType === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [keyType];
+}
+
+export class SshConnection {
+  private closed = false;
+
+  private constructor(
+    readonly host: ResolvedHost,
+    private readonly client: Client,
+  ) {
+    client.once('close', () => (this.closed = true));
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  static async open(host: ResolvedHost, options: ConnectOptions): Promise<SshConnection> {
+    const entries = readKnownHosts(host.knownHosts);
+    let verdict: (HostKeyVerdict & { offered: string; offeredType: string }) | undefined;
+    const preferred = knownKeyTypes(entries, host.host, host.port).flatMap(algorithmsFor);
+    const config: ConnectConfig = {
+      host: host.host,
+      port: host.port,
+      username: host.user,
+      readyTimeout: options.timeoutMs ?? 20_000,
+      keepaliveInterval: options.keepaliveMs ?? 5_000,
+      keepaliveCountMax: 3,
+      algorithms: {
+        serverHostKey: [...new Set([...preferred, ...HOST_KEY_ALGORITHMS])] as ServerHostKeyAlgorithm[],
+      },
+      hostVerifier: (blob: Buffer) => {
+        const keyType = keyTypeOf(blob);
+        const key = blob.toString('base64');
+        const result = verifyHostKey(entries, host.host, host.port, keyType, key);
+        verdict = { ...result, offered: fingerprint(key), offeredType: keyType };
+        if (result.kind === 'known') return true;
+        if (result.kind === 'unknown' && options.acceptNewHostKeys) {
+          appendKnownHost(host.knownHosts, host.host, host.port, keyType, key);
+          return true;
+        }
+        return false;
+      },
+    };
+    const tried: string[] = [];
+    const keyFile = host.identityFiles.find((file) => existsSync(file));
+    if (host.identityFiles.length > 0 && !keyFile) {
+      throw new HostError(host.name, 'auth', `identity file ${host.identityFiles[0]} does not exist`);
+    }
+    if (keyFile) {
+      config.privateKey = readFileSync(keyFile);
+      tried.push(`key ${keyFile}`);
+    }
+    const agent = (options.env ?? process.env).SSH_AUTH_SOCK;
+    if (agent) {
+      config.agent = agent;
+      tried.push('ssh-agent');
+    }
+    if (tried.length === 0) {
+      throw new HostError(host.name, 'auth', 'no identity file and no ssh-agent: set identityFile in the hosts file or start ssh-agent');
+    }
+    const client = new Client();
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', () => resolve());
+      client.once('error', (error: Error & { level?: string; code?: string }) => {
+        reject(describeConnectError(host, error, verdict, tried));
+      });
+      try {
+        client.connect(config);
+      } catch (error) {
+        reject(new HostError(host.name, 'auth', `cannot use ${keyFile}: ${(error as Error).message}; if it has a passphrase, add it to ssh-agent`));
+      }
+    });
+    client.on('error', () => {});
+    return new SshConnection(host, client);
+  }
+
+  /** Starts a command; the caller may write to its stdin. */
+  exec(command: string): Promise<RemoteProcess> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (error, channel) => {
+        if (error) return reject(new HostError(this.host.name, 'start', `cannot run a command: ${error.message}`));
+        let stdout = '';
+        let stderr = '';
+        channel.on('data', (data: Buffer) => (stdout = (stdout + data.toString()).slice(-64_000)));
+        channel.stderr.on('data', (data: Buffer) => (stderr = (stderr + data.toString()).slice(-64_000)));
+        const exited = new Promise<{ code: number | null; signal: string | null }>((done) => {
+          let code: number | null = null;
+          let signal: string | null = null;
+          channel.on('exit', (c: number | null, s?: string) => {
+            code = c;
+            signal = s ?? null;
+          });
+          channel.on('close', () => done({ code, signal }));
+        });
+        resolve({ channel, exited, stdout: () => stdout, stderr: () => stderr });
+      });
+    });
+  }
+
+  /** Runs a command to its end. */
+  async run(command: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const process = await this.exec(command);
+    process.channel.end();
+    const { code } = await process.exited;
+    return { code, stdout: process.stdout(), stderr: process.stderr() };
+  }
+
+  sftp(): Promise<SFTPWrapper> {
+    return new Promise((resolve, reject) => {
+      this.client.sftp((error, sftp) => (error ? reject(new HostError(this.host.name, 'upload', `SFTP unavailable: ${error.message}`)) : resolve(sftp)));
+    });
+  }
+
+  /**
+   * Listens on the host's loopback (a port it picks) and hands every
+   * connection made there to `accept`: the agent reaches the controller
+   * through this, with no inbound port opened anywhere.
+   */
+  forwardRemote(accept: (stream: ClientChannel) => void): Promise<number> {
+    this.client.on('tcp connection', (_info, acceptConnection) => accept(acceptConnection()));
+    return new Promise((resolve, reject) => {
+      this.client.forwardIn('127.0.0.1', 0, (error, port) =>
+        error ? reject(new HostError(this.host.name, 'start', `remote port forwarding refused (AllowTcpForwarding?): ${error.message}`)) : resolve(port),
+      );
+    });
+  }
+
+  onClose(listener: () => void): void {
+    this.client.once('close', listener);
+  }
+
+  close(): void {
+    this.client.end();
+  }
+}
+
+function describeConnectError(
+  host: ResolvedHost,
+  error: Error & { level?: string; code?: string },
+  verdict: (HostKeyVerdict & { offered: string; offeredType: string }) | undefined,
+  tried: string[],
+): HostError {
+  const where = `${host.host}:${host.port}`;
+  if (verdict && verdict.kind !== 'known' && (error.level === 'client-authentication' || /verification failed|host denied/i.test(error.message) || error.level === 'protocol')) {
+    if (verdict.kind === 'unknown') {
+      return new HostError(
+        host.name,
+        'host key',
+        `unknown host key ${verdict.offeredType} ${verdict.offered} (not in ${host.knownHosts}); check it and run again with --accept-new-host-keys to trust it`,
+      );
+    }
+    if (verdict.kind === 'changed') {
+      return new HostError(
+        host.name,
+        'host key',
+        `HOST KEY CHANGED: it offered ${verdict.offeredType} ${verdict.offered} but ${host.knownHosts}:${verdict.line} has ${verdict.knownType} ${verdict.knownFingerprint}; refusing (someone may be intercepting). If the host was rebuilt, remove that line`,
+      );
+    }
+    return new HostError(host.name, 'host key', `host key ${verdict.offered} is marked @revoked in ${host.knownHosts}:${verdict.line}; refusing`);
+  }
+  if (error.level === 'client-authentication') {
+    return new HostError(host.name, 'auth', `authentication failed for user ${host.user} (tried ${tried.join(', ')})`);
+  }
+  if (error.level === 'client-timeout') return new HostError(host.name, 'connect', `no SSH handshake from ${where} in time`);
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    ETIMEDOUT: 'connection timed out',
+    ENOTFOUND: 'no such host name',
+    EAI_AGAIN: 'host name lookup failed',
+  };
+  const reason = (error.code && reasons[error.code]) ?? error.message;
+  return new HostError(host.name, 'connect', `unreachable: ${reason} (${where})`);
+}

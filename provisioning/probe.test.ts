@@ -1,0 +1,29 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { parseProbe, probeProblems, probeScript, shellQuote } from './probe.js';
+
+describe('host probe', () => {
+  it('runs in a POSIX shell and reads this machine', () => {
+    const probe = parseProbe(execFileSync('sh', ['-c', probeScript('node')], { encoding: 'utf8' }));
+    expect(probe.cores).toBeGreaterThan(0);
+    expect(probe.memoryMb).toBeGreaterThan(100);
+    expect(probe.node).toBe(process.version);
+    expect(probe.chromiumPath).toBe('/usr/bin/chromium-headless-shell');
+    expect(probe.chromiumVersion).toMatch(/^Chromium \d+/);
+    expect(probeProblems(probe)).toEqual([]);
+  });
+
+  it('names what is missing or too old', () => {
+    const probe = parseProbe('home=/home/u\ncores=4\nmemory_mb=8000\nnode=v18.19.0\ndisk_free_mb=50\n');
+    expect(probeProblems(probe)).toEqual([
+      'Node.js v18.19.0 is too old (need 20 or later)',
+      'no Chromium (install the chromium-headless-shell package)',
+      'only 50 MB free in /home/u (need 200)',
+    ]);
+    expect(probeProblems(parseProbe('chromium_path=/x\ndisk_free_mb=900\n'))[0]).toMatch(/^no Node\.js/);
+  });
+
+  it('quotes for the shell', () => {
+    expect(execFileSync('sh', ['-c', `echo ${shellQuote("it's $HOME")}`], { encoding: 'utf8' })).toBe("it's $HOME\n");
+  });
+});

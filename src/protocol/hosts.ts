@@ -1,0 +1,57 @@
+// The hosts inventory file (YAML or JSON): which machines run agents and how
+// to reach them over SSH. Unknown keys are rejected: a typo must not pass.
+import { z } from 'zod';
+
+const Port = z.number().int().min(1).max(65535);
+
+export const HostSettingsSchema = z
+  .object({
+    user: z.string().min(1).optional(),
+    port: Port.optional(),
+    /** private key file; ssh-agent ($SSH_AUTH_SOCK) is tried as well */
+    identityFile: z.string().min(1).optional(),
+    knownHosts: z.string().min(1).optional(),
+    /** folder on the host for squall's files (default ~/.squall) */
+    workDir: z.string().min(1).optional(),
+    /** the Node.js binary on the host (default: node on the PATH) */
+    node: z.string().min(1).optional(),
+    /** Chromium on the host (default: found automatically) */
+    browserPath: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const HostEntrySchema = HostSettingsSchema.extend({
+  /** name or address, or an alias from ~/.ssh/config */
+  host: z.string().min(1),
+  /** how the host is called in reports (default: host, with :port when not 22) */
+  name: z.string().min(1).optional(),
+  /** share of the VUs relative to the other hosts */
+  weight: z.number().positive().default(1),
+  /** never give this host more VUs than this */
+  maxVUs: z.number().int().positive().optional(),
+}).strict();
+
+export const InventorySchema = z
+  .object({
+    defaults: HostSettingsSchema.optional(),
+    hosts: z.array(HostEntrySchema).min(1, 'list at least one host'),
+  })
+  .strict();
+
+export type Inventory = z.infer<typeof InventorySchema>;
+export type HostEntry = z.infer<typeof HostEntrySchema>;
+
+/** A host with every setting decided. */
+export interface ResolvedHost {
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  identityFiles: string[];
+  knownHosts: string;
+  workDir: string;
+  node: string;
+  browserPath?: string;
+  weight: number;
+  maxVus?: number;
+}

@@ -1,0 +1,258 @@
+// Distributed runs over real OpenSSH: three sshd "hosts" on 127.0.0.x, each
+// with its own host key, config, authorized key and work folder, plus one
+// whose Chromium is hidden. Agents reach the controller through SSH remote
+// forwards; nothing listens on anything but loopback.
+import Database from 'better-sqlite3';
+import { execFileSync, execSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLoadTest, type RunOutcome } from '../../controller/run.js';
+import { memoryIo } from '../../src/cli/io.js';
+import { WindowBodySchema } from '../../src/protocol/messages.js';
+import { startDemoApp, type DemoApp } from '../../scripts/demo/server.js';
+import { fixture, runCli } from '../harness/cli.js';
+import { CHROMIUM_FILES, startSshLab, type LabHost, type SshLab } from '../harness/ssh-lab.js';
+
+function leftovers(workDir: string): string {
+  try {
+    return execFileSync('pgrep', ['-af', `[${workDir[0]}]${workDir.slice(1)}/runs/`], { encoding: 'utf8' }).trim();
+  } catch {
+    return ''; // pgrep exits 1 when nothing matches
+  }
+}
+
+function runFolders(host: LabHost): string[] {
+  const runs = join(host.workDir, 'runs');
+  return existsSync(runs) ? readdirSync(runs) : [];
+}
+
+function agentWindows(dbPath: string, runId: string): Map<string, { vusMax: number; windows: number }> {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT agent_id, body FROM agent_windows WHERE run_id = ?').all(runId) as Array<{ agent_id: string; body: string }>;
+    const byAgent = new Map<string, { vusMax: number; windows: number }>();
+    for (const row of rows) {
+      const body = WindowBodySchema.parse(JSON.parse(row.body));
+      const entry = byAgent.get(row.agent_id) ?? { vusMax: 0, windows: 0 };
+      entry.vusMax = Math.max(entry.vusMax, body.vus.max);
+      entry.windows += 1;
+      byAgent.set(row.agent_id, entry);
+    }
+    return byAgent;
+  } finally {
+    db.close();
+  }
+}
+
+describe('agents on hosts over SSH', () => {
+  let lab: SshLab;
+  let app: DemoApp;
+  let dir: string;
+  let good: LabHost[];
+  let noChromium: LabHost;
+
+  beforeAll(async () => {
+    lab = await startSshLab([
+      { address: '127.0.0.2' },
+      { address: '127.0.0.3' },
+      { address: '127.0.0.4' },
+      { address: '127.0.0.5', hide: CHROMIUM_FILES },
+    ]);
+    good = lab.hosts.slice(0, 3);
+    noChromium = lab.hosts[3]!;
+    app = await startDemoApp({ latencyMs: { 'GET /api/products': 100, 'POST /api/cart': 50 }, cartErrorRate: 0.2 });
+    dir = mkdtempSync(join(tmpdir(), 'squall-ssh-e2e-'));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await lab?.stop();
+  });
+
+  describe('a 3-host run', () => {
+    let outcome: RunOutcome;
+    const io = memoryIo();
+    const dbPath = () => join(dir, 'three.db');
+
+    beforeAll(async () => {
+      lab.trust();
+      app.reset();
+      outcome = await runLoadTest(
+        {
+          scenario: fixture('shop.scenario.ts'),
+          flags: { vus: 8, duration: '10s' },
+          env: { TARGET: app.url },
+          window: '2s',
+          out: join(dir, 'three'),
+          db: dbPath(),
+          hosts: lab.inventory([{ host: good[0]!, weight: 2 }, { host: good[1]! }, { host: good[2]! }]),
+        },
+        io,
+      );
+    });
+
+    it('completes, with every host done', () => {
+      expect(io.stderr()).not.toMatch(/cleanup:|internal error/);
+      expect(outcome.exitCode).toBe(0);
+      expect(outcome.report.agents.map((a) => [a.host, a.status])).toEqual(good.map((h) => [`${h.sshd.address}:${h.sshd.port}`, 'done']));
+    });
+
+    it('merges every host\'s windows into counts that reconcile exactly with the app', () => {
+      const cart = app.stats()['POST /api/cart']!;
+      const step = outcome.report.steps.find((s) => s.name === 'add to cart')!;
+      expect(cart.hits).toBeGreaterThan(20);
+      expect(step.count).toBe(cart.hits);
+      expect(step.failed).toBe(cart.errors);
+      expect(outcome.report.steps.find((s) => s.name === 'home')!.count).toBe(app.stats()['GET /api/products']!.hits);
+    });
+
+    it('gave each host its weighted share of the VUs, and each ran it', () => {
+      expect(outcome.report.agents.map((a) => a.vus)).toEqual([4, 2, 2]);
+      const windows = agentWindows(dbPath(), outcome.runId);
+      expect(outcome.report.agents.map((a) => windows.get(a.id)?.vusMax)).toEqual([4, 2, 2]);
+      expect(outcome.report.vus.max).toBe(8);
+    });
+
+    it('keeps one merged series that covers all three hosts', () => {
+      const db = new Database(dbPath(), { readonly: true });
+      try {
+        const merged = (db.prepare('SELECT body FROM merged_windows WHERE run_id = ? ORDER BY window_start').pluck().all(outcome.runId) as string[]).map(
+          (b) => JSON.parse(b) as { agents: number },
+        );
+        expect(merged.length).toBe(outcome.report.series.length);
+        expect(merged.every((w) => w.agents === 3)).toBe(true);
+      } finally {
+        db.close();
+      }
+      const seriesCount = outcome.report.series.reduce((sum, p) => sum + (p.steps['add to cart']?.count ?? 0), 0);
+      expect(seriesCount).toBe(app.stats()['POST /api/cart']!.hits);
+    });
+
+    it('leaves no agent or Chromium process and no run folder on any host', () => {
+      for (const host of good) {
+        expect(leftovers(host.workDir)).toBe('');
+        expect(runFolders(host)).toEqual([]);
+        // The content-addressed cache stays, so the next run skips the upload.
+        expect(readdirSync(join(host.workDir, 'cache')).some((f) => f.endsWith('-agent.mjs'))).toBe(true);
+      }
+      expect(io.stderr()).toMatch(/3 agents ready [\d.]+s after the command started/);
+    });
+  });
+
+  it('a host whose agent is killed mid-run is marked lost; the run completes on the others and keeps its windows', async () => {
+    lab.trust();
+    app.reset();
+    const victim = good[1]!;
+    let killedAt = 0;
+    const io = memoryIo();
+    const outcome = await runLoadTest(
+      {
+        scenario: fixture('shop.scenario.ts'),
+        flags: { vus: 6, duration: '10s' },
+        env: { TARGET: app.url },
+        window: '2s',
+        out: join(dir, 'lost'),
+        db: join(dir, 'lost.db'),
+        hosts: lab.inventory(good.map((host) => ({ host }))),
+        afterWindowCommitted: (_hub, agentId) => {
+          if (killedAt === 0 && agentId === `${victim.sshd.address}:${victim.sshd.port}`) {
+            killedAt = Date.now();
+            execSync(`pkill -KILL -f '[${victim.workDir[0]}]${victim.workDir.slice(1)}/runs/.*/agent[.]mjs'`);
+          }
+        },
+      },
+      io,
+    );
+    expect(killedAt).toBeGreaterThan(0);
+    expect(outcome.exitCode).toBe(0);
+    const lost = outcome.report.agents.find((a) => a.host === `${victim.sshd.address}:${victim.sshd.port}`)!;
+    expect(lost.status).toBe('lost');
+    expect(Date.parse(lost.lostAt!)).toBeGreaterThanOrEqual(killedAt);
+    expect(lost.windows).toBeGreaterThanOrEqual(1);
+    expect(outcome.report.agents.filter((a) => a.status === 'done')).toHaveLength(2);
+    expect(io.stderr()).toMatch(/marked lost/);
+    // What the lost host delivered is in the totals: the totals are the sum of every stored window.
+    const windows = agentWindows(join(dir, 'lost.db'), outcome.runId);
+    expect(windows.get(lost.id)?.windows).toBe(lost.windows);
+    const seriesCount = outcome.report.series.reduce((sum, p) => sum + (p.steps['add to cart']?.count ?? 0), 0);
+    expect(outcome.report.steps.find((s) => s.name === 'add to cart')!.count).toBe(seriesCount);
+    for (const host of good) {
+      expect(leftovers(host.workDir)).toBe('');
+      expect(runFolders(host)).toEqual([]);
+    }
+  });
+
+  describe('host keys', () => {
+    const name = (host: LabHost) => `${host.sshd.address}:${host.sshd.port}`;
+    const fingerprintOf = (host: LabHost) =>
+      execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${host.sshd.hostKeyPath}.pub`], { encoding: 'utf8' }).split(' ')[1]!;
+
+    it('refuses an unknown key, naming its SHA256 fingerprint', async () => {
+      lab.trust([]);
+      const result = await runCli(['hosts', 'check', lab.inventory([{ host: good[0]! }])]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(`unknown host key ssh-ed25519 ${fingerprintOf(good[0]!)}`);
+      expect(result.stdout).toMatch(/^127\.0\.0\.2:\d+\s+ok\s+unknown\s+-\s/m);
+      expect(result.stdout).toContain('--accept-new-host-keys');
+      expect(readFileSync(lab.knownHostsPath, 'utf8').trim()).toBe('');
+    });
+
+    it('trusts and records a new key with --accept-new-host-keys', async () => {
+      lab.trust([]);
+      const result = await runCli(['hosts', 'check', lab.inventory([{ host: good[0]! }]), '--accept-new-host-keys']);
+      expect(result.code).toBe(0);
+      expect(readFileSync(lab.knownHostsPath, 'utf8')).toBe(`${good[0]!.sshd.knownHostsLine}\n`);
+      const again = await runCli(['hosts', 'check', lab.inventory([{ host: good[0]! }])]);
+      expect(again.code).toBe(0);
+    });
+
+    it('refuses a changed key even with --accept-new-host-keys', async () => {
+      // known_hosts holds host 1's key for host 0's address: as if host 0 had been replaced.
+      const [type, key] = good[1]!.sshd.hostPublicKey.split(' ');
+      writeFileSync(lab.knownHostsPath, `[${good[0]!.sshd.address}]:${good[0]!.sshd.port} ${type} ${key}\n`);
+      const inventory = lab.inventory([{ host: good[0]! }]);
+      const result = await runCli(['hosts', 'check', inventory, '--accept-new-host-keys']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(`${name(good[0]!)}`);
+      expect(result.stdout).toContain(`HOST KEY CHANGED: it offered ssh-ed25519 ${fingerprintOf(good[0]!)}`);
+      const run = await runCli(['run', fixture('shop.scenario.ts'), '--hosts', inventory, '--accept-new-host-keys', '--env', `TARGET=${app.url}`]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/HOST KEY CHANGED/);
+      expect(readFileSync(lab.knownHostsPath, 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
+    });
+  });
+
+  it('hosts check: a good host passes, a host without Chromium is unusable and named', async () => {
+    lab.trust();
+    const result = await runCli(['hosts', 'check', lab.inventory([{ host: good[0]! }, { host: noChromium }])]);
+    expect(result.code).toBe(1);
+    const rows = result.stdout.split('\n');
+    const goodRow = rows.find((r) => r.startsWith(`${good[0]!.sshd.address}:`))!;
+    const badRow = rows.find((r) => r.startsWith(`${noChromium.sshd.address}:`))!;
+    expect(goodRow).toMatch(/ok\s+ok\s+ok\s+Debian.*v20\.\d+\.\d+\s+\/usr\/bin\/chromium-headless-shell \(\d+\.[\d.]+\).*\s+ok$/);
+    expect(badRow).toMatch(/missing.*UNUSABLE: no Chromium \(install the chromium-headless-shell package\)$/);
+    expect(result.stdout).toMatch(/1 of 2 hosts cannot run agents/);
+  });
+
+  it('run: an unusable host fails the run before it starts, naming the host; --min-hosts goes on without it', async () => {
+    lab.trust();
+    app.reset();
+    const inventory = lab.inventory([{ host: good[0]! }, { host: noChromium }]);
+    const refused = await runCli(['run', fixture('shop.scenario.ts'), '--hosts', inventory, '--env', `TARGET=${app.url}`]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`unusable host ${noChromium.sshd.address}:${noChromium.sshd.port}: no Chromium`);
+    expect(app.stats()).toEqual({});
+    const out = join(dir, 'min-hosts');
+    const result = await runCli([
+      'run', fixture('shop.scenario.ts'), '--hosts', inventory, '--min-hosts', '1',
+      '--vus', '2', '--duration', '4s', '--window', '1s', '--env', `TARGET=${app.url}`, '--out', out, '--db', join(dir, 'min.db'),
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('going on with 1 of 2 hosts (--min-hosts 1)');
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunOutcome['report'];
+    expect(report.agents.map((a) => a.status).sort()).toEqual(['done', 'failed']);
+    expect(report.agents.find((a) => a.status === 'failed')!.error).toMatch(/no Chromium/);
+  });
+});

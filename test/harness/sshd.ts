@@ -1,0 +1,127 @@
+// Real OpenSSH servers for the tests: each on its own 127.0.0.x address and
+// high port, with its own host key, config and authorized key. Optionally in
+// a mount namespace that hides files (a host "without Chromium").
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+
+export interface KeyPair {
+  privateKeyPath: string;
+  publicKey: string;
+}
+
+export function generateKey(path: string, type: 'ed25519' | 'rsa' = 'ed25519'): KeyPair {
+  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', 'squall-test', '-f', path]);
+  return { privateKeyPath: path, publicKey: readFileSync(`${path}.pub`, 'utf8').trim() };
+}
+
+export interface TestSshd {
+  address: string;
+  port: number;
+  /** the host's public key line, "ssh-ed25519 AAAA..." */
+  hostPublicKey: string;
+  hostKeyPath: string;
+  /** a known_hosts line for this server */
+  knownHostsLine: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function freePort(address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, address, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForBanner(address: string, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, address);
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolve(data.toString().startsWith('SSH-'));
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`sshd on ${address}:${port} did not come up`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface SshdOptions {
+  dir: string;
+  address: string;
+  authorizedKeys: string[];
+  /** files bind-mounted over by /dev/null inside the server's mount namespace */
+  hide?: string[];
+  hostKey?: KeyPair;
+}
+
+export async function startSshd(options: SshdOptions): Promise<TestSshd> {
+  mkdirSync(options.dir, { recursive: true });
+  // sshd's privilege separation directory.
+  mkdirSync('/run/sshd', { recursive: true });
+  const hostKey = options.hostKey ?? generateKey(join(options.dir, 'ssh_host_ed25519_key'));
+  const authorizedKeysPath = join(options.dir, 'authorized_keys');
+  writeFileSync(authorizedKeysPath, options.authorizedKeys.join('\n') + '\n');
+  const port = await freePort(options.address);
+  const configPath = join(options.dir, 'sshd_config');
+  writeFileSync(
+    configPath,
+    [
+      `Port ${port}`,
+      `ListenAddress ${options.address}`,
+      `HostKey ${hostKey.privateKeyPath}`,
+      `PidFile ${join(options.dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${authorizedKeysPath}`,
+      'StrictModes no',
+      'UsePAM no',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PubkeyAuthentication yes',
+      'PermitRootLogin prohibit-password',
+      'AllowTcpForwarding yes',
+      'ClientAliveInterval 0',
+      'MaxSessions 50',
+      'MaxStartups 50',
+      'Subsystem sftp internal-sftp',
+      'LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
+  const sshd = ['/usr/sbin/sshd', '-D', '-e', '-f', configPath];
+  const child = options.hide?.length
+    ? spawn('unshare', ['--mount', '--', 'sh', '-c', [...options.hide.map((f) => `mount --bind /dev/null ${f}`), `exec ${sshd.join(' ')}`].join(' && ')], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(sshd[0]!, sshd.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  try {
+    await waitForBanner(options.address, port, 10_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}: ${stderr}`);
+  }
+  const [type, key] = hostKey.publicKey.split(' ');
+  return {
+    address: options.address,
+    port,
+    hostPublicKey: `${type} ${key}`,
+    hostKeyPath: hostKey.privateKeyPath,
+    knownHostsLine: `[${options.address}]:${port} ${type} ${key}`,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

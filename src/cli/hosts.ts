@@ -83,7 +83,7 @@ Exit codes: 0 every host is usable, 1 some host is not, 2 bad input.`,
       const rows = await checkHosts(file, flags, io);
       io.out(hostCheckTable(rows));
       const bad = rows.filter((r) => r.problems.length > 0).length;
-      io.out(bad === 0 ? `all ${rows.length} hosts can run agents\n` : `${bad} of ${rows.length} hosts cannot run agents\n`);
+      io.out(bad === 0 ? `${rows.length === 1 ? 'the host can' : `all ${rows.length} hosts can`} run agents\n` : `${bad} of ${rows.length} hosts cannot run agents\n`);
       setExit(bad === 0 ? 0 : 1);
     });
 }

@@ -224,6 +224,27 @@ describe('agents on hosts over SSH', () => {
     });
   });
 
+  it('authenticates through ssh-agent when the hosts file names no key', async () => {
+    lab.trust();
+    const agentDir = mkdtempSync(join(tmpdir(), 'squall-agent-'));
+    const socket = join(agentDir, 'agent.sock');
+    const started = execFileSync('ssh-agent', ['-s', '-a', socket], { encoding: 'utf8' });
+    const pid = /SSH_AGENT_PID=(\d+)/.exec(started)![1]!;
+    try {
+      execFileSync('ssh-add', ['-q', lab.userKey.privateKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+      const inventory = lab.inventory([{ host: good[0]! }], { identityFile: false });
+      // A home with no ~/.ssh: the only way in is the agent.
+      const result = await runCli(['hosts', 'check', inventory], { env: { HOME: agentDir, SSH_AUTH_SOCK: socket } });
+      expect(result.stdout).toMatch(/the host can run agents/);
+      expect(result.code).toBe(0);
+      const without = await runCli(['hosts', 'check', inventory], { env: { HOME: agentDir, SSH_AUTH_SOCK: '' } });
+      expect(without.code).toBe(1);
+      expect(without.stdout).toMatch(/no identity file and no ssh-agent/);
+    } finally {
+      process.kill(Number(pid));
+    }
+  });
+
   it('hosts check: a good host passes, a host without Chromium is unusable and named', async () => {
     lab.trust();
     const result = await runCli(['hosts', 'check', lab.inventory([{ host: good[0]! }, { host: noChromium }])]);

@@ -19,7 +19,7 @@ export interface SshLab {
   /** writes known_hosts with the given hosts' keys (all by default) */
   trust(hosts?: LabHost[]): void;
   /** writes an inventory and returns its path */
-  inventory(entries: Array<{ host: LabHost; weight?: number; maxVUs?: number }>, name?: string): string;
+  inventory(entries: Array<{ host: LabHost; weight?: number; maxVUs?: number }>, options?: { identityFile?: boolean }): string;
   stop(): Promise<void>;
 }
 
@@ -47,11 +47,11 @@ export async function startSshLab(specs: LabHostSpec[]): Promise<SshLab> {
     hosts,
     knownHostsPath,
     trust: (list = hosts) => writeFileSync(knownHostsPath, list.map((h) => `${h.sshd.knownHostsLine}\n`).join('')),
-    inventory: (entries, name = `hosts-${Math.random().toString(36).slice(2)}.yaml`) => {
+    inventory: (entries, options = {}) => {
       const lines = [
         'defaults:',
         '  user: root',
-        `  identityFile: ${userKey.privateKeyPath}`,
+        ...(options.identityFile === false ? [] : [`  identityFile: ${userKey.privateKeyPath}`]),
         `  knownHosts: ${knownHostsPath}`,
         'hosts:',
         ...entries.map(({ host, weight, maxVUs }) =>
@@ -64,7 +64,7 @@ export async function startSshLab(specs: LabHostSpec[]): Promise<SshLab> {
           ].join('\n'),
         ),
       ];
-      const path = join(dir, name);
+      const path = join(dir, `hosts-${Math.random().toString(36).slice(2)}.yaml`);
       writeFileSync(path, lines.join('\n') + '\n');
       return path;
     },

@@ -1,0 +1,65 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadInventory, parseInventoryText, resolveInventory } from './inventory.js';
+
+const home = '/home/tester';
+
+describe('hosts inventory', () => {
+  it('applies defaults, per-host settings and OpenSSH defaults', () => {
+    const hosts = resolveInventory(
+      parseInventoryText(
+        'hosts.yaml',
+        `
+defaults: { user: ubuntu, port: 22, identityFile: ~/.ssh/id_ed25519, knownHosts: ~/.ssh/known_hosts }
+hosts:
+  - host: 10.0.1.12
+    weight: 2
+    maxVUs: 40
+  - { host: 127.0.0.3, port: 2222, user: root }
+`,
+      ),
+      'hosts.yaml',
+      home,
+    );
+    expect(hosts).toEqual([
+      expect.objectContaining({ name: '10.0.1.12', host: '10.0.1.12', port: 22, user: 'ubuntu', weight: 2, maxVus: 40, identityFiles: ['/home/tester/.ssh/id_ed25519'], knownHosts: '/home/tester/.ssh/known_hosts', workDir: '.squall', node: 'node' }),
+      expect.objectContaining({ name: '127.0.0.3:2222', host: '127.0.0.3', port: 2222, user: 'root', weight: 1 }),
+    ]);
+  });
+
+  it('resolves ~/.ssh/config aliases, with the host entry winning', () => {
+    const sshConfig = 'Host web1\n  HostName 10.0.0.5\n  User ec2-user\n  Port 2200\n  IdentityFile ~/.ssh/web.pem\n';
+    const [alias, overridden] = resolveInventory({ defaults: { user: 'ubuntu' }, hosts: [{ host: 'web1' }, { host: 'web1', name: 'web1b', user: 'admin' }] }, 'h.yaml', home, sshConfig);
+    expect(alias).toMatchObject({ name: 'web1:2200', host: '10.0.0.5', port: 2200, user: 'ec2-user', identityFiles: ['/home/tester/.ssh/web.pem'] });
+    expect(overridden).toMatchObject({ name: 'web1b', user: 'admin' });
+  });
+
+  it.each([
+    ['an unknown key', { hosts: [{ host: 'a', wieght: 2 }] }, 'h.yaml: hosts[0]: Unrecognized key: "wieght"'],
+    ['a bad port', { hosts: [{ host: 'a', port: 70000 }] }, 'h.yaml: hosts[0].port: Too big: expected number to be <=65535'],
+    ['no hosts', { hosts: [] }, 'h.yaml: hosts: list at least one host'],
+    ['a negative weight', { hosts: [{ host: 'a', weight: -1 }] }, 'h.yaml: hosts[0].weight: Too small: expected number to be >0'],
+    ['an unknown default', { defaults: { username: 'x' }, hosts: [{ host: 'a' }] }, 'h.yaml: defaults: Unrecognized key: "username"'],
+    ['the same host twice', { hosts: [{ host: 'a' }, { host: 'a' }] }, 'h.yaml: hosts[1]: "a" is listed twice; give one a different name'],
+  ])('rejects %s with the file and field', (_what, raw, message) => {
+    expect(() => resolveInventory(raw, 'h.yaml', home)).toThrow(message);
+  });
+
+  it('names the file and line of a YAML syntax error, and a missing file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'squall-inv-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'hosts:\n  - host: a\n   port: 22\n');
+    expect(() => loadInventory('bad.yaml', { cwd: dir, home })).toThrow(/^bad\.yaml:3:\d+: not valid YAML/);
+    expect(() => loadInventory('none.yaml', { cwd: dir, home })).toThrow('none.yaml: no such hosts file');
+  });
+
+  it('reads JSON too, and finds default identities in the home folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'squall-inv-'));
+    mkdirSync(join(dir, '.ssh'));
+    writeFileSync(join(dir, '.ssh', 'id_rsa'), 'key');
+    writeFileSync(join(dir, 'hosts.json'), JSON.stringify({ hosts: [{ host: 'a' }] }));
+    const [host] = loadInventory('hosts.json', { cwd: dir, home: dir, sshConfig: '' });
+    expect(host!.identityFiles).toEqual([join(dir, '.ssh', 'id_rsa')]);
+  });
+});

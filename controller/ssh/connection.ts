@@ -88,15 +88,15 @@ export class SshConnection {
       },
     };
     const tried: string[] = [];
+    const agent = (options.env ?? process.env).SSH_AUTH_SOCK;
     const keyFile = host.identityFiles.find((file) => existsSync(file));
-    if (host.identityFiles.length > 0 && !keyFile) {
-      throw new HostError(host.name, 'auth', `identity file ${host.identityFiles[0]} does not exist`);
+    if (host.identityFiles.length > 0 && !keyFile && !agent) {
+      throw new HostError(host.name, 'auth', `identity file ${host.identityFiles[0]} does not exist, and no ssh-agent is running`);
     }
     if (keyFile) {
       config.privateKey = readFileSync(keyFile);
       tried.push(`key ${keyFile}`);
     }
-    const agent = (options.env ?? process.env).SSH_AUTH_SOCK;
     if (agent) {
       config.agent = agent;
       tried.push('ssh-agent');

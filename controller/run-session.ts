@@ -26,7 +26,19 @@ export interface AgentState {
   disconnectedAt?: number;
   activeVus: number;
   lastHeardAt: number;
+  /** host CPU % of its last windows, oldest first */
+  cpuHistory: number[];
+  rssMb?: number;
+  hostMemUsedPct?: number;
+  lastWindowAt?: number;
 }
+
+const CPU_HISTORY = 10;
+
+function label(agent: AgentState): string {
+  return agent.id === agent.host ? agent.host : `${agent.id} (${agent.host})`;
+}
+const EVENT_LOG = 50;
 
 const TERMINAL: readonly AgentStatus[] = ['done', 'lost', 'failed'];
 
@@ -40,6 +52,8 @@ export interface SessionEvents {
 export class RunSession implements HubHandlers {
   readonly agents = new Map<string, AgentState>();
   readonly live = new LiveSeries();
+  /** notices, newest last, for the dashboard's events line */
+  readonly eventLog: string[] = [];
   duplicates = 0;
   invalidFrames = 0;
 
@@ -50,8 +64,15 @@ export class RunSession implements HubHandlers {
     private readonly now: () => number = Date.now,
   ) {}
 
-  addAgent(state: Omit<AgentState, 'windows' | 'status' | 'activeVus' | 'lastHeardAt'>): AgentState {
-    const agent: AgentState = { ...state, status: 'connecting', windows: new Set(), activeVus: 0, lastHeardAt: this.now() };
+  /** Something worth telling: logged for the dashboard and passed on. */
+  notice(text: string): void {
+    this.eventLog.push(text);
+    this.eventLog.splice(0, Math.max(0, this.eventLog.length - EVENT_LOG));
+    this.events.notice(text);
+  }
+
+  addAgent(state: Omit<AgentState, 'windows' | 'status' | 'activeVus' | 'lastHeardAt' | 'cpuHistory'>): AgentState {
+    const agent: AgentState = { ...state, status: 'connecting', windows: new Set(), activeVus: 0, lastHeardAt: this.now(), cpuHistory: [] };
     this.agents.set(agent.id, agent);
     this.persist(agent);
     return agent;
@@ -81,7 +102,7 @@ export class RunSession implements HubHandlers {
     agent.disconnectedAt = undefined;
     agent.lastHeardAt = this.now();
     if (agent.status === 'lost') {
-      this.events.notice(`agent ${agent.id} (${agent.host}) is back`);
+      this.notice(`agent ${label(agent)} is back`);
       agent.status = 'running';
       agent.lostAt = undefined;
     }
@@ -99,6 +120,15 @@ export class RunSession implements HubHandlers {
     const agent = this.agent(message.agentId);
     if (!agent) return;
     agent.lastHeardAt = this.now();
+    if (!agent.windows.has(message.window.windowStart)) {
+      const { resources } = message.window;
+      agent.cpuHistory = [...agent.cpuHistory, resources.hostCpuPct].slice(-CPU_HISTORY);
+      agent.rssMb = resources.agentRssMb;
+      agent.hostMemUsedPct = resources.hostMemUsedPct;
+      agent.lastWindowAt = this.now();
+      // Fresher than the last heartbeat's count, for the dashboard.
+      agent.activeVus = message.window.vus.max;
+    }
     const result = this.store.saveWindow(this.runId, agent.id, message.seq, message.window, this.now());
     agent.windows.add(message.window.windowStart);
     if (result === 'new') this.live.add(message.window);
@@ -116,7 +146,7 @@ export class RunSession implements HubHandlers {
       agent.error = message.message;
       this.persist(agent);
     }
-    this.events.notice(`agent ${agent.id} (${agent.host}): ${message.message}`);
+    this.notice(`agent ${label(agent)}: ${message.message}`);
     this.events.changed();
   }
 
@@ -145,7 +175,7 @@ export class RunSession implements HubHandlers {
 
   invalid(agentId: string | undefined, error: string): void {
     this.invalidFrames += 1;
-    this.events.notice(`agent ${agentId ?? '?'} sent a message we cannot read: ${error.split('\n')[0]}`);
+    this.notice(`agent ${agentId ?? '?'} sent a message we cannot read: ${error.split('\n')[0]}`);
   }
 
   /** The agent's process ended: done if it delivered everything, failed or lost otherwise. */
@@ -156,7 +186,7 @@ export class RunSession implements HubHandlers {
       this.setStatus(agent, 'failed', why);
       return;
     }
-    this.events.notice(`agent ${agent.id} (${agent.host}) exited (code ${code}) before sending all its windows; marked lost`);
+    this.notice(`agent ${label(agent)} exited (code ${code}) before sending all its windows; marked lost`);
     this.setStatus(agent, 'lost');
   }
 
@@ -166,7 +196,7 @@ export class RunSession implements HubHandlers {
     for (const agent of this.agents.values()) {
       if (TERMINAL.includes(agent.status) || agent.status === 'connecting') continue;
       if (agent.disconnectedAt !== undefined && now - agent.disconnectedAt > lostAfterMs) {
-        this.events.notice(`agent ${agent.id} (${agent.host}) lost: no connection for ${Math.round((now - agent.disconnectedAt) / 1000)}s`);
+        this.notice(`agent ${label(agent)} lost: no connection for ${Math.round((now - agent.disconnectedAt) / 1000)}s`);
         this.setStatus(agent, 'lost');
       }
     }
@@ -180,7 +210,7 @@ export class RunSession implements HubHandlers {
 
   private agent(agentId: string): AgentState | undefined {
     const agent = this.agents.get(agentId);
-    if (!agent) this.events.notice(`a message from unknown agent ${agentId} was ignored`);
+    if (!agent) this.notice(`a message from unknown agent ${agentId} was ignored`);
     return agent;
   }
 

@@ -22,7 +22,8 @@ import { bundleScenario, type ScenarioBundle, agentBundleFile } from './bundle.j
 import { AgentHub } from './hub/hub.js';
 import { durationFlag, resolvePlan, type LoadFlags } from './load-plan.js';
 import { describePlanLine } from './progress.js';
-import { ProgressPrinter } from './progress-printer.js';
+import type { RunMeta } from './dashboard/snapshot.js';
+import { createFeedback, wantsDashboard } from './feedback.js';
 import { buildReport } from './report/build.js';
 import { summaryText } from './report/summary.js';
 import { newRunId } from './run-id.js';
@@ -46,6 +47,8 @@ export interface RunRequest {
   minHosts?: number;
   readyTimeoutMs?: number;
   heartbeatMs?: number;
+  /** false: plain lines even on a terminal (--no-dashboard) */
+  dashboard?: boolean;
   /** runs after a window is committed, before its ack: tests cut the link there */
   afterWindowCommitted?: (hub: AgentHub, agentId: string, seq: number) => void;
 }
@@ -167,10 +170,15 @@ async function conduct(c: Conduct): Promise<RunOutcome> {
     throw new UserError((error as Error).message);
   }
   const waiter = new Waiter();
+  const dashboard = wantsDashboard(io, request.dashboard);
+  // With the dashboard up, notices go to its events line; stderr would tear its frame.
   const session = new RunSession(runId, store, {
-    notice: (text) => io.err(`${text}\n`),
+    notice: (text) => {
+      if (!dashboard) io.err(`${text}\n`);
+    },
     changed: () => waiter.wake(),
   });
+  const say = (text: string) => session.notice(text);
   const heartbeatMs = request.heartbeatMs ?? 5000;
   const token = randomBytes(24).toString('hex');
   let hub: AgentHub | undefined;
@@ -187,19 +195,24 @@ async function conduct(c: Conduct): Promise<RunOutcome> {
   );
   let status = 'completed' as RunStatus;
   let interrupts = 0;
-  const stopInterrupt = io.onInterrupt(() => {
+  const meta: RunMeta = { runId, scenario: c.scenarioName, plan, stopping: false };
+  const interrupt = (key: 'q' | 'ctrl-c') => {
+    // q only ever asks for the graceful stop; a second Ctrl-C aborts.
+    if (key === 'q' && interrupts > 0) return;
     interrupts += 1;
     status = 'aborted';
+    meta.stopping = true;
     if (interrupts === 1) {
-      io.err('stopping: running iterations finish, then the report is written (Ctrl-C again to abort now)\n');
+      say('stopping: running iterations finish, then the report is written (Ctrl-C again to abort now)');
       for (const agent of agents) hub?.send(agent.id, { type: 'stop', protocol: PROTOCOL_VERSION, reason: 'interrupted' });
     } else {
-      io.err('aborting: stopping every agent now\n');
+      say('aborting: stopping every agent now');
       for (const agent of agents) agent.process?.kill();
     }
     waiter.wake();
-  });
-  const progress = new ProgressPrinter(session, io);
+  };
+  const stopInterrupt = io.onInterrupt(() => interrupt('ctrl-c'));
+  const progress = createFeedback(session, io, meta, interrupt, dashboard);
   try {
     const startedAt = Date.now();
     await Promise.all(
@@ -220,13 +233,13 @@ async function conduct(c: Conduct): Promise<RunOutcome> {
         : `agents not ready after ${Math.round((request.readyTimeoutMs ?? 60_000) / 1000)}s: ${agents.filter((a) => a.status !== 'ready').map((a) => `${a.id} (${a.status})`).join(', ')}`;
       throw new UserError(reason, 3);
     }
-    io.err(
+    say(
       `${agents.length} agent${agents.length === 1 ? '' : 's'} ready ${seconds(Date.now() - c.commandStartedAt)} after the command started ` +
-        `(launch to ready: ${seconds(Date.now() - startedAt)})\n`,
+        `(launch to ready: ${seconds(Date.now() - startedAt)})`,
     );
     const t0 = Date.now() + START_LEAD_MS;
     store.setRunStarted(runId, t0);
-    io.out(describePlanLine(c.scenarioName, peakVus(plan), planDurationMs(plan), plan.stages.length, agents.length) + '\n');
+    if (!progress.dashboard) io.out(describePlanLine(c.scenarioName, peakVus(plan), planDurationMs(plan), plan.stages.length, agents.length) + '\n');
     for (const agent of agents) {
       hub.send(agent.id, {
         type: 'start',
@@ -240,19 +253,19 @@ async function conduct(c: Conduct): Promise<RunOutcome> {
       });
       session.setStatus(agent, 'running');
     }
-    progress.start(t0);
+    progress.started(t0);
     const stopAt = t0 + planDurationMs(plan) + plan.gracefulStopMs + FINISH_SLACK_MS;
     const lostAfterMs = 3 * heartbeatMs;
     const finishTimer = setInterval(() => session.markSilentAgentsLost(lostAfterMs), 1000);
     try {
       await waiter.until(() => session.allFinished || Date.now() > stopAt, stopAt - Date.now());
       if (!session.allFinished) {
-        io.err('agents are overdue: asking them to stop\n');
+        say('agents are overdue: asking them to stop');
         for (const agent of agents) hub.send(agent.id, { type: 'stop', protocol: PROTOCOL_VERSION, reason: 'overdue' });
         await waiter.until(() => session.allFinished, FINISH_SLACK_MS);
       }
       for (const agent of agents.filter((a) => !['done', 'failed', 'lost'].includes(a.status))) {
-        io.err(`agent ${agent.id} did not finish; stopping it\n`);
+        say(`agent ${agent.id} did not finish; stopping it`);
         agent.process?.kill();
         session.setStatus(agent, 'lost');
       }

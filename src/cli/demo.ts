@@ -17,6 +17,7 @@ interface DemoFlags {
   out?: string;
   db?: string;
   browserPath?: string;
+  dashboard?: boolean;
 }
 
 export function registerDemo(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -31,6 +32,7 @@ export function registerDemo(program: Command, io: Io, setExit: (code: number) =
     .option('--error-rate <share>', 'share of cart requests the shop fails on purpose, 0..1', '0.05')
     .option('--out <dir>', 'where to write report.json')
     .option('--db <file>', 'SQLite store that keeps every run')
+    .option('--no-dashboard', 'print one plain line per window instead of the live dashboard (also when not a terminal, or CI is set)')
     .option('--browser-path <path>', 'Chromium to drive')
     .action(async (flags: DemoFlags) => {
       const cartErrorRate = Number(flags.errorRate);
@@ -61,6 +63,7 @@ export function registerDemo(program: Command, io: Io, setExit: (code: number) =
             out: flags.out,
             db: flags.db,
             browserPath: flags.browserPath,
+            dashboard: flags.dashboard,
           },
           io,
         );

@@ -7,6 +7,8 @@ export interface Io {
   cwd: string;
   /** stdout is an interactive terminal */
   isTTY: boolean;
+  /** the terminal's streams, when stdin and stdout both are one: the dashboard draws there */
+  terminal?: { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream };
   /** Subscribe to Ctrl-C; returns the unsubscribe function. */
   onInterrupt(handler: () => void): () => void;
 }
@@ -18,6 +20,7 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
+    ...(process.stdout.isTTY && process.stdin.isTTY ? { terminal: { stdout: process.stdout, stdin: process.stdin } } : {}),
     onInterrupt: (handler) => {
       process.on('SIGINT', handler);
       process.on('SIGTERM', handler);

@@ -13,6 +13,7 @@ interface RunFlags {
   out?: string;
   db?: string;
   browserPath?: string;
+  dashboard?: boolean;
   hosts?: string;
   acceptNewHostKeys?: boolean;
   minHosts?: number;
@@ -30,6 +31,7 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
     .option('--window <time>', 'aggregation window: progress and series resolution', '15s')
     .option('--out <dir>', 'where to write report.json (default: squall-results/<run-id>)')
     .option('--db <file>', 'SQLite store that keeps every run (default: $SQUALL_DB or squall-results/squall.db)')
+    .option('--no-dashboard', 'print one plain line per window instead of the live dashboard (also when not a terminal, or CI is set)')
     .option('--browser-path <path>', 'Chromium to drive (default: chromium-headless-shell, found automatically)')
     .option('--hosts <file>', 'run agents on these hosts over SSH (YAML or JSON inventory) instead of locally')
     .option('--accept-new-host-keys', 'with --hosts: trust and record host keys not yet in known_hosts (a changed key is never accepted)')
@@ -55,6 +57,7 @@ Exit codes: 0 the run completed, 2 bad input, 3 the run was aborted or failed.`,
           out: flags.out,
           db: flags.db,
           browserPath: flags.browserPath,
+          dashboard: flags.dashboard,
           hosts: flags.hosts,
           acceptNewHostKeys: flags.acceptNewHostKeys,
           minHosts: flags.minHosts,

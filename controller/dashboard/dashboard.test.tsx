@@ -1,0 +1,103 @@
+import { renderToString } from 'ink';
+import { render } from 'ink-testing-library';
+import { describe, expect, it, vi } from 'vitest';
+import { StepTable } from '../../src/metrics/merge.js';
+import { formatMs } from '../progress.js';
+import { visibleLength } from './chart.js';
+import { Dashboard } from './Dashboard.js';
+import { fixtureSnapshot, fixtureWindows } from './fixtures.js';
+import { LiveDashboard } from './live.js';
+import { agentRows, bucketWindows, chartsView, headerView, stepRows } from './view-model.js';
+
+function frame(windows: number, width: number, height: number, scope: 'window' | 'run' = 'window'): string[] {
+  return renderToString(<Dashboard snapshot={fixtureSnapshot(windows)} scope={scope} width={width} height={height} />, { columns: width }).split('\n');
+}
+
+describe('dashboard view models', () => {
+  it('step rows give the last complete window\'s numbers, or the whole run\'s', () => {
+    const snapshot = fixtureSnapshot(20);
+    const last = snapshot.windows.at(-1)!;
+    const table = new StepTable();
+    table.add(last.steps);
+    const [home, cart] = stepRows(snapshot, 'window');
+    expect(home).toMatchObject({ name: 'home', count: '10', rate: '2.0', p95: formatMs(table.get('home').percentile(0.95)), errors: '0', pass: '100.0%' });
+    expect(cart!.name).toBe('add to cart');
+    const run = stepRows(snapshot, 'run');
+    expect(run[0]!.count).toBe('200');
+    const failed = snapshot.windows.reduce((sum, w) => sum + (w.steps['add to cart']?.failed ?? 0), 0);
+    expect(run[1]!.errors).toBe(String(failed));
+  });
+
+  it('downsamples long runs by merging windows, keeping every window', () => {
+    const windows = fixtureWindows(500);
+    const buckets = bucketWindows(windows, 70);
+    expect(buckets.length).toBeLessThanOrEqual(70);
+    expect(buckets.flat()).toHaveLength(500);
+    const view = chartsView(windows, 70);
+    expect(view.windowsPerPoint).toBe(8);
+    expect(view.p95[0]!.values).toHaveLength(buckets.length);
+    // Merged, not averaged: a bucket's p95 is that of all its samples together.
+    const merged = new StepTable();
+    for (const w of buckets[3]!) merged.add(w.steps);
+    expect(view.p95[0]!.values[3]).toBe(merged.get('home').percentile(0.95));
+  });
+
+  it('marks lost agents and agents whose CPU stayed above 85 %', () => {
+    const rows = agentRows(fixtureSnapshot(5));
+    expect(rows[0]).toMatchObject({ host: '10.0.1.12', state: 'running', vus: '6/6', cpu: '61%', saturated: false });
+    expect(rows[1]).toMatchObject({ host: '10.0.1.13', state: 'lost', vus: '0/4', cpu: '93%', saturated: true });
+  });
+
+  it('the header tells target and active VUs, time and stage', () => {
+    const view = headerView(fixtureSnapshot(20));
+    expect(view).toMatchObject({ vus: 'VUs 6/10', time: '1m41s / 4h1m', stage: 'stage 2/2' });
+    expect(headerView(fixtureSnapshot(0, { t0: undefined })).stage).toBe('preparing agents');
+  });
+});
+
+describe('Dashboard component', () => {
+  it('shows the run, the step numbers, a lost agent and the events', () => {
+    const text = frame(20, 100, 40).join('\n');
+    expect(text).toContain('squall 20261122-101500-ab12  "demo shop"');
+    expect(text).toMatch(/^home\s+10\s+2\.0\s+\d+ms\s+\d+ms\s+\d+ms\s+100\.0%\s+0$/m);
+    expect(text).toMatch(/^10\.0\.1\.13\s+lost\s+0\/4\s+93%/m);
+    expect(text).toContain('CPU over 85%');
+    expect(text).toContain('agent 10.0.1.13 lost: no connection for 15s');
+    expect(text).toMatch(/top errors: TimeoutError x\d+/);
+  });
+
+  it.each([1, 500])('draws the charts for %i window(s)', (windows) => {
+    const text = frame(windows, 120, 40).join('\n');
+    expect(text).toContain('p95 response time');
+    expect(text).toContain('active VUs');
+    expect(text).toContain('throughput (steps/s)');
+    expect(text).toContain('errors (%)');
+    expect(text.split('┤').length).toBeGreaterThan(10);
+    if (windows === 500) expect(text).toMatch(/\(\d+ windows per point\)/);
+  });
+
+  it.each([
+    [80, 24],
+    [200, 50],
+    [100, 12],
+  ])('fits a %ix%i terminal: no line wider, one line spare', (width, height) => {
+    const lines = frame(300, width, height);
+    expect(lines.length).toBeLessThanOrEqual(height - 1);
+    for (const line of lines) expect(visibleLength(line)).toBeLessThanOrEqual(width);
+  });
+
+  it('tab toggles the table between the last window and the whole run; q asks to stop', async () => {
+    const onInterrupt = vi.fn();
+    const snapshot = fixtureSnapshot(20);
+    const ui = render(<LiveDashboard snapshot={() => snapshot} onInterrupt={onInterrupt} refreshMs={50} />);
+    expect(ui.lastFrame()).toContain('step · window');
+    ui.stdin.write('\t');
+    await vi.waitFor(() => expect(ui.lastFrame()).toContain('step · run'));
+    expect(ui.lastFrame()).toMatch(/^home\s+200\s/m);
+    ui.stdin.write('q');
+    await vi.waitFor(() => expect(onInterrupt).toHaveBeenCalledWith('q'));
+    ui.stdin.write('\u0003');
+    await vi.waitFor(() => expect(onInterrupt).toHaveBeenLastCalledWith('ctrl-c'));
+    ui.unmount();
+  });
+});

@@ -1,0 +1,45 @@
+// Fixed, realistic dashboard data for tests and for trying layouts by hand.
+import { WindowAggregator } from '../../src/metrics/window.js';
+import { mergeAgentWindows } from '../../src/metrics/merge.js';
+import type { MergedWindow } from '../../src/protocol/merged.js';
+import type { DashboardSnapshot } from './view-model.js';
+
+const RESOURCES = { hostCpuPct: 40, agentCpuPct: 10, agentRssMb: 90, hostMemUsedPct: 30, loopLagMs: 1 };
+
+/** `count` windows of `windowMs` from t0, with steps "home" and "add to cart" and a few errors. */
+export function fixtureWindows(count: number, t0 = 1_800_000_000_000, windowMs = 5000): MergedWindow[] {
+  const agg = new WindowAggregator(windowMs, t0);
+  for (let w = 0; w < count; w += 1) {
+    const start = t0 + w * windowMs;
+    agg.activeVusChanged(Math.min(10, w + 1), start);
+    for (let i = 0; i < 10; i += 1) {
+      const at = start + i * (windowMs / 10);
+      agg.iterationStarted(at);
+      agg.stepSucceeded('home', at + 1, 300 + ((w * 37 + i * 11) % 60));
+      if ((w + i) % 9 === 0) agg.stepFailed('add to cart', at + 2, 'TimeoutError', 'Waiting for selector `#cart` failed');
+      else agg.stepSucceeded('add to cart', at + 2, 180 + ((w * 13 + i * 7) % 40) + (w > count / 2 ? 200 : 0));
+      agg.iterationEnded(at + 3, (w + i) % 9 !== 0);
+    }
+  }
+  return agg.takeAll(t0 + count * windowMs - 1, RESOURCES).map((body) => mergeAgentWindows([body]));
+}
+
+export function fixtureSnapshot(windowCount: number, overrides: Partial<DashboardSnapshot> = {}): DashboardSnapshot {
+  const t0 = 1_800_000_000_000;
+  const windows = fixtureWindows(windowCount, t0);
+  return {
+    runId: '20261122-101500-ab12',
+    scenario: 'demo shop',
+    t0,
+    now: t0 + windowCount * 5000 + 1000,
+    plan: { startVus: 0, stages: [{ durationMs: 60_000, target: 10 }, { durationMs: 4 * 3600_000, target: 10 }], gracefulStopMs: 30_000 },
+    windows,
+    agents: [
+      { id: 'a1', host: '10.0.1.12', status: 'running', activeVus: 6, plannedVus: 6, cpuHistory: [50, 61], rssMb: 812, hostMemUsedPct: 41, lastReportAt: t0 + windowCount * 5000 - 2000 },
+      { id: 'a2', host: '10.0.1.13', status: 'lost', activeVus: 0, plannedVus: 4, cpuHistory: [88, 93], rssMb: 640, lastReportAt: t0 + 10_000 },
+    ],
+    events: ['agent 10.0.1.13 lost: no connection for 15s'],
+    stopping: false,
+    ...overrides,
+  };
+}

@@ -1,0 +1,222 @@
+// Pure view models of the live dashboard: numbers and strings from a snapshot
+// of the run, so the Ink components stay thin and everything here is testable
+// without a terminal.
+import { formatDuration } from '../../src/load/duration.js';
+import { peakVus, planDurationMs, stageAt, vusAt } from '../../src/load/stages.js';
+import { StepTable } from '../../src/metrics/merge.js';
+import type { MergedWindow } from '../../src/protocol/merged.js';
+import type { Plan } from '../../src/protocol/plan.js';
+import type { AgentStatus } from '../../src/protocol/store.js';
+import { formatMs } from '../progress.js';
+
+/** An agent's CPU above this, for this many windows in a row, distorts what it measures. */
+export const CPU_WARNING_PCT = 85;
+export const CPU_WARNING_WINDOWS = 2;
+
+export interface AgentSnapshot {
+  id: string;
+  host: string;
+  status: AgentStatus;
+  activeVus: number;
+  plannedVus: number;
+  /** host CPU % of its recent windows, oldest first */
+  cpuHistory: number[];
+  rssMb?: number;
+  hostMemUsedPct?: number;
+  lastReportAt?: number;
+}
+
+export interface DashboardSnapshot {
+  runId: string;
+  scenario: string;
+  /** VU time zero; undefined while agents are getting ready */
+  t0?: number;
+  now: number;
+  plan: Plan;
+  /** merged windows, oldest first; the newest may still be filling */
+  windows: MergedWindow[];
+  agents: AgentSnapshot[];
+  /** newest last */
+  events: string[];
+  stopping: boolean;
+}
+
+export interface HeaderView {
+  title: string;
+  vus: string;
+  time: string;
+  /** 0..1 */
+  progress: number;
+  stage: string;
+}
+
+export function headerView(s: DashboardSnapshot): HeaderView {
+  const total = planDurationMs(s.plan);
+  const elapsed = s.t0 === undefined ? 0 : Math.max(0, s.now - s.t0);
+  const active = s.agents.reduce((sum, a) => sum + (a.status === 'running' ? a.activeVus : 0), 0);
+  const stage = s.t0 === undefined ? -2 : stageAt(s.plan, elapsed);
+  const stageText =
+    s.stopping ? 'stopping' : stage === -2 ? 'preparing agents' : stage === -1 ? 'finishing' : s.plan.stages.length > 1 ? `stage ${stage + 1}/${s.plan.stages.length}` : 'steady';
+  return {
+    title: `squall ${s.runId}  "${s.scenario}"`,
+    vus: `VUs ${active}/${s.t0 === undefined ? peakVus(s.plan) : vusAt(s.plan, elapsed)}`,
+    time: `${formatDuration(Math.min(elapsed, total))} / ${formatDuration(total)}`,
+    progress: total > 0 ? Math.min(1, elapsed / total) : 0,
+    stage: stageText,
+  };
+}
+
+export function progressBar(fraction: number, width: number): string {
+  const filled = Math.round(Math.max(0, Math.min(1, fraction)) * width);
+  return '█'.repeat(filled) + '░'.repeat(Math.max(0, width - filled));
+}
+
+export type StepScope = 'window' | 'run';
+
+export interface StepRow {
+  name: string;
+  count: string;
+  rate: string;
+  p50: string;
+  p95: string;
+  p99: string;
+  pass: string;
+  errors: string;
+  failing: boolean;
+}
+
+/** Names in the order steps first ran, so rows never jump around. */
+export function stepNames(windows: readonly MergedWindow[]): string[] {
+  const names: string[] = [];
+  for (const window of windows) for (const name of Object.keys(window.steps)) if (!names.includes(name)) names.push(name);
+  return names;
+}
+
+/** The last complete window, or the whole run. */
+export function stepRows(s: DashboardSnapshot, scope: StepScope): StepRow[] {
+  const names = stepNames(s.windows);
+  const complete = s.windows.filter((w) => w.windowStart + w.windowMs <= s.now);
+  const chosen = scope === 'run' ? s.windows : complete.slice(-1);
+  const table = new StepTable();
+  for (const window of chosen) table.add(window.steps);
+  const seconds =
+    scope === 'run'
+      ? Math.max(1, (s.t0 === undefined ? 0 : s.now - s.t0) / 1000)
+      : (chosen[0]?.windowMs ?? 1000) / 1000;
+  return names.map((name) => {
+    const acc = table.steps.get(name);
+    const count = acc?.count ?? 0;
+    const failed = acc?.failed ?? 0;
+    const ok = count > failed;
+    return {
+      name,
+      count: String(count),
+      rate: (count / seconds).toFixed(1),
+      p50: ok ? formatMs(acc!.percentile(0.5)) : '-',
+      p95: ok ? formatMs(acc!.percentile(0.95)) : '-',
+      p99: ok ? formatMs(acc!.percentile(0.99)) : '-',
+      pass: count > 0 ? `${((100 * (count - failed)) / count).toFixed(1)}%` : '-',
+      errors: String(failed),
+      failing: failed > 0,
+    };
+  });
+}
+
+export interface ChartSeries {
+  label: string;
+  values: number[];
+}
+
+/**
+ * Groups windows into at most `points` buckets of consecutive windows and
+ * merges each bucket's histograms: a long run is downsampled, never cut, and
+ * its percentiles stay true (merged, not averaged).
+ */
+export function bucketWindows(windows: readonly MergedWindow[], points: number): MergedWindow[][] {
+  const size = Math.max(1, Math.ceil(windows.length / Math.max(1, points)));
+  const buckets: MergedWindow[][] = [];
+  for (let i = 0; i < windows.length; i += size) buckets.push(windows.slice(i, i + size));
+  return buckets;
+}
+
+export interface ChartsView {
+  p95: ChartSeries[];
+  vus: ChartSeries;
+  throughput: ChartSeries;
+  errorRate: ChartSeries;
+  /** how many windows each point stands for */
+  windowsPerPoint: number;
+}
+
+export function chartsView(windows: readonly MergedWindow[], points: number): ChartsView {
+  const buckets = bucketWindows(windows, points);
+  const names = stepNames(windows);
+  const tables = buckets.map((bucket) => {
+    const table = new StepTable();
+    for (const window of bucket) table.add(window.steps);
+    return table;
+  });
+  const seconds = buckets.map((bucket) => bucket.reduce((sum, w) => sum + w.windowMs, 0) / 1000);
+  const counts = tables.map((t) => [...t.steps.values()].reduce((sum, a) => sum + a.count, 0));
+  const failures = tables.map((t) => [...t.steps.values()].reduce((sum, a) => sum + a.failed, 0));
+  return {
+    p95: names.map((name) => {
+      // A bucket where the step did not succeed carries the last value on, so the line does not fall to 0.
+      let carried = 0;
+      return {
+        label: name,
+        values: tables.map((table) => {
+          const acc = table.steps.get(name);
+          if (acc && acc.succeeded > 0) carried = acc.percentile(0.95);
+          return carried;
+        }),
+      };
+    }),
+    vus: { label: 'active VUs', values: buckets.map((bucket) => Math.max(...bucket.map((w) => w.vus.max))) },
+    throughput: { label: 'steps/s', values: counts.map((c, i) => c / seconds[i]!) },
+    errorRate: { label: 'errors %', values: counts.map((c, i) => (c > 0 ? (100 * failures[i]!) / c : 0)) },
+    windowsPerPoint: Math.max(1, Math.ceil(windows.length / Math.max(1, points))),
+  };
+}
+
+export interface AgentRow {
+  host: string;
+  state: AgentStatus;
+  vus: string;
+  cpu: string;
+  memory: string;
+  lastReport: string;
+  /** its CPU stayed above the warning line: its numbers are distorted */
+  saturated: boolean;
+}
+
+export function agentRows(s: DashboardSnapshot): AgentRow[] {
+  return s.agents.map((agent) => {
+    const recent = agent.cpuHistory.slice(-CPU_WARNING_WINDOWS);
+    const cpu = agent.cpuHistory.at(-1);
+    return {
+      host: agent.host,
+      state: agent.status,
+      vus: `${agent.status === 'running' ? agent.activeVus : 0}/${agent.plannedVus}`,
+      cpu: cpu === undefined ? '-' : `${Math.round(cpu)}%`,
+      memory: agent.rssMb === undefined ? '-' : `${Math.round(agent.rssMb)} MB${agent.hostMemUsedPct !== undefined ? ` (host ${Math.round(agent.hostMemUsedPct)}%)` : ''}`,
+      lastReport: agent.lastReportAt === undefined ? '-' : `${Math.max(0, Math.round((s.now - agent.lastReportAt) / 1000))}s ago`,
+      saturated: recent.length === CPU_WARNING_WINDOWS && recent.every((pct) => pct > CPU_WARNING_PCT),
+    };
+  });
+}
+
+/** The events line: the newest events, then the most frequent error classes of the run. */
+export function eventsLine(s: DashboardSnapshot, maxEvents = 2): string[] {
+  const lines = s.events.slice(-maxEvents);
+  const errors = new Map<string, number>();
+  for (const window of s.windows) {
+    for (const step of Object.values(window.steps)) {
+      for (const [errorClass, { count }] of Object.entries(step.errors)) errors.set(errorClass, (errors.get(errorClass) ?? 0) + count);
+    }
+    for (const [errorClass, { count }] of Object.entries(window.iterationErrors)) errors.set(errorClass, (errors.get(errorClass) ?? 0) + count);
+  }
+  const top = [...errors].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  if (top.length > 0) lines.push(`top errors: ${top.map(([name, count]) => `${name} x${count}`).join(', ')}`);
+  return lines;
+}

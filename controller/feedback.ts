@@ -1,0 +1,44 @@
+// What the user sees while a run goes on: the live Ink dashboard on an
+// interactive terminal, or one plain line per window (not a TTY, CI set, or
+// --no-dashboard).
+import type { Io } from '../src/cli/io.js';
+import { snapshotOf, type RunMeta } from './dashboard/snapshot.js';
+import { startDashboard, type DashboardHandle } from './dashboard/live.js';
+import { ProgressPrinter } from './progress-printer.js';
+import type { RunSession } from './run-session.js';
+
+export interface LiveFeedback {
+  readonly dashboard: boolean;
+  /** the load starts at t0 */
+  started(t0: number): void;
+  /** before the summary is printed */
+  stop(): void;
+}
+
+export function wantsDashboard(io: Io, requested: boolean | undefined): boolean {
+  return requested !== false && io.terminal !== undefined && !io.env.CI;
+}
+
+export function createFeedback(
+  session: RunSession,
+  io: Io,
+  meta: RunMeta,
+  onInterrupt: (key: 'q' | 'ctrl-c') => void,
+  dashboard: boolean,
+): LiveFeedback {
+  if (!dashboard || !io.terminal) {
+    const printer = new ProgressPrinter(session, io);
+    return { dashboard: false, started: (t0) => printer.start(t0), stop: () => printer.stop() };
+  }
+  let handle: DashboardHandle | undefined = startDashboard({ snapshot: () => snapshotOf(session, meta), onInterrupt }, io.terminal);
+  return {
+    dashboard: true,
+    started: (t0) => {
+      meta.t0 = t0;
+    },
+    stop: () => {
+      handle?.close();
+      handle = undefined;
+    },
+  };
+}

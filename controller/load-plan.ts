@@ -21,15 +21,19 @@ export function durationFlag(flag: string, text: string): number {
   return ms;
 }
 
-/** `scenarioFile` names the file in errors about its options. */
-export function resolvePlan(rawOptions: unknown, flags: LoadFlags, scenarioFile: string): Plan {
+/** The scenario's options, checked; `scenarioFile` names the file in errors. */
+export function parseScenarioOptions(rawOptions: unknown, scenarioFile: string): ScenarioOptionsInput {
   const parsed = ScenarioOptionsSchema.safeParse(rawOptions ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = ['options', ...issue.path].join('.');
     throw new UserError(`${scenarioFile}: ${field}: ${issue.message}`);
   }
-  const options: ScenarioOptionsInput = parsed.data;
+  return parsed.data;
+}
+
+export function resolvePlan(rawOptions: unknown, flags: LoadFlags, scenarioFile: string): Plan {
+  const options = parseScenarioOptions(rawOptions, scenarioFile);
   const gracefulStopMs = parseDuration(options.gracefulStop ?? DEFAULT_GRACEFUL_STOP)!;
   if (flags.vus !== undefined && (!Number.isInteger(flags.vus) || flags.vus < 1)) {
     throw new UserError(`--vus ${flags.vus}: expected a whole number of at least 1`);

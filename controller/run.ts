@@ -2,7 +2,7 @@
 // wait for every one to be ready, start them together at t0, merge their
 // windows into the store, and write the unified report at the end.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Io } from '../src/cli/io.js';
@@ -20,12 +20,14 @@ import { prepareRemoteSites, type PreparedRemote } from './agents/prepare-remote
 import type { AgentSite } from './agents/site.js';
 import { bundleScenario, type ScenarioBundle, agentBundleFile } from './bundle.js';
 import { AgentHub } from './hub/hub.js';
-import { durationFlag, resolvePlan, type LoadFlags } from './load-plan.js';
+import { durationFlag, parseScenarioOptions, resolvePlan, type LoadFlags } from './load-plan.js';
+import { thresholdSpecs } from './report/thresholds.js';
 import { describePlanLine } from './progress.js';
 import type { RunMeta } from './dashboard/snapshot.js';
 import { createFeedback, wantsDashboard } from './feedback.js';
-import { buildReport } from './report/build.js';
-import { summaryText } from './report/summary.js';
+import { reportFromStore } from './report/from-store.js';
+import { COLOURS, PLAIN, summaryText } from './report/summary.js';
+import { writeReportFiles } from './report/outputs.js';
 import { newRunId } from './run-id.js';
 import { RunSession, type AgentState } from './run-session.js';
 import { RunStore } from './store/store.js';
@@ -36,6 +38,8 @@ export interface RunRequest {
   scenario: string;
   flags: LoadFlags;
   env: Record<string, string>;
+  /** --threshold flags: "step:home:p95<500" */
+  thresholds?: string[];
   window?: string;
   out?: string;
   db?: string;
@@ -85,6 +89,7 @@ export async function runLoadTest(request: RunRequest, io: Io): Promise<RunOutco
     const fallbackName = basename(request.scenario, extname(request.scenario));
     const loaded = await loadScenario(bundle.path, request.scenario, fallbackName);
     const plan = resolvePlan(loaded.scenario.options, request.flags, request.scenario);
+    const thresholds = thresholdSpecs(parseScenarioOptions(loaded.scenario.options, request.scenario).thresholds, request.thresholds ?? []);
     if (planDurationMs(plan) <= 0) throw new UserError(`${request.scenario}: the load profile lasts 0s`);
     const outDir = resolve(io.cwd, request.out ?? join('squall-results', runId));
     const dbPath = resolve(io.cwd, request.db ?? defaultDbPath(io));
@@ -98,7 +103,7 @@ export async function runLoadTest(request: RunRequest, io: Io): Promise<RunOutco
         status: 'preparing',
         windowMs,
         plan,
-        config: { envKeys: Object.keys(request.env), outDir, ...(request.browserPath ? { browserPath: request.browserPath } : {}) },
+        config: { envKeys: Object.keys(request.env), outDir, thresholds, ...(request.browserPath ? { browserPath: request.browserPath } : {}) },
       });
       const { sites, excluded } = await prepareSites(request, io, runId, bundle);
       for (const host of excluded) {
@@ -287,17 +292,21 @@ async function conduct(c: Conduct): Promise<RunOutcome> {
   }
 }
 
+/** 0 completed and every threshold passed, 1 a threshold failed, 3 aborted or failed. */
+export function exitCodeOf(report: Report): number {
+  if (report.run.status !== 'completed') return 3;
+  return report.thresholds.every((t) => t.passed) ? 0 : 1;
+}
+
 function finish(c: Conduct, session: RunSession, status: RunStatus, agents: AgentState[]): RunOutcome {
   const { store, runId, io, outDir } = c;
   const endedAt = Math.max(...agents.map((a) => a.byeAt ?? a.lostAt ?? Date.now()));
   store.finishRun(runId, status, endedAt);
-  const windows = store.rebuildMerged(runId);
-  const report = buildReport({ run: store.getRun(runId)!, agents: store.agents(runId), windows, windowCounts: store.windowCounts(runId) });
-  mkdirSync(outDir, { recursive: true });
-  const reportPath = join(outDir, 'report.json');
-  writeFileSync(reportPath, JSON.stringify(report, null, 2) + '\n');
-  io.out(summaryText(report, [shownPath(io.cwd, reportPath)]));
+  store.rebuildMerged(runId);
+  const report = reportFromStore(store, runId);
+  const files = writeReportFiles(report, outDir);
+  io.out(summaryText(report, files.map((file) => shownPath(io.cwd, file)), io.isTTY ? COLOURS : PLAIN));
   if (session.duplicates > 0) io.err(`(${session.duplicates} resent windows were already stored and not counted twice)\n`);
-  const exitCode = status === 'completed' ? 0 : 3;
+  const exitCode = exitCodeOf(report);
   return { exitCode, runId, report, outDir, dbPath: c.dbPath, resentWindows: session.duplicates };
 }

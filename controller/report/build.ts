@@ -1,17 +1,20 @@
 // Builds report.json from what the store holds: pure, so a report re-rendered
 // later from the store equals the one written at the end of the run.
 import { StepTable } from '../../src/metrics/merge.js';
-import { StepAccumulator, ErrorTallyBuilder } from '../../src/metrics/step-stats.js';
-import type { ErrorTally } from '../../src/protocol/messages.js';
+import { ErrorTallyBuilder, StepAccumulator } from '../../src/metrics/step-stats.js';
+import type { ErrorTally, WindowBody } from '../../src/protocol/messages.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
-import { REPORT_SCHEMA, type Report } from '../../src/protocol/report.js';
+import { REPORT_SCHEMA, type Report, type ReportAgent } from '../../src/protocol/report.js';
 import type { AgentRecord, RunRecord } from '../../src/protocol/store.js';
+import { evaluateThresholds, type ThresholdSpec } from './thresholds.js';
 
 export interface ReportInput {
   run: RunRecord;
   agents: readonly AgentRecord[];
   windows: readonly MergedWindow[];
-  windowCounts: ReadonlyMap<string, number>;
+  /** every agent's raw windows, for the per-host breakdown */
+  agentWindows: ReadonlyArray<{ agentId: string; body: WindowBody }>;
+  thresholds: readonly ThresholdSpec[];
 }
 
 function errorList(tally: ErrorTally): Report['steps'][number]['errors'] {
@@ -24,22 +27,87 @@ function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-export function buildReport({ run, agents, windows, windowCounts }: ReportInput): Report {
+/** count, failed and the latency percentiles the report shows for a span. */
+export function latencyOf(acc: StepAccumulator): Report['series'][number]['steps'][string] {
+  return {
+    count: acc.count,
+    failed: acc.failed,
+    p50: round(acc.percentile(0.5)),
+    p90: round(acc.percentile(0.9)),
+    p95: round(acc.percentile(0.95)),
+    p99: round(acc.percentile(0.99)),
+    max: round(acc.succeeded > 0 ? acc.maxMs : 0),
+  };
+}
+
+function sumIterations(list: ReadonlyArray<{ iterations: { started: number; completed: number; failed: number } }>) {
+  const total = { started: 0, completed: 0, failed: 0 };
+  for (const { iterations } of list) {
+    total.started += iterations.started;
+    total.completed += iterations.completed;
+    total.failed += iterations.failed;
+  }
+  return total;
+}
+
+function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[]): ReportAgent {
+  const steps = new StepTable();
+  for (const body of bodies) steps.add(body.steps);
+  const cpu = bodies.map((b) => b.resources.hostCpuPct);
+  return {
+    id: agent.agentId,
+    host: agent.host,
+    vus: agent.plannedVus,
+    windows: bodies.length,
+    status: agent.status,
+    ...(agent.lostAt !== undefined ? { lostAt: new Date(agent.lostAt).toISOString() } : {}),
+    ...(agent.error !== undefined ? { error: agent.error } : {}),
+    steps: [...steps.steps].map(([name, acc]) => ({ name, ...latencyOf(acc) })),
+    iterations: sumIterations(bodies),
+    ...(bodies.length > 0
+      ? {
+          resources: {
+            cpuMeanPct: round(cpu.reduce((a, b) => a + b, 0) / cpu.length),
+            cpuMaxPct: round(Math.max(...cpu)),
+            agentRssMaxMb: round(Math.max(...bodies.map((b) => b.resources.agentRssMb))),
+            loopLagMaxMs: round(Math.max(...bodies.map((b) => b.resources.loopLagMs))),
+          },
+        }
+      : {}),
+  };
+}
+
+export function buildReport({ run, agents, windows, agentWindows, thresholds }: ReportInput): Report {
   const ordered = [...windows].sort((a, b) => a.windowStart - b.windowStart);
   const totals = new StepTable();
+  const allSteps = new StepAccumulator();
   const iterationErrors = new ErrorTallyBuilder();
-  const iterations = { started: 0, completed: 0, failed: 0 };
-  let peakVus = 0;
   for (const window of ordered) {
     totals.add(window.steps);
+    for (const stats of Object.values(window.steps)) allSteps.addWindow(stats);
     iterationErrors.addAll(window.iterationErrors);
-    iterations.started += window.iterations.started;
-    iterations.completed += window.iterations.completed;
-    iterations.failed += window.iterations.failed;
-    peakVus = Math.max(peakVus, window.vus.max);
   }
+  const iterations = sumIterations(ordered);
   const durationMs = Math.max(0, (run.endedAt ?? Date.now()) - run.startedAt);
   const seconds = Math.max(durationMs / 1000, 0.001);
+  const steps = [...totals.steps].map(([name, acc]) => {
+    const summary = acc.summary();
+    return {
+      name,
+      ...latencyOf(acc),
+      min: round(summary.min),
+      mean: round(summary.mean),
+      throughput: round(summary.count / seconds),
+      errors: errorList(acc.errors.toWire()),
+    };
+  });
+  const outsideSteps = errorList(iterationErrors.toWire());
+  const byAgent = new Map<string, WindowBody[]>();
+  for (const { agentId, body } of agentWindows) {
+    const list = byAgent.get(agentId) ?? [];
+    list.push(body);
+    byAgent.set(agentId, list);
+  }
   return {
     schema: REPORT_SCHEMA,
     run: {
@@ -51,46 +119,21 @@ export function buildReport({ run, agents, windows, windowCounts }: ReportInput)
       status: run.status,
       windowMs: run.windowMs,
     },
-    steps: [...totals.steps].map(([name, acc]) => {
-      const summary = acc.summary();
-      return {
-        name,
-        count: summary.count,
-        failed: summary.failed,
-        min: round(summary.min),
-        mean: round(summary.mean),
-        p50: round(summary.p50),
-        p90: round(summary.p90),
-        p95: round(summary.p95),
-        p99: round(summary.p99),
-        max: round(summary.max),
-        throughput: round(summary.count / seconds),
-        errors: errorList(acc.errors.toWire()),
-      };
-    }),
-    iterations: { ...iterations, errors: errorList(iterationErrors.toWire()) },
-    vus: { max: peakVus },
+    steps,
+    iterations: { ...iterations, errors: outsideSteps },
+    vus: { max: Math.max(0, ...ordered.map((w) => w.vus.max)) },
+    errors: [...steps.flatMap((s) => s.errors.map((e) => ({ ...e, step: s.name }))), ...outsideSteps].sort(
+      (a, b) => b.count - a.count || a.errorClass.localeCompare(b.errorClass),
+    ),
+    thresholds: evaluateThresholds(thresholds, { steps: totals.steps, allSteps, iterations, durationMs }),
     series: ordered.map((window) => ({
       t: window.windowStart - run.startedAt,
       windowStart: window.windowStart,
       windowMs: window.windowMs,
       vus: window.vus.max,
       iterations: { ...window.iterations },
-      steps: Object.fromEntries(
-        Object.entries(window.steps).map(([name, stats]) => {
-          const acc = StepAccumulator.of(stats);
-          return [name, { count: stats.count, failed: stats.failed, p50: round(acc.percentile(0.5)), p95: round(acc.percentile(0.95)) }];
-        }),
-      ),
+      steps: Object.fromEntries(Object.entries(window.steps).map(([name, stats]) => [name, latencyOf(StepAccumulator.of(stats))])),
     })),
-    agents: agents.map((agent) => ({
-      id: agent.agentId,
-      host: agent.host,
-      vus: agent.plannedVus,
-      windows: windowCounts.get(agent.agentId) ?? 0,
-      status: agent.status,
-      ...(agent.lostAt !== undefined ? { lostAt: new Date(agent.lostAt).toISOString() } : {}),
-      ...(agent.error !== undefined ? { error: agent.error } : {}),
-    })),
+    agents: agents.map((agent) => agentBreakdown(agent, byAgent.get(agent.agentId) ?? [])),
   };
 }

@@ -1,47 +1,70 @@
-// The end-of-run summary for the terminal: one aligned row per step.
+// The end-of-run summary for the terminal: compact, aligned, coloured on a
+// TTY, ending with the files written.
 import { formatDuration } from '../../src/load/duration.js';
 import type { Report } from '../../src/protocol/report.js';
 import { formatMs } from '../progress.js';
 
-function table(rows: string[][], rightAligned: (column: number) => boolean): string[] {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+export interface Paint {
+  bold(text: string): string;
+  dim(text: string): string;
+  red(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+}
+
+const ansi = (open: number, close: number) => (text: string) => `\x1b[${open}m${text}\x1b[${close}m`;
+export const COLOURS: Paint = { bold: ansi(1, 22), dim: ansi(2, 22), red: ansi(31, 39), green: ansi(32, 39), yellow: ansi(33, 39) };
+const identity = (text: string) => text;
+export const PLAIN: Paint = { bold: identity, dim: identity, red: identity, green: identity, yellow: identity };
+
+/** Pads by visible width, so coloured cells line up. */
+export function alignedTable(rows: string[][], rightAligned: (column: number) => boolean): string[] {
+  const visible = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '').length;
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => visible(row[c]!))));
   return rows.map((row) =>
-    row.map((cell, c) => (rightAligned(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd(),
+    row
+      .map((cell, c) => {
+        const pad = ' '.repeat(widths[c]! - visible(cell));
+        return rightAligned(c) ? pad + cell : cell + pad;
+      })
+      .join('  ')
+      .trimEnd(),
   );
 }
 
-export function summaryText(report: Report, files: readonly string[]): string {
+export function summaryText(report: Report, files: readonly string[], paint: Paint = PLAIN): string {
   const { run } = report;
-  const lines = [
-    '',
-    `run ${run.id}  "${run.scenario}"  ${run.status}  ${formatDuration(run.durationMs)}  peak ${report.vus.max} VUs`,
-    '',
-  ];
+  const status = run.status === 'completed' ? paint.green(run.status) : paint.red(run.status);
+  const lines = ['', `${paint.bold(`run ${run.id}`)}  "${run.scenario}"  ${status}  ${formatDuration(run.durationMs)}  peak ${report.vus.max} VUs`, ''];
   if (report.steps.length === 0) {
     lines.push('no step ran');
   } else {
-    const header = ['step', 'count', 'failed', 'p50', 'p90', 'p95', 'p99', 'max', 'per s'];
+    const header = ['step', 'count', 'failed', 'p50', 'p90', 'p95', 'p99', 'max', 'per s'].map(paint.bold);
     const rows = report.steps.map((s) => [
       s.name,
       String(s.count),
-      s.failed > 0 ? `${s.failed} (${((100 * s.failed) / s.count).toFixed(1)}%)` : '0',
+      s.failed > 0 ? paint.red(`${s.failed} (${((100 * s.failed) / s.count).toFixed(1)}%)`) : '0',
       ...[s.p50, s.p90, s.p95, s.p99, s.max].map((ms) => (s.count > s.failed ? formatMs(ms) : '-')),
       s.throughput.toFixed(2),
     ]);
-    lines.push(...table([header, ...rows], (c) => c > 0));
+    lines.push(...alignedTable([header, ...rows], (c) => c > 0));
   }
   const it = report.iterations;
-  lines.push('', `iterations: ${it.started} started, ${it.completed} completed, ${it.failed} failed`);
-  const errors = [
-    ...report.steps.flatMap((s) => s.errors.map((e) => ({ where: s.name, ...e }))),
-    ...it.errors.map((e) => ({ where: 'outside steps', ...e })),
-  ].sort((a, b) => b.count - a.count);
-  for (const error of errors.slice(0, 5)) {
-    lines.push(`  ${error.count} x ${error.errorClass} in "${error.where}": ${error.sample}`);
+  lines.push('', `iterations: ${it.started} started, ${it.completed} completed, ${it.failed > 0 ? paint.red(`${it.failed} failed`) : '0 failed'}`);
+  for (const error of report.errors.slice(0, 5)) {
+    lines.push(paint.dim(`  ${error.count} x ${error.errorClass} in ${error.step ? `"${error.step}"` : 'no step'}: ${error.sample}`));
   }
-  const troubled = report.agents.filter((a) => a.status !== 'done');
-  for (const agent of troubled) {
-    lines.push(`agent ${agent.id} (${agent.host}): ${agent.status}${agent.lostAt ? ` at ${agent.lostAt}` : ''}${agent.error ? `: ${agent.error}` : ''}`);
+  for (const agent of report.agents.filter((a) => a.status !== 'done')) {
+    const when = agent.lostAt ? ` at ${agent.lostAt}` : '';
+    lines.push(paint.yellow(`agent ${agent.host}: ${agent.status}${when}${agent.error ? `: ${agent.error}` : ''}`));
+  }
+  if (report.thresholds.length > 0) {
+    const failed = report.thresholds.filter((t) => !t.passed).length;
+    lines.push('', failed === 0 ? paint.green(`thresholds: all ${report.thresholds.length} passed`) : paint.red(`thresholds: ${failed} of ${report.thresholds.length} failed`));
+    for (const t of report.thresholds) {
+      const mark = t.passed ? paint.green('pass') : paint.red('FAIL');
+      lines.push(`  ${mark}  ${t.target}: ${t.expression}  ${paint.dim(`(${t.detail})`)}`);
+    }
   }
   if (files.length > 0) lines.push('', ...files.map((file) => `wrote ${file}`));
   return lines.join('\n') + '\n';

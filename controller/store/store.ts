@@ -73,8 +73,24 @@ export class RunStore {
     return row ? runFromRow(row) : undefined;
   }
 
-  listRuns(): RunRecord[] {
-    return (this.db.prepare(`SELECT * FROM runs ORDER BY started_at DESC`).all() as Record<string, unknown>[]).map(runFromRow);
+  /** Newest first, with the peak of active VUs each reached. */
+  listRuns(limit = 1000): Array<RunRecord & { peakVus: number }> {
+    const rows = this.db
+      .prepare(
+        `SELECT r.*, (SELECT MAX(json_extract(m.body, '$.vus.max')) FROM merged_windows m WHERE m.run_id = r.id) AS peak_vus
+         FROM runs r ORDER BY r.started_at DESC, r.id DESC LIMIT ?`,
+      )
+      .all(limit) as Record<string, unknown>[];
+    return rows.map((row) => ({ ...runFromRow(row), peakVus: Number(row.peak_vus ?? 0) }));
+  }
+
+  /** Run ids that `query` names: an id, a prefix of ids, or "last" (the newest). */
+  matchRunIds(query: string): string[] {
+    if (query === 'last') return this.db.prepare(`SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1`).pluck().all() as string[];
+    const exact = this.db.prepare(`SELECT id FROM runs WHERE id = ?`).pluck().all(query) as string[];
+    if (exact.length > 0) return exact;
+    const escaped = query.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+    return this.db.prepare(`SELECT id FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 5`).pluck().all(`${escaped}%`) as string[];
   }
 
   upsertAgent(runId: string, agent: AgentRecord): void {

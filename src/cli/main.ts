@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { registerCheck } from './check.js';
 import { registerDemo } from './demo.js';
+import { registerHistory } from './history.js';
 import { registerHosts } from './hosts.js';
 import { processIo, type Io } from './io.js';
 import { registerRun } from './run.js';
@@ -19,6 +20,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerCheck(program, io, setExit);
   registerDemo(program, io, setExit);
   registerHosts(program, io, setExit);
+  registerHistory(program, io, setExit);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
     command.commands.forEach(configure);

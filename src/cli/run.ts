@@ -9,6 +9,7 @@ interface RunFlags {
   duration?: string;
   stages?: string;
   env?: Record<string, string>;
+  threshold?: string[];
   window?: string;
   out?: string;
   db?: string;
@@ -28,6 +29,7 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
     .option('--duration <time>', 'how long to hold the load, e.g. 30s, 2m, 1m30s')
     .option('--stages <list>', 'ramp profile as duration:target pairs, e.g. 10s:5,30s:5,10s:0')
     .option('--env <KEY=VALUE>', 'value for the scenario\'s env (repeatable)', collectEnv)
+    .option('--threshold <target:expression>', 'pass/fail criterion, e.g. "step:home:p95<500" or "iterations:failed<1%" (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--window <time>', 'aggregation window: progress and series resolution', '15s')
     .option('--out <dir>', 'where to write report.json (default: squall-results/<run-id>)')
     .option('--db <file>', 'SQLite store that keeps every run (default: $SQUALL_DB or squall-results/squall.db)')
@@ -45,7 +47,15 @@ Examples:
   squall run shop.ts --stages 1m:50,5m:50,1m:0 --window 10s
   squall run shop.ts --hosts hosts.yaml --vus 400 --duration 10m
 
-Exit codes: 0 the run completed, 2 bad input, 3 the run was aborted or failed.`,
+Thresholds (in the scenario's options.thresholds or with --threshold):
+  targets: step:<name>, steps (all steps together), iterations
+  metrics: p50 p90 p95 p99 (any pNN) min max mean (ms, or s), count, failed (a count, or % of attempts), rate (/s);
+           for iterations: started completed failed (count or %) rate
+  operators: < <= > >= == !=
+
+Writes report.json, report.html, series.csv and junit.xml into --out.
+
+Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad input, 3 aborted or failed.`,
     )
     .action(async (scenario: string, flags: RunFlags) => {
       const outcome = await runLoadTest(
@@ -53,6 +63,7 @@ Exit codes: 0 the run completed, 2 bad input, 3 the run was aborted or failed.`,
           scenario,
           flags: { vus: flags.vus, duration: flags.duration, stages: flags.stages },
           env: flags.env ?? {},
+          thresholds: flags.threshold ?? [],
           window: flags.window,
           out: flags.out,
           db: flags.db,

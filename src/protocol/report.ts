@@ -9,26 +9,33 @@ export const REPORT_SCHEMA = 'squall.report/v1';
 const Count = z.number().int().nonnegative();
 const Ms = z.number().nonnegative();
 
-export const ReportStepSchema = z
+export const ReportErrorSchema = z
+  .object({ errorClass: z.string(), count: Count, sample: z.string() })
+  .strict();
+
+/** Latency figures of one step over some span: of its successful attempts. */
+export const StepLatencySchema = z
   .object({
-    name: z.string(),
     /** every attempt of the step */
     count: Count,
     /** attempts that threw */
     failed: Count,
-    /** latency figures are of the successful attempts */
-    min: Ms,
-    mean: Ms,
     p50: Ms,
     p90: Ms,
     p95: Ms,
     p99: Ms,
     max: Ms,
-    /** attempts per second over the run */
-    throughput: z.number().nonnegative(),
-    errors: z.array(z.object({ errorClass: z.string(), count: Count, sample: z.string() }).strict()),
   })
   .strict();
+
+export const ReportStepSchema = StepLatencySchema.extend({
+  name: z.string(),
+  min: Ms,
+  mean: Ms,
+  /** attempts per second over the run */
+  throughput: z.number().nonnegative(),
+  errors: z.array(ReportErrorSchema),
+}).strict();
 
 export const ReportSeriesPointSchema = z
   .object({
@@ -39,10 +46,7 @@ export const ReportSeriesPointSchema = z
     /** peak active VUs in the window, summed over agents */
     vus: Count,
     iterations: z.object({ started: Count, completed: Count, failed: Count }).strict(),
-    steps: z.record(
-      z.string(),
-      z.object({ count: Count, failed: Count, p50: Ms, p95: Ms }).strict(),
-    ),
+    steps: z.record(z.string(), StepLatencySchema),
   })
   .strict();
 
@@ -57,6 +61,34 @@ export const ReportAgentSchema = z
     status: AgentStatusSchema,
     lostAt: z.string().optional(),
     error: z.string().optional(),
+    /** what this host measured, step by step */
+    steps: z.array(StepLatencySchema.extend({ name: z.string() }).strict()),
+    iterations: z.object({ started: Count, completed: Count, failed: Count }).strict(),
+    /** the host's own load while it ran: high CPU distorts its numbers */
+    resources: z
+      .object({
+        cpuMeanPct: z.number().nonnegative(),
+        cpuMaxPct: z.number().nonnegative(),
+        agentRssMaxMb: z.number().nonnegative(),
+        loopLagMaxMs: z.number().nonnegative(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const ThresholdResultSchema = z
+  .object({
+    /** as written: "step:add to cart" */
+    target: z.string(),
+    /** as written: "p95 < 800" */
+    expression: z.string(),
+    /** the measured value, in the expression's unit (ms, %, count, /s); absent when there was nothing to measure */
+    actual: z.number().optional(),
+    passed: z.boolean(),
+    /** how it came out, in words: "p95 was 812.4ms" */
+    detail: z.string(),
+    source: z.enum(['scenario', 'cli']),
   })
   .strict();
 
@@ -80,10 +112,13 @@ export const ReportSchema = z
         started: Count,
         completed: Count,
         failed: Count,
-        errors: z.array(z.object({ errorClass: z.string(), count: Count, sample: z.string() }).strict()),
+        errors: z.array(ReportErrorSchema),
       })
       .strict(),
     vus: z.object({ max: Count }).strict(),
+    /** every error class of the run, most frequent first; step is absent for errors outside steps */
+    errors: z.array(ReportErrorSchema.extend({ step: z.string().optional() }).strict()),
+    thresholds: z.array(ThresholdResultSchema),
     series: z.array(ReportSeriesPointSchema),
     agents: z.array(ReportAgentSchema),
   })
@@ -92,3 +127,5 @@ export const ReportSchema = z
 export type Report = z.infer<typeof ReportSchema>;
 export type ReportStep = z.infer<typeof ReportStepSchema>;
 export type ReportSeriesPoint = z.infer<typeof ReportSeriesPointSchema>;
+export type ReportAgent = z.infer<typeof ReportAgentSchema>;
+export type ThresholdResult = z.infer<typeof ThresholdResultSchema>;

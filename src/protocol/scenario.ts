@@ -16,6 +16,8 @@ export const ScenarioOptionsSchema = z
     duration: DurationText.optional(),
     stages: z.array(z.object({ duration: DurationText, target: VuCount }).strict()).min(1).optional(),
     gracefulStop: DurationText.optional(),
+    /** k6-style: { 'step:home': ['p95 < 500'], steps: ['p99 < 3s'], iterations: ['failed < 1%'] } */
+    thresholds: z.record(z.string(), z.array(z.string())).optional(),
   })
   .strict();
 

@@ -6,12 +6,23 @@ import { PlanSchema } from './plan.js';
 export const RunStatusSchema = z.enum(['preparing', 'running', 'completed', 'aborted', 'failed']);
 export const AgentStatusSchema = z.enum(['connecting', 'ready', 'running', 'done', 'lost', 'failed']);
 
+export const ThresholdSpecSchema = z
+  .object({
+    /** "step:<name>", "steps" or "iterations" */
+    target: z.string(),
+    /** "p95 < 800" */
+    expression: z.string(),
+    source: z.enum(['scenario', 'cli']),
+  })
+  .strict();
+
 export const RunConfigSchema = z
   .object({
     /** names only: env values may be secrets */
     envKeys: z.array(z.string()),
     outDir: z.string(),
     browserPath: z.string().optional(),
+    thresholds: z.array(ThresholdSpecSchema).default([]),
   })
   .strict();
 
@@ -45,5 +56,6 @@ export const AgentRecordSchema = z
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 export type AgentStatus = z.infer<typeof AgentStatusSchema>;
 export type RunConfig = z.infer<typeof RunConfigSchema>;
+export type ThresholdSpec = z.infer<typeof ThresholdSpecSchema>;
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 export type AgentRecord = z.infer<typeof AgentRecordSchema>;

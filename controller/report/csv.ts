@@ -1,0 +1,50 @@
+// series.csv: one row per window per step, for spreadsheets. The numbers are
+// those of report.json's series, so either can be checked against the other.
+import type { Report } from '../../src/protocol/report.js';
+
+export const SERIES_CSV_HEADER = ['t', 'step', 'count', 'failed', 'p50', 'p90', 'p95', 'p99', 'max', 'vus'] as const;
+
+function cell(value: string | number): string {
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** t is ms from the run's start to the window's start; latencies in ms. */
+export function seriesCsv(report: Report): string {
+  const rows: Array<Array<string | number>> = [[...SERIES_CSV_HEADER]];
+  for (const point of report.series) {
+    for (const [step, stats] of Object.entries(point.steps)) {
+      rows.push([point.t, step, stats.count, stats.failed, stats.p50, stats.p90, stats.p95, stats.p99, stats.max, point.vus]);
+    }
+  }
+  return rows.map((row) => row.map(cell).join(',')).join('\n') + '\n';
+}
+
+/** Reads series.csv back (RFC 4180 quoting); for tests and tools. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else if (ch !== '\r') field += ch;
+  }
+  if (field !== '' || row.length > 0) rows.push([...row, field]);
+  return rows;
+}

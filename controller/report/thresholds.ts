@@ -1,0 +1,162 @@
+// k6-style thresholds: parsed when the run starts (a bad one is bad input),
+// evaluated at the end against the merged numbers of the whole run.
+//   'step:add to cart': ['p95 < 800', 'failed < 1%']
+//   'steps': ['p99 < 3s']            every step's samples merged together
+//   'iterations': ['completed > 100', 'failed < 5%']
+import { UserError } from '../../src/errors.js';
+import type { StepAccumulator } from '../../src/metrics/step-stats.js';
+import type { ThresholdResult } from '../../src/protocol/report.js';
+import type { ThresholdSpec } from '../../src/protocol/store.js';
+
+export type { ThresholdSpec };
+
+type Operator = '<' | '<=' | '>' | '>=' | '==' | '!=';
+type Unit = 'ms' | 'count' | 'percent' | 'rate';
+
+export interface ParsedThreshold extends ThresholdSpec {
+  scope: { kind: 'step'; name: string } | { kind: 'steps' } | { kind: 'iterations' };
+  metric: string;
+  operator: Operator;
+  /** in the metric's unit: ms, a count, a percentage, or per second */
+  value: number;
+  unit: Unit;
+}
+
+export interface Observations {
+  steps: ReadonlyMap<string, StepAccumulator>;
+  /** all steps' samples together */
+  allSteps: StepAccumulator;
+  iterations: { started: number; completed: number; failed: number };
+  durationMs: number;
+}
+
+const EXPRESSION = /^\s*([a-z]+[0-9.]*)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*(ms|s|%|\/s)?\s*$/;
+const STEP_METRICS = ['min', 'max', 'mean', 'count', 'failed', 'rate'];
+const ITERATION_METRICS = ['started', 'completed', 'failed', 'rate'];
+
+function fail(spec: ThresholdSpec, why: string): never {
+  const where = spec.source === 'cli' ? '--threshold' : 'options.thresholds';
+  throw new UserError(`${where} "${spec.target}": "${spec.expression}": ${why}`);
+}
+
+export function parseThreshold(spec: ThresholdSpec): ParsedThreshold {
+  const scope = spec.target === 'steps' ? ({ kind: 'steps' } as const) : spec.target === 'iterations' ? ({ kind: 'iterations' } as const) : spec.target.startsWith('step:') && spec.target.length > 5 ? ({ kind: 'step', name: spec.target.slice(5) } as const) : undefined;
+  if (!scope) fail(spec, 'the target must be "step:<step name>", "steps" or "iterations"');
+  const match = EXPRESSION.exec(spec.expression);
+  if (!match) fail(spec, 'expected <metric> <operator> <value>, e.g. "p95 < 800" or "failed < 1%"');
+  const [, metric, operator, number, suffix] = match as unknown as [string, string, Operator, string, string | undefined];
+  const allowed = scope.kind === 'iterations' ? ITERATION_METRICS : STEP_METRICS;
+  const percentile = scope.kind !== 'iterations' && /^p(\d{1,2}(\.\d+)?)$/.test(metric);
+  if (!percentile && !allowed.includes(metric)) {
+    fail(spec, `unknown metric "${metric}"; use ${scope.kind === 'iterations' ? allowed.join(', ') : `p50, p90, p95, p99 (any pNN), ${allowed.join(', ')}`}`);
+  }
+  let value = Number(number);
+  let unit: Unit;
+  if (percentile || ['min', 'max', 'mean'].includes(metric)) {
+    if (suffix && suffix !== 'ms' && suffix !== 's') fail(spec, `"${metric}" is a time: write ms or s, not ${suffix}`);
+    unit = 'ms';
+    if (suffix === 's') value *= 1000;
+  } else if (metric === 'failed' && suffix === '%') {
+    unit = 'percent';
+  } else if (metric === 'rate') {
+    if (suffix && suffix !== '/s') fail(spec, `"rate" is per second: write /s or nothing, not ${suffix}`);
+    unit = 'rate';
+  } else {
+    if (suffix) fail(spec, `"${metric}" is a count: no unit (${metric === 'failed' ? 'or % for a share' : 'not ' + suffix})`);
+    if (!Number.isInteger(value)) fail(spec, `"${metric}" is a count: expected a whole number`);
+    unit = 'count';
+  }
+  return { ...spec, scope, metric, operator, value, unit };
+}
+
+export function parseThresholdFlag(flag: string): ThresholdSpec {
+  // The step name may itself hold colons; the expression never does.
+  const cut = flag.lastIndexOf(':');
+  if (cut <= 0) {
+    throw new UserError(`--threshold "${flag}": expected <target>:<expression>, e.g. "step:home:p95<500" or "iterations:failed<1%"`);
+  }
+  return { target: flag.slice(0, cut).trim(), expression: flag.slice(cut + 1).trim(), source: 'cli' };
+}
+
+/** Scenario options' `thresholds` object to specs. */
+export function thresholdSpecs(options: Record<string, readonly string[]> | undefined, flags: readonly string[]): ThresholdSpec[] {
+  const fromScenario = Object.entries(options ?? {}).flatMap(([target, expressions]) =>
+    expressions.map((expression) => ({ target, expression, source: 'scenario' as const })),
+  );
+  const specs = [...fromScenario, ...flags.map(parseThresholdFlag)];
+  specs.forEach(parseThreshold);
+  return specs;
+}
+
+function compare(actual: number, operator: Operator, expected: number): boolean {
+  switch (operator) {
+    case '<':
+      return actual < expected;
+    case '<=':
+      return actual <= expected;
+    case '>':
+      return actual > expected;
+    case '>=':
+      return actual >= expected;
+    case '==':
+      return actual === expected;
+    case '!=':
+      return actual !== expected;
+  }
+}
+
+/** Rounded the way report.json shows it, so a verdict matches the numbers beside it. */
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** A share in percent, without floating-point dust (1 of 100 is exactly 1). */
+function percent(part: number, whole: number): number {
+  return Math.round(((100 * part) / whole) * 1e9) / 1e9;
+}
+
+function measure(t: ParsedThreshold, obs: Observations): number | string {
+  const seconds = Math.max(obs.durationMs / 1000, 0.001);
+  if (t.scope.kind === 'iterations') {
+    const it = obs.iterations;
+    if (t.metric === 'rate') return round(it.completed / seconds);
+    if (t.metric === 'failed' && t.unit === 'percent') {
+      const finished = it.completed + it.failed;
+      return finished === 0 ? 'no iteration finished' : percent(it.failed, finished);
+    }
+    return it[t.metric as 'started' | 'completed' | 'failed'];
+  }
+  const acc = t.scope.kind === 'steps' ? obs.allSteps : obs.steps.get(t.scope.name);
+  if (!acc || acc.count === 0) return t.scope.kind === 'step' ? `step "${t.scope.name}" never ran` : 'no step ran';
+  if (t.metric === 'count') return acc.count;
+  if (t.metric === 'rate') return round(acc.count / seconds);
+  if (t.metric === 'failed') return t.unit === 'percent' ? percent(acc.failed, acc.count) : acc.failed;
+  if (acc.succeeded === 0) return 'no attempt succeeded';
+  if (t.metric === 'min') return round(acc.minMs);
+  if (t.metric === 'max') return round(acc.maxMs);
+  if (t.metric === 'mean') return round(acc.sumMs / acc.succeeded);
+  return round(acc.percentile(Number(t.metric.slice(1)) / 100));
+}
+
+function show(value: number, unit: Unit): string {
+  if (unit === 'ms') return `${value}ms`;
+  if (unit === 'percent') return `${round(value)}%`;
+  if (unit === 'rate') return `${value}/s`;
+  return String(value);
+}
+
+export function evaluateThresholds(specs: readonly ThresholdSpec[], obs: Observations): ThresholdResult[] {
+  return specs.map((spec) => {
+    const t = parseThreshold(spec);
+    const actual = measure(t, obs);
+    const base = { target: spec.target, expression: spec.expression, source: spec.source };
+    if (typeof actual === 'string') return { ...base, passed: false, detail: actual };
+    const passed = compare(actual, t.operator, t.value);
+    return {
+      ...base,
+      actual,
+      passed,
+      detail: `${t.metric} was ${show(actual, t.unit)}${passed ? '' : `, not ${t.operator} ${show(t.value, t.unit)}`}`,
+    };
+  });
+}

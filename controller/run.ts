@@ -13,7 +13,7 @@ import { firstVuNumbers, splitPlan } from '../src/load/split.js';
 import { PROTOCOL_VERSION } from '../src/protocol/messages.js';
 import type { Plan } from '../src/protocol/plan.js';
 import type { Report } from '../src/protocol/report.js';
-import type { RunStatus } from '../src/protocol/store.js';
+import type { RunStatus, ThresholdSpec } from '../src/protocol/store.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { localSite } from './agents/local-site.js';
 import { prepareRemoteSites, type PreparedRemote } from './agents/prepare-remote.js';
@@ -110,7 +110,7 @@ export async function runLoadTest(request: RunRequest, io: Io): Promise<RunOutco
         store.upsertAgent(runId, { agentId: host.name, host: host.name, plannedVus: 0, status: 'failed', error: host.error });
       }
       try {
-        return await conduct({ request, io, runId, store, outDir, dbPath, plan, windowMs, bundlePath: bundle.path, scenarioName: loaded.name, sites, commandStartedAt });
+        return await conduct({ request, io, runId, store, outDir, dbPath, plan, windowMs, bundlePath: bundle.path, scenarioName: loaded.name, sites, commandStartedAt, thresholds });
       } finally {
         const problems = (await Promise.all(sites.map((site) => site.cleanup()))).flat();
         for (const problem of problems) io.err(`cleanup: ${problem}\n`);
@@ -136,6 +136,7 @@ interface Conduct {
   scenarioName: string;
   sites: AgentSite[];
   commandStartedAt: number;
+  thresholds: ThresholdSpec[];
 }
 
 async function prepareSites(
@@ -200,7 +201,7 @@ async function conduct(c: Conduct): Promise<RunOutcome> {
   );
   let status = 'completed' as RunStatus;
   let interrupts = 0;
-  const meta: RunMeta = { runId, scenario: c.scenarioName, plan, stopping: false };
+  const meta: RunMeta = { runId, scenario: c.scenarioName, plan, stopping: false, thresholds: c.thresholds };
   const interrupt = (key: 'q' | 'ctrl-c') => {
     // q only ever asks for the graceful stop; a second Ctrl-C aborts.
     if (key === 'q' && interrupts > 0) return;

@@ -7,6 +7,7 @@ import { visibleLength } from './chart.js';
 import { Dashboard } from './Dashboard.js';
 import { fixtureSnapshot, fixtureWindows } from './fixtures.js';
 import { LiveDashboard } from './live.js';
+import { crossedThresholds } from './snapshot.js';
 import { agentRows, bucketWindows, chartsView, headerView, stepRows } from './view-model.js';
 
 function frame(windows: number, width: number, height: number, scope: 'window' | 'run' = 'window'): string[] {
@@ -52,6 +53,21 @@ describe('dashboard view models', () => {
     const view = headerView(fixtureSnapshot(20));
     expect(view).toMatchObject({ vus: 'VUs 6/10', time: '1m41s / 4h1m', stage: 'stage 2/2' });
     expect(headerView(fixtureSnapshot(0, { t0: undefined })).stage).toBe('preparing agents');
+  });
+});
+
+describe('threshold events', () => {
+  it('names ceilings the run is over now, not floors it has yet to reach', () => {
+    const windows = fixtureWindows(10);
+    const spec = (target: string, expression: string) => ({ target, expression, source: 'scenario' as const });
+    const crossed = crossedThresholds(
+      windows,
+      [spec('step:home', 'p95 < 100'), spec('step:home', 'p95 < 10s'), spec('iterations', 'completed > 1000'), spec('step:add to cart', 'failed < 1%')],
+      50_000,
+    );
+    expect(crossed).toHaveLength(2);
+    expect(crossed[0]).toMatch(/^threshold crossed: step:home: p95 < 100 \(p95 was \d+(\.\d+)?ms\)$/);
+    expect(crossed[1]).toMatch(/^threshold crossed: step:add to cart: failed < 1% \(failed was [\d.]+%\)$/);
   });
 });
 

@@ -1,5 +1,9 @@
 // A dashboard snapshot of the run as the session knows it right now.
+import type { MergedWindow } from '../../src/protocol/merged.js';
 import type { Plan } from '../../src/protocol/plan.js';
+import type { ThresholdSpec } from '../../src/protocol/store.js';
+import { observationsOf } from '../report/build.js';
+import { evaluateThresholds } from '../report/thresholds.js';
 import type { RunSession } from '../run-session.js';
 import type { DashboardSnapshot } from './view-model.js';
 
@@ -9,16 +13,30 @@ export interface RunMeta {
   plan: Plan;
   t0?: number;
   stopping: boolean;
+  thresholds: readonly ThresholdSpec[];
+}
+
+/**
+ * Ceilings ("p95 < 800", "failed < 1%") the run is over right now. Floors
+ * ("completed > 100") are left out: every run starts below them.
+ */
+export function crossedThresholds(windows: readonly MergedWindow[], thresholds: readonly ThresholdSpec[], elapsedMs: number): string[] {
+  const ceilings = thresholds.filter((spec) => /^\s*\S+\s*<=?/.test(spec.expression));
+  if (ceilings.length === 0 || windows.length === 0) return [];
+  return evaluateThresholds(ceilings, observationsOf(windows, elapsedMs))
+    .filter((result) => !result.passed && result.actual !== undefined)
+    .map((result) => `threshold crossed: ${result.target}: ${result.expression} (${result.detail.replace(/, not .*$/, '')})`);
 }
 
 export function snapshotOf(session: RunSession, meta: RunMeta, now = Date.now()): DashboardSnapshot {
+  const windows = session.live.starts().map((start) => session.live.get(start)!);
   return {
     runId: meta.runId,
     scenario: meta.scenario,
     ...(meta.t0 !== undefined ? { t0: meta.t0 } : {}),
     now,
     plan: meta.plan,
-    windows: session.live.starts().map((start) => session.live.get(start)!),
+    windows,
     agents: [...session.agents.values()].map((agent) => ({
       id: agent.id,
       host: agent.host,
@@ -30,7 +48,7 @@ export function snapshotOf(session: RunSession, meta: RunMeta, now = Date.now())
       ...(agent.hostMemUsedPct !== undefined ? { hostMemUsedPct: agent.hostMemUsedPct } : {}),
       ...(agent.lastWindowAt !== undefined ? { lastReportAt: agent.lastWindowAt } : {}),
     })),
-    events: [...session.eventLog],
+    events: [...session.eventLog, ...crossedThresholds(windows, meta.thresholds, meta.t0 === undefined ? 0 : now - meta.t0)],
     stopping: meta.stopping,
   };
 }

@@ -6,7 +6,7 @@ import type { ErrorTally, WindowBody } from '../../src/protocol/messages.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
 import { REPORT_SCHEMA, type Report, type ReportAgent } from '../../src/protocol/report.js';
 import type { AgentRecord, RunRecord } from '../../src/protocol/store.js';
-import { evaluateThresholds, type ThresholdSpec } from './thresholds.js';
+import { evaluateThresholds, type Observations, type ThresholdSpec } from './thresholds.js';
 
 export interface ReportInput {
   run: RunRecord;
@@ -77,18 +77,24 @@ function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[]): Repo
   };
 }
 
-export function buildReport({ run, agents, windows, agentWindows, thresholds }: ReportInput): Report {
-  const ordered = [...windows].sort((a, b) => a.windowStart - b.windowStart);
+/** What thresholds are checked against: the merged numbers of these windows. */
+export function observationsOf(windows: readonly MergedWindow[], durationMs: number): Observations & { totals: StepTable } {
   const totals = new StepTable();
   const allSteps = new StepAccumulator();
-  const iterationErrors = new ErrorTallyBuilder();
-  for (const window of ordered) {
+  for (const window of windows) {
     totals.add(window.steps);
     for (const stats of Object.values(window.steps)) allSteps.addWindow(stats);
-    iterationErrors.addAll(window.iterationErrors);
   }
-  const iterations = sumIterations(ordered);
+  return { totals, steps: totals.steps, allSteps, iterations: sumIterations(windows), durationMs };
+}
+
+export function buildReport({ run, agents, windows, agentWindows, thresholds }: ReportInput): Report {
+  const ordered = [...windows].sort((a, b) => a.windowStart - b.windowStart);
   const durationMs = Math.max(0, (run.endedAt ?? Date.now()) - run.startedAt);
+  const observations = observationsOf(ordered, durationMs);
+  const { totals, iterations } = observations;
+  const iterationErrors = new ErrorTallyBuilder();
+  for (const window of ordered) iterationErrors.addAll(window.iterationErrors);
   const seconds = Math.max(durationMs / 1000, 0.001);
   const steps = [...totals.steps].map(([name, acc]) => {
     const summary = acc.summary();
@@ -125,7 +131,7 @@ export function buildReport({ run, agents, windows, agentWindows, thresholds }: 
     errors: [...steps.flatMap((s) => s.errors.map((e) => ({ ...e, step: s.name }))), ...outsideSteps].sort(
       (a, b) => b.count - a.count || a.errorClass.localeCompare(b.errorClass),
     ),
-    thresholds: evaluateThresholds(thresholds, { steps: totals.steps, allSteps, iterations, durationMs }),
+    thresholds: evaluateThresholds(thresholds, observations),
     series: ordered.map((window) => ({
       t: window.windowStart - run.startedAt,
       windowStart: window.windowStart,

@@ -2,7 +2,7 @@
 // milliseconds; instants are ISO-8601 strings. docs/report-format.md
 // describes every field.
 import { z } from 'zod';
-import { AgentStatusSchema, RunStatusSchema } from './store.js';
+import { AgentStatusSchema, RunStatusSchema, ThresholdSpecSchema } from './store.js';
 
 export const REPORT_SCHEMA = 'squall.report/v1';
 
@@ -77,20 +77,13 @@ export const ReportAgentSchema = z
   })
   .strict();
 
-export const ThresholdResultSchema = z
-  .object({
-    /** as written: "step:add to cart" */
-    target: z.string(),
-    /** as written: "p95 < 800" */
-    expression: z.string(),
-    /** the measured value, in the expression's unit (ms, %, count, /s); absent when there was nothing to measure */
-    actual: z.number().optional(),
-    passed: z.boolean(),
-    /** how it came out, in words: "p95 was 812.4ms" */
-    detail: z.string(),
-    source: z.enum(['scenario', 'cli']),
-  })
-  .strict();
+export const ThresholdResultSchema = ThresholdSpecSchema.extend({
+  /** the measured value, in the expression's unit (ms, %, count, /s); absent when there was nothing to measure */
+  actual: z.number().optional(),
+  passed: z.boolean(),
+  /** how it came out, in words: "p95 was 812.4ms" */
+  detail: z.string(),
+}).strict();
 
 export const ReportSchema = z
   .object({

@@ -1,25 +1,25 @@
 // One agent's life: connect, launch Chromium and load the scenario, report
 // ready, run its share of the load from the common t0, stream windows, and
 // leave nothing running behind.
-import type { Browser } from 'puppeteer-core';
 import type { AgentConfig } from '../src/protocol/agent-config.js';
 import type { ControllerMessage, StartMessage } from '../src/protocol/messages.js';
 import { WindowAggregator } from '../src/metrics/window.js';
 import { loadScenario, type LoadedScenario } from '../src/scenario/load.js';
-import { launchBrowser } from './browser.js';
+import { VuWorkerPool, workersFor } from './worker-pool.js';
 import { findBrowser } from './browser-path.js';
 import { ResourceMonitor, hostFacts } from './monitor.js';
 import { recorderFor } from './recorder.js';
 import { VuScheduler } from './scheduler.js';
 import { Uplink } from './uplink.js';
-import { VirtualUser, describeError } from './vu.js';
+import { describeError } from './vu.js';
 
 /** Time the controller gets to ack the last windows before the agent gives up on them. */
 const FINAL_ACK_TIMEOUT_MS = 30_000;
 
 export type AgentExit = { code: number; reason: string };
 
-export async function runAgent(config: AgentConfig, log: (line: string) => void): Promise<AgentExit> {
+/** `script` is this agent's own bundle: VU workers run it too. */
+export async function runAgent(config: AgentConfig, script: string, log: (line: string) => void): Promise<AgentExit> {
   let onControl: (message: ControllerMessage) => void = () => {};
   let lost!: () => void;
   const controllerLost = new Promise<AgentExit>((resolve) => {
@@ -44,7 +44,7 @@ export async function runAgent(config: AgentConfig, log: (line: string) => void)
   };
 
   await uplink.connect();
-  let browser: Browser | undefined;
+  let pool: VuWorkerPool | undefined;
   try {
     const found = findBrowser(config.browserPath);
     if ('error' in found) return await finish(uplink, fail(found.error));
@@ -55,7 +55,11 @@ export async function runAgent(config: AgentConfig, log: (line: string) => void)
       return await finish(uplink, fail(describeError(error).message));
     }
     try {
-      browser = await launchBrowser(found.path);
+      pool = await VuWorkerPool.launch(script, workersFor(config.peakVus, undefined, config.browsers), {
+        browserPath: found.path,
+        scenarioPath: config.scenarioPath,
+        browserArgs: [],
+      });
     } catch (error) {
       return await finish(uplink, fail(`Chromium at ${found.path} did not start: ${describeError(error).message}`));
     }
@@ -65,20 +69,20 @@ export async function runAgent(config: AgentConfig, log: (line: string) => void)
         if (message.type === 'stop') resolve(undefined);
       };
     });
-    uplink.send({ type: 'ready', chromium: await browser.version(), scenario: loaded.name });
+    uplink.send({ type: 'ready', chromium: pool.chromium, scenario: loaded.name });
     const start = await Promise.race([started, controllerLost.then(() => undefined)]);
     if (!start) return await finish(uplink, { code: 0, reason: 'stopped before start' });
-    const outcome = await Promise.race([runLoad(start, browser, loaded, uplink, log), controllerLost]);
+    const outcome = await Promise.race([runLoad(start, pool, loaded, uplink, log), controllerLost]);
     scheduler = undefined;
     if (outcome.code === 3) return outcome;
     return await finish(uplink, outcome);
   } finally {
-    await browser?.close().catch(() => {});
+    await pool?.close();
   }
 
   async function runLoad(
     start: StartMessage,
-    browser: Browser,
+    pool: VuWorkerPool,
     loaded: LoadedScenario,
     uplink: Uplink,
     log: (line: string) => void,
@@ -89,8 +93,11 @@ export async function runAgent(config: AgentConfig, log: (line: string) => void)
     const monitor = new ResourceMonitor();
     const events = recorderFor(aggregator);
     let windowsSent = 0;
+    // Each agent reports a little after the boundary, by an offset of its own:
+    // thousands of agents closing the same window do not all land at once.
+    const reportDelay = reportOffsetMs(config.agentId, start.windowMs);
     const sendClosed = () => {
-      for (const window of aggregator.takeClosed(now(), monitor.sample())) {
+      for (const window of aggregator.takeClosed(now() - reportDelay, monitor.sample())) {
         uplink.send({ type: 'window', window });
         windowsSent += 1;
       }
@@ -100,7 +107,7 @@ export async function runAgent(config: AgentConfig, log: (line: string) => void)
       t0: start.t0,
       now,
       firstVu: start.firstVu,
-      createVu: (id) => new VirtualUser({ id, browser, scenario: loaded.scenario, env: start.env, events, now }),
+      createVu: (id) => pool.createVu(id),
       onActiveChange: (active) => aggregator.activeVusChanged(active, now()),
       onVuError: (id, error) => log(`VU ${id} stopped: ${describeError(error).message}`),
     });
@@ -112,7 +119,7 @@ export async function runAgent(config: AgentConfig, log: (line: string) => void)
         sched.stop();
       }
     };
-    browser.on('disconnected', () => {
+    pool.startLoad(start.env, offset, events, () => {
       stopReason = 'Chromium exited';
       sched.abort();
     });
@@ -135,6 +142,13 @@ async function finish(uplink: Uplink, exit: AgentExit): Promise<AgentExit> {
   const delivered = await uplink.allAcked(FINAL_ACK_TIMEOUT_MS);
   uplink.close();
   return delivered ? exit : { code: 3, reason: `${exit.reason}; ${uplink.pendingAcks} messages never acked` };
+}
+
+/** Up to 2 s, or a fifth of short windows, spread by a hash of the agent id. */
+export function reportOffsetMs(agentId: string, windowMs: number): number {
+  let hash = 0;
+  for (let i = 0; i < agentId.length; i += 1) hash = (hash * 31 + agentId.charCodeAt(i)) >>> 0;
+  return hash % Math.min(2000, Math.floor(windowMs / 5));
 }
 
 function sleepUntil(at: number, now: () => number): Promise<void> {

@@ -21,13 +21,18 @@ const QUIET_FLAGS = [
   '--mute-audio',
 ];
 
-export async function launchBrowser(path: string): Promise<Browser> {
+// Experiment hooks, read once: SQUALL_CHROMIUM_ARGS (extra flags), SQUALL_VIEWPORT (WxH).
+const EXTRA_ARGS = (process.env.SQUALL_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean);
+const [VIEW_W, VIEW_H] = (process.env.SQUALL_VIEWPORT ?? '1280x720').split('x').map(Number);
+
+export async function launchBrowser(path: string, extraArgs: readonly string[] = []): Promise<Browser> {
   return puppeteer.launch({
     executablePath: path,
     headless: isHeadlessShell(path) ? 'shell' : true,
-    args: QUIET_FLAGS,
-    // VU pages are created in their own contexts; no default page to waste memory on.
-    defaultViewport: { width: 1280, height: 800 },
+    args: [...QUIET_FLAGS, ...extraArgs, ...EXTRA_ARGS],
+    defaultViewport: { width: VIEW_W ?? 1280, height: VIEW_H ?? 720 },
+    ...(process.env.SQUALL_NETWORK === '0' ? { networkEnabled: false } : {}),
+    ...(process.env.SQUALL_ISSUES === '0' ? { issuesEnabled: false } : {}),
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,

@@ -2,8 +2,11 @@
 // (as a child process, or over SSH) and writes one JSON line of AgentConfig on
 // its stdin; stdin closing means the controller is gone.
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { isMainThread, workerData } from 'node:worker_threads';
 import { AgentConfigSchema } from '../src/protocol/agent-config.js';
 import { runAgent } from './agent.js';
+import { runVuHost } from './vu-host.js';
 
 function log(line: string): void {
   process.stderr.write(`[agent ${new Date().toISOString()}] ${line}\n`);
@@ -44,15 +47,20 @@ async function main(): Promise<number> {
       process.exit(3);
     });
   }
-  const exit = await runAgent(parsed.data, log);
+  const exit = await runAgent(parsed.data, fileURLToPath(import.meta.url), log);
   log(`exit ${exit.code}: ${exit.reason}`);
   return exit.code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    log(`crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exit(3);
-  },
-);
+// The same bundle runs as the agent and as each of its VU worker threads.
+if (!isMainThread && (workerData as { role?: string } | null)?.role === 'vu-host') {
+  void runVuHost();
+} else {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      log(`crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      process.exit(3);
+    },
+  );
+}

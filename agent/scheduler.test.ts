@@ -95,6 +95,17 @@ describe('VuScheduler', () => {
     expect(vus.every((v) => v.interrupted)).toBe(true);
   });
 
+  it('starts at most 10 VUs a second, so they do not march in lockstep', async () => {
+    const { scheduler } = schedule({ startVus: 30, stages: [{ durationMs: 60_000, target: 30 }], gracefulStopMs: 0 }, 500);
+    expect(scheduler.active).toBe(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(scheduler.active).toBeGreaterThanOrEqual(10);
+    expect(scheduler.active).toBeLessThanOrEqual(12);
+    await vi.advanceTimersByTimeAsync(2200);
+    expect(scheduler.active).toBe(30);
+    scheduler.abort();
+  });
+
   it('stop() ends the load early and gracefully', async () => {
     const { scheduler, vus } = schedule({ startVus: 3, stages: [{ durationMs: 60_000, target: 3 }], gracefulStopMs: 30_000 }, 500);
     await vi.advanceTimersByTimeAsync(1200);

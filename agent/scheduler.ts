@@ -24,12 +24,22 @@ export interface SchedulerOptions {
   /** a VU's loop died outside the scenario (browser crash): report it */
   onVuError: (id: number, error: unknown) => void;
   tickMs?: number;
+  /**
+   * VUs started per second at most. VUs that start at the same instant march
+   * in lockstep, hitting the target in bursts no real traffic makes, and
+   * creating many browser contexts at once starves the host for a moment.
+   */
+  startsPerSecond?: number;
 }
+
+export const DEFAULT_STARTS_PER_SECOND = 10;
 
 export class VuScheduler {
   private readonly running = new Map<number, { vu: ScheduledVu; done: Promise<void> }>();
   private timer: NodeJS.Timeout | undefined;
   private endedAt: number | undefined;
+  private startCredit = 1;
+  private lastTickAt: number | undefined;
   private resolveDone!: () => void;
   readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
 
@@ -63,15 +73,20 @@ export class VuScheduler {
     if (this.endedAt !== undefined) return this.wind(now() - this.endedAt >= plan.gracefulStopMs);
     const target = vusAt(plan, elapsed);
     const live = [...this.running.values()].filter((r) => !r.vu.stopping);
+    const rate = this.options.startsPerSecond ?? DEFAULT_STARTS_PER_SECOND;
+    const at = now();
+    this.startCredit = Math.min(Math.max(1, rate / 2), this.startCredit + ((at - (this.lastTickAt ?? at)) / 1000) * rate);
+    this.lastTickAt = at;
     if (live.length > target) {
       // Ramp down from the newest VUs; they finish their current iteration.
       for (const { vu } of live.sort((a, b) => b.vu.id - a.vu.id).slice(0, live.length - target)) {
         vu.stopAfterIteration();
       }
     }
-    for (let id = this.options.firstVu, wanted = target - live.length; wanted > 0; id += 1) {
+    for (let id = this.options.firstVu, wanted = target - live.length; wanted > 0 && this.startCredit >= 1; id += 1) {
       if (this.running.has(id)) continue;
       this.launch(id);
+      this.startCredit -= 1;
       wanted -= 1;
     }
   }

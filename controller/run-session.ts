@@ -6,7 +6,8 @@ import type { HostFacts } from '../src/protocol/messages.js';
 import type { AgentProcess } from './agents/agent-process.js';
 import type { HubHandlers, MessageOf } from './hub/hub.js';
 import { LiveSeries } from './live-series.js';
-import type { RunStore } from './store/store.js';
+import { GroupCommit } from './group-commit.js';
+import type { RunStore, SaveResult } from './store/store.js';
 
 export interface AgentState {
   id: string;
@@ -56,6 +57,13 @@ export class RunSession implements HubHandlers {
   readonly eventLog: string[] = [];
   duplicates = 0;
   invalidFrames = 0;
+  private lastWindowSavedAt = 0;
+  private uncheckpointed = false;
+  private readonly writer = new GroupCommit<{ message: MessageOf<'window'>; frame: string }, SaveResult>((items) =>
+    this.store.batch(() =>
+      items.map(({ message, frame }) => this.store.saveWindow(this.runId, message.agentId, message.seq, message.window.windowStart, frame, this.now())),
+    ),
+  );
 
   constructor(
     private readonly runId: string,
@@ -116,10 +124,14 @@ export class RunSession implements HubHandlers {
     this.setStatus(agent, 'ready');
   }
 
-  window(message: MessageOf<'window'>): void {
+  /** Resolves once the window is committed: the hub acks then. */
+  async window(message: MessageOf<'window'>, frame: string): Promise<void> {
     const agent = this.agent(message.agentId);
     if (!agent) return;
     agent.lastHeardAt = this.now();
+    const result = await this.writer.add({ message, frame });
+    this.lastWindowSavedAt = this.now();
+    this.uncheckpointed = true;
     if (!agent.windows.has(message.window.windowStart)) {
       const { resources } = message.window;
       agent.cpuHistory = [...agent.cpuHistory, resources.hostCpuPct].slice(-CPU_HISTORY);
@@ -129,7 +141,6 @@ export class RunSession implements HubHandlers {
       // Fresher than the last heartbeat's count, for the dashboard.
       agent.activeVus = message.window.vus.max;
     }
-    const result = this.store.saveWindow(this.runId, agent.id, message.seq, message.window, this.now());
     agent.windows.add(message.window.windowStart);
     if (result === 'new') this.live.add(message.window);
     else if (result === 'replaced') {
@@ -137,6 +148,14 @@ export class RunSession implements HubHandlers {
     } else this.duplicates += 1;
     this.checkDone(agent);
     this.events.changed();
+  }
+
+  /** Moves the WAL into the database while no window has arrived for a second. */
+  checkpointIfQuiet(): void {
+    if (this.uncheckpointed && this.now() - this.lastWindowSavedAt > 1000) {
+      this.uncheckpointed = false;
+      this.store.checkpoint();
+    }
   }
 
   event(message: MessageOf<'event'>): void {

@@ -55,6 +55,10 @@ export interface RunRequest {
   dashboard?: boolean;
   /** runs after a window is committed, before its ack: tests cut the link there */
   afterWindowCommitted?: (hub: AgentHub, agentId: string, seq: number) => void;
+  /** browsers per agent, instead of one per 12 VUs up to one per core */
+  browsersPerAgent?: number;
+  /** told VU time zero once every agent has its start: benchmarks time their samples from it */
+  onStarted?: (t0: number) => void;
 }
 
 export interface RunOutcome {
@@ -145,7 +149,11 @@ async function prepareSites(
   runId: string,
   bundle: ScenarioBundle,
 ): Promise<{ sites: AgentSite[]; excluded: PreparedRemote['excluded'] }> {
-  if (!request.hosts) return { sites: [localSite(request.browserPath)], excluded: [] };
+  if (!request.hosts) {
+    const count = Number(process.env.SQUALL_LOCAL_AGENTS ?? 1);
+    const sites = count === 1 ? [localSite(request.browserPath)] : Array.from({ length: count }, (_, i) => localSite(request.browserPath, `local-${i + 1}`));
+    return { sites, excluded: [] };
+  }
   const prepared = await prepareRemoteSites(
     {
       hostsFile: request.hosts,
@@ -223,7 +231,16 @@ async function conduct(c: Conduct): Promise<RunOutcome> {
     const startedAt = Date.now();
     await Promise.all(
       agents.map(async (agent, i) => {
-        agent.process = await sites[i]!.start({ controllerUrl: hub!.url, token, runId, agentId: agent.id, scenarioPath: c.bundlePath, heartbeatMs });
+        agent.process = await sites[i]!.start({
+          controllerUrl: hub!.url,
+          token,
+          runId,
+          agentId: agent.id,
+          scenarioPath: c.bundlePath,
+          heartbeatMs,
+          peakVus: agent.plannedVus,
+          ...(request.browsersPerAgent !== undefined ? { browsers: request.browsersPerAgent } : {}),
+        });
         void agent.process.exited.then(({ code }) => session.processExited(agent, code));
       }),
     );
@@ -260,9 +277,13 @@ async function conduct(c: Conduct): Promise<RunOutcome> {
       session.setStatus(agent, 'running');
     }
     progress.started(t0);
+    request.onStarted?.(t0);
     const stopAt = t0 + planDurationMs(plan) + plan.gracefulStopMs + FINISH_SLACK_MS;
     const lostAfterMs = 3 * heartbeatMs;
-    const finishTimer = setInterval(() => session.markSilentAgentsLost(lostAfterMs), 1000);
+    const finishTimer = setInterval(() => {
+      session.markSilentAgentsLost(lostAfterMs);
+      session.checkpointIfQuiet();
+    }, 1000);
     try {
       await waiter.until(() => session.allFinished || Date.now() > stopAt, stopAt - Date.now());
       if (!session.allFinished) {

@@ -18,8 +18,8 @@ export type MessageOf<T extends AgentMessage['type']> = Extract<AgentMessage, { 
 export interface HubHandlers {
   hello(message: MessageOf<'hello'>): void;
   ready(message: MessageOf<'ready'>): void;
-  /** Must have committed the window when it returns: the ack follows. */
-  window(message: MessageOf<'window'>): void;
+  /** The ack follows once the window is committed: when this returns, or its promise resolves. `frame` is the text received. */
+  window(message: MessageOf<'window'>, frame: string): void | Promise<void>;
   event(message: MessageOf<'event'>): void;
   bye(message: MessageOf<'bye'>): void;
   heartbeat(message: MessageOf<'heartbeat'>): void;
@@ -109,7 +109,8 @@ export class AgentHub {
   private accept(socket: WebSocket): void {
     let agentId: string | undefined;
     socket.on('message', (data) => {
-      const parsed = parseFrame(AgentMessageSchema, data.toString());
+      const frame = data.toString();
+      const parsed = parseFrame(AgentMessageSchema, frame);
       if (!parsed.ok) {
         this.options.handlers.invalid(agentId, parsed.error);
         return;
@@ -128,7 +129,7 @@ export class AgentHub {
         this.options.handlers.invalid(message.agentId, 'message before hello');
         return;
       }
-      this.process(this.sessions.get(agentId)!, message);
+      this.process(this.sessions.get(agentId)!, message, frame);
     });
     socket.on('close', () => {
       if (agentId !== undefined && this.sessions.get(agentId)?.socket === socket) {
@@ -144,17 +145,23 @@ export class AgentHub {
     this.sessions.set(agentId, { socket, lastProcessed: previous?.lastProcessed ?? 0, lastHeard: Date.now() });
   }
 
-  private process(session: Session, message: AgentMessage): void {
+  private process(session: Session, message: AgentMessage, frame: string): void {
     session.lastHeard = Date.now();
     const { handlers } = this.options;
     if (message.type === 'heartbeat') return handlers.heartbeat(message);
     if (message.type === 'hello') return handlers.hello(message);
     if (message.type === 'window') {
       // Windows are idempotent in the store: a resend is saved again (a no-op) and acked again.
-      handlers.window(message);
       session.lastProcessed = Math.max(session.lastProcessed, message.seq);
-      this.options.afterWindowCommitted?.(message.agentId, message.seq);
-      return this.ack(session, message.seq);
+      const committed = () => {
+        this.options.afterWindowCommitted?.(message.agentId, message.seq);
+        this.ack(session, message.seq);
+      };
+      const saving = handlers.window(message, frame);
+      // Not acked when saving failed: the agent keeps the window and sends it again.
+      if (saving) saving.then(committed, (error: unknown) => handlers.invalid(message.agentId, `window not saved: ${String(error)}`));
+      else committed();
+      return;
     }
     if (message.seq > session.lastProcessed) {
       session.lastProcessed = message.seq;

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS agent_windows (
   window_start INTEGER NOT NULL,
   seq INTEGER NOT NULL,
   received_at INTEGER NOT NULL,
+  -- the agent's window message, as received (its "window" field is the body)
   body TEXT NOT NULL,
   PRIMARY KEY (run_id, agent_id, window_start)
 );

@@ -3,11 +3,12 @@
 export const SHELL_HTML = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>squall demo shop</title>
-<style>body{font-family:sans-serif;margin:2rem}li{margin:.2rem 0}#cart[data-status=error]{color:#b00}</style>
+<style>body{font-family:sans-serif;margin:2rem}li{margin:.2rem 0}#cart[data-status=error]{color:#b00}li{cursor:pointer}#detail{margin:1rem 0;min-height:2rem}</style>
 </head>
 <body>
 <h1>Demo shop</h1>
 <div id="app">loading…</div>
+<div id="detail"></div>
 <button id="add" disabled>Add to cart</button>
 <p id="cart" data-seq="0">cart is empty</p>
 <script src="/app.js"></script>
@@ -29,6 +30,19 @@ export const APP_JS = `
     item.textContent = product.name + ' — ' + product.price.toFixed(2);
     list.appendChild(item);
   }
+  const detail = document.getElementById('detail');
+  list.addEventListener('click', async (event) => {
+    const item = event.target.closest('li');
+    if (!item) return;
+    const r = await fetch('/api/products/' + item.dataset.id);
+    const product = await r.json();
+    const title = document.createElement('h2');
+    title.textContent = product.name;
+    const text = document.createElement('p');
+    text.textContent = product.description;
+    detail.replaceChildren(title, text);
+    detail.dataset.id = product.id;
+  });
   app.replaceChildren(list);
   add.disabled = false;
   let seq = 0;
@@ -56,7 +70,7 @@ export const APP_JS = `
 `;
 
 export const PRODUCTS = [
-  { id: 'p1', name: 'Brain Boost', price: 29.99 },
-  { id: 'p2', name: 'Calm Tea', price: 9.5 },
-  { id: 'p3', name: 'Focus Gum', price: 4.25 },
+  { id: 'p1', name: 'Brain Boost', price: 29.99, description: 'A supplement for launch days.' },
+  { id: 'p2', name: 'Calm Tea', price: 9.5, description: 'Chamomile and lemon balm, for after the launch.' },
+  { id: 'p3', name: 'Focus Gum', price: 4.25, description: 'Peppermint, with a little caffeine.' },
 ];

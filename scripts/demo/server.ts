@@ -26,7 +26,7 @@ export interface DemoApp {
 }
 
 export const DEFAULT_DEMO_CONFIG: DemoConfig = {
-  latencyMs: { 'GET /api/products': 100, 'POST /api/cart': 150 },
+  latencyMs: { 'GET /api/products': 100, 'GET /api/products/:id': 100, 'POST /api/cart': 150 },
   cartErrorRate: 0,
 };
 
@@ -51,7 +51,9 @@ export async function startDemoApp(options: Partial<DemoConfig> & { port?: numbe
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!;
-    const route = `${req.method} ${path}`;
+    const productId = /^\/api\/products\/([\w-]+)$/.exec(path)?.[1];
+    // One counter and one latency setting per route, whatever the id.
+    const route = productId ? `${req.method} /api/products/:id` : `${req.method} ${path}`;
     if (path === '/__stats') return send(res, 200, 'application/json', JSON.stringify(stats));
     if (route === 'POST /__reset') {
       stats = {};
@@ -74,7 +76,12 @@ export async function startDemoApp(options: Partial<DemoConfig> & { port?: numbe
         return send(res, 200, 'text/javascript', APP_JS);
       case 'GET /api/products':
         count(route, false);
-        return send(res, 200, 'application/json', JSON.stringify(PRODUCTS));
+        return send(res, 200, 'application/json', JSON.stringify(PRODUCTS.map(({ description: _, ...summary }) => summary)));
+      case 'GET /api/products/:id': {
+        const product = PRODUCTS.find((p) => p.id === productId);
+        count(route, !product);
+        return product ? send(res, 200, 'application/json', JSON.stringify(product)) : send(res, 404, 'application/json', '{"error":"no such product"}');
+      }
       case 'POST /api/cart': {
         await readBody(req);
         const fail = Math.random() < config.cartErrorRate;

@@ -47,12 +47,25 @@ export class LatencyHistogram {
     this.total += other.total;
   }
 
+  /** Adds "bucket:count,…" (validated by HistogramSchema); a hand-rolled scan, as the controller does this for every window. */
   addWire(wire: Histogram): void {
-    wire.bins.forEach((bucket, i) => {
-      const count = wire.counts[i]!;
-      this.buckets.set(bucket, (this.buckets.get(bucket) ?? 0) + count);
-      this.total += count;
-    });
+    let bucket = 0;
+    let value = 0;
+    let negative = false;
+    for (let i = 0; i <= wire.length; i += 1) {
+      const code = i < wire.length ? wire.charCodeAt(i) : 44;
+      if (code >= 48 && code <= 57) value = value * 10 + (code - 48);
+      else if (code === 45) negative = true;
+      else if (code === 58) {
+        bucket = negative ? -value : value;
+        value = 0;
+        negative = false;
+      } else if (i > 0) {
+        this.buckets.set(bucket, (this.buckets.get(bucket) ?? 0) + value);
+        this.total += value;
+        value = 0;
+      }
+    }
   }
 
   /** Nearest-rank quantile, q in [0, 1]; NaN when empty. */
@@ -68,8 +81,9 @@ export class LatencyHistogram {
   }
 
   toWire(): Histogram {
-    const bins = this.sortedBuckets();
-    return { bins, counts: bins.map((bucket) => this.buckets.get(bucket)!) };
+    return this.sortedBuckets()
+      .map((bucket) => `${bucket}:${this.buckets.get(bucket)!}`)
+      .join(',');
   }
 
   private sortedBuckets(): number[] {

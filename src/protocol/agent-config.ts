@@ -10,6 +10,10 @@ export const AgentConfigSchema = z
     agentId: z.string().min(1),
     scenarioPath: z.string().min(1),
     browserPath: z.string().optional(),
+    /** the most VUs this agent will run: sizes its browser pool before it reports ready */
+    peakVus: z.number().int().nonnegative().default(1),
+    /** browsers to launch; default: one per 12 VUs, at most one per core */
+    browsers: z.number().int().positive().optional(),
     /** how long the agent keeps trying to reach a controller it lost before it stops */
     lostControllerMs: z.number().int().positive().default(30_000),
     heartbeatMs: z.number().int().positive().default(5_000),

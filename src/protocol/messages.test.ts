@@ -6,7 +6,7 @@ const window = {
   windowStart: 15_000,
   windowMs: 15_000,
   steps: {
-    home: { count: 3, failed: 1, sumMs: 600, minMs: 250, maxMs: 350, hist: { bins: [1100, 1170], counts: [1, 1] }, errors: { Error: { count: 1, sample: 'boom' } } },
+    home: { count: 3, failed: 1, sumMs: 600, minMs: 250, maxMs: 350, hist: '1100:1,1170:1', errors: { Error: { count: 1, sample: 'boom' } } },
   },
   iterations: { started: 3, completed: 2, failed: 1 },
   iterationErrors: {},
@@ -25,7 +25,9 @@ describe('wire protocol', () => {
     ['a negative seq', { type: 'heartbeat', ...envelope, seq: -1, activeVus: 0 }],
     ['a missing runId', { type: 'heartbeat', protocol: PROTOCOL_VERSION, agentId: 'a1', seq: 1, activeVus: 0 }],
     ['more failures than attempts', { type: 'window', ...envelope, seq: 1, window: { ...window, steps: { home: { ...window.steps.home, failed: 4 } } } }],
-    ['mismatched histogram arrays', { type: 'window', ...envelope, seq: 1, window: { ...window, steps: { home: { ...window.steps.home, hist: { bins: [1], counts: [] } } } } }],
+    ['a histogram pair without a count', { type: 'window', ...envelope, seq: 1, window: { ...window, steps: { home: { ...window.steps.home, hist: '1100:1,1170' } } } }],
+    ['a histogram with a zero count', { type: 'window', ...envelope, seq: 1, window: { ...window, steps: { home: { ...window.steps.home, hist: '1100:0' } } } }],
+    ['a histogram with a trailing comma', { type: 'window', ...envelope, seq: 1, window: { ...window, steps: { home: { ...window.steps.home, hist: '1100:1,' } } } }],
     ['an unknown field', { type: 'bye', ...envelope, seq: 2, windows: 1, reason: 'done', extra: true }],
     ['a fractional count', { type: 'window', ...envelope, seq: 1, window: { ...window, iterations: { started: 1.5, completed: 0, failed: 0 } } }],
   ])('rejects %s', (_name, message) => {

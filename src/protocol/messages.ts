@@ -8,14 +8,13 @@ export const PROTOCOL_VERSION = 1;
 const Count = z.number().int().nonnegative();
 const Millis = z.number().nonnegative();
 
-/** Sparse log-bucketed histogram: `bins[i]` holds `counts[i]` samples. */
-export const HistogramSchema = z
-  .object({
-    bins: z.array(z.number().int()),
-    counts: z.array(z.number().int().positive()),
-  })
-  .strict()
-  .refine((h) => h.bins.length === h.counts.length, 'bins and counts must have the same length');
+/**
+ * Sparse log-bucketed histogram as "bucket:count" pairs, comma-separated:
+ * "912:3,913:12". A string, not arrays: the controller validates thousands of
+ * these per second, and one regex is about three times cheaper than checking
+ * every number of two arrays.
+ */
+export const HistogramSchema = z.string().regex(/^(?:-?\d{1,6}:[1-9]\d{0,9}(?:,(?!$)|$))*$/, 'expected "bucket:count" pairs, comma-separated');
 
 export const ErrorTallySchema = z.record(
   z.string(),

@@ -34,7 +34,7 @@ function agentWindows(dbPath: string, runId: string): Map<string, { vusMax: numb
     const rows = db.prepare('SELECT agent_id, body FROM agent_windows WHERE run_id = ?').all(runId) as Array<{ agent_id: string; body: string }>;
     const byAgent = new Map<string, { vusMax: number; windows: number }>();
     for (const row of rows) {
-      const body = WindowBodySchema.parse(JSON.parse(row.body));
+      const body = WindowBodySchema.parse((JSON.parse(row.body) as { window: unknown }).window);
       const entry = byAgent.get(row.agent_id) ?? { vusMax: 0, windows: 0 };
       entry.vusMax = Math.max(entry.vusMax, body.vus.max);
       entry.windows += 1;

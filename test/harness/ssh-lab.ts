@@ -1,7 +1,7 @@
 // A small fleet of real sshd "hosts" on 127.0.0.x for distributed tests, with
 // the user key, known_hosts and an inventory file that reach them. Each host
 // gets its own work folder, as separate machines would have.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKey, startSshd, type KeyPair, type TestSshd } from './sshd.js';
@@ -29,7 +29,15 @@ export interface LabHostSpec {
   hide?: string[];
 }
 
-export const CHROMIUM_FILES = ['/usr/bin/chromium-headless-shell', '/usr/lib/chromium/chromium-headless-shell'];
+/** Every Chromium squall could find here (the full browser too, when the benchmarks installed it). */
+export const CHROMIUM_FILES = [
+  '/usr/bin/chromium-headless-shell',
+  '/usr/lib/chromium/chromium-headless-shell',
+  '/usr/bin/chromium',
+  '/usr/lib/chromium/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+].filter((file) => existsSync(file));
 
 export async function startSshLab(specs: LabHostSpec[]): Promise<SshLab> {
   const dir = mkdtempSync(join(tmpdir(), 'squall-ssh-lab-'));

@@ -1,0 +1,53 @@
+// The controller side of the ingest benchmark, in its own process so its CPU
+// and memory are its own: the real hub, run session and SQLite store, with
+// simulated agents registered. Prints {"port": n} when listening; answers
+// "stats" on stdin with its CPU time and peak RSS.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { AgentHub } from '../../controller/hub/hub.js';
+import { RunSession } from '../../controller/run-session.js';
+import { RunStore } from '../../controller/store/store.js';
+
+const [agentCount, runId, token] = [Number(process.argv[2]), process.argv[3]!, process.argv[4]!];
+const dir = mkdtempSync(join(tmpdir(), 'squall-ingest-'));
+const store = RunStore.open(join(dir, 'runs.db'));
+const plan = { startVus: agentCount, stages: [{ durationMs: 60_000, target: agentCount }], gracefulStopMs: 0 };
+store.createRun({ id: runId, scenario: 'ingest', scenarioPath: '-', startedAt: Date.now(), status: 'running', windowMs: 15_000, plan, config: { envKeys: [], outDir: dir, thresholds: [] } });
+const session = new RunSession(runId, store, { notice: () => {}, changed: () => {} });
+for (let i = 0; i < agentCount; i += 1) {
+  const agent = session.addAgent({ id: `agent-${i}`, host: `host-${i}`, plan, plannedVus: 1, firstVu: i + 1 });
+  session.setStatus(agent, 'running');
+}
+// SQUALL_BENCH_PROFILE=file.cpuprofile: a CPU profile of the controller, for finding what to speed up.
+const profiler = process.env.SQUALL_BENCH_PROFILE ? new inspector.Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await new Promise((resolve) => profiler.post('Profiler.enable', () => profiler.post('Profiler.start', resolve)));
+}
+const hub = await AgentHub.listen({ runId, token, heartbeatMs: 5000, handlers: session });
+setInterval(() => session.checkpointIfQuiet(), 1000).unref();
+let peakRss = process.memoryUsage.rss();
+setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 200).unref();
+const started = process.cpuUsage();
+process.stdout.write(JSON.stringify({ port: hub.port }) + '\n');
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'stats') {
+    const cpu = process.cpuUsage(started);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    process.stdout.write(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRss / 1048576, duplicates: session.duplicates }) + '\n');
+  }
+}
+if (profiler) {
+  await new Promise<void>((resolve) =>
+    profiler.post('Profiler.stop', (_error, result) => {
+      writeFileSync(process.env.SQUALL_BENCH_PROFILE!, JSON.stringify(result.profile));
+      resolve();
+    }),
+  );
+}
+await hub.close();
+store.close();
+process.exit(0);

@@ -1,0 +1,183 @@
+// Controller ingest: a swarm of simulated agents (WebSocket clients in this
+// process) sends valid windows of 20 steps each to a real controller in a
+// child process, all on the same 15 s boundary as real agents would.
+// Measures windows committed per second, ack latency, controller CPU and RSS.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { LatencyHistogram } from '../../src/metrics/histogram.js';
+import { PROTOCOL_VERSION, type WindowBody } from '../../src/protocol/messages.js';
+import { exactPercentile } from './runners/types.js';
+
+export interface IngestOptions {
+  agents: number;
+  steps: number;
+  rounds: number;
+  /** time between rounds; real agents send every 15 s */
+  roundSpacingMs: number;
+  /** agents report a window within this long after the boundary (squall's agents: up to 2 s, by agent id) */
+  spreadMs: number;
+}
+
+export interface IngestResult {
+  agents: number;
+  steps: number;
+  spreadMs: number;
+  windowsSent: number;
+  windowsAcked: number;
+  /** windows committed per second while a round's burst was being taken in */
+  windowsPerSecond: number;
+  ackP50Ms: number;
+  ackP99Ms: number;
+  ackMaxMs: number;
+  /** controller CPU over the whole test, % of one core */
+  controllerCpuPct: number;
+  controllerPeakRssMb: number;
+  /** bytes of one window message */
+  windowBytes: number;
+}
+
+const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+const CONTROLLER = fileURLToPath(new URL('./ingest-controller.ts', import.meta.url));
+
+/** A window like an agent with a few VUs sends: each step with a spread of latencies. */
+function windowBody(steps: number, windowStart: number): WindowBody {
+  const stepsRecord: WindowBody['steps'] = {};
+  for (let s = 0; s < steps; s += 1) {
+    const hist = new LatencyHistogram();
+    let sum = 0;
+    for (let i = 0; i < 60; i += 1) {
+      const ms = 80 + s * 20 + ((i * 37) % 400) * (1 + (i % 7) / 3);
+      hist.record(ms);
+      sum += ms;
+    }
+    stepsRecord[`step ${s + 1}`] = { count: 62, failed: 2, sumMs: sum, minMs: 80 + s * 20, maxMs: 80 + s * 20 + 1200, hist: hist.toWire(), errors: { TimeoutError: { count: 2, sample: 'Waiting for selector `#cart` failed: 30000ms exceeded' } } };
+  }
+  return {
+    windowStart,
+    windowMs: 15_000,
+    steps: stepsRecord,
+    iterations: { started: 62, completed: 60, failed: 2 },
+    iterationErrors: {},
+    vus: { min: 5, max: 5 },
+    resources: { hostCpuPct: 55.5, agentCpuPct: 12.25, agentRssMb: 140.5, hostMemUsedPct: 41.2, loopLagMs: 3.5 },
+  };
+}
+
+function startController(agents: number, runId: string, token: string) {
+  const child = spawn(TSX, [CONTROLLER, String(agents), runId, token], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async () => JSON.parse(String((await lines.next()).value)) as Record<string, number>;
+  return {
+    port: next().then((m) => m.port!),
+    stats: async () => {
+      child.stdin!.write('stats\n');
+      return next();
+    },
+    stop: () => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.stdin!.end();
+    }),
+  };
+}
+
+export async function benchIngest(options: IngestOptions): Promise<IngestResult> {
+  const runId = 'ingest-bench';
+  const token = randomBytes(24).toString('hex');
+  const controller = startController(options.agents, runId, token);
+  const url = `ws://127.0.0.1:${await controller.port}/agent`;
+  const sockets: WebSocket[] = [];
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let acked = 0;
+  let firstSend = Number.POSITIVE_INFINITY;
+  let lastAck = 0;
+  let busyMs = 0;
+  const envelope = (agent: number, seq: number) => ({ protocol: PROTOCOL_VERSION, runId, agentId: `agent-${agent}`, seq });
+  const facts = { hostname: 'sim', platform: 'linux', cores: 2, memoryMb: 4096, node: process.version, clock: Date.now() };
+  // Connect in batches: a real fleet does not dial in all in the same millisecond either.
+  for (let batch = 0; batch < options.agents; batch += 200) {
+    await Promise.all(
+      Array.from({ length: Math.min(200, options.agents - batch) }, (_, k) => {
+        const agent = batch + k;
+        return new Promise<void>((resolve, reject) => {
+          const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+          socket.on('open', () => {
+            socket.send(JSON.stringify({ type: 'hello', ...envelope(agent, 1), pid: 1, resumed: false, facts }));
+            resolve();
+          });
+          socket.on('error', reject);
+          socket.on('message', (data) => {
+            const message = JSON.parse(data.toString()) as { type: string; seq?: number };
+            if (message.type !== 'ack') return;
+            const key = `${agent}:${message.seq}`;
+            const sent = sentAt.get(key);
+            if (sent === undefined) return;
+            sentAt.delete(key);
+            const now = performance.now();
+            latencies.push(now - sent);
+            acked += 1;
+            lastAck = now;
+          });
+          sockets[agent] = socket;
+        });
+      }),
+    );
+  }
+  const heartbeat = setInterval(() => {
+    sockets.forEach((socket, agent) => socket.send(JSON.stringify({ type: 'heartbeat', ...envelope(agent, 0), activeVus: 5 })));
+  }, 4000);
+  const cpuBefore = await controller.stats();
+  const testStart = performance.now();
+  let windowBytes = 0;
+  for (let round = 0; round < options.rounds; round += 1) {
+    const windowStart = 1_800_000_000_000 + round * 15_000;
+    const body = JSON.stringify(windowBody(options.steps, windowStart));
+    const roundStart = performance.now();
+    firstSend = Number.POSITIVE_INFINITY;
+    const expected = acked + options.agents;
+    await Promise.all(
+      sockets.map(
+        (socket, agent) =>
+          new Promise<void>((resolve) => {
+            setTimeout(() => {
+              const seq = round + 2;
+              const frame = `{"type":"window","protocol":${PROTOCOL_VERSION},"runId":"${runId}","agentId":"agent-${agent}","seq":${seq},"window":${body}}`;
+              windowBytes = frame.length;
+              const now = performance.now();
+              firstSend = Math.min(firstSend, now);
+              sentAt.set(`${agent}:${seq}`, now);
+              socket.send(frame);
+              resolve();
+            }, (agent / options.agents) * options.spreadMs);
+          }),
+      ),
+    );
+    while (acked < expected && performance.now() - roundStart < 60_000) await new Promise((r) => setTimeout(r, 20));
+    busyMs += lastAck - firstSend;
+    const rest = options.roundSpacingMs - (performance.now() - roundStart);
+    if (round < options.rounds - 1 && rest > 0) await new Promise((r) => setTimeout(r, rest));
+  }
+  const elapsed = performance.now() - testStart;
+  const cpuAfter = await controller.stats();
+  clearInterval(heartbeat);
+  for (const socket of sockets) socket.terminate();
+  await controller.stop();
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    agents: options.agents,
+    steps: options.steps,
+    spreadMs: options.spreadMs,
+    windowsSent: options.agents * options.rounds,
+    windowsAcked: acked,
+    windowsPerSecond: busyMs > 0 ? acked / (busyMs / 1000) : 0,
+    ackP50Ms: exactPercentile(sorted, 0.5),
+    ackP99Ms: exactPercentile(sorted, 0.99),
+    ackMaxMs: sorted.at(-1) ?? Number.NaN,
+    controllerCpuPct: (100 * (cpuAfter.cpuMs! - cpuBefore.cpuMs!)) / elapsed,
+    controllerPeakRssMb: cpuAfter.peakRssMb!,
+    windowBytes,
+  };
+}

@@ -1,0 +1,176 @@
+// npm run bench [-- --quick | --smoke] [--out bench-results.json] [--only fidelity|ingest]
+// VU density and fidelity of squall against two baselines run in the same
+// process, then controller ingest. Prints tables; writes bench-results.json.
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { startDemoApp } from '../demo/server.js';
+import { measureCurve, type Curve, type CurveTiming, FIDELITY_LIMIT } from './fidelity.js';
+import { benchIngest, type IngestOptions, type IngestResult } from './ingest.js';
+import { competentRunner, FULL_CHROMIUM, naiveRunner } from './runners/baselines.js';
+import { squallRunner } from './runners/squall.js';
+import type { Runner } from './runners/types.js';
+
+type Mode = 'full' | 'quick' | 'smoke';
+
+const TIMING: Record<Mode, CurveTiming> = {
+  full: { warmupMs: 10_000, measureMs: 30_000, baselineMs: 60_000, refineSteps: 3, maxVus: 256 },
+  quick: { warmupMs: 6_000, measureMs: 15_000, baselineMs: 30_000, refineSteps: 1, maxVus: 128 },
+  smoke: { warmupMs: 2_000, measureMs: 4_000, baselineMs: 4_000, refineSteps: 0, maxVus: 2, vuLimit: 2 },
+};
+
+// As squall's agents report (spread over 2 s after the boundary), then all
+// 5,000 within 250 ms: the most the controller takes in at once.
+const INGEST: Record<Mode, IngestOptions[]> = {
+  full: [
+    ...[100, 1000, 5000].map((agents) => ({ agents, steps: 20, rounds: 3, roundSpacingMs: 15_000, spreadMs: 2000 })),
+    { agents: 5000, steps: 20, rounds: 2, roundSpacingMs: 15_000, spreadMs: 250 },
+  ],
+  quick: [
+    ...[100, 1000, 5000].map((agents) => ({ agents, steps: 20, rounds: 2, roundSpacingMs: 6_000, spreadMs: 2000 })),
+    { agents: 5000, steps: 20, rounds: 1, roundSpacingMs: 6_000, spreadMs: 250 },
+  ],
+  smoke: [{ agents: 20, steps: 20, rounds: 1, roundSpacingMs: 1000, spreadMs: 250 }],
+};
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+function machine() {
+  const chromium = (path: string) => {
+    try {
+      return execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
+    } catch {
+      return 'missing';
+    }
+  };
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    // not a git checkout
+  }
+  return {
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    headlessShell: chromium('/usr/bin/chromium-headless-shell'),
+    fullChromium: chromium(FULL_CHROMIUM),
+    commit,
+  };
+}
+
+function fidelityTable(curves: readonly Curve[]): string {
+  const lines = ['runner       VUs   p50 ms  p95 ms  p50/base  p95/base  host CPU  PSS/VU MB  samples  failed'];
+  for (const curve of curves) {
+    for (const p of curve.points) {
+      lines.push(
+        [
+          curve.runner.padEnd(10),
+          String(p.vus).padStart(5),
+          p.p50.toFixed(1).padStart(8),
+          p.p95.toFixed(1).padStart(7),
+          `${p.p50Ratio.toFixed(2)}x`.padStart(9),
+          `${p.p95Ratio.toFixed(2)}x`.padStart(9),
+          `${p.hostCpuPct.toFixed(0)}%`.padStart(9),
+          p.pssPerVuMb.toFixed(1).padStart(10),
+          String(p.samples).padStart(8),
+          `${p.failedPct.toFixed(1)}%`.padStart(7),
+          p.withinLimit ? '' : '  over',
+        ].join(' '),
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function ingestTable(results: readonly IngestResult[]): string {
+  const lines = ['agents  steps  spread  windows  window KB  windows/s  ack p50 ms  ack p99 ms  ack max ms  controller CPU  controller RSS MB'];
+  for (const r of results) {
+    lines.push(
+      [
+        String(r.agents).padStart(6),
+        String(r.steps).padStart(6),
+        `${r.spreadMs}ms`.padStart(7),
+        `${r.windowsAcked}/${r.windowsSent}`.padStart(8),
+        (r.windowBytes / 1024).toFixed(1).padStart(10),
+        r.windowsPerSecond.toFixed(0).padStart(10),
+        r.ackP50Ms.toFixed(0).padStart(11),
+        r.ackP99Ms.toFixed(0).padStart(11),
+        r.ackMaxMs.toFixed(0).padStart(11),
+        `${r.controllerCpuPct.toFixed(0)}%`.padStart(15),
+        r.controllerPeakRssMb.toFixed(0).padStart(18),
+      ].join(' '),
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const mode: Mode = process.argv.includes('--smoke') ? 'smoke' : process.argv.includes('--quick') ? 'quick' : 'full';
+  const only = argument('--only');
+  const out = argument('--out') ?? 'bench-results.json';
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const started = Date.now();
+  const results: Record<string, unknown> = { schema: 'squall.bench/v1', mode, startedAt: new Date(started).toISOString(), machine: machine() };
+  log(`squall benchmark (${mode}) on ${JSON.stringify(results.machine)}`);
+
+  if (only !== 'ingest') {
+    const app = await startDemoApp({ latencyMs: { 'GET /api/products': 100, 'GET /api/products/:id': 100, 'POST /api/cart': 100 } });
+    try {
+      const runners: Runner[] = [squallRunner, competentRunner, ...(existsSync(FULL_CHROMIUM) ? [naiveRunner] : [])];
+      if (!existsSync(FULL_CHROMIUM)) log(`no ${FULL_CHROMIUM}: the naive baseline is skipped (apt-get install chromium)`);
+      const curves: Curve[] = [];
+      for (const runner of runners) {
+        log(`fidelity curve: ${runner.describe}`);
+        curves.push(await measureCurve(runner, app.url, TIMING[mode], log));
+      }
+      const capacity = (name: string) => curves.find((c) => c.runner === name)?.capacity;
+      const ratio = (name: string) => {
+        const other = capacity(name);
+        return other ? capacity('squall')! / other : null;
+      };
+      results.workload = { scenario: 'scripts/bench/reference.scenario.ts', step: 'product', apiLatencyMs: 100, thinkMs: 1000, fidelityLimit: FIDELITY_LIMIT };
+      results.fidelity = curves;
+      results.capacity = {
+        squall: capacity('squall'),
+        competent: capacity('competent'),
+        naive: capacity('naive') ?? null,
+        vsCompetent: ratio('competent'),
+        vsNaive: ratio('naive'),
+      };
+      console.log(`\nfidelity: p50 of "product" (100 ms API) against each runner's own 1-VU baseline; capacity = most VUs within ${FIDELITY_LIMIT}x\n`);
+      console.log(fidelityTable(curves));
+      console.log(`\nVU capacity: ${curves.map((c) => `${c.runner} ${c.capacity} (PSS ${c.pssPerVuMbAtCapacity.toFixed(1)} MB/VU)`).join(', ')}`);
+      console.log(`squall vs competent: ${ratio('competent')?.toFixed(2) ?? '-'}x; squall vs naive: ${ratio('naive')?.toFixed(2) ?? '-'}x`);
+    } finally {
+      await app.close();
+    }
+  }
+
+  if (only !== 'fidelity') {
+    const ingest: IngestResult[] = [];
+    for (const options of INGEST[mode]) {
+      log(`controller ingest: ${options.agents} agents x ${options.steps} steps`);
+      ingest.push(await benchIngest(options));
+    }
+    results.ingest = ingest;
+    console.log(`\ncontroller ingest: simulated agents each send a window of 20 steps after the same boundary, spread as shown\n`);
+    console.log(ingestTable(ingest));
+  }
+
+  results.durationS = Math.round((Date.now() - started) / 1000);
+  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nwrote ${out} (${results.durationS as number}s)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

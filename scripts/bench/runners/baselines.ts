@@ -1,0 +1,110 @@
+// The two hand-written baselines squall is measured against, in the same run:
+//  - competent: a plain puppeteer-core loop on one headless shell, a browser
+//    context per VU (what a careful engineer writes in an afternoon);
+//  - naive: a full Chromium browser per VU, as Selenium- and k6-style runners do.
+// Both run the same reference scenario code, timing steps with performance.now().
+import { performance } from 'node:perf_hooks';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Scenario, ScenarioContext } from '../../../src/scenario/index.js';
+import reference from '../reference.scenario.js';
+import { exactPercentile, FIDELITY_STEP, type MeasureOptions, type PointResult, type Runner } from './types.js';
+import { probeWindow } from './window-probe.js';
+
+const HEADLESS_SHELL = '/usr/bin/chromium-headless-shell';
+export const FULL_CHROMIUM = '/usr/bin/chromium';
+const COMMON_ARGS = ['--no-sandbox', '--disable-dev-shm-usage'];
+/** squall's default viewport: the same pixels to paint for every runner. */
+const VIEWPORT = { width: 1280, height: 720 };
+
+interface Sample {
+  at: number;
+  ms: number;
+  ok: boolean;
+}
+
+type OpenPage = (vu: number) => Promise<{ page: Page; close: () => Promise<void> }>;
+
+async function loop(options: MeasureOptions, open: OpenPage): Promise<PointResult> {
+  const scenario = reference as Scenario;
+  const start = Date.now();
+  const from = start + options.warmupMs;
+  const until = from + options.measureMs;
+  const probe = probeWindow(from, options.measureMs);
+  const samples: Sample[] = [];
+  const signal = new AbortController().signal;
+  await Promise.all(
+    Array.from({ length: options.vus }, async (_, index) => {
+      // The same arrival as squall's (10 VU starts a second): only the runtime differs.
+      await new Promise((resolve) => setTimeout(resolve, index * 100));
+      const { page, close } = await open(index);
+      for (let iteration = 0; Date.now() < until; iteration += 1) {
+        const context: ScenarioContext = {
+          page,
+          env: { TARGET: options.target },
+          vu: index + 1,
+          iteration,
+          signal,
+          step: async (name, fn) => {
+            const began = performance.now();
+            try {
+              const value = await fn();
+              if (name === FIDELITY_STEP) samples.push({ at: Date.now(), ms: performance.now() - began, ok: true });
+              return value;
+            } catch (error) {
+              if (name === FIDELITY_STEP) samples.push({ at: Date.now(), ms: performance.now() - began, ok: false });
+              throw error;
+            }
+          },
+          think: (ms) => new Promise((resolve) => setTimeout(resolve, typeof ms === 'number' ? ms : ms[0])),
+        };
+        await scenario.run(context).catch(() => {});
+      }
+      await close();
+    }),
+  );
+  const system = await probe.done;
+  const inWindow = samples.filter((s) => s.at >= from && s.at <= until);
+  const ok = inWindow.filter((s) => s.ok).map((s) => s.ms).sort((a, b) => a - b);
+  return {
+    vus: options.vus,
+    p50: exactPercentile(ok, 0.5),
+    p95: exactPercentile(ok, 0.95),
+    samples: inWindow.length,
+    failedPct: inWindow.length > 0 ? (100 * (inWindow.length - ok.length)) / inWindow.length : 0,
+    ...system,
+  };
+}
+
+export const competentRunner: Runner = {
+  name: 'competent',
+  describe: 'plain puppeteer-core loop: one headless shell, a context per VU',
+  async measure(options) {
+    const browser = await puppeteer.launch({ executablePath: HEADLESS_SHELL, headless: 'shell', args: COMMON_ARGS, defaultViewport: VIEWPORT });
+    try {
+      return await loop(options, async () => {
+        const context = await browser.createBrowserContext();
+        return { page: await context.newPage(), close: () => context.close() };
+      });
+    } finally {
+      await browser.close();
+    }
+  },
+};
+
+export const naiveRunner: Runner = {
+  name: 'naive',
+  describe: 'a full Chromium per VU (Selenium/k6-style)',
+  async measure(options) {
+    const browsers: Browser[] = [];
+    try {
+      return await loop(options, async () => {
+        const browser = await puppeteer.launch({ executablePath: FULL_CHROMIUM, headless: true, args: COMMON_ARGS, defaultViewport: VIEWPORT });
+        browsers.push(browser);
+        const page = (await browser.pages())[0] ?? (await browser.newPage());
+        return { page, close: async () => {} };
+      });
+    } finally {
+      await Promise.all(browsers.map((b) => b.close().catch(() => {})));
+    }
+  },
+};

@@ -1,0 +1,34 @@
+// What every load runner in the benchmark reports for one VU count.
+export interface MeasureOptions {
+  vus: number;
+  target: string;
+  /** VUs run this long before samples count */
+  warmupMs: number;
+  measureMs: number;
+}
+
+export interface PointResult {
+  vus: number;
+  /** the fixed-latency step's latency over the measurement window, ms */
+  p50: number;
+  p95: number;
+  samples: number;
+  failedPct: number;
+  hostCpuPct: number;
+  browserPssMb: number;
+  browserProcesses: number;
+}
+
+export interface Runner {
+  name: string;
+  describe: string;
+  measure(options: MeasureOptions): Promise<PointResult>;
+}
+
+/** The step of the reference scenario whose server latency is fixed. */
+export const FIDELITY_STEP = 'product';
+
+export function exactPercentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!;
+}

@@ -2,13 +2,13 @@
 # Installs what squall needs on Debian or Ubuntu, then its npm dependencies,
 # and builds it. With --test, also what the test suite needs.
 #   npm run setup          Chromium's headless shell + npm dependencies + build
-#   npm run setup:test     the same, plus OpenSSH server and tmux for the tests
+#   npm run setup:test     the same, plus OpenSSH server, tmux and full Chromium for the tests and benchmarks
 set -eu
 cd "$(dirname "$0")/.."
 
 packages="chromium-headless-shell"
 if [ "${1:-}" = "--test" ]; then
-  packages="$packages openssh-server tmux"
+  packages="$packages openssh-server tmux chromium"
 fi
 
 missing=""

@@ -1,0 +1,44 @@
+// The benchmark runs end to end (in its smallest mode) and its JSON has the
+// fields the README and the issue promise. Speed itself is never asserted here.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../harness/cli.js';
+
+describe('npm run bench', () => {
+  it('runs in --smoke mode and writes bench-results.json with curves, capacities and ingest numbers', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'squall-bench-')), 'bench-results.json');
+    const stdout = execFileSync(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/bench/run.ts', '--smoke', '--out', out], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 170_000,
+    });
+    expect(stdout).toMatch(/VU capacity: squall \d+/);
+    expect(stdout).toMatch(/squall vs competent: [\d.]+x/);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    expect(results).toMatchObject({ schema: 'squall.bench/v1', mode: 'smoke', machine: { cores: expect.any(Number) } });
+    const runners = results.fidelity.map((c: { runner: string }) => c.runner);
+    expect(runners).toEqual(['squall', 'competent', 'naive']);
+    for (const curve of results.fidelity) {
+      expect(curve.points.map((p: { vus: number }) => p.vus)).toEqual([1, 2]);
+      for (const point of curve.points) {
+        expect(point).toMatchObject({
+          p50: expect.any(Number),
+          p95: expect.any(Number),
+          p50Ratio: expect.any(Number),
+          hostCpuPct: expect.any(Number),
+          pssPerVuMb: expect.any(Number),
+          samples: expect.any(Number),
+        });
+        expect(point.p50).toBeGreaterThan(100); // the step waits on a 100 ms API
+        expect(point.pssPerVuMb).toBeGreaterThan(0);
+      }
+      expect(curve.capacity).toBeGreaterThanOrEqual(0);
+    }
+    expect(results.capacity).toMatchObject({ squall: expect.any(Number), competent: expect.any(Number), naive: expect.any(Number) });
+    expect(results.ingest[0]).toMatchObject({ agents: 20, steps: 20, windowsSent: 20, windowsAcked: 20, ackP99Ms: expect.any(Number), controllerPeakRssMb: expect.any(Number) });
+  }, 180_000);
+});

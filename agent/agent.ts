@@ -8,6 +8,8 @@ import { loadScenario, type LoadedScenario } from '../src/scenario/load.js';
 import { VuWorkerPool, workersFor } from './worker-pool.js';
 import { findBrowser } from './browser-path.js';
 import { ResourceMonitor, hostFacts } from './monitor.js';
+import { SaturationGuard } from './saturation.js';
+import { REFERENCE_LATENCY, startDemoApp } from '../scripts/demo/server.js';
 import { recorderFor } from './recorder.js';
 import { VuScheduler } from './scheduler.js';
 import { Uplink } from './uplink.js';
@@ -45,6 +47,7 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
 
   await uplink.connect();
   let pool: VuWorkerPool | undefined;
+  const demo = config.serveDemo ? await startDemoApp({ latencyMs: REFERENCE_LATENCY }) : undefined;
   try {
     const found = findBrowser(config.browserPath);
     if ('error' in found) return await finish(uplink, fail(found.error));
@@ -72,12 +75,13 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
     uplink.send({ type: 'ready', chromium: pool.chromium, scenario: loaded.name });
     const start = await Promise.race([started, controllerLost.then(() => undefined)]);
     if (!start) return await finish(uplink, { code: 0, reason: 'stopped before start' });
-    const outcome = await Promise.race([runLoad(start, pool, loaded, uplink, log), controllerLost]);
+    const outcome = await Promise.race([runLoad(demo ? { ...start, env: { ...start.env, TARGET: demo.url } } : start, pool, loaded, uplink, log), controllerLost]);
     scheduler = undefined;
     if (outcome.code === 3) return outcome;
     return await finish(uplink, outcome);
   } finally {
     await pool?.close();
+    await demo?.close();
   }
 
   async function runLoad(
@@ -91,13 +95,15 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
     const now = () => Date.now() + offset;
     const aggregator = new WindowAggregator(start.windowMs, start.t0);
     const monitor = new ResourceMonitor();
+    const guard = new SaturationGuard();
     const events = recorderFor(aggregator);
     let windowsSent = 0;
     // Each agent reports a little after the boundary, by an offset of its own:
     // thousands of agents closing the same window do not all land at once.
     const reportDelay = reportOffsetMs(config.agentId, start.windowMs);
     const sendClosed = () => {
-      for (const window of aggregator.takeClosed(now() - reportDelay, monitor.sample())) {
+      for (const window of aggregator.takeClosed(now() - reportDelay, () => monitor.sample())) {
+        window.saturated = guard.observe(window.resources);
         uplink.send({ type: 'window', window });
         windowsSent += 1;
       }
@@ -128,7 +134,8 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
     const windowTimer = setInterval(sendClosed, 250);
     await sched.done;
     clearInterval(windowTimer);
-    for (const window of aggregator.takeAll(now(), monitor.sample())) {
+    for (const window of aggregator.takeAll(now(), () => monitor.sample())) {
+      window.saturated = guard.observe(window.resources);
       uplink.send({ type: 'window', window });
       windowsSent += 1;
     }

@@ -36,6 +36,7 @@ export function progressLine(window: MergedWindow, runStartMs: number, lateAgent
     .sort((a, b) => b.acc.percentile(0.95) - a.acc.percentile(0.95))
     .map((s) => `${s.name} ${formatMs(s.acc.percentile(0.95))}`);
   if (byP95.length > 0) parts.push(`p95: ${byP95.join(', ')}`);
+  if (window.saturatedAgents > 0) parts.push(`SATURATED agents: ${window.saturatedAgents} of ${window.agents} (numbers distorted)`);
   if (lateAgents.length > 0) parts.push(`(no data yet from ${lateAgents.join(', ')})`);
   return parts.join('  ');
 }

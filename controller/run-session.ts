@@ -29,6 +29,9 @@ export interface AgentState {
   lastHeardAt: number;
   /** host CPU % of its last windows, oldest first */
   cpuHistory: number[];
+  /** its latest window was marked saturated by the agent's guard */
+  saturated: boolean;
+  saturatedWindows: number;
   rssMb?: number;
   hostMemUsedPct?: number;
   lastWindowAt?: number;
@@ -79,8 +82,17 @@ export class RunSession implements HubHandlers {
     this.events.notice(text);
   }
 
-  addAgent(state: Omit<AgentState, 'windows' | 'status' | 'activeVus' | 'lastHeardAt' | 'cpuHistory'>): AgentState {
-    const agent: AgentState = { ...state, status: 'connecting', windows: new Set(), activeVus: 0, lastHeardAt: this.now(), cpuHistory: [] };
+  addAgent(state: Omit<AgentState, 'windows' | 'status' | 'activeVus' | 'lastHeardAt' | 'cpuHistory' | 'saturated' | 'saturatedWindows'>): AgentState {
+    const agent: AgentState = {
+      ...state,
+      status: 'connecting',
+      windows: new Set(),
+      activeVus: 0,
+      lastHeardAt: this.now(),
+      cpuHistory: [],
+      saturated: false,
+      saturatedWindows: 0,
+    };
     this.agents.set(agent.id, agent);
     this.persist(agent);
     return agent;
@@ -140,6 +152,11 @@ export class RunSession implements HubHandlers {
       agent.lastWindowAt = this.now();
       // Fresher than the last heartbeat's count, for the dashboard.
       agent.activeVus = message.window.vus.max;
+      if (message.window.saturated) {
+        agent.saturatedWindows += 1;
+        if (!agent.saturated) this.notice(`agent ${label(agent)} is saturated (CPU over 85% or its event loop lags): its numbers are distorted`);
+      }
+      agent.saturated = message.window.saturated;
     }
     agent.windows.add(message.window.windowStart);
     if (result === 'new') this.live.add(message.window);

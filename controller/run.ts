@@ -57,6 +57,12 @@ export interface RunRequest {
   afterWindowCommitted?: (hub: AgentHub, agentId: string, seq: number) => void;
   /** browsers per agent, instead of one per 12 VUs up to one per core */
   browsersPerAgent?: number;
+  /** use this plan instead of the scenario's options and the load flags */
+  plan?: Plan;
+  /** every agent runs the whole plan instead of a share of it (squall calibrate) */
+  planPerAgent?: boolean;
+  /** agents serve the demo shop on their own loopback and test that (squall calibrate) */
+  serveDemo?: boolean;
   /** told VU time zero once every agent has its start: benchmarks time their samples from it */
   onStarted?: (t0: number) => void;
 }
@@ -92,7 +98,7 @@ export async function runLoadTest(request: RunRequest, io: Io): Promise<RunOutco
   try {
     const fallbackName = basename(request.scenario, extname(request.scenario));
     const loaded = await loadScenario(bundle.path, request.scenario, fallbackName);
-    const plan = resolvePlan(loaded.scenario.options, request.flags, request.scenario);
+    const plan = request.plan ?? resolvePlan(loaded.scenario.options, request.flags, request.scenario);
     const thresholds = thresholdSpecs(parseScenarioOptions(loaded.scenario.options, request.scenario).thresholds, request.thresholds ?? []);
     if (planDurationMs(plan) <= 0) throw new UserError(`${request.scenario}: the load profile lasts 0s`);
     const outDir = resolve(io.cwd, request.out ?? join('squall-results', runId));
@@ -179,7 +185,7 @@ async function conduct(c: Conduct): Promise<RunOutcome> {
   const { io, runId, store, plan, request, sites } = c;
   let plans: Plan[];
   try {
-    plans = splitPlan(plan, sites);
+    plans = request.planPerAgent ? sites.map(() => plan) : splitPlan(plan, sites);
   } catch (error) {
     throw new UserError((error as Error).message);
   }
@@ -239,6 +245,7 @@ async function conduct(c: Conduct): Promise<RunOutcome> {
           scenarioPath: c.bundlePath,
           heartbeatMs,
           peakVus: agent.plannedVus,
+          serveDemo: request.serveDemo ?? false,
           ...(request.browsersPerAgent !== undefined ? { browsers: request.browsersPerAgent } : {}),
         });
         void agent.process.exited.then(({ code }) => session.processExited(agent, code));

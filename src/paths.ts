@@ -23,6 +23,8 @@ export const AGENT_BUNDLE = join(PACKAGE_ROOT, 'dist', 'agent.mjs');
 /** What `import ... from 'squall'` resolves to inside a scenario bundle. */
 export const SCENARIO_API = join(PACKAGE_ROOT, 'src', 'scenario', 'index.ts');
 export const DEMO_SCENARIO = join(PACKAGE_ROOT, 'scripts', 'demo', 'scenario.ts');
+/** The benchmarks' and calibration's workload: three steps, 1 s think time. */
+export const REFERENCE_SCENARIO = join(PACKAGE_ROOT, 'scripts', 'bench', 'reference.scenario.ts');
 
 /** A path as the user best reads it: relative to where they are, unless it is elsewhere. */
 export function shownPath(cwd: string, path: string): string {

@@ -158,12 +158,12 @@ function AgentsPanel({ snapshot, rows, width }: { snapshot: DashboardSnapshot; r
           </Text>{' '}
           <Text color={row.saturated ? 'red' : undefined}>{row.cpu.padStart(widths[3]!)}</Text>{' '}
           {[row.memory.padStart(widths[4]!), row.lastReport.padStart(widths[5]!)].join(' ')}
-          {row.saturated && <Text color="red"> CPU over 85%: its numbers are distorted</Text>}
+          {row.saturated && <Text color="red"> SATURATED</Text>}
         </Text>
       ))}
       {all.length > shown.length && (
         <Text dimColor wrap="truncate">
-          … {all.length - shown.length} more agents{warnings > 0 ? `, ${warnings} over 85% CPU` : ''}
+          … {all.length - shown.length} more agents{warnings > 0 ? `, ${warnings} saturated` : ''}
         </Text>
       )}
     </Box>

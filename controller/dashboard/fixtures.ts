@@ -21,7 +21,7 @@ export function fixtureWindows(count: number, t0 = 1_800_000_000_000, windowMs =
       agg.iterationEnded(at + 3, (w + i) % 9 !== 0);
     }
   }
-  return agg.takeAll(t0 + count * windowMs - 1, RESOURCES).map((body) => mergeAgentWindows([body]));
+  return agg.takeAll(t0 + count * windowMs - 1, () => RESOURCES).map((body) => mergeAgentWindows([body]));
 }
 
 export function fixtureSnapshot(windowCount: number, overrides: Partial<DashboardSnapshot> = {}): DashboardSnapshot {
@@ -35,8 +35,8 @@ export function fixtureSnapshot(windowCount: number, overrides: Partial<Dashboar
     plan: { startVus: 0, stages: [{ durationMs: 60_000, target: 10 }, { durationMs: 4 * 3600_000, target: 10 }], gracefulStopMs: 30_000 },
     windows,
     agents: [
-      { id: 'a1', host: '10.0.1.12', status: 'running', activeVus: 6, plannedVus: 6, cpuHistory: [50, 61], rssMb: 812, hostMemUsedPct: 41, lastReportAt: t0 + windowCount * 5000 - 2000 },
-      { id: 'a2', host: '10.0.1.13', status: 'lost', activeVus: 0, plannedVus: 4, cpuHistory: [88, 93], rssMb: 640, lastReportAt: t0 + 10_000 },
+      { id: 'a1', host: '10.0.1.12', status: 'running', activeVus: 6, plannedVus: 6, cpuHistory: [50, 61], saturated: false, rssMb: 812, hostMemUsedPct: 41, lastReportAt: t0 + windowCount * 5000 - 2000 },
+      { id: 'a2', host: '10.0.1.13', status: 'lost', activeVus: 0, plannedVus: 4, cpuHistory: [88, 93], saturated: true, rssMb: 640, lastReportAt: t0 + 10_000 },
     ],
     events: ['agent 10.0.1.13 lost: no connection for 15s'],
     stopping: false,

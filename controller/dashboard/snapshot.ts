@@ -44,6 +44,7 @@ export function snapshotOf(session: RunSession, meta: RunMeta, now = Date.now())
       activeVus: agent.activeVus,
       plannedVus: agent.plannedVus,
       cpuHistory: agent.cpuHistory,
+      saturated: agent.saturated,
       ...(agent.rssMb !== undefined ? { rssMb: agent.rssMb } : {}),
       ...(agent.hostMemUsedPct !== undefined ? { hostMemUsedPct: agent.hostMemUsedPct } : {}),
       ...(agent.lastWindowAt !== undefined ? { lastReportAt: agent.lastWindowAt } : {}),

@@ -9,9 +9,6 @@ import type { Plan } from '../../src/protocol/plan.js';
 import type { AgentStatus } from '../../src/protocol/store.js';
 import { formatMs } from '../progress.js';
 
-/** An agent's CPU above this, for this many windows in a row, distorts what it measures. */
-export const CPU_WARNING_PCT = 85;
-export const CPU_WARNING_WINDOWS = 2;
 
 export interface AgentSnapshot {
   id: string;
@@ -21,6 +18,8 @@ export interface AgentSnapshot {
   plannedVus: number;
   /** host CPU % of its recent windows, oldest first */
   cpuHistory: number[];
+  /** its guard marked its latest window saturated */
+  saturated: boolean;
   rssMb?: number;
   hostMemUsedPct?: number;
   lastReportAt?: number;
@@ -192,7 +191,6 @@ export interface AgentRow {
 
 export function agentRows(s: DashboardSnapshot): AgentRow[] {
   return s.agents.map((agent) => {
-    const recent = agent.cpuHistory.slice(-CPU_WARNING_WINDOWS);
     const cpu = agent.cpuHistory.at(-1);
     return {
       host: agent.host,
@@ -201,7 +199,7 @@ export function agentRows(s: DashboardSnapshot): AgentRow[] {
       cpu: cpu === undefined ? '-' : `${Math.round(cpu)}%`,
       memory: agent.rssMb === undefined ? '-' : `${Math.round(agent.rssMb)} MB${agent.hostMemUsedPct !== undefined ? ` (host ${Math.round(agent.hostMemUsedPct)}%)` : ''}`,
       lastReport: agent.lastReportAt === undefined ? '-' : `${Math.max(0, Math.round((s.now - agent.lastReportAt) / 1000))}s ago`,
-      saturated: recent.length === CPU_WARNING_WINDOWS && recent.every((pct) => pct > CPU_WARNING_PCT),
+      saturated: agent.saturated,
     };
   });
 }

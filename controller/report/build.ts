@@ -59,6 +59,7 @@ function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[]): Repo
     host: agent.host,
     vus: agent.plannedVus,
     windows: bodies.length,
+    saturatedWindows: bodies.filter((b) => b.saturated).length,
     status: agent.status,
     ...(agent.lostAt !== undefined ? { lostAt: new Date(agent.lostAt).toISOString() } : {}),
     ...(agent.error !== undefined ? { error: agent.error } : {}),
@@ -139,6 +140,7 @@ export function buildReport({ run, agents, windows, agentWindows, thresholds }: 
       vus: window.vus.max,
       iterations: { ...window.iterations },
       steps: Object.fromEntries(Object.entries(window.steps).map(([name, stats]) => [name, latencyOf(StepAccumulator.of(stats))])),
+      saturatedAgents: window.saturatedAgents,
     })),
     agents: agents.map((agent) => agentBreakdown(agent, byAgent.get(agent.agentId) ?? [])),
   };

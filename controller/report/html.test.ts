@@ -35,6 +35,7 @@ function seriesPoints(count: number): ReportSeriesPoint[] {
         home: { count: vus * 3, failed: homeFailed, p50: homeP50, p90: homeP50 * 1.6, p95: homeP50 * 1.9, p99: homeP50 * 2.4, max: homeP50 * 3 },
         'add to cart': { count: vus * 2, failed: cartFailed, p50: cartP50, p90: cartP50 * 1.4, p95: cartP50 * 1.6, p99: cartP50 * 2, max: cartP50 * 2.2 },
       },
+      saturatedAgents: i > 20 ? 1 : 0,
     };
   });
 }
@@ -75,6 +76,7 @@ function fixture(points = 30): Report {
         host: 'loadgen-1.example.com',
         vus: 5,
         windows: points,
+        saturatedWindows: 0,
         status: 'done',
         steps: [
           { name: 'home', count: 400, failed: 1, p50: 150, p90: 250, p95: 300, p99: 390, max: 600 },
@@ -88,6 +90,7 @@ function fixture(points = 30): Report {
         host: 'loadgen-2.example.com',
         vus: 5,
         windows: Math.max(0, points - 8),
+        saturatedWindows: Math.max(0, points - 21),
         status: 'lost',
         lostAt: new Date(STARTED_AT + 110_000).toISOString(),
         error: 'connection reset by peer',

@@ -179,6 +179,7 @@ function hostRow(agent: ReportAgent, report: Report): string {
     `<td data-field="status" data-value="${escapeHtml(agent.status)}">${statusBadge(agent.status, ['done', 'running', 'ready', 'connecting'])}</td>` +
     cell('vus', agent.vus, COUNT.format(agent.vus)) +
     cell('windows', agent.windows, COUNT.format(agent.windows)) +
+    cell('saturatedWindows', agent.saturatedWindows, COUNT.format(agent.saturatedWindows), agent.saturatedWindows > 0 ? 'num fail' : 'num') +
     `<td data-field="iterations" data-value="${started}" class="num">${COUNT.format(started)} / ${COUNT.format(completed)} / <span class="${failed > 0 ? 'fail' : ''}">${COUNT.format(failed)}</span></td>` +
     resource('cpuMeanPct', r?.cpuMeanPct, (v) => `${v.toFixed(1)}%`, hot) +
     resource('cpuMaxPct', r?.cpuMaxPct, (v) => `${v.toFixed(1)}%`, hot) +
@@ -191,8 +192,10 @@ function hostRow(agent: ReportAgent, report: Report): string {
 
 function hostsSection(report: Report): string {
   if (report.agents.length === 0) return section('hosts', 'Hosts', '<p class="empty">No agent data.</p>');
-  const headers = ['Host', 'Status', 'VUs', 'Windows', 'Iterations', 'CPU mean', 'CPU max', 'Memory (RSS max)', 'Loop lag max', 'Steps p50 / p95'];
-  const note = '<p class="note">Iterations: started / completed / failed. Steps: p50 / p95 as measured by that host.</p>';
+  const headers = ['Host', 'Status', 'VUs', 'Windows', 'Saturated', 'Iterations', 'CPU mean', 'CPU max', 'Memory (RSS max)', 'Loop lag max', 'Steps p50 / p95'];
+  const note =
+    '<p class="note">Iterations: started / completed / failed. Steps: p50 / p95 as measured by that host. ' +
+    'Saturated: windows in which the host was out of CPU (over 85 %) or its event loop lagged, two windows running: its numbers there are distorted.</p>';
   return section('hosts', 'Hosts', table(headers, report.agents.map((a) => hostRow(a, report))) + note);
 }
 

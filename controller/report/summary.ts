@@ -54,6 +54,9 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
   for (const error of report.errors.slice(0, 5)) {
     lines.push(paint.dim(`  ${error.count} x ${error.errorClass} in ${error.step ? `"${error.step}"` : 'no step'}: ${error.sample}`));
   }
+  for (const agent of report.agents.filter((a) => a.saturatedWindows > 0)) {
+    lines.push(paint.red(`agent ${agent.host}: ${agent.saturatedWindows} of ${agent.windows} windows saturated (CPU over 85% or a lagging event loop): its numbers are distorted; give it fewer VUs (squall calibrate)`));
+  }
   for (const agent of report.agents.filter((a) => a.status !== 'done')) {
     const when = agent.lostAt ? ` at ${agent.lostAt}` : '';
     lines.push(paint.yellow(`agent ${agent.host}: ${agent.status}${when}${agent.error ? `: ${agent.error}` : ''}`));

@@ -63,6 +63,7 @@ function windowBody(steps: number, windowStart: number): WindowBody {
     iterationErrors: {},
     vus: { min: 5, max: 5 },
     resources: { hostCpuPct: 55.5, agentCpuPct: 12.25, agentRssMb: 140.5, hostMemUsedPct: 41.2, loopLagMs: 3.5 },
+    saturated: false,
   };
 }
 

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { startDemoApp } from '../demo/server.js';
+import { REFERENCE_LATENCY, startDemoApp } from '../demo/server.js';
 import { measureCurve, type Curve, type CurveTiming, FIDELITY_LIMIT } from './fidelity.js';
 import { benchIngest, type IngestOptions, type IngestResult } from './ingest.js';
 import { competentRunner, FULL_CHROMIUM, naiveRunner } from './runners/baselines.js';
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   log(`squall benchmark (${mode}) on ${JSON.stringify(results.machine)}`);
 
   if (only !== 'ingest') {
-    const app = await startDemoApp({ latencyMs: { 'GET /api/products': 100, 'GET /api/products/:id': 100, 'POST /api/cart': 100 } });
+    const app = await startDemoApp({ latencyMs: REFERENCE_LATENCY });
     try {
       const runners: Runner[] = [squallRunner, competentRunner, ...(existsSync(FULL_CHROMIUM) ? [naiveRunner] : [])];
       if (!existsSync(FULL_CHROMIUM)) log(`no ${FULL_CHROMIUM}: the naive baseline is skipped (apt-get install chromium)`);

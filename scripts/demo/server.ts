@@ -25,6 +25,9 @@ export interface DemoApp {
   close(): Promise<void>;
 }
 
+/** The benchmarks' and calibration's target: every API route at a fixed 100 ms. */
+export const REFERENCE_LATENCY = { 'GET /api/products': 100, 'GET /api/products/:id': 100, 'POST /api/cart': 100 };
+
 export const DEFAULT_DEMO_CONFIG: DemoConfig = {
   latencyMs: { 'GET /api/products': 100, 'GET /api/products/:id': 100, 'POST /api/cart': 150 },
   cartErrorRate: 0,

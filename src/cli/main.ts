@@ -2,6 +2,7 @@
 // and turns errors into one clear line and an exit code.
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
+import { registerCalibrate } from './calibrate.js';
 import { registerCheck } from './check.js';
 import { registerDemo } from './demo.js';
 import { registerHistory } from './history.js';
@@ -21,6 +22,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerDemo(program, io, setExit);
   registerHosts(program, io, setExit);
   registerHistory(program, io, setExit);
+  registerCalibrate(program, io, setExit);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
     command.commands.forEach(configure);

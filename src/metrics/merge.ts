@@ -33,6 +33,7 @@ export class MergedWindowBuilder {
   private readonly iterations = { started: 0, completed: 0, failed: 0 };
   private readonly vus = { min: 0, max: 0 };
   private agents = 0;
+  private saturatedAgents = 0;
 
   constructor(
     readonly windowStart: number,
@@ -49,6 +50,7 @@ export class MergedWindowBuilder {
     this.vus.min += body.vus.min;
     this.vus.max += body.vus.max;
     this.agents += 1;
+    if (body.saturated) this.saturatedAgents += 1;
   }
 
   build(): MergedWindow {
@@ -60,6 +62,7 @@ export class MergedWindowBuilder {
       iterationErrors: this.iterationErrors.toWire(),
       vus: { ...this.vus },
       agents: this.agents,
+      saturatedAgents: this.saturatedAgents,
     };
   }
 }

@@ -18,8 +18,8 @@ describe('window alignment', () => {
     const b = new WindowAggregator(15_000, 1_700_000_003_700);
     a.stepSucceeded('home', 1_700_000_012_000, 100);
     b.stepSucceeded('home', 1_700_000_013_000, 100);
-    const [wa] = a.takeClosed(1_700_000_015_000, resources);
-    const [wb] = b.takeClosed(1_700_000_015_000, resources);
+    const [wa] = a.takeClosed(1_700_000_015_000, () => resources);
+    const [wb] = b.takeClosed(1_700_000_015_000, () => resources);
     expect(wa!.windowStart).toBe(1_699_999_995_000);
     expect(wb!.windowStart).toBe(wa!.windowStart);
   });
@@ -34,8 +34,8 @@ describe('WindowAggregator', () => {
     agg.stepFailed('cart', 10_900, 'TimeoutError', 'Waiting failed');
     agg.iterationEnded(10_900, false);
     agg.stepSucceeded('home', 12_200, 80);
-    expect(agg.takeClosed(10_999, resources)).toEqual([]);
-    const closed = agg.takeClosed(12_000, resources);
+    expect(agg.takeClosed(10_999, () => resources)).toEqual([]);
+    const closed = agg.takeClosed(12_000, () => resources);
     expect(closed.map((w) => w.windowStart)).toEqual([10_000, 11_000]);
     const [first, empty] = closed;
     expect(first!.steps.home).toMatchObject({ count: 1, failed: 0, minMs: 120, maxMs: 120 });
@@ -44,9 +44,22 @@ describe('WindowAggregator', () => {
     expect(empty!.steps).toEqual({});
     expect(empty!.vus).toEqual({ min: 2, max: 2 });
     for (const w of closed) expect(WindowBodySchema.safeParse(w).success).toBe(true);
-    const rest = agg.takeAll(12_300, resources);
+    const rest = agg.takeAll(12_300, () => resources);
     expect(rest.map((w) => w.windowStart)).toEqual([12_000]);
     expect(rest[0]!.steps.home!.count).toBe(1);
+  });
+
+  it('asks for the resource sample only when a window closes', () => {
+    const agg = new WindowAggregator(1000, 0);
+    let samples = 0;
+    const sample = () => {
+      samples += 1;
+      return resources;
+    };
+    for (let t = 0; t < 1000; t += 250) expect(agg.takeClosed(t, sample)).toEqual([]);
+    expect(samples).toBe(0);
+    expect(agg.takeClosed(2000, sample)).toHaveLength(2);
+    expect(samples).toBe(1);
   });
 
   it('tracks min and max active VUs within a window', () => {
@@ -54,7 +67,7 @@ describe('WindowAggregator', () => {
     agg.activeVusChanged(1, 100);
     agg.activeVusChanged(4, 200);
     agg.activeVusChanged(3, 900);
-    const [w] = agg.takeClosed(1000, resources);
+    const [w] = agg.takeClosed(1000, () => resources);
     expect(w!.vus).toEqual({ min: 0, max: 4 });
   });
 });

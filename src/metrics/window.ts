@@ -32,6 +32,7 @@ class WindowBuilder {
       iterationErrors: this.iterationErrors.toWire(),
       vus: { min: this.vusMin, max: this.vusMax },
       resources,
+      saturated: false,
     };
   }
 }
@@ -79,16 +80,23 @@ export class WindowAggregator {
     window.vusMax = Math.max(window.vusMax, active);
   }
 
-  /** Windows that ended at or before `nowMs`, empty ones included, oldest first. */
-  takeClosed(nowMs: number, resources: ResourceSample): WindowBody[] {
+  /**
+   * Windows that ended at or before `nowMs`, empty ones included, oldest
+   * first. `sample` is asked only when a window closes, so the resource
+   * sample covers the whole window since the previous one.
+   */
+  takeClosed(nowMs: number, sample: () => ResourceSample): WindowBody[] {
+    if (this.nextToClose + this.windowMs > nowMs) return [];
+    const resources = sample();
     const closed: WindowBody[] = [];
     while (this.nextToClose + this.windowMs <= nowMs) closed.push(this.take(resources));
     return closed;
   }
 
   /** Every window up to and including the one holding `nowMs`: the end of the run. */
-  takeAll(nowMs: number, resources: ResourceSample): WindowBody[] {
-    const all = this.takeClosed(nowMs, resources);
+  takeAll(nowMs: number, sample: () => ResourceSample): WindowBody[] {
+    const resources = sample();
+    const all = this.takeClosed(nowMs, () => resources);
     const lastStart = Math.max(alignWindow(nowMs, this.windowMs), ...this.open.keys());
     while (this.nextToClose <= lastStart) all.push(this.take(resources));
     return all;

@@ -14,6 +14,8 @@ export const AgentConfigSchema = z
     peakVus: z.number().int().nonnegative().default(1),
     /** browsers to launch; default: one per 12 VUs, at most one per core */
     browsers: z.number().int().positive().optional(),
+    /** serve the demo shop on this host's loopback and point env.TARGET at it (squall calibrate) */
+    serveDemo: z.boolean().default(false),
     /** how long the agent keeps trying to reach a controller it lost before it stops */
     lostControllerMs: z.number().int().positive().default(30_000),
     heartbeatMs: z.number().int().positive().default(5_000),

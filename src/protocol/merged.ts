@@ -4,10 +4,12 @@
 import { z } from 'zod';
 import { WindowBodySchema } from './messages.js';
 
-export const MergedWindowSchema = WindowBodySchema.omit({ resources: true })
+export const MergedWindowSchema = WindowBodySchema.omit({ resources: true, saturated: true })
   .extend({
     /** how many agents' windows are in it; vus are summed over them */
     agents: z.number().int().nonnegative(),
+    /** how many of them were saturated */
+    saturatedAgents: z.number().int().nonnegative().default(0),
   })
   .strict();
 

@@ -61,6 +61,8 @@ export const WindowBodySchema = z
     iterationErrors: ErrorTallySchema,
     vus: z.object({ min: Count, max: Count }).strict(),
     resources: ResourceSampleSchema,
+    /** the agent's host was out of CPU (or its event loop lagged) this window and the one before: its numbers are distorted */
+    saturated: z.boolean().default(false),
   })
   .strict();
 

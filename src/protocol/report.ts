@@ -47,6 +47,8 @@ export const ReportSeriesPointSchema = z
     vus: Count,
     iterations: z.object({ started: Count, completed: Count, failed: Count }).strict(),
     steps: z.record(z.string(), StepLatencySchema),
+    /** agents whose host was saturated in this window: their numbers are distorted */
+    saturatedAgents: Count,
   })
   .strict();
 
@@ -58,6 +60,8 @@ export const ReportAgentSchema = z
     vus: Count,
     /** windows the store holds from it */
     windows: Count,
+    /** of those, the windows its saturation guard marked (CPU over 85 % or a lagging event loop, two windows running) */
+    saturatedWindows: Count,
     status: AgentStatusSchema,
     lostAt: z.string().optional(),
     error: z.string().optional(),

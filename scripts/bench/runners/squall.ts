@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { runLoadTest } from '../../../controller/run.js';
 import { RunStore } from '../../../controller/store/store.js';
 import { memoryIo } from '../../../src/cli/io.js';
+import { REFERENCE_SCENARIO } from '../../../src/paths.js';
 import { StepTable } from '../../../src/metrics/merge.js';
 import { FIDELITY_STEP, type MeasureOptions, type PointResult, type Runner } from './types.js';
 import { probeWindow, type WindowProbe } from './window-probe.js';
 
-export const REFERENCE_SCENARIO = new URL('../reference.scenario.ts', import.meta.url).pathname;
 
 export const squallRunner: Runner = {
   name: 'squall',

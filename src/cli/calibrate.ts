@@ -1,0 +1,110 @@
+// squall calibrate [--hosts hosts.yaml]: how many VUs can each host run with
+// its numbers still true? Runs the reference workload in growing steps
+// against the demo shop served on each host's own loopback.
+import type { Command } from 'commander';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyseHost, CALIBRATION_LIMIT, calibrationLevels, calibrationPlan, type HostCalibration } from '../../controller/calibrate.js';
+import { durationFlag } from '../../controller/load-plan.js';
+import { formatMs } from '../../controller/progress.js';
+import { runLoadTest } from '../../controller/run.js';
+import { RunStore } from '../../controller/store/store.js';
+import { formatDuration } from '../load/duration.js';
+import { REFERENCE_SCENARIO } from '../paths.js';
+import type { WindowBody } from '../protocol/messages.js';
+import type { Io } from './io.js';
+import { positiveInt } from './options.js';
+
+interface CalibrateFlags {
+  hosts?: string;
+  maxVus: number;
+  hold: string;
+  acceptNewHostKeys?: boolean;
+  browserPath?: string;
+}
+
+export function calibrationText(results: readonly HostCalibration[]): string {
+  const lines: string[] = [];
+  for (const host of results) {
+    lines.push('', `${host.host}: 1-VU p50 ${formatMs(host.baselineP50)}`, '   VUs     p50   x base  failed  host CPU  saturated');
+    for (const level of host.levels) {
+      lines.push(
+        [
+          String(level.vus).padStart(6),
+          (level.samples > 0 ? formatMs(level.p50) : '-').padStart(7),
+          (Number.isFinite(level.ratio) ? `${level.ratio.toFixed(2)}x` : '-').padStart(8),
+          `${level.failedPct.toFixed(1)}%`.padStart(7),
+          `${Math.round(level.cpuPct)}%`.padStart(9),
+          (level.saturated ? 'yes' : 'no').padStart(10),
+          level.ok ? '' : '  <- over',
+        ].join(' '),
+      );
+    }
+    lines.push(`   suggested maxVUs: ${host.suggestedMaxVus} (p50 within ${CALIBRATION_LIMIT}x of 1 VU, unsaturated, under 1% failures)`);
+  }
+  lines.push('', 'for hosts.yaml:', ...results.map((h) => `  - { host: ${h.host}, maxVUs: ${h.suggestedMaxVus} }`));
+  return lines.join('\n') + '\n';
+}
+
+export function registerCalibrate(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command('calibrate')
+    .description('measure how many VUs each host runs with its numbers still true, and suggest its maxVUs')
+    .option('--hosts <file>', 'calibrate these hosts over SSH (default: this machine)')
+    .option('--max-vus <n>', 'highest step to try per host', positiveInt, 64)
+    .option('--hold <time>', 'how long each step is held', '15s')
+    .option('--accept-new-host-keys', 'with --hosts: trust and record host keys not yet in known_hosts')
+    .option('--browser-path <path>', 'Chromium to drive on this machine')
+    .addHelpText(
+      'after',
+      `
+Each host serves the demo shop on its own loopback (every API route at 100 ms)
+and runs the reference workload (3 steps, 1 s think time) at 1, 2, 4, 8, 12,
+16, 24, 32, 48, 64 VUs in turn. Its suggested maxVUs is the last step whose
+"product" p50 stays within ${CALIBRATION_LIMIT}x of the 1-VU p50, with no saturated window and
+under 1% failures. Real pages cost more than the demo shop: treat the number as
+an upper bound.`,
+    )
+    .action(async (flags: CalibrateFlags) => {
+      const levels = calibrationLevels(flags.maxVus, durationFlag('--hold', flags.hold));
+      const plan = calibrationPlan(levels);
+      const total = plan.stages.reduce((sum, s) => sum + s.durationMs, 0);
+      io.err(`calibrating ${flags.hosts ?? 'this machine'}: ${levels.map((l) => l.vus).join(', ')} VUs, ${formatDuration(total)}\n`);
+      const dir = mkdtempSync(join(tmpdir(), 'squall-calibrate-'));
+      let t0 = 0;
+      try {
+        const outcome = await runLoadTest(
+          {
+            scenario: REFERENCE_SCENARIO,
+            flags: {},
+            env: {},
+            window: '3s',
+            out: join(dir, 'out'),
+            db: join(dir, 'runs.db'),
+            plan,
+            planPerAgent: true,
+            serveDemo: true,
+            dashboard: false,
+            hosts: flags.hosts,
+            acceptNewHostKeys: flags.acceptNewHostKeys,
+            browserPath: flags.browserPath,
+            onStarted: (start) => (t0 = start),
+          },
+          { ...io, out: () => {} },
+        );
+        const store = RunStore.open(outcome.dbPath);
+        try {
+          const byAgent = new Map<string, WindowBody[]>();
+          for (const { agentId, body } of store.agentWindows(outcome.runId)) byAgent.set(agentId, [...(byAgent.get(agentId) ?? []), body]);
+          const results = outcome.report.agents.map((agent) => analyseHost(agent.host, byAgent.get(agent.id) ?? [], levels, t0));
+          io.out(calibrationText(results));
+          setExit(outcome.exitCode === 3 ? 3 : 0);
+        } finally {
+          store.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+}

@@ -17,7 +17,7 @@ function windowsFor(levels: ReturnType<typeof calibrationLevels>, latency: (vus:
   return agg.takeAll(T0 + end - 1, () => ({ hostCpuPct: 0, agentCpuPct: 0, agentRssMb: 0, hostMemUsedPct: 0, loopLagMs: 0 })).map((w) => {
     const level = levels.find((l) => w.windowStart - T0 >= l.fromMs - 1000 && w.windowStart - T0 < l.toMs);
     const pct = level ? cpu(level.vus) : 0;
-    return { ...w, resources: { ...w.resources, hostCpuPct: pct }, saturated: pct > 95 };
+    return { ...w, vus: { min: level?.vus ?? 0, max: level?.vus ?? 0 }, resources: { ...w.resources, hostCpuPct: pct }, saturated: pct > 95 };
   });
 }
 

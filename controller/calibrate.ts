@@ -62,8 +62,10 @@ export interface HostCalibration {
 
 export function analyseHost(host: string, windows: readonly WindowBody[], levels: readonly CalibrationLevel[], t0: number): HostCalibration {
   const results: Array<Omit<LevelResult, 'ratio' | 'ok'>> = levels.map((level) => {
-    // The first window of a level still holds its ramp: skip what began before the hold plus one window.
-    const inside = windows.filter((w) => w.windowStart >= t0 + level.fromMs + w.windowMs && w.windowStart + w.windowMs <= t0 + level.toMs);
+    // Windows wholly inside the hold, with every VU of the level running all along (VUs start 10 a second).
+    const inside = windows.filter(
+      (w) => w.windowStart >= t0 + level.fromMs && w.windowStart + w.windowMs <= t0 + level.toMs && w.vus.min >= level.vus,
+    );
     const table = new StepTable();
     for (const w of inside) table.add(w.steps);
     const step = table.get(CALIBRATION_STEP);

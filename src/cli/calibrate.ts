@@ -27,7 +27,8 @@ interface CalibrateFlags {
 export function calibrationText(results: readonly HostCalibration[]): string {
   const lines: string[] = [];
   for (const host of results) {
-    lines.push('', `${host.host}: 1-VU p50 ${formatMs(host.baselineP50)}`, '   VUs     p50   x base  failed  host CPU  saturated');
+    const baseline = host.levels[0]?.samples ? `1-VU p50 ${formatMs(host.baselineP50)}` : 'no 1-VU samples (hold each step longer)';
+    lines.push('', `${host.host}: ${baseline}`, '   VUs     p50   x base  failed  host CPU  saturated');
     for (const level of host.levels) {
       lines.push(
         [

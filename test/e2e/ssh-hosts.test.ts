@@ -257,6 +257,18 @@ describe('agents on hosts over SSH', () => {
     expect(result.stdout).toMatch(/1 of 2 hosts cannot run agents/);
   });
 
+  it('calibrate --hosts: each host serves its own demo shop and gets a suggested maxVUs', async () => {
+    lab.trust();
+    const result = await runCli(['calibrate', '--hosts', lab.inventory([{ host: good[0]! }, { host: good[1]! }]), '--max-vus', '2', '--hold', '4s']);
+    expect(result.code).toBe(0);
+    for (const host of [good[0]!, good[1]!]) {
+      const name = `${host.sshd.address}:${host.sshd.port}`;
+      expect(result.stdout).toMatch(new RegExp(`^${name.replace(/\./g, '\\.')}: 1-VU p50 \\d+ms$`, 'm'));
+      expect(result.stdout).toContain(`  - { host: ${name}, maxVUs: `);
+      expect(leftovers(host.workDir)).toBe('');
+    }
+  });
+
   it('run: an unusable host fails the run before it starts, naming the host; --min-hosts goes on without it', async () => {
     lab.trust();
     app.reset();

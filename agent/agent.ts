@@ -61,7 +61,6 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
       pool = await VuWorkerPool.launch(script, workersFor(config.peakVus, undefined, config.browsers), {
         browserPath: found.path,
         scenarioPath: config.scenarioPath,
-        browserArgs: [],
       });
     } catch (error) {
       return await finish(uplink, fail(`Chromium at ${found.path} did not start: ${describeError(error).message}`));

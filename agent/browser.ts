@@ -1,5 +1,6 @@
 // Finding and launching the one headless Chromium an agent shares among its VUs.
 import puppeteer, { type Browser } from 'puppeteer-core';
+import type { BrowserOptions } from '../src/scenario/index.js';
 import { isHeadlessShell } from './browser-path.js';
 
 /**
@@ -21,18 +22,24 @@ const QUIET_FLAGS = [
   '--mute-audio',
 ];
 
-// Experiment hooks, read once: SQUALL_CHROMIUM_ARGS (extra flags), SQUALL_VIEWPORT (WxH).
-const EXTRA_ARGS = (process.env.SQUALL_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean);
-const [VIEW_W, VIEW_H] = (process.env.SQUALL_VIEWPORT ?? '1280x720').split('x').map(Number);
+export const DEFAULT_VIEWPORT = { width: 1280, height: 720 };
 
-export async function launchBrowser(path: string, extraArgs: readonly string[] = []): Promise<Browser> {
+/** Flags for the scenario's browser options: extra args, and blocked hosts resolved to nowhere. */
+export function browserArgs(options: BrowserOptions | undefined): string[] {
+  const blocked = options?.blockHosts ?? [];
+  // Blocked in the resolver: no request interception, so no DevTools round trip per request.
+  const rules = blocked.length > 0 ? [`--host-resolver-rules=${blocked.map((host) => `MAP ${host} ~NOTFOUND`).join(', ')}`] : [];
+  return [...rules, ...(options?.args ?? [])];
+}
+
+export async function launchBrowser(path: string, options?: BrowserOptions): Promise<Browser> {
   return puppeteer.launch({
     executablePath: path,
     headless: isHeadlessShell(path) ? 'shell' : true,
-    args: [...QUIET_FLAGS, ...extraArgs, ...EXTRA_ARGS],
-    defaultViewport: { width: VIEW_W ?? 1280, height: VIEW_H ?? 720 },
-    ...(process.env.SQUALL_NETWORK === '0' ? { networkEnabled: false } : {}),
-    ...(process.env.SQUALL_ISSUES === '0' ? { issuesEnabled: false } : {}),
+    args: [...QUIET_FLAGS, ...browserArgs(options)],
+    defaultViewport: options?.viewport ?? DEFAULT_VIEWPORT,
+    // The DevTools "issues" stream is nothing a VU needs, and costs a message per issue.
+    issuesEnabled: false,
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,

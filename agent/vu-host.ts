@@ -16,7 +16,7 @@ export async function runVuHost(): Promise<void> {
   let scenario;
   try {
     scenario = (await loadScenario(init.scenarioPath, init.scenarioPath, 'scenario')).scenario;
-    browser = await launchBrowser(init.browserPath, init.browserArgs);
+    browser = await launchBrowser(init.browserPath, scenario.options?.browser);
   } catch (error) {
     post({ kind: 'failed', message: describeError(error).message });
     return;

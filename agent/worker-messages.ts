@@ -6,7 +6,6 @@ export interface VuHostInit {
   role: 'vu-host';
   browserPath: string;
   scenarioPath: string;
-  browserArgs: string[];
 }
 
 export type ToVuHost =

@@ -155,11 +155,7 @@ async function prepareSites(
   runId: string,
   bundle: ScenarioBundle,
 ): Promise<{ sites: AgentSite[]; excluded: PreparedRemote['excluded'] }> {
-  if (!request.hosts) {
-    const count = Number(process.env.SQUALL_LOCAL_AGENTS ?? 1);
-    const sites = count === 1 ? [localSite(request.browserPath)] : Array.from({ length: count }, (_, i) => localSite(request.browserPath, `local-${i + 1}`));
-    return { sites, excluded: [] };
-  }
+  if (!request.hosts) return { sites: [localSite(request.browserPath)], excluded: [] };
   const prepared = await prepareRemoteSites(
     {
       hostsFile: request.hosts,

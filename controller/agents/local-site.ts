@@ -4,12 +4,12 @@ import { UserError } from '../../src/errors.js';
 import { startLocalAgent } from './local.js';
 import type { AgentSite } from './site.js';
 
-export function localSite(browserPath?: string, id = 'local'): AgentSite {
+export function localSite(browserPath?: string): AgentSite {
   const browser = findBrowser(browserPath);
   if ('error' in browser) throw new UserError(browser.error);
   return {
-    id,
-    host: id === 'local' ? 'localhost' : `localhost/${id}`,
+    id: 'local',
+    host: 'localhost',
     weight: 1,
     start: async (config) => startLocalAgent({ ...config, browserPath: browser.path }),
     // The agent is a child process: once it exited, nothing of it is left.

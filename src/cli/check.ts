@@ -9,6 +9,7 @@ import { launchBrowser } from '../../agent/browser.js';
 import { findBrowser } from '../../agent/browser-path.js';
 import { VirtualUser, type StepOutcome, type VuEvents } from '../../agent/vu.js';
 import { bundleScenario } from '../../controller/bundle.js';
+import { parseScenarioOptions } from '../../controller/load-plan.js';
 import { formatMs } from '../../controller/progress.js';
 import { UserError } from '../errors.js';
 import { loadScenario } from '../scenario/load.js';
@@ -32,7 +33,8 @@ export async function checkScenario(scenarioPath: string, flags: CheckFlags, io:
   try {
     const bundle = await bundleScenario(scenarioPath, workDir, io.cwd);
     const loaded = await loadScenario(bundle.path, scenarioPath, basename(scenarioPath, extname(scenarioPath)));
-    const browser = await launchBrowser(found.path);
+    parseScenarioOptions(loaded.scenario.options, scenarioPath);
+    const browser = await launchBrowser(found.path, loaded.scenario.options?.browser);
     try {
       io.out(`checking "${loaded.name}": 1 VU, 1 iteration, ${await browser.version()}\n`);
       const steps: StepOutcome[] = [];

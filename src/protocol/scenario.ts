@@ -18,6 +18,14 @@ export const ScenarioOptionsSchema = z
     gracefulStop: DurationText.optional(),
     /** k6-style: { 'step:home': ['p95 < 500'], steps: ['p99 < 3s'], iterations: ['failed < 1%'] } */
     thresholds: z.record(z.string(), z.array(z.string())).optional(),
+    browser: z
+      .object({
+        viewport: z.object({ width: z.number().int().min(100).max(7680), height: z.number().int().min(100).max(4320) }).strict().optional(),
+        blockHosts: z.array(z.string().regex(/^[\w*.-]+$/, 'expected a host name, * allowed: "*.google-analytics.com"')).optional(),
+        args: z.array(z.string().startsWith('--', 'expected a Chromium flag starting with --')).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -11,6 +11,18 @@ export interface StageOption {
   target: number;
 }
 
+export interface BrowserOptions {
+  /** page size; default 1280x720 */
+  viewport?: { width: number; height: number };
+  /**
+   * Hosts whose requests fail at once, e.g. ['*.google-analytics.com',
+   * 'ads.example.net']: third parties you do not want to load-test (or pay for).
+   */
+  blockHosts?: string[];
+  /** extra Chromium command-line flags */
+  args?: string[];
+}
+
 export interface ScenarioOptions {
   /** constant VUs for `duration` (ignored when `stages` is given) */
   vus?: number;
@@ -20,6 +32,14 @@ export interface ScenarioOptions {
   stages?: StageOption[];
   /** time running iterations get to finish after the load ends, e.g. "30s" */
   gracefulStop?: string;
+  /**
+   * Pass/fail criteria, checked at the end; a failed one makes the exit code 1.
+   * Targets: 'step:<name>', 'steps' (all steps together), 'iterations'.
+   * e.g. { 'step:add to cart': ['p95 < 800', 'failed < 1%'], iterations: ['completed > 100'] }
+   */
+  thresholds?: Record<string, string[]>;
+  /** how each VU's browser is set up */
+  browser?: BrowserOptions;
 }
 
 export interface ScenarioContext {

@@ -9,6 +9,18 @@ export const CALIBRATION_STEP = 'product';
 export const CALIBRATION_LIMIT = 1.2;
 const LEVELS = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
 const RAMP_MS = 1000;
+const MAX_WINDOW_MS = 3000;
+/** A hold must fit a few whole windows, wherever the wall-clock window edges fall. */
+export const MIN_HOLD_MS = 4000;
+
+/**
+ * Windows are aligned to the wall clock, not to t0, so a hold of h ms holds at
+ * least floor(h / w) - 1 whole windows of w ms: a quarter of the hold (whole
+ * seconds, 1 s to 3 s) leaves three or more.
+ */
+export function calibrationWindowMs(holdMs: number): number {
+  return Math.min(MAX_WINDOW_MS, Math.max(1000, Math.floor(holdMs / 4 / 1000) * 1000));
+}
 
 export interface CalibrationLevel {
   vus: number;

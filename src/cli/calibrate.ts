@@ -5,12 +5,13 @@ import type { Command } from 'commander';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyseHost, CALIBRATION_LIMIT, calibrationLevels, calibrationPlan, type HostCalibration } from '../../controller/calibrate.js';
+import { analyseHost, CALIBRATION_LIMIT, calibrationLevels, calibrationPlan, calibrationWindowMs, MIN_HOLD_MS, type HostCalibration } from '../../controller/calibrate.js';
 import { durationFlag } from '../../controller/load-plan.js';
 import { formatMs } from '../../controller/progress.js';
 import { runLoadTest } from '../../controller/run.js';
 import { RunStore } from '../../controller/store/store.js';
 import { formatDuration } from '../load/duration.js';
+import { UserError } from '../errors.js';
 import { REFERENCE_SCENARIO } from '../paths.js';
 import type { WindowBody } from '../protocol/messages.js';
 import type { Io } from './io.js';
@@ -54,7 +55,7 @@ export function registerCalibrate(program: Command, io: Io, setExit: (code: numb
     .description('measure how many VUs each host runs with its numbers still true, and suggest its maxVUs')
     .option('--hosts <file>', 'calibrate these hosts over SSH (default: this machine)')
     .option('--max-vus <n>', 'highest step to try per host', positiveInt, 64)
-    .option('--hold <time>', 'how long each step is held', '15s')
+    .option('--hold <time>', 'how long each step is held (at least 4s)', '15s')
     .option('--accept-new-host-keys', 'with --hosts: trust and record host keys not yet in known_hosts')
     .option('--browser-path <path>', 'Chromium to drive on this machine')
     .addHelpText(
@@ -68,7 +69,9 @@ under 1% failures. Real pages cost more than the demo shop: treat the number as
 an upper bound.`,
     )
     .action(async (flags: CalibrateFlags) => {
-      const levels = calibrationLevels(flags.maxVus, durationFlag('--hold', flags.hold));
+      const holdMs = durationFlag('--hold', flags.hold);
+      if (holdMs < MIN_HOLD_MS) throw new UserError(`--hold ${flags.hold}: must be at least ${formatDuration(MIN_HOLD_MS)} to measure whole windows`);
+      const levels = calibrationLevels(flags.maxVus, holdMs);
       const plan = calibrationPlan(levels);
       const total = plan.stages.reduce((sum, s) => sum + s.durationMs, 0);
       io.err(`calibrating ${flags.hosts ?? 'this machine'}: ${levels.map((l) => l.vus).join(', ')} VUs, ${formatDuration(total)}\n`);
@@ -80,7 +83,7 @@ an upper bound.`,
             scenario: REFERENCE_SCENARIO,
             flags: {},
             env: {},
-            window: '3s',
+            window: formatDuration(calibrationWindowMs(holdMs)),
             out: join(dir, 'out'),
             db: join(dir, 'runs.db'),
             plan,

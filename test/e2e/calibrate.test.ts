@@ -14,4 +14,10 @@ describe('squall calibrate', () => {
     expect(result.stdout).toMatch(/suggested maxVUs: [12] \(/);
     expect(result.stdout).toMatch(/for hosts\.yaml:\n {2}- \{ host: localhost, maxVUs: [12] \}/);
   });
+
+  it('refuses a hold too short to measure', async () => {
+    const result = await runCli(['calibrate', '--hold', '2s']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('squall: --hold 2s: must be at least 4s to measure whole windows');
+  });
 });

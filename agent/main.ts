@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, workerData } from 'node:worker_threads';
 import { AgentConfigSchema } from '../src/protocol/agent-config.js';
 import { runAgent } from './agent.js';
+import { killBrowserGroups } from './browser-groups.js';
 import { runVuHost } from './vu-host.js';
 
 function log(line: string): void {
@@ -40,8 +41,8 @@ async function main(): Promise<number> {
     log('controller closed stdin; stopping');
     process.exit(3);
   });
+  process.on('exit', killBrowserGroups);
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    // Exiting runs puppeteer's exit hook, which kills Chromium.
     process.on(signal, () => {
       log(`${signal}; stopping`);
       process.exit(3);

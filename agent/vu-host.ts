@@ -65,5 +65,5 @@ export async function runVuHost(): Promise<void> {
         });
     }
   });
-  post({ kind: 'ready', chromium: await browser.version() });
+  post({ kind: 'ready', chromium: await browser.version(), pid: browser.process()?.pid });
 }

@@ -18,7 +18,7 @@ export type ToVuHost =
 type IterationResult = Parameters<VuEvents['iterationEnded']>[3];
 
 export type FromVuHost =
-  | { kind: 'ready'; chromium: string }
+  | { kind: 'ready'; chromium: string; pid?: number }
   | { kind: 'failed'; message: string }
   | { kind: 'iteration-started'; vu: number; iteration: number; atMs: number }
   | { kind: 'step-ended'; outcome: StepOutcome }

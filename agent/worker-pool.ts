@@ -3,6 +3,7 @@
 // VU events and ScheduledVu promises for the scheduler.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { registerBrowserGroup } from './browser-groups.js';
 import type { ScheduledVu } from './scheduler.js';
 import type { VuEvents } from './vu.js';
 import type { FromVuHost, ToVuHost, VuHostInit } from './worker-messages.js';
@@ -39,7 +40,10 @@ export class VuWorkerPool {
       (worker) =>
         new Promise<string>((resolve, reject) => {
           const onMessage = (message: FromVuHost) => {
-            if (message.kind === 'ready') resolve(message.chromium);
+            if (message.kind === 'ready') {
+              registerBrowserGroup(message.pid);
+              resolve(message.chromium);
+            }
             else if (message.kind === 'failed') reject(new Error(message.message));
             else return;
             worker.off('message', onMessage);

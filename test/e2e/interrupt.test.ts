@@ -1,0 +1,110 @@
+// Ctrl-C on a plain (non-TTY) run: the first stops gracefully and still writes
+// the report; a second aborts at once, and still no agent or Chromium of the
+// run is left behind.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoApp, type DemoApp } from '../../scripts/demo/server.js';
+import { ReportSchema } from '../../src/protocol/report.js';
+import { fixture, SQUALL_BIN, type CliResult } from '../harness/cli.js';
+
+/** Live processes whose environment holds `TMPDIR=<tmp>`: the run's agent and browsers inherit it. */
+function processesOfRun(tmp: string): number[] {
+  const marker = Buffer.from(`TMPDIR=${tmp}\0`);
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`).includes(marker);
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    })
+    .map(Number);
+}
+
+interface InterruptedRun extends CliResult {
+  out: string;
+  tmp: string;
+  /** processes of the run when the first Ctrl-C was sent */
+  running: number;
+}
+
+/** Runs a long test, sends `interrupts` SIGINTs once the first window is printed, and waits for the exit. */
+function interruptedRun(dir: string, target: string, interrupts: number): Promise<InterruptedRun> {
+  const tmp = join(dir, `tmp-${interrupts}`);
+  const out = join(dir, `out-${interrupts}`);
+  mkdirSync(tmp);
+  const args = ['run', fixture('shop.scenario.ts'), '--vus', '2', '--duration', '2m', '--window', '1s', '--env', `TARGET=${target}`, '--out', out, '--db', join(dir, 'runs.db')];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SQUALL_BIN, ...args], { env: { ...process.env, CI: '1', TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let sent = 0;
+    let running = 0;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`interrupted run did not end\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, 60_000);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      // The first window line: VUs are running in real browsers.
+      if (sent === 0 && /^\[ *\d+:\d\d\] .* steps [1-9]/m.test(stdout)) {
+        sent = 1;
+        running = processesOfRun(tmp).length;
+        child.kill('SIGINT');
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (sent === 1 && interrupts === 2 && /stopping:/.test(stderr)) {
+        sent = 2;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, out, tmp, running });
+    });
+  });
+}
+
+describe('Ctrl-C during a run', () => {
+  let app: DemoApp;
+  let dir: string;
+
+  beforeAll(async () => {
+    app = await startDemoApp({ latencyMs: {} });
+    dir = mkdtempSync(join(tmpdir(), 'squall-interrupt-'));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('once: iterations finish, the report is written with status aborted, exit code 3', async () => {
+    const run = await interruptedRun(dir, app.url, 1);
+    expect(run.stderr).toMatch(/stopping: running iterations finish/);
+    expect(run.stderr).not.toMatch(/aborting/);
+    expect(run.code).toBe(3);
+    const report = ReportSchema.parse(JSON.parse(readFileSync(join(run.out, 'report.json'), 'utf8')));
+    expect(report.run.status).toBe('aborted');
+    expect(report.steps.find((s) => s.name === 'home')!.count).toBeGreaterThan(0);
+    expect(report.agents[0]!.status).toBe('done');
+    expect(run.running).toBeGreaterThan(1); // the agent and its Chromium were there to find
+    expect(processesOfRun(run.tmp).map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8"))).toEqual([]);
+  });
+
+  it('twice: aborts now, stops the agent and its Chromium, and still reports what was measured', async () => {
+    const run = await interruptedRun(dir, app.url, 2);
+    expect(run.stderr).toMatch(/aborting: stopping every agent now/);
+    expect(run.code).toBe(3);
+    const report = ReportSchema.parse(JSON.parse(readFileSync(join(run.out, 'report.json'), 'utf8')));
+    expect(report.run.status).toBe('aborted');
+    expect(report.steps.find((s) => s.name === 'home')!.count).toBeGreaterThan(0);
+    expect(run.running).toBeGreaterThan(1);
+    expect(processesOfRun(run.tmp).map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8"))).toEqual([]);
+  });
+});

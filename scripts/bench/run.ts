@@ -16,7 +16,8 @@ type Mode = 'full' | 'quick' | 'smoke';
 const TIMING: Record<Mode, CurveTiming> = {
   full: { warmupMs: 10_000, measureMs: 30_000, baselineMs: 60_000, refineSteps: 3, maxVus: 256 },
   quick: { warmupMs: 6_000, measureMs: 15_000, baselineMs: 30_000, refineSteps: 1, maxVus: 128 },
-  smoke: { warmupMs: 2_000, measureMs: 4_000, baselineMs: 4_000, refineSteps: 0, maxVus: 2, vuLimit: 2 },
+  // Two iterations (about 3.5 s each) per VU inside the measured span, so every point has samples.
+  smoke: { warmupMs: 3_000, measureMs: 8_000, baselineMs: 8_000, refineSteps: 0, maxVus: 2, vuLimit: 2 },
 };
 
 // As squall's agents report (spread over 2 s after the boundary), then all

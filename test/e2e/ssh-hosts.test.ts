@@ -91,7 +91,7 @@ describe('agents on hosts over SSH', () => {
         },
         io,
       );
-    });
+    }, 120_000);
 
     it('completes, with every host done', () => {
       expect(io.stderr()).not.toMatch(/cleanup:|internal error/);
@@ -119,10 +119,15 @@ describe('agents on hosts over SSH', () => {
       const db = new Database(dbPath(), { readonly: true });
       try {
         const merged = (db.prepare('SELECT body FROM merged_windows WHERE run_id = ? ORDER BY window_start').pluck().all(outcome.runId) as string[]).map(
-          (b) => JSON.parse(b) as { agents: number },
+          (b) => JSON.parse(b) as { agents: number; windowStart: number; windowMs: number },
         );
         expect(merged.length).toBe(outcome.report.series.length);
-        expect(merged.every((w) => w.agents === 3)).toBe(true);
+        // Within the plan every host reports every window; after it, each ends its last iteration on its own time.
+        const planEnd = Date.parse(outcome.report.run.startedAt) + 10_000;
+        const withinPlan = merged.filter((w) => w.windowStart + w.windowMs <= planEnd);
+        expect(withinPlan.length).toBeGreaterThanOrEqual(3);
+        expect(withinPlan.every((w) => w.agents === 3)).toBe(true);
+        expect(merged.every((w) => w.agents >= 1)).toBe(true);
       } finally {
         db.close();
       }
@@ -259,7 +264,7 @@ describe('agents on hosts over SSH', () => {
 
   it('calibrate --hosts: each host serves its own demo shop and gets a suggested maxVUs', async () => {
     lab.trust();
-    const result = await runCli(['calibrate', '--hosts', lab.inventory([{ host: good[0]! }, { host: good[1]! }]), '--max-vus', '2', '--hold', '4s']);
+    const result = await runCli(['calibrate', '--hosts', lab.inventory([{ host: good[0]! }, { host: good[1]! }]), '--max-vus', '2', '--hold', '5s']);
     expect(result.code).toBe(0);
     for (const host of [good[0]!, good[1]!]) {
       const name = `${host.sshd.address}:${host.sshd.port}`;

@@ -11,7 +11,6 @@ import { StepTable } from '../../../src/metrics/merge.js';
 import { FIDELITY_STEP, type MeasureOptions, type PointResult, type Runner } from './types.js';
 import { probeWindow, type WindowProbe } from './window-probe.js';
 
-
 export const squallRunner: Runner = {
   name: 'squall',
   describe: 'squall agent: one headless shell, a context per VU',
@@ -23,7 +22,7 @@ export const squallRunner: Runner = {
       const outcome = await runLoadTest(
         {
           scenario: REFERENCE_SCENARIO,
-          flags: { vus, duration: `${Math.ceil((warmupMs + measureMs) / 1000) + 1}s` },
+          flags: { vus, duration: `${Math.ceil((warmupMs + measureMs) / 1000) + 2}s` },
           env: { TARGET: target },
           window: '1s',
           out: join(dir, 'out'),
@@ -40,7 +39,8 @@ export const squallRunner: Runner = {
       const system = await probe!.done;
       const store = RunStore.open(outcome.dbPath);
       try {
-        const from = t0 + warmupMs;
+        // Windows are 1 s multiples of the wall clock: the span starts at the first edge after the warm-up.
+        const from = Math.ceil((t0 + warmupMs) / 1000) * 1000;
         const windows = store.mergedWindows(outcome.runId).filter((w) => w.windowStart >= from && w.windowStart + w.windowMs <= from + measureMs);
         const table = new StepTable();
         for (const window of windows) table.add(window.steps);

@@ -6,7 +6,14 @@ import type { WindowBody } from '../src/protocol/messages.js';
 import type { Plan } from '../src/protocol/plan.js';
 
 export const CALIBRATION_STEP = 'product';
-export const CALIBRATION_LIMIT = 1.2;
+/** Most the p50 may grow over the 1-VU p50 while a host's numbers still count as true. */
+export const FIDELITY_LIMIT = 1.2;
+export const MAX_FAILED_PCT = 1;
+
+/** One rule for "measures true", shared by calibrate's maxVUs and the benchmark's VU capacity. */
+export function keepsFidelity(level: { p50Ratio: number; failedPct: number; samples: number }): boolean {
+  return level.samples > 0 && Number.isFinite(level.p50Ratio) && level.p50Ratio <= FIDELITY_LIMIT && level.failedPct < MAX_FAILED_PCT;
+}
 const LEVELS = [1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
 const RAMP_MS = 1000;
 const MAX_WINDOW_MS = 3000;
@@ -95,7 +102,7 @@ export function analyseHost(host: string, windows: readonly WindowBody[], levels
   let stillGood = true;
   const scored = results.map((r) => {
     const ratio = baselineP50 > 0 ? r.p50 / baselineP50 : Number.NaN;
-    const ok = r.samples > 0 && ratio <= CALIBRATION_LIMIT && r.failedPct < 1 && !r.saturated;
+    const ok = keepsFidelity({ p50Ratio: ratio, failedPct: r.failedPct, samples: r.samples }) && !r.saturated;
     // Capacity is the last level of the first unbroken run of good ones.
     if (ok && stillGood) suggested = r.vus;
     else stillGood = false;

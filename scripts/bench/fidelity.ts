@@ -2,10 +2,10 @@
 // until the fixed-latency step's p50 leaves +20 % of that baseline, then a
 // bisection between the last good and the first bad count. Its VU capacity
 // is the largest count that stayed within +20 % with under 1 % failures.
+import { keepsFidelity } from '../../controller/calibrate.js';
 import type { PointResult, Runner } from './runners/types.js';
 
-export const FIDELITY_LIMIT = 1.2;
-export const MAX_FAILED_PCT = 1;
+export { FIDELITY_LIMIT } from '../../controller/calibrate.js';
 
 export interface CurveTiming {
   warmupMs: number;
@@ -44,7 +44,7 @@ function point(result: PointResult, baseline: PointResult): CurvePoint {
     p50Ratio,
     p95Ratio: result.p95 / baseline.p95,
     pssPerVuMb: result.browserPssMb / result.vus,
-    withinLimit: Number.isFinite(p50Ratio) && p50Ratio <= FIDELITY_LIMIT && result.failedPct < MAX_FAILED_PCT && result.samples > 0,
+    withinLimit: keepsFidelity({ p50Ratio, failedPct: result.failedPct, samples: result.samples }),
   };
 }
 

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyseHost, CALIBRATION_LIMIT, calibrationLevels, calibrationPlan, calibrationWindowMs, MIN_HOLD_MS, type HostCalibration } from '../../controller/calibrate.js';
+import { analyseHost, FIDELITY_LIMIT, MAX_FAILED_PCT, calibrationLevels, calibrationPlan, calibrationWindowMs, MIN_HOLD_MS, type HostCalibration } from '../../controller/calibrate.js';
 import { durationFlag } from '../../controller/load-plan.js';
 import { formatMs } from '../../controller/progress.js';
 import { runLoadTest } from '../../controller/run.js';
@@ -43,7 +43,7 @@ export function calibrationText(results: readonly HostCalibration[]): string {
         ].join(' '),
       );
     }
-    lines.push(`   suggested maxVUs: ${host.suggestedMaxVus} (p50 within ${CALIBRATION_LIMIT}x of 1 VU, unsaturated, under 1% failures)`);
+    lines.push(`   suggested maxVUs: ${host.suggestedMaxVus} (p50 within ${FIDELITY_LIMIT}x of 1 VU, unsaturated, under ${MAX_FAILED_PCT}% failures)`);
   }
   lines.push('', 'for hosts.yaml:', ...results.map((h) => `  - { host: ${h.host}, maxVUs: ${h.suggestedMaxVus} }`));
   return lines.join('\n') + '\n';
@@ -64,8 +64,8 @@ export function registerCalibrate(program: Command, io: Io, setExit: (code: numb
 Each host serves the demo shop on its own loopback (every API route at 100 ms)
 and runs the reference workload (3 steps, 1 s think time) at 1, 2, 4, 8, 12,
 16, 24, 32, 48, 64 VUs in turn. Its suggested maxVUs is the last step whose
-"product" p50 stays within ${CALIBRATION_LIMIT}x of the 1-VU p50, with no saturated window and
-under 1% failures. Real pages cost more than the demo shop: treat the number as
+"product" p50 stays within ${FIDELITY_LIMIT}x of the 1-VU p50, with no saturated window and
+under ${MAX_FAILED_PCT}% failures. Real pages cost more than the demo shop: treat the number as
 an upper bound.`,
     )
     .action(async (flags: CalibrateFlags) => {

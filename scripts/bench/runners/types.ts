@@ -25,8 +25,8 @@ export interface Runner {
   measure(options: MeasureOptions): Promise<PointResult>;
 }
 
-/** The step of the reference scenario whose server latency is fixed. */
-export const FIDELITY_STEP = 'product';
+/** The step of the reference scenario whose server latency is fixed: the one squall calibrate measures. */
+export { CALIBRATION_STEP as FIDELITY_STEP } from '../../../controller/calibrate.js';
 
 export function exactPercentile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;

@@ -2,7 +2,7 @@
 // ready, run its share of the load from the common t0, stream windows, and
 // leave nothing running behind.
 import type { AgentConfig } from '../src/protocol/agent-config.js';
-import type { ControllerMessage, StartMessage } from '../src/protocol/messages.js';
+import type { ControllerMessage, StartMessage, WindowBody } from '../src/protocol/messages.js';
 import { WindowAggregator } from '../src/metrics/window.js';
 import { loadScenario, type LoadedScenario } from '../src/scenario/load.js';
 import { VuWorkerPool, workersFor } from './worker-pool.js';
@@ -100,12 +100,15 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
     // Each agent reports a little after the boundary, by an offset of its own:
     // thousands of agents closing the same window do not all land at once.
     const reportDelay = reportOffsetMs(config.agentId, start.windowMs);
-    const sendClosed = () => {
-      for (const window of aggregator.takeClosed(now() - reportDelay, () => monitor.sample())) {
+    const send = (windows: WindowBody[]) => {
+      for (const window of windows) {
         window.saturated = guard.observe(window.resources);
         uplink.send({ type: 'window', window });
         windowsSent += 1;
       }
+    };
+    const sendClosed = () => {
+      send(aggregator.takeClosed(now() - reportDelay, () => monitor.sample()));
     };
     const sched = new VuScheduler({
       plan: start.plan,
@@ -133,11 +136,7 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
     const windowTimer = setInterval(sendClosed, 250);
     await sched.done;
     clearInterval(windowTimer);
-    for (const window of aggregator.takeAll(now(), () => monitor.sample())) {
-      window.saturated = guard.observe(window.resources);
-      uplink.send({ type: 'window', window });
-      windowsSent += 1;
-    }
+    send(aggregator.takeAll(now(), () => monitor.sample()));
     monitor.stop();
     uplink.send({ type: 'bye', windows: windowsSent, reason: stopReason });
     return { code: stopReason === 'Chromium exited' ? 1 : 0, reason: stopReason };

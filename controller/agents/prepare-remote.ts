@@ -45,7 +45,7 @@ export async function prepareRemoteSites(request: RemoteRequest, io: Io): Promis
       connected.connection.close();
       return { error: new HostError(host.name, 'probe', problems.join('; ')) };
     } catch (error) {
-      return { error: error instanceof HostError ? error : new HostError(host.name, 'connect', (error as Error).message) };
+      return { error: error as HostError };
     }
   });
   const usable = attempts.flatMap((a) => (a.connected ? [a.connected] : []));
@@ -73,7 +73,7 @@ export async function prepareRemoteSites(request: RemoteRequest, io: Io): Promis
   }
   return {
     sites: usable.map((connected, i) => remoteSite(connected, summaries[i]!, connected.host.name)),
-    excluded: failures.map((failure) => ({ name: failure.host, error: failure.message.slice(failure.host.length + 2) })),
+    excluded: failures.map((failure) => ({ name: failure.host, error: failure.reason })),
     connectMs,
     uploadMs: Date.now() - uploadStarted,
     uploaded: summaries.reduce((sum, s) => sum + s.uploaded, 0),

@@ -48,18 +48,22 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, task:
   return results;
 }
 
+/** Connects and asks what the host has; any failure comes out as a HostError naming its stage. */
 export async function connectAndProbe(
   host: ResolvedHost,
   options: { acceptNewHostKeys: boolean; env?: Readonly<Record<string, string | undefined>> },
 ): Promise<ConnectedHost> {
-  const connection = await SshConnection.open(host, options);
+  const asHostError = (error: unknown) => (error instanceof HostError ? error : new HostError(host.name, 'connect', error instanceof Error ? error.message : String(error)));
+  const connection = await SshConnection.open(host, options).catch((error: unknown) => {
+    throw asHostError(error);
+  });
   try {
     const result = await connection.run(probeScript(shellQuote(host.node), host.browserPath));
     if (result.code !== 0 && !result.stdout) throw new HostError(host.name, 'probe', `the probe failed: ${result.stderr.trim()}`);
     return { host, connection, probe: parseProbe(result.stdout) };
   } catch (error) {
     connection.close();
-    throw error;
+    throw asHostError(error);
   }
 }
 

@@ -11,9 +11,10 @@ export class HostError extends Error {
   constructor(
     readonly host: string,
     readonly stage: 'connect' | 'host key' | 'auth' | 'probe' | 'upload' | 'start',
-    message: string,
+    /** what went wrong, without the host's name */
+    readonly reason: string,
   ) {
-    super(`${host}: ${message}`);
+    super(`${host}: ${reason}`);
   }
 }
 

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { connectAndProbe, mapBounded } from '../../controller/agents/remote.js';
 import { CONNECT_CONCURRENCY } from '../../controller/agents/prepare-remote.js';
-import { HostError } from '../../controller/ssh/connection.js';
+import type { HostError } from '../../controller/ssh/connection.js';
 import { loadInventory } from '../../provisioning/inventory.js';
 import { probeProblems, type HostProbe } from '../../provisioning/probe.js';
 import type { Io } from './io.js';
@@ -54,8 +54,8 @@ export async function checkHosts(file: string, flags: HostsCheckFlags, io: Io): 
       connected.connection.close();
       return { name: host.name, reachable: true, hostKey: 'ok', auth: true, probe: connected.probe, problems: probeProblems(connected.probe, host.browserPath) };
     } catch (error) {
-      const hostError = error instanceof HostError ? error : new HostError(host.name, 'connect', String(error));
-      const reason = hostError.message.slice(host.name.length + 2);
+      const hostError = error as HostError;
+      const reason = hostError.reason;
       const reachable = hostError.stage !== 'connect';
       const hostKey = !reachable ? '-' : hostError.stage !== 'host key' ? 'ok' : reason.startsWith('HOST KEY CHANGED') ? 'CHANGED' : reason.includes('@revoked') ? 'revoked' : 'unknown';
       const auth = reachable && hostError.stage !== 'auth' && hostError.stage !== 'host key';

@@ -1,5 +1,6 @@
 // The controller's view of one run while it happens: each agent's state,
 // windows committed to the store, live merged series and progress lines.
+import { SATURATION_CPU_PCT } from '../agent/saturation.js';
 import type { Plan } from '../src/protocol/plan.js';
 import type { AgentRecord, AgentStatus } from '../src/protocol/store.js';
 import type { HostFacts } from '../src/protocol/messages.js';
@@ -154,7 +155,7 @@ export class RunSession implements HubHandlers {
       agent.activeVus = message.window.vus.max;
       if (message.window.saturated) {
         agent.saturatedWindows += 1;
-        if (!agent.saturated) this.notice(`agent ${label(agent)} is saturated (CPU over 85% or its event loop lags): its numbers are distorted`);
+        if (!agent.saturated) this.notice(`agent ${label(agent)} is saturated (CPU over ${SATURATION_CPU_PCT}% or its event loop lags): its numbers are distorted`);
       }
       agent.saturated = message.window.saturated;
     }

@@ -260,4 +260,8 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('No thresholds were set');
     expect(html).toMatch(/id="verdict"[^>]*data-passed="none"/);
   });
+
+  it('explains saturated windows with the agent guard\'s CPU line', () => {
+    expect(renderHtmlReport(fixture(30))).toContain('out of CPU (over 85 %)');
+  });
 });

@@ -1,6 +1,7 @@
 // report.html: one self-contained page a person can open, mail or print. It
 // loads nothing, runs no script (the CSP forbids both, so even an escaping
 // slip cannot execute), and marks key numbers with data-* hooks for tests.
+import { SATURATION_CPU_PCT } from '../../agent/saturation.js';
 import { formatDuration } from '../../src/load/duration.js';
 import type { Report, ReportAgent, ReportStep, ThresholdResult } from '../../src/protocol/report.js';
 import { clock, escapeHtml, renderReportCharts } from './html-charts.js';
@@ -195,7 +196,7 @@ function hostsSection(report: Report): string {
   const headers = ['Host', 'Status', 'VUs', 'Windows', 'Saturated', 'Iterations', 'CPU mean', 'CPU max', 'Memory (RSS max)', 'Loop lag max', 'Steps p50 / p95'];
   const note =
     '<p class="note">Iterations: started / completed / failed. Steps: p50 / p95 as measured by that host. ' +
-    'Saturated: windows in which the host was out of CPU (over 85 %) or its event loop lagged, two windows running: its numbers there are distorted.</p>';
+    `Saturated: windows in which the host was out of CPU (over ${SATURATION_CPU_PCT} %) or its event loop lagged, two windows running: its numbers there are distorted.</p>`;
   return section('hosts', 'Hosts', table(headers, report.agents.map((a) => hostRow(a, report))) + note);
 }
 

@@ -1,5 +1,6 @@
 // The end-of-run summary for the terminal: compact, aligned, coloured on a
 // TTY, ending with the files written.
+import { SATURATION_CPU_PCT } from '../../agent/saturation.js';
 import { formatDuration } from '../../src/load/duration.js';
 import type { Report } from '../../src/protocol/report.js';
 import { formatMs } from '../progress.js';
@@ -55,7 +56,7 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
     lines.push(paint.dim(`  ${error.count} x ${error.errorClass} in ${error.step ? `"${error.step}"` : 'no step'}: ${error.sample}`));
   }
   for (const agent of report.agents.filter((a) => a.saturatedWindows > 0)) {
-    lines.push(paint.red(`agent ${agent.host}: ${agent.saturatedWindows} of ${agent.windows} windows saturated (CPU over 85% or a lagging event loop): its numbers are distorted; give it fewer VUs (squall calibrate)`));
+    lines.push(paint.red(`agent ${agent.host}: ${agent.saturatedWindows} of ${agent.windows} windows saturated (CPU over ${SATURATION_CPU_PCT}% or a lagging event loop): its numbers are distorted; give it fewer VUs (squall calibrate)`));
   }
   for (const agent of report.agents.filter((a) => a.status !== 'done')) {
     const when = agent.lostAt ? ` at ${agent.lostAt}` : '';

@@ -1,14 +1,13 @@
 // Ctrl-C on a plain (non-TTY) run: the first stops gracefully and still writes
 // the report; a second aborts at once, and still no agent or Chromium of the
 // run is left behind.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../../scripts/demo/server.js';
 import { ReportSchema } from '../../src/protocol/report.js';
-import { fixture, SQUALL_BIN, type CliResult } from '../harness/cli.js';
+import { fixture, runCli, type CliResult } from '../harness/cli.js';
 
 /** Live processes whose environment holds `TMPDIR=<tmp>`: the run's agent and browsers inherit it. */
 function processesOfRun(tmp: string): number[] {
@@ -32,43 +31,30 @@ interface InterruptedRun extends CliResult {
   running: number;
 }
 
-/** Runs a long test, sends `interrupts` SIGINTs once the first window is printed, and waits for the exit. */
-function interruptedRun(dir: string, target: string, interrupts: number): Promise<InterruptedRun> {
+/** Runs a long test, sends `interrupts` SIGINTs once the first steps are printed, and waits for the exit. */
+async function interruptedRun(dir: string, target: string, interrupts: number): Promise<InterruptedRun> {
   const tmp = join(dir, `tmp-${interrupts}`);
   const out = join(dir, `out-${interrupts}`);
   mkdirSync(tmp);
   const args = ['run', fixture('shop.scenario.ts'), '--vus', '2', '--duration', '2m', '--window', '1s', '--env', `TARGET=${target}`, '--out', out, '--db', join(dir, 'runs.db')];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SQUALL_BIN, ...args], { env: { ...process.env, CI: '1', TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let sent = 0;
-    let running = 0;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`interrupted run did not end\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, 60_000);
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      // The first window line: VUs are running in real browsers.
+  let sent = 0;
+  let running = 0;
+  const result = await runCli(args, {
+    env: { TMPDIR: tmp },
+    timeoutMs: 60_000,
+    watch: ({ stdout, stderr }, child) => {
+      // A window line with steps in it: VUs are running in real browsers.
       if (sent === 0 && /^\[ *\d+:\d\d\] .* steps [1-9]/m.test(stdout)) {
         sent = 1;
         running = processesOfRun(tmp).length;
         child.kill('SIGINT');
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (sent === 1 && interrupts === 2 && /stopping:/.test(stderr)) {
+      } else if (sent === 1 && interrupts === 2 && /stopping:/.test(stderr)) {
         sent = 2;
         child.kill('SIGINT');
       }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, out, tmp, running });
-    });
+    },
   });
+  return { ...result, out, tmp, running };
 }
 
 describe('Ctrl-C during a run', () => {

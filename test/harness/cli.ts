@@ -1,5 +1,5 @@
 // Runs the built `squall` command as a user would, capturing its output.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -11,7 +11,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+export interface RunCliOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /** called with all output so far whenever more arrives: tests act on what the command printed */
+  watch?: (output: { stdout: string; stderr: string }, child: ChildProcess) => void;
+}
+
+export function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SQUALL_BIN, ...args], {
       cwd: options.cwd ?? ROOT,
@@ -20,8 +28,14 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      options.watch?.({ stdout, stderr }, child);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      options.watch?.({ stdout, stderr }, child);
+    });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`squall ${args.join(' ')} timed out\nstdout:\n${stdout}\nstderr:\n${stderr}`));

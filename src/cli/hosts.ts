@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { connectAndProbe, mapBounded } from '../../controller/agents/remote.js';
 import { CONNECT_CONCURRENCY } from '../../controller/agents/prepare-remote.js';
 import type { HostError } from '../../controller/ssh/connection.js';
+import { alignedTable } from '../../controller/report/summary.js';
 import { loadInventory } from '../../provisioning/inventory.js';
 import { probeProblems, type HostProbe } from '../../provisioning/probe.js';
 import type { Io } from './io.js';
@@ -41,8 +42,7 @@ export function hostCheckTable(rows: readonly HostCheckRow[]): string {
     row.probe ? gigabytes(row.probe.diskFreeMb) : '-',
     row.problems.length === 0 ? 'ok' : `UNUSABLE: ${row.problems.join('; ')}`,
   ]);
-  const widths = header.map((_, c) => Math.max(header[c]!.length, ...cells.map((r) => r[c]!.length)));
-  return [header, ...cells].map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return alignedTable([header, ...cells], () => false).join('\n') + '\n';
 }
 
 export async function checkHosts(file: string, flags: HostsCheckFlags, io: Io): Promise<HostCheckRow[]> {

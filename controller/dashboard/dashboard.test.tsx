@@ -8,7 +8,8 @@ import { Dashboard } from './Dashboard.js';
 import { fixtureSnapshot, fixtureWindows } from './fixtures.js';
 import { LiveDashboard } from './live.js';
 import { crossedThresholds } from './snapshot.js';
-import { agentRows, bucketWindows, chartsView, headerView, stepRows } from './view-model.js';
+import { bucketWindows } from '../buckets.js';
+import { agentRows, chartsView, headerView, stepRows } from './view-model.js';
 
 function frame(windows: number, width: number, height: number, scope: 'window' | 'run' = 'window'): string[] {
   return renderToString(<Dashboard snapshot={fixtureSnapshot(windows)} scope={scope} width={width} height={height} />, { columns: width }).split('\n');

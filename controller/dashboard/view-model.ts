@@ -1,6 +1,7 @@
 // Pure view models of the live dashboard: numbers and strings from a snapshot
 // of the run, so the Ink components stay thin and everything here is testable
 // without a terminal.
+import { bucketWindows } from '../buckets.js';
 import { formatDuration } from '../../src/load/duration.js';
 import { peakVus, planDurationMs, stageAt, vusAt } from '../../src/load/stages.js';
 import { StepTable } from '../../src/metrics/merge.js';
@@ -126,17 +127,6 @@ export interface ChartSeries {
   values: number[];
 }
 
-/**
- * Groups windows into at most `points` buckets of consecutive windows and
- * merges each bucket's histograms: a long run is downsampled, never cut, and
- * its percentiles stay true (merged, not averaged).
- */
-export function bucketWindows(windows: readonly MergedWindow[], points: number): MergedWindow[][] {
-  const size = Math.max(1, Math.ceil(windows.length / Math.max(1, points)));
-  const buckets: MergedWindow[][] = [];
-  for (let i = 0; i < windows.length; i += size) buckets.push(windows.slice(i, i + size));
-  return buckets;
-}
 
 export interface ChartsView {
   p95: ChartSeries[];

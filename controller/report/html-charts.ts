@@ -1,5 +1,6 @@
 // Static SVG line charts for report.html. No script: the file must render the
 // same in a browser, a mail preview or a printout, and stay a single file.
+import { bucketWindows } from '../buckets.js';
 import type { Report, ReportSeriesPoint } from '../../src/protocol/report.js';
 
 /** Report strings (step names, error samples, hosts) are user-controlled. */
@@ -170,17 +171,12 @@ interface Bucket {
 
 /** Consecutive windows merged so no line exceeds MAX_POINTS_PER_LINE. */
 function buckets(series: readonly ReportSeriesPoint[]): Bucket[] {
-  const size = Math.max(1, Math.ceil(series.length / MAX_POINTS_PER_LINE));
-  const result: Bucket[] = [];
-  for (let i = 0; i < series.length; i += size) {
-    const points = series.slice(i, i + size);
-    const first = points[0];
-    const last = points[points.length - 1];
-    if (!first || !last) continue;
+  return bucketWindows(series, MAX_POINTS_PER_LINE).map((points) => {
+    const first = points[0]!;
+    const last = points[points.length - 1]!;
     const durationMs = last.t + last.windowMs - first.t;
-    result.push({ t: first.t + durationMs / 2, durationMs, points });
-  }
-  return result;
+    return { t: first.t + durationMs / 2, durationMs, points };
+  });
 }
 
 /** Report order first, then any step only the series knows. */

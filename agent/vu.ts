@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import type { Scenario, ScenarioContext } from '../src/scenario/index.js';
+import { installLeanActions } from './lean-actions.js';
 
 export interface StepOutcome {
   vu: number;
@@ -108,7 +109,7 @@ export class VirtualUser {
   private async iterate(iteration: number): Promise<void> {
     const { events, now, id } = this.options;
     const signal = this.abortController.signal;
-    if (!this.page || this.page.isClosed()) this.page = await this.context!.newPage();
+    if (!this.page || this.page.isClosed()) this.page = await this.newPage();
     events.iterationStarted(id, iteration, now());
     try {
       await this.options.scenario.run(this.contextFor(this.page, iteration));
@@ -127,6 +128,11 @@ export class VirtualUser {
       this.page = undefined;
       await page.close().catch(() => {});
     }
+  }
+
+  private async newPage(): Promise<Page> {
+    const page = await this.context!.newPage();
+    return this.options.scenario.options?.browser?.leanActions === false ? page : installLeanActions(page);
   }
 
   private contextFor(page: Page, iteration: number): ScenarioContext {

@@ -23,6 +23,7 @@ export const ScenarioOptionsSchema = z
         viewport: z.object({ width: z.number().int().min(100).max(7680), height: z.number().int().min(100).max(4320) }).strict().optional(),
         blockHosts: z.array(z.string().regex(/^[\w*.-]+$/, 'expected a host name, * allowed: "*.google-analytics.com"')).optional(),
         args: z.array(z.string().startsWith('--', 'expected a Chromium flag starting with --')).optional(),
+        leanActions: z.boolean({ error: 'expected true or false' }).optional(),
       })
       .strict()
       .optional(),

@@ -21,6 +21,12 @@ export interface BrowserOptions {
   blockHosts?: string[];
   /** extra Chromium command-line flags */
   args?: string[];
+  /**
+   * page.click, hover, focus, type, select, $, $eval, $$eval and
+   * waitForSelector with a plain CSS selector run in one DevTools round trip
+   * instead of puppeteer's 6 to 19 (default true); false: puppeteer's own.
+   */
+  leanActions?: boolean;
 }
 
 export interface ScenarioOptions {

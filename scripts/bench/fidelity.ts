@@ -1,7 +1,10 @@
-// The fidelity curve of one runner: its 1-VU baseline, then 2, 4, 8, … VUs
-// until the fixed-latency step's p50 leaves +20 % of that baseline, then a
-// bisection between the last good and the first bad count. Its VU capacity
-// is the largest count that stayed within +20 % with under 1 % failures.
+// Fidelity curves: each runner's 1-VU baseline, then 2, 4, 8, … VUs until
+// the fixed-latency step's p50 leaves +20 % of that baseline, then a
+// bisection between the last good and the first bad count. A runner's VU
+// capacity is the largest count that stayed within +20 % with under 1 %
+// failures. The runners take turns point by point: this machine's speed
+// drifts by 10-15 % over minutes, and a drift then hits every runner alike
+// instead of whichever happened to run last.
 import { keepsFidelity } from '../../controller/calibrate.js';
 import type { PointResult, Runner } from './runners/types.js';
 
@@ -48,40 +51,69 @@ function point(result: PointResult, baseline: PointResult): CurvePoint {
   };
 }
 
-export async function measureCurve(runner: Runner, target: string, timing: CurveTiming, log: (line: string) => void): Promise<Curve> {
-  const measure = async (vus: number, measureMs: number) => {
-    const result = await runner.measure({ vus, target, warmupMs: timing.warmupMs, measureMs });
-    log(`  ${runner.name.padEnd(10)} ${String(vus).padStart(4)} VUs  p50 ${result.p50.toFixed(1)} ms  p95 ${result.p95.toFixed(1)} ms  ` +
-      `${result.samples} samples  CPU ${result.hostCpuPct.toFixed(0)}%  PSS ${(result.browserPssMb / vus).toFixed(1)} MB/VU`);
-    return result;
-  };
-  const baselineResult = await measure(1, timing.baselineMs);
-  const baseline = point(baselineResult, baselineResult);
-  const points: CurvePoint[] = [baseline];
-  let good = baseline.withinLimit ? 1 : 0;
-  let bad: number | undefined;
-  for (let vus = 2; vus <= timing.maxVus && bad === undefined; vus *= 2) {
-    const p = point(await measure(vus, timing.measureMs), baselineResult);
-    points.push(p);
-    if (p.withinLimit) good = vus;
-    else bad = vus;
-    if (timing.vuLimit !== undefined && vus >= timing.vuLimit) break;
+/** Which VU count one runner measures next, from what it measured so far. Pure. */
+export class CurveSearch {
+  private baseline: PointResult | undefined;
+  readonly points: CurvePoint[] = [];
+  private good = 0;
+  private bad: number | undefined;
+  private doubling = 1;
+  private refined = 0;
+
+  constructor(private readonly timing: CurveTiming) {}
+
+  /** The next VU count and how long to measure it, or undefined when the curve is done. */
+  next(): { vus: number; measureMs: number } | undefined {
+    if (!this.baseline) return { vus: 1, measureMs: this.timing.baselineMs };
+    if (this.bad === undefined) {
+      const vus = this.doubling * 2;
+      const limited = this.timing.vuLimit !== undefined && this.doubling >= this.timing.vuLimit;
+      return vus <= this.timing.maxVus && !limited ? { vus, measureMs: this.timing.measureMs } : undefined;
+    }
+    if (this.refined >= this.timing.refineSteps || this.bad - this.good <= 1) return undefined;
+    return { vus: Math.round((this.good + this.bad) / 2), measureMs: this.timing.measureMs };
   }
-  for (let step = 0; step < timing.refineSteps && bad !== undefined && bad - good > 1; step += 1) {
-    const vus = Math.round((good + bad) / 2);
-    const p = point(await measure(vus, timing.measureMs), baselineResult);
-    points.push(p);
-    if (p.withinLimit) good = vus;
-    else bad = vus;
+
+  record(result: PointResult): CurvePoint {
+    const measured = point(result, this.baseline ?? result);
+    const refining = this.bad !== undefined;
+    if (!this.baseline) this.baseline = result;
+    else if (refining) this.refined += 1;
+    else this.doubling = result.vus;
+    if (measured.withinLimit) this.good = Math.max(this.good, result.vus);
+    else this.bad = Math.min(this.bad ?? result.vus, result.vus);
+    this.points.push(measured);
+    return measured;
   }
-  points.sort((a, b) => a.vus - b.vus);
-  const atCapacity = points.find((p) => p.vus === good);
-  return {
-    runner: runner.name,
-    describe: runner.describe,
-    baseline,
-    points,
-    capacity: good,
-    pssPerVuMbAtCapacity: atCapacity?.pssPerVuMb ?? Number.NaN,
-  };
+
+  curve(runner: Runner): Curve {
+    const points = [...this.points].sort((a, b) => a.vus - b.vus);
+    const baseline = this.points[0]!;
+    return {
+      runner: runner.name,
+      describe: runner.describe,
+      baseline,
+      points,
+      capacity: this.good,
+      pssPerVuMbAtCapacity: points.find((p) => p.vus === this.good)?.pssPerVuMb ?? Number.NaN,
+    };
+  }
+}
+
+/** Every runner's curve, the runners taking turns one point at a time. */
+export async function measureCurves(runners: readonly Runner[], target: string, timing: CurveTiming, log: (line: string) => void): Promise<Curve[]> {
+  const searches = runners.map(() => new CurveSearch(timing));
+  for (let round = 0; ; round += 1) {
+    const turns = runners.map((runner, index) => ({ runner, search: searches[index]!, next: searches[index]!.next() })).filter((turn) => turn.next);
+    if (turns.length === 0) break;
+    for (const { runner, search, next } of turns) {
+      const result = await runner.measure({ vus: next!.vus, target, warmupMs: timing.warmupMs, measureMs: next!.measureMs });
+      const measured = search.record(result);
+      log(
+        `  ${runner.name.padEnd(10)} ${String(result.vus).padStart(4)} VUs  p50 ${result.p50.toFixed(1)} ms (${measured.p50Ratio.toFixed(2)}x)  ` +
+          `p95 ${result.p95.toFixed(1)} ms  ${result.samples} samples  CPU ${result.hostCpuPct.toFixed(0)}%  PSS ${measured.pssPerVuMb.toFixed(1)} MB/VU`,
+      );
+    }
+  }
+  return runners.map((runner, index) => searches[index]!.curve(runner));
 }

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { REFERENCE_LATENCY, startDemoApp } from '../demo/server.js';
-import { measureCurve, type Curve, type CurveTiming, FIDELITY_LIMIT } from './fidelity.js';
+import { measureCurves, type Curve, type CurveTiming, FIDELITY_LIMIT } from './fidelity.js';
 import { benchIngest, type IngestOptions, type IngestResult } from './ingest.js';
 import { competentRunner, FULL_CHROMIUM, naiveRunner } from './runners/baselines.js';
 import { squallRunner } from './runners/squall.js';
@@ -124,11 +124,8 @@ async function main(): Promise<void> {
     try {
       const runners: Runner[] = [squallRunner, competentRunner, ...(existsSync(FULL_CHROMIUM) ? [naiveRunner] : [])];
       if (!existsSync(FULL_CHROMIUM)) log(`no ${FULL_CHROMIUM}: the naive baseline is skipped (apt-get install chromium)`);
-      const curves: Curve[] = [];
-      for (const runner of runners) {
-        log(`fidelity curve: ${runner.describe}`);
-        curves.push(await measureCurve(runner, app.url, TIMING[mode], log));
-      }
+      log(`fidelity curves, the runners taking turns: ${runners.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
+      const curves = await measureCurves(runners, app.url, TIMING[mode], log);
       const capacity = (name: string) => curves.find((c) => c.runner === name)?.capacity;
       const ratio = (name: string) => {
         const other = capacity(name);

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { CurveSearch, type CurveTiming } from './fidelity.js';
+import type { PointResult } from './runners/types.js';
+
+const TIMING: CurveTiming = { warmupMs: 1, measureMs: 10, baselineMs: 20, refineSteps: 3, maxVus: 256 };
+
+/** A runner whose p50 stays at 100 ms up to `knee` VUs and doubles beyond it. */
+function result(vus: number, knee: number, extra: Partial<PointResult> = {}): PointResult {
+  return { vus, p50: vus <= knee ? 100 : 200, p95: 150, samples: 50, failedPct: 0, hostCpuPct: 50, browserPssMb: 30 * vus, browserProcesses: vus, ...extra };
+}
+
+function search(knee: number, timing = TIMING): { counts: number[]; capacity: number; durations: number[] } {
+  const curve = new CurveSearch(timing);
+  const counts: number[] = [];
+  const durations: number[] = [];
+  for (let next = curve.next(); next; next = curve.next()) {
+    counts.push(next.vus);
+    durations.push(next.measureMs);
+    curve.record(result(next.vus, knee));
+  }
+  return { counts, durations, capacity: curve.curve({ name: 'r', describe: 'r', measure: async () => result(1, knee) }).capacity };
+}
+
+describe('CurveSearch', () => {
+  it('doubles from the 1-VU baseline until the p50 leaves the limit, then bisects', () => {
+    expect(search(26)).toEqual({ counts: [1, 2, 4, 8, 16, 32, 24, 28, 26], durations: [20, 10, 10, 10, 10, 10, 10, 10, 10], capacity: 26 });
+  });
+
+  it('stops after its refinement steps even when the edge is not pinned', () => {
+    expect(search(26, { ...TIMING, refineSteps: 1 })).toMatchObject({ counts: [1, 2, 4, 8, 16, 32, 24], capacity: 24 });
+  });
+
+  it('stops at maxVus and at vuLimit', () => {
+    expect(search(1000, { ...TIMING, maxVus: 8 })).toMatchObject({ counts: [1, 2, 4, 8], capacity: 8 });
+    expect(search(1000, { ...TIMING, vuLimit: 2 })).toMatchObject({ counts: [1, 2], capacity: 2 });
+  });
+
+  it('a point with failures or no samples is over the limit', () => {
+    const curve = new CurveSearch(TIMING);
+    curve.record(result(1, 100));
+    expect(curve.record(result(2, 100, { failedPct: 5 })).withinLimit).toBe(false);
+    expect(curve.next()).toBeUndefined();
+    expect(curve.curve({ name: 'r', describe: 'r', measure: async () => result(1, 1) }).capacity).toBe(1);
+  });
+
+  it('a failed baseline ends the curve with capacity 0', () => {
+    const curve = new CurveSearch(TIMING);
+    curve.record(result(1, 100, { samples: 0 }));
+    expect(curve.next()).toBeUndefined();
+    expect(curve.curve({ name: 'r', describe: 'r', measure: async () => result(1, 1) }).capacity).toBe(0);
+  });
+});

@@ -9,7 +9,7 @@ import type { VuEvents } from './vu.js';
 import type { FromVuHost, ToVuHost, VuHostInit } from './worker-messages.js';
 
 /** Above this many VUs in one browser, a second browser (and thread) pays for itself. */
-export const VUS_PER_WORKER = 12;
+export const VUS_PER_WORKER = 40;
 
 export function workersFor(peakVus: number, cores = os.cpus().length, override?: number): number {
   if (override !== undefined) return Math.max(1, override);

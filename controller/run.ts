@@ -55,7 +55,7 @@ export interface RunRequest {
   dashboard?: boolean;
   /** runs after a window is committed, before its ack: tests cut the link there */
   afterWindowCommitted?: (hub: AgentHub, agentId: string, seq: number) => void;
-  /** browsers per agent, instead of one per 12 VUs up to one per core */
+  /** browsers per agent, instead of one per 40 VUs up to one per core */
   browsersPerAgent?: number;
   /** use this plan instead of the scenario's options and the load flags */
   plan?: Plan;

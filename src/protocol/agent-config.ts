@@ -12,7 +12,7 @@ export const AgentConfigSchema = z
     browserPath: z.string().optional(),
     /** the most VUs this agent will run: sizes its browser pool before it reports ready */
     peakVus: z.number().int().nonnegative().default(1),
-    /** browsers to launch; default: one per 12 VUs, at most one per core */
+    /** browsers to launch; default: one per 40 VUs, at most one per core */
     browsers: z.number().int().positive().optional(),
     /** serve the demo shop on this host's loopback and point env.TARGET at it (squall calibrate) */
     serveDemo: z.boolean().default(false),

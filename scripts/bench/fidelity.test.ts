@@ -16,7 +16,7 @@ function search(knee: number, timing = TIMING): { counts: number[]; capacity: nu
   for (let next = curve.next(); next; next = curve.next()) {
     counts.push(next.vus);
     durations.push(next.measureMs);
-    curve.record(result(next.vus, knee));
+    curve.record(result(next.vus, knee), next.measureMs);
   }
   return { counts, durations, capacity: curve.curve({ name: 'r', describe: 'r', measure: async () => result(1, knee) }).capacity };
 }
@@ -37,15 +37,21 @@ describe('CurveSearch', () => {
 
   it('a point with failures or no samples is over the limit', () => {
     const curve = new CurveSearch(TIMING);
-    curve.record(result(1, 100));
-    expect(curve.record(result(2, 100, { failedPct: 5 })).withinLimit).toBe(false);
+    curve.record(result(1, 100), 20);
+    expect(curve.record(result(2, 100, { failedPct: 5 }), 10).withinLimit).toBe(false);
     expect(curve.next()).toBeUndefined();
     expect(curve.curve({ name: 'r', describe: 'r', measure: async () => result(1, 1) }).capacity).toBe(1);
   });
 
+  it('prices an iteration in host CPU time', () => {
+    const curve = new CurveSearch(TIMING, 2);
+    // 50 % of 2 cores for 10 ms is 10 ms of CPU, over 50 iterations
+    expect(curve.record(result(1, 100), 10).cpuMsPerIteration).toBeCloseTo(0.2);
+  });
+
   it('a failed baseline ends the curve with capacity 0', () => {
     const curve = new CurveSearch(TIMING);
-    curve.record(result(1, 100, { samples: 0 }));
+    curve.record(result(1, 100, { samples: 0 }), 20);
     expect(curve.next()).toBeUndefined();
     expect(curve.curve({ name: 'r', describe: 'r', measure: async () => result(1, 1) }).capacity).toBe(0);
   });

@@ -5,6 +5,7 @@
 // failures. The runners take turns point by point: this machine's speed
 // drifts by 10-15 % over minutes, and a drift then hits every runner alike
 // instead of whichever happened to run last.
+import os from 'node:os';
 import { keepsFidelity } from '../../controller/calibrate.js';
 import type { PointResult, Runner } from './runners/types.js';
 
@@ -27,6 +28,11 @@ export interface CurvePoint extends PointResult {
   p50Ratio: number;
   p95Ratio: number;
   pssPerVuMb: number;
+  /**
+   * Host CPU time per iteration of the scenario (one fidelity step each), ms:
+   * the runner's cost, steadier from run to run than latency at the knee.
+   */
+  cpuMsPerIteration: number;
   withinLimit: boolean;
 }
 
@@ -40,13 +46,14 @@ export interface Curve {
   pssPerVuMbAtCapacity: number;
 }
 
-function point(result: PointResult, baseline: PointResult): CurvePoint {
+function point(result: PointResult, baseline: PointResult, measureMs: number, cores: number): CurvePoint {
   const p50Ratio = result.p50 / baseline.p50;
   return {
     ...result,
     p50Ratio,
     p95Ratio: result.p95 / baseline.p95,
     pssPerVuMb: result.browserPssMb / result.vus,
+    cpuMsPerIteration: result.samples > 0 ? ((result.hostCpuPct / 100) * cores * measureMs) / result.samples : Number.NaN,
     withinLimit: keepsFidelity({ p50Ratio, failedPct: result.failedPct, samples: result.samples }),
   };
 }
@@ -60,7 +67,10 @@ export class CurveSearch {
   private doubling = 1;
   private refined = 0;
 
-  constructor(private readonly timing: CurveTiming) {}
+  constructor(
+    private readonly timing: CurveTiming,
+    private readonly cores = os.cpus().length,
+  ) {}
 
   /** The next VU count and how long to measure it, or undefined when the curve is done. */
   next(): { vus: number; measureMs: number } | undefined {
@@ -74,8 +84,9 @@ export class CurveSearch {
     return { vus: Math.round((this.good + this.bad) / 2), measureMs: this.timing.measureMs };
   }
 
-  record(result: PointResult): CurvePoint {
-    const measured = point(result, this.baseline ?? result);
+  /** `measureMs`: how long the point was measured (its CPU is spread over it) */
+  record(result: PointResult, measureMs: number): CurvePoint {
+    const measured = point(result, this.baseline ?? result, measureMs, this.cores);
     const refining = this.bad !== undefined;
     if (!this.baseline) this.baseline = result;
     else if (refining) this.refined += 1;
@@ -108,10 +119,10 @@ export async function measureCurves(runners: readonly Runner[], target: string, 
     if (turns.length === 0) break;
     for (const { runner, search, next } of turns) {
       const result = await runner.measure({ vus: next!.vus, target, warmupMs: timing.warmupMs, measureMs: next!.measureMs });
-      const measured = search.record(result);
+      const measured = search.record(result, next!.measureMs);
       log(
         `  ${runner.name.padEnd(10)} ${String(result.vus).padStart(4)} VUs  p50 ${result.p50.toFixed(1)} ms (${measured.p50Ratio.toFixed(2)}x)  ` +
-          `p95 ${result.p95.toFixed(1)} ms  ${result.samples} samples  CPU ${result.hostCpuPct.toFixed(0)}%  PSS ${measured.pssPerVuMb.toFixed(1)} MB/VU`,
+          `p95 ${result.p95.toFixed(1)} ms  ${result.samples} samples  CPU ${result.hostCpuPct.toFixed(0)}%  PSS ${measured.pssPerVuMb.toFixed(1)} MB/VU  ${measured.cpuMsPerIteration.toFixed(0)} CPU ms/iteration`,
       );
     }
   }

@@ -32,6 +32,7 @@ describe('npm run bench', () => {
           p50Ratio: expect.any(Number),
           hostCpuPct: expect.any(Number),
           pssPerVuMb: expect.any(Number),
+          cpuMsPerIteration: expect.any(Number),
           samples: expect.any(Number),
         });
         expect(point.p50).toBeGreaterThan(100); // the step waits on a 100 ms API
@@ -39,6 +40,7 @@ describe('npm run bench', () => {
       }
       expect(curve.capacity).toBeGreaterThanOrEqual(0);
     }
+    expect(results.bestBaselineP50).toBe(Math.min(...results.fidelity.map((c: { baseline: { p50: number } }) => c.baseline.p50)));
     expect(results.capacity).toMatchObject({ squall: expect.any(Number), competent: expect.any(Number), naive: expect.any(Number) });
     expect(results.ingest[0]).toMatchObject({ agents: 20, steps: 20, windowsSent: 20, windowsAcked: 20, ackP99Ms: expect.any(Number), controllerPeakRssMb: expect.any(Number) });
   }, 240_000);

@@ -4,10 +4,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { REFERENCE_LATENCY, startDemoApp } from '../demo/server.js';
 import { measureCurves, type Curve, type CurveTiming, FIDELITY_LIMIT } from './fidelity.js';
 import { benchIngest, type IngestOptions, type IngestResult } from './ingest.js';
 import { competentRunner, FULL_CHROMIUM, naiveRunner } from './runners/baselines.js';
+import { startTarget } from './target.js';
 import { squallRunner } from './runners/squall.js';
 import type { Runner } from './runners/types.js';
 
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
   log(`squall benchmark (${mode}) on ${JSON.stringify(results.machine)}`);
 
   if (only !== 'ingest') {
-    const app = await startDemoApp({ latencyMs: REFERENCE_LATENCY });
+    const app = await startTarget();
     try {
       const runners: Runner[] = [squallRunner, competentRunner, ...(existsSync(FULL_CHROMIUM) ? [naiveRunner] : [])];
       if (!existsSync(FULL_CHROMIUM)) log(`no ${FULL_CHROMIUM}: the naive baseline is skipped (apt-get install chromium)`);

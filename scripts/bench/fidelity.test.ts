@@ -30,6 +30,10 @@ describe('CurveSearch', () => {
     expect(search(26, { ...TIMING, refineSteps: 1 })).toMatchObject({ counts: [1, 2, 4, 8, 16, 32, 24], capacity: 24 });
   });
 
+  it('grows by the given factor for a shorter, coarser curve', () => {
+    expect(search(26, { ...TIMING, growth: 4, refineSteps: 2 })).toMatchObject({ counts: [1, 4, 16, 64, 40, 28], capacity: 16 });
+  });
+
   it('stops at maxVus and at vuLimit', () => {
     expect(search(1000, { ...TIMING, maxVus: 8 })).toMatchObject({ counts: [1, 2, 4, 8], capacity: 8 });
     expect(search(1000, { ...TIMING, vuLimit: 2 })).toMatchObject({ counts: [1, 2], capacity: 2 });

@@ -21,6 +21,8 @@ export interface CurveTiming {
   maxVus: number;
   /** stop doubling here even when still within the limit */
   vuLimit?: number;
+  /** VUs multiply by this until the limit breaks: 2 by default, 4 for a coarser, shorter curve */
+  growth?: number;
 }
 
 export interface CurvePoint extends PointResult {
@@ -76,7 +78,7 @@ export class CurveSearch {
   next(): { vus: number; measureMs: number } | undefined {
     if (!this.baseline) return { vus: 1, measureMs: this.timing.baselineMs };
     if (this.bad === undefined) {
-      const vus = this.doubling * 2;
+      const vus = this.doubling * (this.timing.growth ?? 2);
       const limited = this.timing.vuLimit !== undefined && this.doubling >= this.timing.vuLimit;
       return vus <= this.timing.maxVus && !limited ? { vus, measureMs: this.timing.measureMs } : undefined;
     }

@@ -2,13 +2,16 @@
 // lean page actions (lean-actions.ts). Puppeteer sends them as source text:
 // each must be self-contained, referring to nothing outside its own body.
 
+/** The `__name` helper that builds keeping function names call, for source composed to run in the page. */
+export const NAME_STUB = 'const __name = (target) => target;';
+
 /**
  * `fn` as a function puppeteer can send whatever compiled this file: builds
  * that keep function names (tsx does) wrap inner functions in a `__name`
  * helper the page does not have.
  */
 export function inPage<F extends (...args: never[]) => unknown>(fn: F): F {
-  return new Function('...args', `const __name = (target) => target; return (${fn.toString()})(...args);`) as F;
+  return new Function('...args', `${NAME_STUB} return (${fn.toString()})(...args);`) as F;
 }
 
 /** Thrown in the page when the selector matches nothing; the Node side turns it into puppeteer's own error. */

@@ -89,7 +89,7 @@ export function installLeanActions(page: Page): Page {
       which === 'one'
         ? `const subject = document.querySelector(selector); if (!subject) throw new Error(${JSON.stringify(MISSING)});`
         : 'const subject = Array.from(document.querySelectorAll(selector));';
-    const composed = new Function('selector', '...args', `const __name = (target) => target; ${subject} return (${source})(subject, ...args);`);
+    const composed = new Function('selector', '...args', `${pageSide.NAME_STUB} ${subject} return (${source})(subject, ...args);`);
     try {
       return { value: await page.evaluate(composed as (selector: string, ...args: unknown[]) => unknown, selector, ...args) };
     } catch (error) {

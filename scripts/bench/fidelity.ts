@@ -16,10 +16,10 @@ export interface CurveTiming {
   measureMs: number;
   /** the 1-VU baseline gets this long: it has few samples per second */
   baselineMs: number;
-  /** bisection steps after doubling found the edge */
+  /** bisection steps after growth found the edge */
   refineSteps: number;
   maxVus: number;
-  /** stop doubling here even when still within the limit */
+  /** stop growing here even when still within the limit */
   vuLimit?: number;
   /** VUs multiply by this until the limit breaks: 2 by default, 4 for a coarser, shorter curve */
   growth?: number;
@@ -66,7 +66,8 @@ export class CurveSearch {
   readonly points: CurvePoint[] = [];
   private good = 0;
   private bad: number | undefined;
-  private doubling = 1;
+  /** the VU count growth last reached, before the limit broke */
+  private grownTo = 1;
   private refined = 0;
 
   constructor(
@@ -78,8 +79,8 @@ export class CurveSearch {
   next(): { vus: number; measureMs: number } | undefined {
     if (!this.baseline) return { vus: 1, measureMs: this.timing.baselineMs };
     if (this.bad === undefined) {
-      const vus = this.doubling * (this.timing.growth ?? 2);
-      const limited = this.timing.vuLimit !== undefined && this.doubling >= this.timing.vuLimit;
+      const vus = this.grownTo * (this.timing.growth ?? 2);
+      const limited = this.timing.vuLimit !== undefined && this.grownTo >= this.timing.vuLimit;
       return vus <= this.timing.maxVus && !limited ? { vus, measureMs: this.timing.measureMs } : undefined;
     }
     if (this.refined >= this.timing.refineSteps || this.bad - this.good <= 1) return undefined;
@@ -92,7 +93,7 @@ export class CurveSearch {
     const refining = this.bad !== undefined;
     if (!this.baseline) this.baseline = result;
     else if (refining) this.refined += 1;
-    else this.doubling = result.vus;
+    else this.grownTo = result.vus;
     if (measured.withinLimit) this.good = Math.max(this.good, result.vus);
     else this.bad = Math.min(this.bad ?? result.vus, result.vus);
     this.points.push(measured);
@@ -116,7 +117,7 @@ export class CurveSearch {
 /** Every runner's curve, the runners taking turns one point at a time. */
 export async function measureCurves(runners: readonly Runner[], target: string, timing: CurveTiming, log: (line: string) => void): Promise<Curve[]> {
   const searches = runners.map(() => new CurveSearch(timing));
-  for (let round = 0; ; round += 1) {
+  for (;;) {
     const turns = runners.map((runner, index) => ({ runner, search: searches[index]!, next: searches[index]!.next() })).filter((turn) => turn.next);
     if (turns.length === 0) break;
     for (const { runner, search, next } of turns) {

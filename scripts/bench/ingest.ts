@@ -32,8 +32,10 @@ export interface IngestResult {
   ackP50Ms: number;
   ackP99Ms: number;
   ackMaxMs: number;
-  /** controller CPU over the whole test, % of one core */
+  /** controller CPU over the whole test (idle time between rounds included), % of one core */
   controllerCpuPct: number;
+  /** controller CPU while each round is taken in (its first send until every window is acked), % of one core */
+  controllerBusyCpuPct: number;
   controllerPeakRssMb: number;
   /** bytes of one window message */
   windowBytes: number;
@@ -96,6 +98,8 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
   let firstSend = Number.POSITIVE_INFINITY;
   let lastAck = 0;
   let busyMs = 0;
+  let roundCpuMs = 0;
+  let roundWallMs = 0;
   const envelope = (agent: number, seq: number) => ({ protocol: PROTOCOL_VERSION, runId, agentId: `agent-${agent}`, seq });
   const facts = { hostname: 'sim', platform: 'linux', cores: 2, memoryMb: 4096, node: process.version, clock: Date.now() };
   // Connect in batches: a real fleet does not dial in all in the same millisecond either.
@@ -143,6 +147,7 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
   for (let round = 0; round < options.rounds; round += 1) {
     const windowStart = 1_800_000_000_000 + round * 15_000;
     const body = JSON.stringify(windowBody(options.steps, windowStart));
+    const cpuAtRoundStart = await controller.stats();
     const roundStart = performance.now();
     firstSend = Number.POSITIVE_INFINITY;
     const expected = acked + options.agents;
@@ -165,6 +170,8 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
     );
     while (acked < expected && performance.now() - roundStart < 60_000) await new Promise((r) => setTimeout(r, 20));
     busyMs += lastAck - firstSend;
+    roundCpuMs += (await controller.stats()).cpuMs! - cpuAtRoundStart.cpuMs!;
+    roundWallMs += performance.now() - roundStart;
     const rest = options.roundSpacingMs - (performance.now() - roundStart);
     if (round < options.rounds - 1 && rest > 0) await new Promise((r) => setTimeout(r, rest));
   }
@@ -185,6 +192,7 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
     ackP99Ms: exactPercentile(sorted, 0.99),
     ackMaxMs: sorted.at(-1) ?? Number.NaN,
     controllerCpuPct: (100 * (cpuAfter.cpuMs! - cpuBefore.cpuMs!)) / elapsed,
+    controllerBusyCpuPct: roundWallMs > 0 ? (100 * roundCpuMs) / roundWallMs : 0,
     controllerPeakRssMb: cpuAfter.peakRssMb!,
     windowBytes,
   };

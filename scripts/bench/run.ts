@@ -98,7 +98,7 @@ function fidelityTable(curves: readonly Curve[]): string {
 }
 
 function ingestTable(results: readonly IngestResult[]): string {
-  const lines = ['agents  steps  spread  windows  window KB  windows/s  ack p50 ms  ack p99 ms  ack max ms  controller CPU  controller RSS MB'];
+  const lines = ['agents  steps  spread  windows  window KB  windows/s  ack p50 ms  ack p99 ms  ack max ms  controller CPU (taking in / whole test)  controller RSS MB'];
   for (const r of results) {
     lines.push(
       [
@@ -111,7 +111,7 @@ function ingestTable(results: readonly IngestResult[]): string {
         r.ackP50Ms.toFixed(0).padStart(11),
         r.ackP99Ms.toFixed(0).padStart(11),
         r.ackMaxMs.toFixed(0).padStart(11),
-        `${r.controllerCpuPct.toFixed(0)}%`.padStart(15),
+        `${r.controllerBusyCpuPct.toFixed(0)}% / ${r.controllerCpuPct.toFixed(0)}%`.padStart(36),
         r.controllerPeakRssMb.toFixed(0).padStart(18),
       ].join(' '),
     );

@@ -1,7 +1,10 @@
 // The two hand-written baselines squall is measured against, in the same run:
 //  - competent: a plain puppeteer-core loop on one headless shell, a browser
 //    context per VU (what a careful engineer writes in an afternoon);
-//  - naive: a full Chromium browser per VU, as Selenium- and k6-style runners do.
+//  - naive: a full Chromium browser per VU, as Selenium- and k6-style runners do,
+//    and like them launched afresh for every iteration and closed after it
+//    (k6's browser module starts and stops one per iteration, grafana/k6#4415;
+//    a Selenium script's driver usually lives as long as one test).
 // Both run the same reference scenario code, timing steps with performance.now().
 import { performance } from 'node:perf_hooks';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -23,8 +26,10 @@ interface Sample {
 }
 
 type OpenPage = (vu: number) => Promise<{ page: Page; close: () => Promise<void> }>;
+/** How long a VU keeps what `open` gave it: the whole run, or one iteration. */
+type PageLifetime = 'run' | 'iteration';
 
-async function loop(options: MeasureOptions, open: OpenPage): Promise<PointResult> {
+async function loop(options: MeasureOptions, open: OpenPage, lifetime: PageLifetime): Promise<PointResult> {
   const scenario = reference as Scenario;
   const start = Date.now();
   const from = start + options.warmupMs;
@@ -36,8 +41,10 @@ async function loop(options: MeasureOptions, open: OpenPage): Promise<PointResul
     Array.from({ length: options.vus }, async (_, index) => {
       // The same arrival as squall's (10 VU starts a second): only the runtime differs.
       await new Promise((resolve) => setTimeout(resolve, index * 100));
-      const { page, close } = await open(index);
+      let opened = await open(index);
       for (let iteration = 0; Date.now() < until; iteration += 1) {
+        if (lifetime === 'iteration' && iteration > 0) opened = await open(index);
+        const { page } = opened;
         const context: ScenarioContext = {
           page,
           env: { TARGET: options.target },
@@ -58,8 +65,9 @@ async function loop(options: MeasureOptions, open: OpenPage): Promise<PointResul
           think: (ms) => new Promise((resolve) => setTimeout(resolve, typeof ms === 'number' ? ms : ms[0])),
         };
         await scenario.run(context).catch(() => {});
+        if (lifetime === 'iteration') await opened.close();
       }
-      await close();
+      if (lifetime === 'run') await opened.close();
     }),
   );
   const system = await probe.done;
@@ -84,7 +92,7 @@ export const competentRunner: Runner = {
       return await loop(options, async () => {
         const context = await browser.createBrowserContext();
         return { page: await context.newPage(), close: () => context.close() };
-      });
+      }, 'run');
     } finally {
       await browser.close();
     }
@@ -93,18 +101,28 @@ export const competentRunner: Runner = {
 
 export const naiveRunner: Runner = {
   name: 'naive',
-  describe: 'a full Chromium per VU (Selenium/k6-style)',
+  describe: 'a full Chromium per VU, launched for each iteration (k6/Selenium-style)',
   async measure(options) {
-    const browsers: Browser[] = [];
+    const browsers = new Set<Browser>();
     try {
-      return await loop(options, async () => {
-        const browser = await puppeteer.launch({ executablePath: FULL_CHROMIUM, headless: true, args: COMMON_ARGS, defaultViewport: VIEWPORT });
-        browsers.push(browser);
-        const page = (await browser.pages())[0] ?? (await browser.newPage());
-        return { page, close: async () => {} };
-      });
+      return await loop(
+        options,
+        async () => {
+          const browser = await puppeteer.launch({ executablePath: FULL_CHROMIUM, headless: true, args: COMMON_ARGS, defaultViewport: VIEWPORT });
+          browsers.add(browser);
+          const page = (await browser.pages())[0] ?? (await browser.newPage());
+          return {
+            page,
+            close: async () => {
+              browsers.delete(browser);
+              await browser.close().catch(() => {});
+            },
+          };
+        },
+        'iteration',
+      );
     } finally {
-      await Promise.all(browsers.map((b) => b.close().catch(() => {})));
+      await Promise.all([...browsers].map((b) => b.close().catch(() => {})));
     }
   },
 };

@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { measureCurves, type Curve, type CurveTiming, FIDELITY_LIMIT } from './fidelity.js';
 import { benchIngest, type IngestOptions, type IngestResult } from './ingest.js';
-import { competentRunner, FULL_CHROMIUM, naiveRunner } from './runners/baselines.js';
+import { competentRunner, FULL_CHROMIUM, naiveKeptRunner, naiveRunner } from './runners/baselines.js';
 import { startTarget } from './target.js';
 import { squallRunner } from './runners/squall.js';
 import type { Runner } from './runners/types.js';
@@ -131,8 +131,8 @@ async function main(): Promise<void> {
   if (only !== 'ingest') {
     const app = await startTarget();
     try {
-      const runners: Runner[] = [squallRunner, competentRunner, ...(existsSync(FULL_CHROMIUM) ? [naiveRunner] : [])];
-      if (!existsSync(FULL_CHROMIUM)) log(`no ${FULL_CHROMIUM}: the naive baseline is skipped (apt-get install chromium)`);
+      const runners: Runner[] = [squallRunner, competentRunner, ...(existsSync(FULL_CHROMIUM) ? [naiveRunner, naiveKeptRunner] : [])];
+      if (!existsSync(FULL_CHROMIUM)) log(`no ${FULL_CHROMIUM}: the naive baselines are skipped (apt-get install chromium)`);
       log(`fidelity curves, the runners taking turns: ${runners.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
       const curves = await measureCurves(runners, app.url, TIMING[mode], log);
       const capacity = (name: string) => curves.find((c) => c.runner === name)?.capacity;
@@ -147,8 +147,10 @@ async function main(): Promise<void> {
         squall: capacity('squall'),
         competent: capacity('competent'),
         naive: capacity('naive') ?? null,
+        naiveKept: capacity('naive-kept') ?? null,
         vsCompetent: ratio('competent'),
         vsNaive: ratio('naive'),
+        vsNaiveKept: ratio('naive-kept'),
       };
       console.log(
         `\nfidelity: p50 of "product" (100 ms API) against each runner's own 1-VU baseline; capacity = most VUs within ${FIDELITY_LIMIT}x.\n` +
@@ -161,7 +163,9 @@ async function main(): Promise<void> {
           .map((c) => `${c.runner} ${c.capacity} (PSS ${c.pssPerVuMbAtCapacity.toFixed(1)} MB/VU, ${atCapacity(c)?.cpuMsPerIteration.toFixed(0) ?? '-'} CPU ms/iteration)`)
           .join(', ')}`,
       );
-      console.log(`squall vs competent: ${ratio('competent')?.toFixed(2) ?? '-'}x; squall vs naive: ${ratio('naive')?.toFixed(2) ?? '-'}x`);
+      console.log(
+        `squall vs competent: ${ratio('competent')?.toFixed(2) ?? '-'}x; vs naive: ${ratio('naive')?.toFixed(2) ?? '-'}x; vs naive-kept: ${ratio('naive-kept')?.toFixed(2) ?? '-'}x`,
+      );
     } finally {
       await app.close();
     }

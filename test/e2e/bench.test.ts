@@ -21,7 +21,7 @@ describe('npm run bench', () => {
     const results = JSON.parse(readFileSync(out, 'utf8'));
     expect(results).toMatchObject({ schema: 'squall.bench/v1', mode: 'smoke', machine: { cores: expect.any(Number) } });
     const runners = results.fidelity.map((c: { runner: string }) => c.runner);
-    expect(runners).toEqual(['squall', 'competent', 'naive']);
+    expect(runners).toEqual(['squall', 'competent', 'naive', 'naive-kept']);
     for (const curve of results.fidelity) {
       expect(curve.points.map((p: { vus: number }) => p.vus)).toEqual([1, 2]);
       for (const point of curve.points) {
@@ -41,7 +41,7 @@ describe('npm run bench', () => {
       expect(curve.capacity).toBeGreaterThanOrEqual(0);
     }
     expect(results.bestBaselineP50).toBe(Math.min(...results.fidelity.map((c: { baseline: { p50: number } }) => c.baseline.p50)));
-    expect(results.capacity).toMatchObject({ squall: expect.any(Number), competent: expect.any(Number), naive: expect.any(Number) });
+    expect(results.capacity).toMatchObject({ squall: expect.any(Number), competent: expect.any(Number), naive: expect.any(Number), naiveKept: expect.any(Number), vsNaiveKept: expect.any(Number) });
     expect(results.ingest[0]).toMatchObject({ agents: 20, steps: 20, windowsSent: 20, windowsAcked: 20, ackP99Ms: expect.any(Number), controllerBusyCpuPct: expect.any(Number), controllerPeakRssMb: expect.any(Number) });
   }, 240_000);
 });

@@ -1,10 +1,11 @@
 // The two hand-written baselines squall is measured against, in the same run:
 //  - competent: a plain puppeteer-core loop on one headless shell, a browser
 //    context per VU (what a careful engineer writes in an afternoon);
-//  - naive: a full Chromium browser per VU, as Selenium- and k6-style runners do,
-//    and like them launched afresh for every iteration and closed after it
-//    (k6's browser module starts and stops one per iteration, grafana/k6#4415;
-//    a Selenium script's driver usually lives as long as one test).
+//  - naive: a full Chromium browser per VU, as Selenium- and k6-style runners
+//    do, launched afresh for every iteration and closed after it as k6's
+//    browser module does (grafana/k6#4415);
+//  - naive-kept: the same, but each VU keeps its browser for the whole run,
+//    as JMeter's WebDriver sampler does by default: the kinder variant.
 // Both run the same reference scenario code, timing steps with performance.now().
 import { performance } from 'node:perf_hooks';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -99,30 +100,35 @@ export const competentRunner: Runner = {
   },
 };
 
-export const naiveRunner: Runner = {
-  name: 'naive',
-  describe: 'a full Chromium per VU, launched for each iteration (k6/Selenium-style)',
-  async measure(options) {
-    const browsers = new Set<Browser>();
-    try {
-      return await loop(
-        options,
-        async () => {
-          const browser = await puppeteer.launch({ executablePath: FULL_CHROMIUM, headless: true, args: COMMON_ARGS, defaultViewport: VIEWPORT });
-          browsers.add(browser);
-          const page = (await browser.pages())[0] ?? (await browser.newPage());
-          return {
-            page,
-            close: async () => {
-              browsers.delete(browser);
-              await browser.close().catch(() => {});
-            },
-          };
-        },
-        'iteration',
-      );
-    } finally {
-      await Promise.all([...browsers].map((b) => b.close().catch(() => {})));
-    }
-  },
-};
+function fullChromiumPerVu(name: string, describe: string, lifetime: PageLifetime): Runner {
+  return {
+    name,
+    describe,
+    async measure(options) {
+      const browsers = new Set<Browser>();
+      try {
+        return await loop(
+          options,
+          async () => {
+            const browser = await puppeteer.launch({ executablePath: FULL_CHROMIUM, headless: true, args: COMMON_ARGS, defaultViewport: VIEWPORT });
+            browsers.add(browser);
+            const page = (await browser.pages())[0] ?? (await browser.newPage());
+            return {
+              page,
+              close: async () => {
+                browsers.delete(browser);
+                await browser.close().catch(() => {});
+              },
+            };
+          },
+          lifetime,
+        );
+      } finally {
+        await Promise.all([...browsers].map((b) => b.close().catch(() => {})));
+      }
+    },
+  };
+}
+
+export const naiveRunner = fullChromiumPerVu('naive', 'a full Chromium per VU, launched for each iteration (k6-style)', 'iteration');
+export const naiveKeptRunner = fullChromiumPerVu('naive-kept', 'a full Chromium per VU, kept for the run (JMeter WebDriver-style)', 'run');

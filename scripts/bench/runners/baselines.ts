@@ -4,8 +4,9 @@
 //  - naive: a full Chromium browser per VU, as Selenium- and k6-style runners
 //    do, launched afresh for every iteration and closed after it as k6's
 //    browser module does (grafana/k6#4415);
-//  - naive-kept: the same, but each VU keeps its browser for the whole run,
-//    as JMeter's WebDriver sampler does by default: the kinder variant.
+//  - naive-kept: the same, but each VU keeps its browser for the whole run, as
+//    a Selenium loop that creates its driver once per thread does: the kinder
+//    variant.
 // Both run the same reference scenario code, timing steps with performance.now().
 import { performance } from 'node:perf_hooks';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -131,4 +132,4 @@ function fullChromiumPerVu(name: string, describe: string, lifetime: PageLifetim
 }
 
 export const naiveRunner = fullChromiumPerVu('naive', 'a full Chromium per VU, launched for each iteration (k6-style)', 'iteration');
-export const naiveKeptRunner = fullChromiumPerVu('naive-kept', 'a full Chromium per VU, kept for the run (JMeter WebDriver-style)', 'run');
+export const naiveKeptRunner = fullChromiumPerVu('naive-kept', 'a full Chromium per VU, kept for the whole run', 'run');

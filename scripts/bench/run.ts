@@ -1,5 +1,5 @@
 // npm run bench [-- --quick | --smoke] [--out bench-results.json] [--only fidelity|ingest]
-// VU density and fidelity of squall against two baselines run in the same
+// VU density and fidelity of squall against three baselines run in the same
 // process, then controller ingest. Prints tables; writes bench-results.json.
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ type Mode = 'full' | 'quick' | 'smoke';
 
 const TIMING: Record<Mode, CurveTiming> = {
   full: { warmupMs: 10_000, measureMs: 30_000, baselineMs: 90_000, refineSteps: 3, maxVus: 256 },
-  // 1, 4, 16, 64 VUs, then two bisections: about 6 points a runner, 7 minutes in all.
+  // 1, 4, 16, 64 VUs, then two bisections: about 6 points a runner, 9 minutes in all.
   quick: { warmupMs: 5_000, measureMs: 12_000, baselineMs: 24_000, refineSteps: 2, maxVus: 64, growth: 4 },
   // Two iterations (about 3.5 s each) per VU inside the measured span, so every point has samples.
   smoke: { warmupMs: 3_000, measureMs: 8_000, baselineMs: 8_000, refineSteps: 0, maxVus: 2, vuLimit: 2 },

@@ -1,4 +1,4 @@
-// The two hand-written baselines squall is measured against, in the same run:
+// The hand-written baselines squall is measured against, in the same run:
 //  - competent: a plain puppeteer-core loop on one headless shell, a browser
 //    context per VU (what a careful engineer writes in an afternoon);
 //  - naive: a full Chromium browser per VU, as Selenium- and k6-style runners
@@ -7,7 +7,7 @@
 //  - naive-kept: the same, but each VU keeps its browser for the whole run, as
 //    a Selenium loop that creates its driver once per thread does: the kinder
 //    variant.
-// Both run the same reference scenario code, timing steps with performance.now().
+// All run the same reference scenario code, timing steps with performance.now().
 import { performance } from 'node:perf_hooks';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { Scenario, ScenarioContext } from '../../../src/scenario/index.js';
@@ -27,7 +27,8 @@ interface Sample {
   ok: boolean;
 }
 
-type OpenPage = (vu: number) => Promise<{ page: Page; close: () => Promise<void> }>;
+type Opened = { page: Page; close: () => Promise<void> };
+type OpenPage = (vu: number) => Promise<Opened>;
 /** How long a VU keeps what `open` gave it: the whole run, or one iteration. */
 type PageLifetime = 'run' | 'iteration';
 
@@ -43,9 +44,9 @@ async function loop(options: MeasureOptions, open: OpenPage, lifetime: PageLifet
     Array.from({ length: options.vus }, async (_, index) => {
       // The same arrival as squall's (10 VU starts a second): only the runtime differs.
       await new Promise((resolve) => setTimeout(resolve, index * 100));
-      let opened = await open(index);
+      let opened: Opened | undefined;
       for (let iteration = 0; Date.now() < until; iteration += 1) {
-        if (lifetime === 'iteration' && iteration > 0) opened = await open(index);
+        opened ??= await open(index);
         const { page } = opened;
         const context: ScenarioContext = {
           page,
@@ -67,9 +68,12 @@ async function loop(options: MeasureOptions, open: OpenPage, lifetime: PageLifet
           think: (ms) => new Promise((resolve) => setTimeout(resolve, typeof ms === 'number' ? ms : ms[0])),
         };
         await scenario.run(context).catch(() => {});
-        if (lifetime === 'iteration') await opened.close();
+        if (lifetime === 'iteration') {
+          await opened.close();
+          opened = undefined;
+        }
       }
-      if (lifetime === 'run') await opened.close();
+      await opened?.close();
     }),
   );
   const system = await probe.done;

@@ -7,6 +7,7 @@ import { WindowAggregator } from '../src/metrics/window.js';
 import { loadScenario, type LoadedScenario } from '../src/scenario/load.js';
 import { VuWorkerPool, workersFor } from './worker-pool.js';
 import { findBrowser } from './browser-path.js';
+import { launchRetryNotice } from './browser.js';
 import { ResourceMonitor, hostFacts } from './monitor.js';
 import { SaturationGuard } from './saturation.js';
 import { REFERENCE_LATENCY, startDemoApp } from '../scripts/demo/server.js';
@@ -58,10 +59,17 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
       return await finish(uplink, fail(describeError(error).message));
     }
     try {
-      pool = await VuWorkerPool.launch(script, workersFor(config.peakVus, undefined, config.browsers), {
-        browserPath: found.path,
-        scenarioPath: config.scenarioPath,
-      });
+      const retrying = (message: string, attempt: number) => {
+        const line = launchRetryNotice(found.path, message, attempt);
+        log(line);
+        uplink.send({ type: 'event', level: 'warn', message: line });
+      };
+      pool = await VuWorkerPool.launch(
+        script,
+        workersFor(config.peakVus, undefined, config.browsers),
+        { browserPath: found.path, scenarioPath: config.scenarioPath },
+        retrying,
+      );
     } catch (error) {
       return await finish(uplink, fail(`Chromium at ${found.path} did not start: ${describeError(error).message}`));
     }

@@ -41,7 +41,35 @@ export function browserArgs(options: BrowserOptions | undefined): string[] {
   return [...rules, ...(options?.args ?? [])];
 }
 
-export async function launchBrowser(path: string, options?: BrowserOptions): Promise<Browser> {
+/**
+ * Chromium now and then dies just after it starts on a busy host: seen in CI
+ * as "Target.setDiscoverTargets: Target closed" while three agents started at
+ * once on 2 cores. One such crash should not fail a distributed run, and a
+ * browser that cannot start at all fails three times in well under a second.
+ */
+export const LAUNCH_ATTEMPTS = 3;
+
+export type LaunchRetryListener = (failure: string, attempt: number) => void;
+
+/** What a user reads when a start failed and is tried again. */
+export function launchRetryNotice(path: string, failure: string, attempt: number): string {
+  return `Chromium at ${path} did not start (attempt ${attempt} of ${LAUNCH_ATTEMPTS}), trying again: ${failure}`;
+}
+
+export async function launchBrowser(path: string, options?: BrowserOptions, onRetry?: LaunchRetryListener): Promise<Browser> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchOnce(path, options);
+    } catch (error) {
+      const failure = error instanceof Error ? error.message.trim() : String(error);
+      // Earlier failures went to onRetry; the last one says why the browser is not there.
+      if (attempt >= LAUNCH_ATTEMPTS) throw new Error(`${failure} (tried ${attempt} times)`);
+      onRetry?.(failure, attempt);
+    }
+  }
+}
+
+function launchOnce(path: string, options?: BrowserOptions): Promise<Browser> {
   return puppeteer.launch({
     executablePath: path,
     headless: isHeadlessShell(path) ? 'shell' : true,

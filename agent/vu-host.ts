@@ -16,7 +16,7 @@ export async function runVuHost(): Promise<void> {
   let scenario;
   try {
     scenario = (await loadScenario(init.scenarioPath, init.scenarioPath, 'scenario')).scenario;
-    browser = await launchBrowser(init.browserPath, scenario.options?.browser);
+    browser = await launchBrowser(init.browserPath, scenario.options?.browser, (message, attempt) => post({ kind: 'launch-retry', attempt, message }));
   } catch (error) {
     post({ kind: 'failed', message: describeError(error).message });
     return;

@@ -20,6 +20,7 @@ type IterationResult = Parameters<VuEvents['iterationEnded']>[3];
 export type FromVuHost =
   | { kind: 'ready'; chromium: string; pid?: number }
   | { kind: 'failed'; message: string }
+  | { kind: 'launch-retry'; attempt: number; message: string }
   | { kind: 'iteration-started'; vu: number; iteration: number; atMs: number }
   | { kind: 'step-ended'; outcome: StepOutcome }
   | { kind: 'iteration-ended'; vu: number; iteration: number; atMs: number; result: IterationResult }

@@ -33,8 +33,16 @@ export class VuWorkerPool {
     for (const worker of workers) worker.on('message', (message: FromVuHost) => this.handle(message));
   }
 
-  /** Starts `count` workers; resolves once every browser is up, or rejects with the first failure. */
-  static async launch(script: string, count: number, init: Omit<VuHostInit, 'role'>): Promise<VuWorkerPool> {
+  /**
+   * Starts `count` workers; resolves once every browser is up, or rejects with
+   * the first failure. `onRetry` hears of each browser start that failed and is tried again.
+   */
+  static async launch(
+    script: string,
+    count: number,
+    init: Omit<VuHostInit, 'role'>,
+    onRetry: (message: string, attempt: number) => void = () => {},
+  ): Promise<VuWorkerPool> {
     const workers = Array.from({ length: count }, () => new Worker(script, { workerData: { role: 'vu-host', ...init } satisfies VuHostInit }));
     const ready = workers.map(
       (worker) =>
@@ -45,6 +53,7 @@ export class VuWorkerPool {
               resolve(message.chromium);
             }
             else if (message.kind === 'failed') reject(new Error(message.message));
+            else if (message.kind === 'launch-retry') return onRetry(message.message, message.attempt);
             else return;
             worker.off('message', onMessage);
           };

@@ -5,7 +5,7 @@ import { basename, extname, join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { launchBrowser } from '../../agent/browser.js';
+import { launchBrowser, launchRetryNotice } from '../../agent/browser.js';
 import { findBrowser } from '../../agent/browser-path.js';
 import { VirtualUser, type StepOutcome, type VuEvents } from '../../agent/vu.js';
 import { bundleScenario } from '../../controller/bundle.js';
@@ -34,7 +34,11 @@ export async function checkScenario(scenarioPath: string, flags: CheckFlags, io:
     const bundle = await bundleScenario(scenarioPath, workDir, io.cwd);
     const loaded = await loadScenario(bundle.path, scenarioPath, basename(scenarioPath, extname(scenarioPath)));
     parseScenarioOptions(loaded.scenario.options, scenarioPath);
-    const browser = await launchBrowser(found.path, loaded.scenario.options?.browser);
+    const browser = await launchBrowser(found.path, loaded.scenario.options?.browser, (message, attempt) =>
+      io.err(`${launchRetryNotice(found.path, message, attempt)}\n`),
+    ).catch((error: unknown) => {
+      throw new UserError(`Chromium at ${found.path} did not start: ${(error as Error).message}`);
+    });
     try {
       io.out(`checking "${loaded.name}": 1 VU, 1 iteration, ${await browser.version()}\n`);
       const steps: StepOutcome[] = [];

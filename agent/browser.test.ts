@@ -48,9 +48,9 @@ describe('the agent browser renders', () => {
 
   async function renderingWith(args: string[]): Promise<Rendering> {
     if ('error' in found) throw new Error(found.error);
-    const browser = await launchBrowser(found.path, { args });
+    const chromium = await launchBrowser(found.path, { args });
     try {
-      const page = await (await browser.createBrowserContext()).newPage();
+      const page = await (await chromium.browser.createBrowserContext()).newPage();
       await page.goto(url);
       const transformAt = () => page.$eval('#box', (el) => getComputedStyle(el).transform);
       const before = await transformAt();
@@ -58,7 +58,7 @@ describe('the agent browser renders', () => {
       const paints = await page.evaluate(() => (window as unknown as { paints: string[] }).paints);
       return { frames, paints, moved: (await transformAt()) !== before };
     } finally {
-      await browser.close();
+      await chromium.close();
     }
   }
 

@@ -1,7 +1,7 @@
 // Finding and launching the one headless Chromium an agent shares among its VUs.
-import puppeteer, { type Browser } from 'puppeteer-core';
 import type { BrowserOptions } from '../src/scenario/index.js';
 import { isHeadlessShell } from './browser-path.js';
+import { startChromium, type RunningChromium } from './chromium-start.js';
 
 /**
  * Flags that keep Chromium from phoning home (refused connections on closed
@@ -56,7 +56,7 @@ export function launchRetryNotice(path: string, failure: string, attempt: number
   return `Chromium at ${path} did not start (attempt ${attempt} of ${LAUNCH_ATTEMPTS}), trying again: ${failure}`;
 }
 
-export async function launchBrowser(path: string, options?: BrowserOptions, onRetry?: LaunchRetryListener): Promise<Browser> {
+export async function launchBrowser(path: string, options?: BrowserOptions, onRetry?: LaunchRetryListener): Promise<RunningChromium> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await launchOnce(path, options);
@@ -69,19 +69,12 @@ export async function launchBrowser(path: string, options?: BrowserOptions, onRe
   }
 }
 
-function launchOnce(path: string, options?: BrowserOptions): Promise<Browser> {
-  return puppeteer.launch({
-    executablePath: path,
+function launchOnce(path: string, options?: BrowserOptions): Promise<RunningChromium> {
+  return startChromium({
+    path,
     headless: isHeadlessShell(path) ? 'shell' : true,
     args: [...QUIET_FLAGS, ...FEWER_PROCESS_FLAGS, ...browserArgs(options)],
     defaultViewport: options?.viewport ?? DEFAULT_VIEWPORT,
-    // The DevTools "issues" stream is nothing a VU needs, and costs a message per issue.
-    issuesEnabled: false,
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
     protocolTimeout: 120_000,
-    // Over a pipe, Chromium exits by itself when the agent dies, even by SIGKILL.
-    pipe: true,
   });
 }

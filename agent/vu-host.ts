@@ -2,9 +2,9 @@
 // worker has its own event loop, so one browser's DevTools traffic never
 // queues behind another's.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Browser } from 'puppeteer-core';
 import { loadScenario } from '../src/scenario/load.js';
 import { launchBrowser } from './browser.js';
+import type { RunningChromium } from './chromium-start.js';
 import type { FromVuHost, ToVuHost, VuHostInit } from './worker-messages.js';
 import { VirtualUser, describeError } from './vu.js';
 
@@ -12,15 +12,16 @@ export async function runVuHost(): Promise<void> {
   const port = parentPort!;
   const init = workerData as VuHostInit;
   const post = (message: FromVuHost) => port.postMessage(message);
-  let browser: Browser;
+  let chromium: RunningChromium;
   let scenario;
   try {
     scenario = (await loadScenario(init.scenarioPath, init.scenarioPath, 'scenario')).scenario;
-    browser = await launchBrowser(init.browserPath, scenario.options?.browser, (message, attempt) => post({ kind: 'launch-retry', attempt, message }));
+    chromium = await launchBrowser(init.browserPath, scenario.options?.browser, (message, attempt) => post({ kind: 'launch-retry', attempt, message }));
   } catch (error) {
     post({ kind: 'failed', message: describeError(error).message });
     return;
   }
+  const browser = chromium.browser;
   browser.on('disconnected', () => post({ kind: 'browser-exited' }));
   const vus = new Map<number, VirtualUser>();
   let env: Record<string, string> = {};
@@ -59,11 +60,11 @@ export async function runVuHost(): Promise<void> {
         return vus.get(message.vu)?.interrupt();
       case 'close':
         for (const vu of vus.values()) vu.interrupt();
-        void browser.close().catch(() => {}).finally(() => {
+        void chromium.close().catch(() => {}).finally(() => {
           post({ kind: 'closed' });
           port.close();
         });
     }
   });
-  post({ kind: 'ready', chromium: await browser.version(), pid: browser.process()?.pid });
+  post({ kind: 'ready', chromium: await browser.version(), pid: chromium.pid });
 }

@@ -34,11 +34,12 @@ export async function checkScenario(scenarioPath: string, flags: CheckFlags, io:
     const bundle = await bundleScenario(scenarioPath, workDir, io.cwd);
     const loaded = await loadScenario(bundle.path, scenarioPath, basename(scenarioPath, extname(scenarioPath)));
     parseScenarioOptions(loaded.scenario.options, scenarioPath);
-    const browser = await launchBrowser(found.path, loaded.scenario.options?.browser, (message, attempt) =>
+    const chromium = await launchBrowser(found.path, loaded.scenario.options?.browser, (message, attempt) =>
       io.err(`${launchRetryNotice(found.path, message, attempt)}\n`),
     ).catch((error: unknown) => {
       throw new UserError(`Chromium at ${found.path} did not start: ${(error as Error).message}`);
     });
+    const browser = chromium.browser;
     try {
       io.out(`checking "${loaded.name}": 1 VU, 1 iteration, ${await browser.version()}\n`);
       const steps: StepOutcome[] = [];
@@ -63,7 +64,7 @@ export async function checkScenario(scenarioPath: string, flags: CheckFlags, io:
       io.out(passed ? `passed: ${steps.length} steps\n` : `failed: ${steps.filter((s) => !s.error).length} of ${steps.length} steps passed\n`);
       return { passed, steps };
     } finally {
-      await browser.close();
+      await chromium.close();
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true });

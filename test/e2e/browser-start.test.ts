@@ -75,7 +75,10 @@ describe('Chromium that fails to start', () => {
     const dir = mkdtempSync(join(tmpdir(), 'squall-crash-always-'));
     const result = await run(dir, crashingChromium(dir, 99));
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/^squall: agent local \(localhost\) could not start: Chromium at \S+ did not start: .+ \(tried 3 times\)$/m);
+    // What Chromium printed is in the reason: puppeteer.launch would have said only "Target closed".
+    expect(result.stderr).toMatch(
+      /^squall: agent local \(localhost\) could not start: Chromium at \S+ did not start: .+; Chromium printed: simulated crash at start \(tried 3 times\)$/m,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(starts(dir)).toBe(3);
   });
@@ -89,7 +92,7 @@ describe('Chromium that fails to start', () => {
     const always = mkdtempSync(join(tmpdir(), 'squall-check-crash-'));
     const failed = await runCli(['check', fixture('shop.scenario.ts'), '--env', `TARGET=${app.url}`, '--browser-path', crashingChromium(always, 99)]);
     expect(failed.code).toBe(2); // as for a missing Chromium: squall could not run the check
-    expect(failed.stderr).toMatch(/^squall: Chromium at \S+ did not start: .+ \(tried 3 times\)$/m);
+    expect(failed.stderr).toMatch(/^squall: Chromium at \S+ did not start: .+; Chromium printed: simulated crash at start \(tried 3 times\)$/m);
     expect(failed.stderr).not.toMatch(/internal error|\n\s+at /);
   });
 });

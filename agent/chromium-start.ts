@@ -1,0 +1,142 @@
+// Starting one Chromium and connecting puppeteer to it over its DevTools pipe.
+// puppeteer.launch does the same but keeps the process to itself: a browser
+// that dies while it starts is then reported only as "Target closed", and what
+// Chromium printed (a missing library, a crash) is lost. Here the process stays
+// ours, so a failed start carries Chromium's last words.
+import { launch as launchProcess, type Process } from '@puppeteer/browsers';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import puppeteer, { type Browser, type ConnectionTransport, type Viewport } from 'puppeteer-core';
+
+export interface ChromiumStart {
+  path: string;
+  headless: 'shell' | true;
+  args: string[];
+  defaultViewport: Viewport;
+  protocolTimeout: number;
+}
+
+export interface RunningChromium {
+  browser: Browser;
+  /** leader of the browser's process group */
+  pid: number | undefined;
+  /** Closes the browser and waits until its processes and profile are gone. */
+  close(): Promise<void>;
+}
+
+/** Lines every start prints on a host without a desktop session: no clue to a failure. */
+const ROUTINE_STDERR = /dbus|bluez|vaapi|Floss/;
+const STDERR_LINES_KEPT = 6;
+/** How long a browser gets to exit after Browser.close before it is killed. */
+const CLOSE_GRACE_MS = 5_000;
+
+export async function startChromium(start: ChromiumStart): Promise<RunningChromium> {
+  // In the temporary folder: on a host that is TMPDIR, inside the run folder, so cleanup finds it.
+  const profile = await mkdtemp(join(tmpdir(), 'squall-chromium-'));
+  const chromium = launchProcess({
+    executablePath: start.path,
+    args: [...puppeteer.defaultArgs({ headless: start.headless, args: start.args, userDataDir: profile }), '--remote-debugging-pipe'],
+    env: process.env,
+    pipe: true,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+    onExit: () => rm(profile, { recursive: true, force: true }),
+  });
+  const stdio = chromium.nodeProcess.stdio;
+  try {
+    const browser = await puppeteer.connect({
+      transport: new PipeTransport(stdio[3] as Writable, stdio[4] as Readable),
+      defaultViewport: start.defaultViewport,
+      protocolTimeout: start.protocolTimeout,
+      // The DevTools "issues" stream is nothing a VU needs, and costs a message per issue.
+      issuesEnabled: false,
+    });
+    return { browser, pid: chromium.nodeProcess.pid, close: () => closeChromium(browser, chromium) };
+  } catch (error) {
+    await chromium.close().catch(() => {});
+    throw new Error(`${error instanceof Error ? error.message : String(error)}${await lastWords(chromium)}`);
+  }
+}
+
+async function closeChromium(browser: Browser, chromium: Process): Promise<void> {
+  await browser.close().catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  const exited = await Promise.race([
+    chromium.hasClosed().then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS))),
+  ]);
+  clearTimeout(timer);
+  if (!exited) await chromium.close();
+}
+
+/** What Chromium printed last, minus the routine lines, as a suffix for an error. */
+async function lastWords(chromium: Process): Promise<string> {
+  const stderr = chromium.nodeProcess.stderr;
+  // The process has exited, but its last lines may still be in the pipe.
+  if (stderr && !stderr.closed) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 200);
+      stderr.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+  const lines = chromium.getRecentLogs().filter((line) => !ROUTINE_STDERR.test(line)).slice(-STDERR_LINES_KEPT);
+  return lines.length > 0 ? `; Chromium printed: ${lines.join(' | ')}` : '; Chromium printed nothing';
+}
+
+/** CDP over Chromium's --remote-debugging-pipe: NUL-terminated JSON both ways. */
+class PipeTransport implements ConnectionTransport {
+  onmessage?: (message: string) => void;
+  onclose?: () => void;
+  private pending: Uint8Array[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly toChromium: Writable,
+    private readonly fromChromium: Readable,
+  ) {
+    fromChromium.on('data', this.receive);
+    fromChromium.on('close', () => this.onclose?.());
+    // A write to a browser that died is reported by 'close'; the error adds nothing.
+    fromChromium.on('error', () => {});
+    toChromium.on('error', () => {});
+  }
+
+  send(message: string): void {
+    if (this.closed) return;
+    this.toChromium.write(message);
+    this.toChromium.write('\0');
+  }
+
+  close(): void {
+    this.closed = true;
+    this.fromChromium.off('data', this.receive);
+  }
+
+  private readonly receive = (chunk: Buffer): void => {
+    let end = chunk.indexOf(0);
+    if (end === -1) {
+      this.pending.push(chunk);
+      return;
+    }
+    let start = 0;
+    let head: Buffer = Buffer.concat([...this.pending, chunk.subarray(0, end)]);
+    this.pending = [];
+    while (end !== -1) {
+      const message = head.toString('utf8');
+      // As puppeteer's own transport does: each message in a task of its own.
+      setImmediate(() => {
+        if (!this.closed) this.onmessage?.(message);
+      });
+      start = end + 1;
+      end = chunk.indexOf(0, start);
+      if (end !== -1) head = chunk.subarray(start, end);
+    }
+    if (start < chunk.length) this.pending.push(chunk.subarray(start));
+  };
+}

@@ -18,6 +18,7 @@ import { loadScenario } from '../src/scenario/load.js';
 import { localSite } from './agents/local-site.js';
 import { prepareRemoteSites, type PreparedRemote } from './agents/prepare-remote.js';
 import type { AgentSite } from './agents/site.js';
+import { AGENT_EXIT_GRACE_MS, exitedWithin } from './agents/agent-process.js';
 import { bundleScenario, type ScenarioBundle, agentBundleFile } from './bundle.js';
 import { AgentHub } from './hub/hub.js';
 import { durationFlag, parseScenarioOptions, resolvePlan, type LoadFlags } from './load-plan.js';
@@ -311,6 +312,8 @@ async function conduct(c: Conduct): Promise<RunOutcome> {
   } finally {
     progress.stop();
     stopInterrupt();
+    const finished = agents.filter((a) => a.status === 'done' || a.status === 'failed');
+    await Promise.all(finished.map((a) => a.process && exitedWithin(a.process, AGENT_EXIT_GRACE_MS)));
     for (const agent of agents) agent.process?.kill();
     await Promise.all(agents.map((a) => a.process?.exited));
     await hub.close();

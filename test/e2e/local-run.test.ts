@@ -1,7 +1,7 @@
 // The whole local pipeline with real Chromium against the real demo app:
 // CLI -> agent child process -> WebSocket -> SQLite -> report.json.
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,12 +18,13 @@ describe('squall run, locally, against the demo app', () => {
   beforeAll(async () => {
     app = await startDemoApp({ latencyMs: { 'GET /api/products': 300, 'POST /api/cart': 50 }, cartErrorRate: 0.25 });
     dir = mkdtempSync(join(tmpdir(), 'squall-e2e-'));
+    mkdirSync(join(dir, 'tmp'));
     result = await runCli([
       'run', fixture('shop.scenario.ts'),
       '--vus', '2', '--duration', '15s', '--window', '2s',
       '--env', `TARGET=${app.url}`,
       '--out', join(dir, 'out'), '--db', join(dir, 'runs.db'),
-    ]);
+    ], { env: { TMPDIR: join(dir, 'tmp') } });
     report = ReportSchema.parse(JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')));
   });
 
@@ -35,6 +36,10 @@ describe('squall run, locally, against the demo app', () => {
     expect(result.stderr).not.toMatch(/internal error/);
     expect(result.code).toBe(0);
     expect(report.run.status).toBe('completed');
+  });
+
+  it('leaves nothing in the temporary folder: no bundle, no Chromium profile', () => {
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
   });
 
   it('counts exactly what the app served: every POST, and its injected errors as failures', () => {

@@ -45,6 +45,10 @@ export async function startChromium(start: ChromiumStart): Promise<RunningChromi
     handleSIGHUP: false,
     onExit: () => rm(profile, { recursive: true, force: true }),
   });
+  // A file that cannot be run at all (a script whose interpreter is missing) fails the
+  // spawn itself: an 'error' event no one else listens for.
+  let spawnError: Error | undefined;
+  chromium.nodeProcess.once('error', (error) => (spawnError = error));
   const stdio = chromium.nodeProcess.stdio;
   try {
     const browser = await puppeteer.connect({
@@ -56,6 +60,11 @@ export async function startChromium(start: ChromiumStart): Promise<RunningChromi
     });
     return { browser, pid: chromium.nodeProcess.pid, close: () => closeChromium(browser, chromium) };
   } catch (error) {
+    if (spawnError) {
+      await rm(profile, { recursive: true, force: true });
+      const hint = (spawnError as NodeJS.ErrnoException).code === 'ENOENT' ? ' (the file is there: is the interpreter on its #! line missing?)' : '';
+      throw new Error(`cannot run it: ${spawnError.message}${hint}`);
+    }
     await chromium.close().catch(() => {});
     throw new Error(`${error instanceof Error ? error.message : String(error)}${await lastWords(chromium)}`);
   }

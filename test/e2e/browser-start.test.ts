@@ -95,4 +95,14 @@ describe('Chromium that fails to start', () => {
     expect(failed.stderr).toMatch(/^squall: Chromium at \S+ did not start: .+; Chromium printed: simulated crash at start \(tried 3 times\)$/m);
     expect(failed.stderr).not.toMatch(/internal error|\n\s+at /);
   });
+
+  it('a file that cannot be run at all (its #! interpreter is missing) is named, not a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'squall-check-unrunnable-'));
+    const path = join(dir, 'chromium-headless-shell');
+    writeFileSync(path, '#!/nonexistent/interpreter\n', { mode: 0o755 });
+    const result = await runCli(['check', fixture('shop.scenario.ts'), '--env', `TARGET=${app.url}`, '--browser-path', path]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^squall: Chromium at \S+ did not start: cannot run it: spawn \S+ ENOENT \(the file is there: .+\) \(tried 3 times\)$/m);
+    expect(result.stderr).not.toMatch(/Unhandled|\n\s+at /);
+  });
 });

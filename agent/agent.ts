@@ -7,7 +7,7 @@ import { WindowAggregator } from '../src/metrics/window.js';
 import { loadScenario, type LoadedScenario } from '../src/scenario/load.js';
 import { VuWorkerPool, workersFor } from './worker-pool.js';
 import { findBrowser } from './browser-path.js';
-import { launchRetryNotice } from './browser.js';
+import { launchFailureNotice, launchRetryNotice } from './browser.js';
 import { ResourceMonitor, hostFacts } from './monitor.js';
 import { SaturationGuard } from './saturation.js';
 import { REFERENCE_LATENCY, startDemoApp } from '../scripts/demo/server.js';
@@ -71,7 +71,7 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
         retrying,
       );
     } catch (error) {
-      return await finish(uplink, fail(`Chromium at ${found.path} did not start: ${describeError(error).message}`));
+      return await finish(uplink, fail(launchFailureNotice(found.path, describeError(error).message)));
     }
     const started = new Promise<StartMessage | undefined>((resolve) => {
       onControl = (message) => {

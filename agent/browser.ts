@@ -51,6 +51,11 @@ export const LAUNCH_ATTEMPTS = 3;
 
 export type LaunchRetryListener = (failure: string, attempt: number) => void;
 
+/** What a user reads when the browser did not start at all. */
+export function launchFailureNotice(path: string, failure: string): string {
+  return `Chromium at ${path} did not start: ${failure}`;
+}
+
 /** What a user reads when a start failed and is tried again. */
 export function launchRetryNotice(path: string, failure: string, attempt: number): string {
   return `Chromium at ${path} did not start (attempt ${attempt} of ${LAUNCH_ATTEMPTS}), trying again: ${failure}`;

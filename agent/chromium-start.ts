@@ -4,11 +4,13 @@
 // Chromium printed (a missing library, a crash) is lost. Here the process stays
 // ours, so a failed start carries Chromium's last words.
 import { launch as launchProcess, type Process } from '@puppeteer/browsers';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import puppeteer, { type Browser, type ConnectionTransport, type Viewport } from 'puppeteer-core';
+import { settledWithin } from '../src/settled-within.js';
 
 export interface ChromiumStart {
   path: string;
@@ -72,28 +74,14 @@ export async function startChromium(start: ChromiumStart): Promise<RunningChromi
 
 async function closeChromium(browser: Browser, chromium: Process): Promise<void> {
   await browser.close().catch(() => {});
-  let timer: NodeJS.Timeout | undefined;
-  const exited = await Promise.race([
-    chromium.hasClosed().then(() => true),
-    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS))),
-  ]);
-  clearTimeout(timer);
-  if (!exited) await chromium.close();
+  if (!(await settledWithin(chromium.hasClosed(), CLOSE_GRACE_MS))) await chromium.close();
 }
 
 /** What Chromium printed last, minus the routine lines, as a suffix for an error. */
 async function lastWords(chromium: Process): Promise<string> {
   const stderr = chromium.nodeProcess.stderr;
   // The process has exited, but its last lines may still be in the pipe.
-  if (stderr && !stderr.closed) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 200);
-      stderr.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
+  if (stderr && !stderr.closed) await settledWithin(once(stderr, 'close'), 200);
   const lines = chromium.getRecentLogs().filter((line) => !ROUTINE_STDERR.test(line)).slice(-STDERR_LINES_KEPT);
   return lines.length > 0 ? `; Chromium printed: ${lines.join(' | ')}` : '; Chromium printed nothing';
 }

@@ -41,7 +41,7 @@ export class VuWorkerPool {
     script: string,
     count: number,
     init: Omit<VuHostInit, 'role'>,
-    onRetry: (message: string, attempt: number) => void = () => {},
+    onRetry: (message: string, attempt: number) => void,
   ): Promise<VuWorkerPool> {
     const workers = Array.from({ length: count }, () => new Worker(script, { workerData: { role: 'vu-host', ...init } satisfies VuHostInit }));
     const ready = workers.map(

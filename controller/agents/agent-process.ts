@@ -15,10 +15,3 @@ export interface AgentProcess {
  * the temporary folder for every browser of every run.
  */
 export const AGENT_EXIT_GRACE_MS = 10_000;
-
-/** Resolves when the agent has exited or `ms` have passed, whichever comes first. */
-export async function exitedWithin(agent: AgentProcess, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([agent.exited, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}

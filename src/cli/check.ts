@@ -5,7 +5,7 @@ import { basename, extname, join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { launchBrowser, launchRetryNotice } from '../../agent/browser.js';
+import { launchBrowser, launchFailureNotice, launchRetryNotice } from '../../agent/browser.js';
 import { findBrowser } from '../../agent/browser-path.js';
 import { VirtualUser, type StepOutcome, type VuEvents } from '../../agent/vu.js';
 import { bundleScenario } from '../../controller/bundle.js';
@@ -37,7 +37,7 @@ export async function checkScenario(scenarioPath: string, flags: CheckFlags, io:
     const chromium = await launchBrowser(found.path, loaded.scenario.options?.browser, (message, attempt) =>
       io.err(`${launchRetryNotice(found.path, message, attempt)}\n`),
     ).catch((error: unknown) => {
-      throw new UserError(`Chromium at ${found.path} did not start: ${(error as Error).message}`);
+      throw new UserError(launchFailureNotice(found.path, (error as Error).message));
     });
     const browser = chromium.browser;
     try {

@@ -59,6 +59,10 @@ describe('Chromium that fails to start', () => {
     ]);
   }
 
+  function check(browserPath: string) {
+    return runCli(['check', fixture('shop.scenario.ts'), '--env', `TARGET=${app.url}`, '--browser-path', browserPath]);
+  }
+
   it('once: the agent says so, starts it again, and the run completes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'squall-crash-once-'));
     const result = await run(dir, crashingChromium(dir, 1));
@@ -85,12 +89,12 @@ describe('Chromium that fails to start', () => {
 
   it('squall check: tries again too, and a browser that never starts is a plain error', async () => {
     const once = mkdtempSync(join(tmpdir(), 'squall-check-crash-'));
-    const recovered = await runCli(['check', fixture('shop.scenario.ts'), '--env', `TARGET=${app.url}`, '--browser-path', crashingChromium(once, 1)]);
+    const recovered = await check(crashingChromium(once, 1));
     expect(recovered.stderr).toMatch(/did not start \(attempt 1 of 3\), trying again/);
     expect(recovered.code).toBe(0);
 
     const always = mkdtempSync(join(tmpdir(), 'squall-check-crash-'));
-    const failed = await runCli(['check', fixture('shop.scenario.ts'), '--env', `TARGET=${app.url}`, '--browser-path', crashingChromium(always, 99)]);
+    const failed = await check(crashingChromium(always, 99));
     expect(failed.code).toBe(2); // as for a missing Chromium: squall could not run the check
     expect(failed.stderr).toMatch(/^squall: Chromium at \S+ did not start: .+; Chromium printed: simulated crash at start \(tried 3 times\)$/m);
     expect(failed.stderr).not.toMatch(/internal error|\n\s+at /);
@@ -100,7 +104,7 @@ describe('Chromium that fails to start', () => {
     const dir = mkdtempSync(join(tmpdir(), 'squall-check-unrunnable-'));
     const path = join(dir, 'chromium-headless-shell');
     writeFileSync(path, '#!/nonexistent/interpreter\n', { mode: 0o755 });
-    const result = await runCli(['check', fixture('shop.scenario.ts'), '--env', `TARGET=${app.url}`, '--browser-path', path]);
+    const result = await check(path);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^squall: Chromium at \S+ did not start: cannot run it: spawn \S+ ENOENT \(the file is there: .+\) \(tried 3 times\)$/m);
     expect(result.stderr).not.toMatch(/Unhandled|\n\s+at /);

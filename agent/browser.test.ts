@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.js';
-import { findBrowser } from './browser-path.js';
+import { findBrowser } from '../src/browser-path.js';
 
 const FRAMES_WANTED = 10;
 const PAGE = `<!doctype html><html><head><style>

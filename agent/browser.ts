@@ -1,6 +1,6 @@
-// Finding and launching the one headless Chromium an agent shares among its VUs.
+// Launching the headless Chromium that a VU worker's VUs share.
 import type { BrowserOptions } from '../src/scenario/index.js';
-import { isHeadlessShell } from './browser-path.js';
+import { isHeadlessShell } from '../src/browser-path.js';
 import { startChromium, type RunningChromium } from './chromium-start.js';
 
 /**
@@ -61,6 +61,12 @@ export function launchRetryNotice(path: string, failure: string, attempt: number
   return `Chromium at ${path} did not start (attempt ${attempt} of ${LAUNCH_ATTEMPTS}), trying again: ${failure}`;
 }
 
+/** Chromium did not start, after every attempt: the message says why. */
+export class BrowserStartError extends Error {
+  override name = 'BrowserStartError';
+}
+
+/** The one way VUs get their browser: for a VU worker's VUs, and for `squall check`'s one VU. */
 export async function launchBrowser(path: string, options?: BrowserOptions, onRetry?: LaunchRetryListener): Promise<RunningChromium> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -68,7 +74,7 @@ export async function launchBrowser(path: string, options?: BrowserOptions, onRe
     } catch (error) {
       const failure = error instanceof Error ? error.message.trim() : String(error);
       // Earlier failures went to onRetry; the last one says why the browser is not there.
-      if (attempt >= LAUNCH_ATTEMPTS) throw new Error(`${failure} (tried ${attempt} times)`);
+      if (attempt >= LAUNCH_ATTEMPTS) throw new BrowserStartError(`${failure} (tried ${attempt} times)`);
       onRetry?.(failure, attempt);
     }
   }

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import puppeteer, { type Browser, type ConnectionTransport, type Page } from 'puppeteer-core';
 import { NodeWebSocketTransport } from 'puppeteer-core/lib/esm/puppeteer/node/NodeWebSocketTransport.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBrowser } from './browser-path.js';
+import { findBrowser } from '../src/browser-path.js';
 import { installLeanActions, isPlainCss } from './lean-actions.js';
 import { inPage } from './lean-actions-page.js';
 

@@ -7,7 +7,7 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import { AgentConfigSchema } from '../src/protocol/agent-config.js';
 import { runAgent } from './agent.js';
 import { killBrowserGroups } from './browser-groups.js';
-import { runVuHost } from './vu-host.js';
+import { runVuWorker } from './vu-worker.js';
 
 function log(line: string): void {
   process.stderr.write(`[agent ${new Date().toISOString()}] ${line}\n`);
@@ -54,8 +54,8 @@ async function main(): Promise<number> {
 }
 
 // The same bundle runs as the agent and as each of its VU worker threads.
-if (!isMainThread && (workerData as { role?: string } | null)?.role === 'vu-host') {
-  void runVuHost();
+if (!isMainThread && (workerData as { role?: string } | null)?.role === 'vu-worker') {
+  void runVuWorker();
 } else {
   main().then(
     (code) => process.exit(code),

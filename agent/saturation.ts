@@ -1,11 +1,8 @@
 // The saturation guard: an agent whose host is out of CPU, or whose event
 // loop lags, measures its own queueing instead of the site. Two windows in a
 // row over the line mark its windows saturated, so nobody trusts them blindly.
+import { SATURATION_CPU_PCT, SATURATION_LOOP_LAG_MS, SATURATION_WINDOWS } from '../src/limits.js';
 import type { ResourceSample } from '../src/protocol/messages.js';
-
-export const SATURATION_CPU_PCT = 85;
-export const SATURATION_LOOP_LAG_MS = 200;
-export const SATURATION_WINDOWS = 2;
 
 export class SaturationGuard {
   private overInARow = 0;

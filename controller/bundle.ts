@@ -5,8 +5,9 @@ import { build, type BuildFailure, type Message } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { UserError } from '../src/errors.js';
-import { AGENT_BUNDLE, SCENARIO_API } from '../src/paths.js';
+import { InputError } from '../src/errors.js';
+import { AGENT_BUNDLE, PACKAGE_ROOT, SCENARIO_API } from './paths.js';
+import type { SiteFile } from './sites/site.js';
 
 export interface ScenarioBundle {
   /** absolute path of the bundle on this machine */
@@ -26,8 +27,8 @@ function describe(message: Message, cwd: string): string {
 
 export async function bundleScenario(scenarioPath: string, outDir: string, cwd = process.cwd()): Promise<ScenarioBundle> {
   const absolute = resolve(cwd, scenarioPath);
-  if (!existsSync(absolute)) throw new UserError(`${scenarioPath}: no such scenario file`);
-  if (!statSync(absolute).isFile()) throw new UserError(`${scenarioPath}: is not a file`);
+  if (!existsSync(absolute)) throw new InputError(`${scenarioPath}: no such scenario file`);
+  if (!statSync(absolute).isFile()) throw new InputError(`${scenarioPath}: is not a file`);
   let code: Uint8Array;
   try {
     const result = await build({
@@ -48,7 +49,7 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
   } catch (error) {
     const failure = error as BuildFailure;
     const first = failure.errors?.[0];
-    throw new UserError(first ? `${describe(first, cwd)} (while bundling ${scenarioPath})` : `${scenarioPath}: ${String(error)}`);
+    throw new InputError(first ? `${describe(first, cwd)} (while bundling ${scenarioPath})` : `${scenarioPath}: ${String(error)}`);
   }
   const hash = createHash('sha256').update(code).digest('hex');
   mkdirSync(outDir, { recursive: true });
@@ -57,9 +58,14 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
   return { path, hash, displayPath: scenarioPath };
 }
 
-/** The agent bundle as a file to upload: named by its content hash. */
-export function agentBundleFile(): { name: string; path: string; hash: string; size: number } {
-  if (!existsSync(AGENT_BUNDLE)) throw new UserError(`the agent bundle ${AGENT_BUNDLE} is missing; run "npm run build"`);
-  const content = readFileSync(AGENT_BUNDLE);
-  return { name: 'agent.mjs', path: AGENT_BUNDLE, hash: createHash('sha256').update(content).digest('hex'), size: content.length };
+/** One of our built bundles as a file a site can be sent: named by its content hash. */
+export function builtFile(path: string, name: string): SiteFile {
+  if (!existsSync(path)) throw new InputError(`the bundle ${path} is missing; run "npm run build" in ${PACKAGE_ROOT}`);
+  const content = readFileSync(path);
+  return { name, path, hash: createHash('sha256').update(content).digest('hex'), size: content.length };
+}
+
+/** The single-file agent every host runs. */
+export function agentBundleFile(): SiteFile {
+  return builtFile(AGENT_BUNDLE, 'agent.mjs');
 }

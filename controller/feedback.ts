@@ -1,11 +1,11 @@
 // What the user sees while a run goes on: the live Ink dashboard on an
 // interactive terminal, or one plain line per window (not a TTY, CI set, or
 // --no-dashboard).
-import type { Io } from '../src/cli/io.js';
+import type { Io } from '../src/io.js';
 import { snapshotOf, type RunMeta } from './dashboard/snapshot.js';
 import { startDashboard, type DashboardHandle } from './dashboard/live.js';
 import { ProgressPrinter } from './progress-printer.js';
-import type { RunSession } from './run-session.js';
+import type { RunSession } from './run/session.js';
 
 export interface LiveFeedback {
   readonly dashboard: boolean;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../src/errors.js';
+import { InputError } from '../src/errors.js';
 import { resolvePlan } from './load-plan.js';
 
 describe('resolvePlan', () => {
@@ -26,7 +26,7 @@ describe('resolvePlan', () => {
   it('names the file and field of a bad option, and the flag of a bad flag', () => {
     expect(() => resolvePlan({ duration: 60 }, {}, 'shop.ts')).toThrow(/shop\.ts: options\.duration: expected a duration/);
     expect(() => resolvePlan({ vus: 2, rampUp: '1m' }, {}, 'shop.ts')).toThrow('shop.ts: options: Unrecognized key: "rampUp"');
-    expect(() => resolvePlan({}, { stages: '10s' }, 'shop.ts')).toThrow(UserError);
+    expect(() => resolvePlan({}, { stages: '10s' }, 'shop.ts')).toThrow(InputError);
     expect(() => resolvePlan({}, { stages: '10s' }, 'shop.ts')).toThrow(/--stages 10s: "10s" is not a stage/);
     expect(() => resolvePlan({}, { duration: 'soon' }, 'shop.ts')).toThrow(/--duration soon: expected a duration/);
   });

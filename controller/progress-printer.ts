@@ -1,8 +1,8 @@
 // Prints one plain line per window, in order, once every running agent has
 // sent it (or it is overdue), for terminals without the dashboard and for CI.
-import type { Io } from '../src/cli/io.js';
+import type { Io } from '../src/io.js';
 import { progressLine } from './progress.js';
-import type { RunSession } from './run-session.js';
+import type { RunSession } from './run/session.js';
 
 export class ProgressPrinter {
   private timer: NodeJS.Timeout | undefined;

@@ -1,18 +1,9 @@
 // The plain progress line printed for each window when there is no dashboard.
 import { formatDuration } from '../src/load/duration.js';
+import { clock, counted, formatMs } from './format.js';
 import { StepAccumulator } from '../src/metrics/step-stats.js';
 import type { MergedWindow } from '../src/protocol/merged.js';
 
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return '-';
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)}s`;
-  return `${Math.round(ms)}ms`;
-}
-
-function clock(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-}
 
 /**
  * One line: time into the run, VUs, steps and their rate, failures, and the
@@ -25,7 +16,7 @@ export function progressLine(window: MergedWindow, runStartMs: number, lateAgent
   const rate = attempts / (window.windowMs / 1000);
   const end = window.windowStart + window.windowMs - runStartMs;
   const parts = [
-    `[${clock(end).padStart(5)}]`,
+    `[${clock(Math.max(0, end)).padStart(5)}]`,
     `vus ${window.vus.max}`,
     `steps ${attempts} (${rate.toFixed(1)}/s)`,
     `failed ${failed}${attempts > 0 ? ` (${((100 * failed) / attempts).toFixed(1)}%)` : ''}`,
@@ -49,5 +40,5 @@ export function describePlanLine(
   agents: number,
 ): string {
   const profile = stages > 1 ? `${stages} stages up to ${peak} VUs` : `${peak} VUs`;
-  return `running "${scenario}": ${profile} for ${formatDuration(durationMs)} on ${agents} agent${agents === 1 ? '' : 's'}`;
+  return `running "${scenario}": ${profile} for ${formatDuration(durationMs)} on ${counted(agents, 'agent')}`;
 }

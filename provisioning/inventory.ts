@@ -6,7 +6,7 @@ import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import SSHConfig from 'ssh-config';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { UserError } from '../src/errors.js';
+import { InputError } from '../src/errors.js';
 import { InventorySchema, type ResolvedHost } from '../src/protocol/hosts.js';
 
 const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
@@ -28,7 +28,7 @@ export interface InventoryContext {
 
 export function loadInventory(file: string, context: InventoryContext): ResolvedHost[] {
   const path = resolve(context.cwd, file);
-  if (!existsSync(path)) throw new UserError(`${file}: no such hosts file`);
+  if (!existsSync(path)) throw new InputError(`${file}: no such hosts file`);
   const text = readFileSync(path, 'utf8');
   const home = context.home ?? homedir();
   const sshConfigPath = join(home, '.ssh', 'config');
@@ -42,9 +42,9 @@ export function parseInventoryText(file: string, text: string): unknown {
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const where = error.linePos?.[0] ? `:${error.linePos[0].line}:${error.linePos[0].col}` : '';
-      throw new UserError(`${file}${where}: not valid YAML: ${error.message.split('\n')[0]}`);
+      throw new InputError(`${file}${where}: not valid YAML: ${error.message.split('\n')[0]}`);
     }
-    throw new UserError(`${file}: not valid JSON: ${(error as Error).message}`);
+    throw new InputError(`${file}: not valid JSON: ${(error as Error).message}`);
   }
 }
 
@@ -53,7 +53,7 @@ export function resolveInventory(raw: unknown, file: string, home: string, sshCo
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length > 0 ? `${issuePath(issue.path)}: ` : '';
-    throw new UserError(`${file}: ${where}${issue.message}`);
+    throw new InputError(`${file}: ${where}${issue.message}`);
   }
   const { defaults = {}, hosts } = parsed.data;
   const sshConfig = sshConfigText ? SSHConfig.parse(sshConfigText) : undefined;
@@ -85,7 +85,7 @@ export function resolveInventory(raw: unknown, file: string, home: string, sshCo
   });
   const seen = new Set<string>();
   resolved.forEach((host, i) => {
-    if (seen.has(host.name)) throw new UserError(`${file}: hosts[${i}]: "${host.name}" is listed twice; give one a different name`);
+    if (seen.has(host.name)) throw new InputError(`${file}: hosts[${i}]: "${host.name}" is listed twice; give one a different name`);
     seen.add(host.name);
   });
   return resolved;

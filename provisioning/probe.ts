@@ -1,6 +1,6 @@
 // What a load host has, asked over SSH with one small POSIX shell script, and
 // whether that is enough to run an agent.
-import { BROWSER_CANDIDATES } from '../agent/browser-path.js';
+import { BROWSER_CANDIDATES } from '../src/browser-path.js';
 
 export const MIN_NODE_MAJOR = 20;
 export const MIN_FREE_DISK_MB = 200;

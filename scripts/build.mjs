@@ -1,5 +1,6 @@
-// Builds dist/cli.mjs (the controller CLI; node_modules stay external) and
-// dist/agent.mjs (the agent: one self-contained file to upload to any host).
+// Builds dist/cli.mjs (the controller CLI; node_modules stay external),
+// dist/agent.mjs (the agent: one self-contained file to upload to any host)
+// and dist/demo-shop.mjs (squall calibrate's target, uploaded beside it).
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -22,10 +23,17 @@ const started = Date.now();
 await Promise.all([
   build({
     ...common,
-    entryPoints: ['src/cli/main.ts'],
+    entryPoints: ['controller/cli/main.ts'],
     outfile: 'dist/cli.mjs',
     packages: 'external',
     jsx: 'automatic',
+  }),
+  build({
+    ...common,
+    // squall calibrate's target, run on each host beside the agent.
+    entryPoints: ['controller/demo/shop-main.ts'],
+    outfile: 'dist/demo-shop.mjs',
+    minifySyntax: true,
   }),
   build({
     ...common,
@@ -36,4 +44,4 @@ await Promise.all([
     minifySyntax: true,
   }),
 ]);
-if (!process.argv.includes('--quiet')) console.log(`built dist/cli.mjs and dist/agent.mjs in ${Date.now() - started} ms`);
+if (!process.argv.includes('--quiet')) console.log(`built dist/cli.mjs, dist/agent.mjs and dist/demo-shop.mjs in ${Date.now() - started} ms`);

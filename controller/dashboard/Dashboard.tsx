@@ -1,6 +1,6 @@
 // The live dashboard's Ink components: thin over the view models.
 import { Box, Text } from 'ink';
-import { formatMs } from '../progress.js';
+import { formatMs } from '../format.js';
 import { SERIES_COLORS, pointsFor, renderChart } from './chart.js';
 import { layoutFor } from './layout.js';
 import {

@@ -2,7 +2,7 @@ import { renderToString } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { StepTable } from '../../src/metrics/merge.js';
-import { formatMs } from '../progress.js';
+import { formatMs } from '../format.js';
 import { visibleLength } from './chart.js';
 import { Dashboard } from './Dashboard.js';
 import { fixtureSnapshot, fixtureWindows } from './fixtures.js';

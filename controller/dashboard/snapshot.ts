@@ -4,7 +4,7 @@ import type { Plan } from '../../src/protocol/plan.js';
 import type { ThresholdSpec } from '../../src/protocol/store.js';
 import { observationsOf } from '../report/build.js';
 import { evaluateThresholds } from '../report/thresholds.js';
-import type { RunSession } from '../run-session.js';
+import type { RunSession } from '../run/session.js';
 import type { DashboardSnapshot } from './view-model.js';
 
 export interface RunMeta {

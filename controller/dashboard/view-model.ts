@@ -8,7 +8,7 @@ import { StepTable } from '../../src/metrics/merge.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
 import type { Plan } from '../../src/protocol/plan.js';
 import type { AgentStatus } from '../../src/protocol/store.js';
-import { formatMs } from '../progress.js';
+import { formatMs } from '../format.js';
 
 
 export interface AgentSnapshot {

@@ -36,8 +36,8 @@ export interface HubOptions {
   handlers: HubHandlers;
   host?: string;
   port?: number;
-  /** runs after a window is committed and before its ack: lets tests cut the link there */
-  afterWindowCommitted?: (agentId: string, seq: number) => void;
+  /** a window is committed and its ack not yet sent (RunHooks.windowCommitted) */
+  windowCommitted?: (agentId: string, seq: number) => void;
 }
 
 interface Session {
@@ -84,20 +84,11 @@ export class AgentHub {
     return `ws://127.0.0.1:${this.port}/agent`;
   }
 
-  isConnected(agentId: string): boolean {
-    return this.sessions.get(agentId)?.socket.readyState === WebSocket.OPEN;
-  }
-
   send(agentId: string, message: ControllerMessage): boolean {
     const socket = this.sessions.get(agentId)?.socket;
     if (socket?.readyState !== WebSocket.OPEN) return false;
     socket.send(JSON.stringify(message));
     return true;
-  }
-
-  /** Cuts an agent's connection; a healthy agent reconnects and resends. */
-  drop(agentId: string): void {
-    this.sessions.get(agentId)?.socket.terminate();
   }
 
   async close(): Promise<void> {
@@ -154,7 +145,7 @@ export class AgentHub {
       // Windows are idempotent in the store: a resend is saved again (a no-op) and acked again.
       session.lastProcessed = Math.max(session.lastProcessed, message.seq);
       const committed = () => {
-        this.options.afterWindowCommitted?.(message.agentId, message.seq);
+        this.options.windowCommitted?.(message.agentId, message.seq);
         this.ack(session, message.seq);
       };
       const saving = handlers.window(message, frame);

@@ -1,7 +1,7 @@
 // Two runs side by side: per-step deltas of latency, throughput and error
 // rate, and which of them are regressions beyond the tolerances.
 import type { Report, ReportStep } from '../../src/protocol/report.js';
-import { formatMs } from '../progress.js';
+import { counted, formatMs } from '../format.js';
 import { alignedTable, PLAIN, type Paint } from './summary.js';
 
 export interface Tolerances {
@@ -85,6 +85,6 @@ export function compareText(a: Report, b: Report, comparisons: readonly StepComp
   const verdict =
     regressions.length === 0
       ? paint.green(`no regression beyond ${tolerances.relativePct}% (error rate: ${tolerances.errorPoints} pts)`)
-      : paint.red(`${regressions.length} regression${regressions.length === 1 ? '' : 's'}: ${regressions.join(', ')}`);
+      : paint.red(`${counted(regressions.length, 'regression')}: ${regressions.join(', ')}`);
   return [...alignedTable(rows, (col) => col >= 2 && col <= 4), '', verdict].join('\n') + '\n';
 }

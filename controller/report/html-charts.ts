@@ -1,6 +1,7 @@
 // Static SVG line charts for report.html. No script: the file must render the
 // same in a browser, a mail preview or a printout, and stay a single file.
 import { bucketWindows } from '../buckets.js';
+import { clock } from '../format.js';
 import type { Report, ReportSeriesPoint } from '../../src/protocol/report.js';
 
 /** Report strings (step names, error samples, hosts) are user-controlled. */
@@ -46,17 +47,6 @@ export interface LineChart {
   lines: readonly ChartLine[];
   legend: readonly LegendEntry[];
   formatTick: (value: number) => string;
-}
-
-/** Run-relative clock: the first window may start before t0, hence the sign. */
-export function clock(ms: number): string {
-  const sign = ms < 0 ? '-' : '';
-  let seconds = Math.round(Math.abs(ms) / 1000);
-  const h = Math.floor(seconds / 3600);
-  seconds -= h * 3600;
-  const m = Math.floor(seconds / 60);
-  const ss = String(seconds - m * 60).padStart(2, '0');
-  return h > 0 ? `${sign}${h}:${String(m).padStart(2, '0')}:${ss}` : `${sign}${m}:${ss}`;
 }
 
 function niceStep(span: number, ticks: number): number {

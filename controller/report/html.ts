@@ -1,16 +1,18 @@
 // report.html: one self-contained page a person can open, mail or print. It
 // loads nothing, runs no script (the CSP forbids both, so even an escaping
 // slip cannot execute), and marks key numbers with data-* hooks for tests.
-import { SATURATION_CPU_PCT } from '../../agent/saturation.js';
+import { SATURATION_CPU_PCT } from '../../src/limits.js';
 import { formatDuration } from '../../src/load/duration.js';
 import type { Report, ReportAgent, ReportStep, ThresholdResult } from '../../src/protocol/report.js';
-import { clock, escapeHtml, renderReportCharts } from './html-charts.js';
+import { clock } from '../format.js';
+import { escapeHtml, renderReportCharts } from './html-charts.js';
 
 export { escapeHtml } from './html-charts.js';
 
 const COUNT = new Intl.NumberFormat('en-US');
 
-export function formatMs(ms: number): string {
+/** The page's own typography: a space before the unit, an em dash for no value. */
+export function htmlMs(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
   if (ms >= 10_000) return `${(ms / 1000).toFixed(2)} s`;
   if (ms > 0 && ms < 10) return `${ms.toFixed(1)} ms`;
@@ -107,7 +109,7 @@ function stepRow(step: ReportStep): string {
   // Latency comes from successful attempts only: with none there is nothing to show.
   const timed = step.count > step.failed;
   const latency = (field: 'min' | 'mean' | 'p50' | 'p90' | 'p95' | 'p99' | 'max'): string =>
-    timed ? cell(field, step[field], formatMs(step[field])) : textCell(field, '—', 'num');
+    timed ? cell(field, step[field], htmlMs(step[field])) : textCell(field, '—', 'num');
   const failClass = step.failed > 0 ? 'num fail' : 'num';
   return (
     `<tr data-step="${escapeHtml(step.name)}">` +
@@ -168,7 +170,7 @@ function hostRow(agent: ReportAgent, report: Report): string {
     .map((s) => {
       const timed = s.count > s.failed;
       const failed = s.failed > 0 ? ` <span class="fail">${COUNT.format(s.failed)} failed</span>` : '';
-      return `<li data-step="${escapeHtml(s.name)}"><span class="step-name">${escapeHtml(s.name)}</span> <span data-field="p50" data-value="${s.p50}">${timed ? formatMs(s.p50) : '—'}</span> / <span data-field="p95" data-value="${s.p95}">${timed ? formatMs(s.p95) : '—'}</span>${failed}</li>`;
+      return `<li data-step="${escapeHtml(s.name)}"><span class="step-name">${escapeHtml(s.name)}</span> <span data-field="p50" data-value="${s.p50}">${timed ? htmlMs(s.p50) : '—'}</span> / <span data-field="p95" data-value="${s.p95}">${timed ? htmlMs(s.p95) : '—'}</span>${failed}</li>`;
     })
     .join('');
   const { started, completed, failed } = agent.iterations;
@@ -185,7 +187,7 @@ function hostRow(agent: ReportAgent, report: Report): string {
     resource('cpuMeanPct', r?.cpuMeanPct, (v) => `${v.toFixed(1)}%`, hot) +
     resource('cpuMaxPct', r?.cpuMaxPct, (v) => `${v.toFixed(1)}%`, hot) +
     resource('rssMaxMb', r?.agentRssMaxMb, (v) => `${Math.round(v)} MB`) +
-    resource('loopLagMaxMs', r?.loopLagMaxMs, formatMs) +
+    resource('loopLagMaxMs', r?.loopLagMaxMs, htmlMs) +
     `<td data-field="steps"><ul class="host-steps">${steps}</ul></td>` +
     '</tr>'
   );

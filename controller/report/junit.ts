@@ -1,6 +1,6 @@
 // junit.xml: one testcase per threshold, so CI systems show verdicts natively;
 // without thresholds, one testcase per step (failing when any attempt failed).
-import { formatMs } from '../progress.js';
+import { formatMs } from '../format.js';
 import type { Report } from '../../src/protocol/report.js';
 
 function xml(text: string): string {

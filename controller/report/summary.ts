@@ -1,9 +1,9 @@
 // The end-of-run summary for the terminal: compact, aligned, coloured on a
 // TTY, ending with the files written.
-import { SATURATION_CPU_PCT } from '../../agent/saturation.js';
+import { SATURATION_CPU_PCT } from '../../src/limits.js';
 import { formatDuration } from '../../src/load/duration.js';
 import type { Report } from '../../src/protocol/report.js';
-import { formatMs } from '../progress.js';
+import { formatMs } from '../format.js';
 
 export interface Paint {
   bold(text: string): string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StepAccumulator } from '../../src/metrics/step-stats.js';
-import { UserError } from '../../src/errors.js';
+import { InputError } from '../../src/errors.js';
 import { evaluateThresholds, parseThreshold, parseThresholdFlag, thresholdSpecs, type Observations } from './thresholds.js';
 
 function observations(): Observations {
@@ -82,7 +82,7 @@ describe('thresholds', () => {
     ['step:', 'p95 < 5', /the target must be "step:<step name>", "steps" or "iterations"/],
     ['checkout', 'p95 < 5', /the target must be/],
   ])('rejects %s "%s"', (target, expression, message) => {
-    expect(() => parseThreshold(spec(target, expression))).toThrow(UserError);
+    expect(() => parseThreshold(spec(target, expression))).toThrow(InputError);
     expect(() => parseThreshold(spec(target, expression))).toThrow(message);
   });
 

@@ -3,7 +3,7 @@
 //   'step:add to cart': ['p95 < 800', 'failed < 1%']
 //   'steps': ['p99 < 3s']            every step's samples merged together
 //   'iterations': ['completed > 100', 'failed < 5%']
-import { UserError } from '../../src/errors.js';
+import { InputError } from '../../src/errors.js';
 import type { StepAccumulator } from '../../src/metrics/step-stats.js';
 import type { ThresholdResult } from '../../src/protocol/report.js';
 import type { ThresholdSpec } from '../../src/protocol/store.js';
@@ -36,7 +36,7 @@ const ITERATION_METRICS = ['started', 'completed', 'failed', 'rate'];
 
 function fail(spec: ThresholdSpec, why: string): never {
   const where = spec.source === 'cli' ? '--threshold' : 'options.thresholds';
-  throw new UserError(`${where} "${spec.target}": "${spec.expression}": ${why}`);
+  throw new InputError(`${where} "${spec.target}": "${spec.expression}": ${why}`);
 }
 
 export function parseThreshold(spec: ThresholdSpec): ParsedThreshold {
@@ -73,7 +73,7 @@ export function parseThresholdFlag(flag: string): ThresholdSpec {
   // The step name may itself hold colons; the expression never does.
   const cut = flag.lastIndexOf(':');
   if (cut <= 0) {
-    throw new UserError(`--threshold "${flag}": expected <target>:<expression>, e.g. "step:home:p95<500" or "iterations:failed<1%"`);
+    throw new InputError(`--threshold "${flag}": expected <target>:<expression>, e.g. "step:home:p95<500" or "iterations:failed<1%"`);
   }
   return { target: flag.slice(0, cut).trim(), expression: flag.slice(cut + 1).trim(), source: 'cli' };
 }

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UserError } from '../../src/errors.js';
+import { InputError } from '../../src/errors.js';
 import { mergeAgentWindows } from '../../src/metrics/merge.js';
 import { StepAccumulator } from '../../src/metrics/step-stats.js';
 import { WindowBodySchema, type WindowBody } from '../../src/protocol/messages.js';
@@ -39,14 +39,14 @@ export class RunStore {
       db.pragma('wal_autocheckpoint = 0');
       db.exec(STORE_DDL);
     } catch (error) {
-      throw new UserError(`--db ${path}: cannot open it as a squall store (${(error as Error).message})`);
+      throw new InputError(`--db ${path}: cannot open it as a squall store (${(error as Error).message})`);
     }
     const version = db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get() as string | undefined;
     if (version === undefined) {
       db.prepare(`INSERT INTO meta (key, value) VALUES ('schema', ?)`).run(String(STORE_SCHEMA_VERSION));
     } else if (Number(version) !== STORE_SCHEMA_VERSION) {
       db.close();
-      throw new UserError(`--db ${path}: store schema ${version} is not the ${STORE_SCHEMA_VERSION} this squall reads`);
+      throw new InputError(`--db ${path}: store schema ${version} is not the ${STORE_SCHEMA_VERSION} this squall reads`);
     }
     return new RunStore(db);
   }

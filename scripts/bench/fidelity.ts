@@ -6,10 +6,10 @@
 // drifts by 10-15 % over minutes, and a drift then hits every runner alike
 // instead of whichever happened to run last.
 import os from 'node:os';
-import { keepsFidelity } from '../../controller/calibrate.js';
+import { keepsFidelity } from '../../controller/calibrate/levels.js';
 import type { PointResult, Runner } from './runners/types.js';
 
-export { FIDELITY_LIMIT } from '../../controller/calibrate.js';
+export { FIDELITY_LIMIT } from '../../controller/calibrate/levels.js';
 
 export interface CurveTiming {
   warmupMs: number;

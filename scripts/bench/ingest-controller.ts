@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AgentHub } from '../../controller/hub/hub.js';
-import { RunSession } from '../../controller/run-session.js';
+import { RunSession } from '../../controller/run/session.js';
 import { RunStore } from '../../controller/store/store.js';
 
 const [agentCount, runId, token] = [Number(process.argv[2]), process.argv[3]!, process.argv[4]!];

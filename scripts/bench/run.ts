@@ -140,7 +140,7 @@ async function main(): Promise<void> {
         const other = capacity(name);
         return other ? capacity('squall')! / other : null;
       };
-      results.workload = { scenario: 'scripts/bench/reference.scenario.ts', step: 'product', apiLatencyMs: 100, thinkMs: 1000, fidelityLimit: FIDELITY_LIMIT };
+      results.workload = { scenario: 'controller/calibrate/reference.scenario.ts', step: 'product', apiLatencyMs: 100, thinkMs: 1000, fidelityLimit: FIDELITY_LIMIT };
       results.fidelity = curves;
       results.bestBaselineP50 = bestBaseline(curves);
       results.capacity = {

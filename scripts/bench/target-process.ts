@@ -3,7 +3,7 @@
 // would share time with whichever runner drives browsers from there, and
 // the baselines would measure their own load on the server.
 // Prints {"url": ...} when listening; exits when stdin closes.
-import { REFERENCE_LATENCY, startDemoApp } from '../demo/server.js';
+import { REFERENCE_LATENCY, startDemoApp } from '../../controller/demo/server.js';
 
 const app = await startDemoApp({ latencyMs: REFERENCE_LATENCY });
 process.stdout.write(JSON.stringify({ url: app.url }) + '\n');

@@ -4,9 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoadTest } from '../../controller/run.js';
-import { memoryIo } from '../../src/cli/io.js';
-import { startDemoApp } from '../demo/server.js';
+import { runLoadTest } from '../../controller/run/run.js';
+import { memoryIo } from '../../src/io.js';
+import { startDemoApp } from '../../controller/demo/server.js';
 import { startSshLab } from '../../test/harness/ssh-lab.js';
 import { fixture } from '../../test/harness/cli.js';
 

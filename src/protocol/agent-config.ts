@@ -12,10 +12,8 @@ export const AgentConfigSchema = z
     browserPath: z.string().optional(),
     /** the most VUs this agent will run: sizes its browser pool before it reports ready */
     peakVus: z.number().int().nonnegative().default(1),
-    /** browsers to launch; default: one per 40 VUs, at most one per core */
-    browsers: z.number().int().positive().optional(),
-    /** serve the demo shop on this host's loopback and point env.TARGET at it (squall calibrate) */
-    serveDemo: z.boolean().default(false),
+    /** VU workers to start (a worker thread with its own Chromium each); default: one per 40 VUs, at most one per core */
+    vuWorkers: z.number().int().positive().optional(),
     /** how long the agent keeps trying to reach a controller it lost before it stops */
     lostControllerMs: z.number().int().positive().default(30_000),
     heartbeatMs: z.number().int().positive().default(5_000),

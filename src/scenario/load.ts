@@ -1,6 +1,6 @@
 // Importing a bundled scenario and checking it has the shape we need.
 import { pathToFileURL } from 'node:url';
-import { UserError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { ScenarioModuleSchema } from '../protocol/scenario.js';
 import type { Scenario } from './index.js';
 
@@ -19,11 +19,11 @@ export async function loadScenario(bundlePath: string, displayPath: string, fall
     module = (await import(pathToFileURL(bundlePath).href)) as Record<string, unknown>;
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UserError(`${displayPath}: the scenario threw while loading: ${message}`);
+    throw new InputError(`${displayPath}: the scenario threw while loading: ${message}`);
   }
   const exported = module.default ?? module;
   if (typeof exported !== 'object' || exported === null) {
-    throw new UserError(`${displayPath}: expected a default export made with defineScenario({ name, options, run })`);
+    throw new InputError(`${displayPath}: expected a default export made with defineScenario({ name, options, run })`);
   }
   const result = ScenarioModuleSchema.safeParse(exported);
   if (!result.success) {
@@ -31,7 +31,7 @@ export async function loadScenario(bundlePath: string, displayPath: string, fall
     const field = issue.path.join('.');
     const value = issue.path.reduce<unknown>((obj, key) => (obj as Record<PropertyKey, unknown> | undefined)?.[key], exported);
     const what = value === undefined ? `no \`${field}\` in the default export: ${issue.message}` : `\`${field}\`: ${issue.message}`;
-    throw new UserError(`${displayPath}: ${what}`);
+    throw new InputError(`${displayPath}: ${what}`);
   }
   const scenario = exported as Scenario;
   return { name: result.data.name ?? fallbackName, scenario };

@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBrowser } from '../../agent/browser-path.js';
+import { findBrowser } from '../../src/browser-path.js';
 import { ReportSchema } from '../../src/protocol/report.js';
-import { startDemoApp, type DemoApp } from '../../scripts/demo/server.js';
+import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { fixture, runCli } from '../harness/cli.js';
 
 /**

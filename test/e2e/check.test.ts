@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoApp, type DemoApp } from '../../scripts/demo/server.js';
+import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { fixture, runCli } from '../harness/cli.js';
 
 describe('squall check', () => {

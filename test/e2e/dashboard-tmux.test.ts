@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../src/protocol/report.js';
-import { startDemoApp, type DemoApp } from '../../scripts/demo/server.js';
+import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { fixture, SQUALL_BIN } from '../harness/cli.js';
 
 const SESSION = `squall-dash-${process.pid}`;

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoApp, type DemoApp } from '../../scripts/demo/server.js';
+import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { ReportSchema } from '../../src/protocol/report.js';
 import { fixture, runCli, type CliResult } from '../harness/cli.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv, SERIES_CSV_HEADER } from '../../controller/report/csv.js';
 import { ReportSchema, type Report } from '../../src/protocol/report.js';
-import { startDemoApp, type DemoApp } from '../../scripts/demo/server.js';
+import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { fixture, runCli, type CliResult } from '../harness/cli.js';
 
 describe('reports, thresholds, history and compare on real runs', () => {

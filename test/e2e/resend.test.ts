@@ -1,13 +1,17 @@
-// At-least-once delivery: the agent's WebSocket is cut after a window was
-// committed but before its ack; the agent reconnects and resends; the store's
-// upsert keeps the final counts exact.
+// At-least-once delivery: the agent's link to the hub is cut after a window
+// was committed but before its ack; the agent reconnects and resends; the
+// store's upsert keeps the final counts exact.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
-import { runLoadTest, type RunOutcome } from '../../controller/run.js';
-import { startDemoApp, type DemoApp } from '../../scripts/demo/server.js';
+import { memoryIo } from '../../src/io.js';
+import type { RunOutcome } from '../../controller/run/request.js';
+import { discardPrepared, prepareRun } from '../../controller/run/prepare.js';
+import { executeRun } from '../../controller/run/run.js';
+import { localSite } from '../../controller/sites/local.js';
+import { LinkCutter } from '../harness/link-cutter.js';
+import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { fixture } from '../harness/cli.js';
 
 describe('a WebSocket dropped mid-run', () => {
@@ -20,25 +24,33 @@ describe('a WebSocket dropped mid-run', () => {
     app = await startDemoApp({ latencyMs: { 'GET /api/products': 100, 'POST /api/cart': 50 }, cartErrorRate: 0.2 });
     const dir = mkdtempSync(join(tmpdir(), 'squall-resend-'));
     let windows = 0;
-    outcome = await runLoadTest(
-      {
-        scenario: fixture('shop.scenario.ts'),
-        flags: { vus: 2, duration: '12s' },
-        env: { TARGET: app.url },
-        window: '1s',
-        out: join(dir, 'out'),
-        db: join(dir, 'runs.db'),
-        afterWindowCommitted: (hub, agentId, seq) => {
-          windows += 1;
-          // Twice, mid-run: after the 3rd and the 7th committed window, before their acks.
-          if (windows === 3 || windows === 7) {
-            drops.push(seq);
-            hub.drop(agentId);
-          }
+    const cutter = new LinkCutter();
+    const request = {
+      scenario: fixture('shop.scenario.ts'),
+      flags: { vus: 2, duration: '12s' },
+      env: { TARGET: app.url },
+      window: '1s',
+      out: join(dir, 'out'),
+      db: join(dir, 'runs.db'),
+    };
+    const prepared = await prepareRun(request, io);
+    try {
+      outcome = await executeRun(prepared, io, {
+        openSites: async (run) => ({ sites: [cutter.wrap(localSite(run.request.browserPath))], excluded: [] }),
+        hooks: {
+          windowCommitted: (agentId, seq) => {
+            windows += 1;
+            // Twice, mid-run: after the 3rd and the 7th committed window, before their acks.
+            if (windows === 3 || windows === 7) {
+              drops.push(seq);
+              cutter.cut(agentId);
+            }
+          },
         },
-      },
-      io,
-    );
+      });
+    } finally {
+      discardPrepared(prepared);
+    }
   });
 
   afterAll(async () => {

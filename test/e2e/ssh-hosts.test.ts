@@ -8,10 +8,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLoadTest, type RunOutcome } from '../../controller/run.js';
-import { memoryIo } from '../../src/cli/io.js';
+import type { RunOutcome } from '../../controller/run/request.js';
+import { runLoadTest } from '../../controller/run/run.js';
+import { memoryIo } from '../../src/io.js';
 import { WindowBodySchema } from '../../src/protocol/messages.js';
-import { startDemoApp, type DemoApp } from '../../scripts/demo/server.js';
+import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { fixture, runCli } from '../harness/cli.js';
 import { CHROMIUM_FILES, startSshLab, type LabHost, type SshLab } from '../harness/ssh-lab.js';
 
@@ -161,14 +162,16 @@ describe('agents on hosts over SSH', () => {
         out: join(dir, 'lost'),
         db: join(dir, 'lost.db'),
         hosts: lab.inventory(good.map((host) => ({ host }))),
-        afterWindowCommitted: (_hub, agentId) => {
+      },
+      io,
+      {
+        windowCommitted: (agentId) => {
           if (killedAt === 0 && agentId === `${victim.sshd.address}:${victim.sshd.port}`) {
             killedAt = Date.now();
             execSync(`pkill -KILL -f '[${victim.workDir[0]}]${victim.workDir.slice(1)}/runs/.*/agent[.]mjs'`);
           }
         },
       },
-      io,
     );
     expect(killedAt).toBeGreaterThan(0);
     expect(outcome.exitCode).toBe(0);

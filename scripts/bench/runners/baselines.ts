@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { Scenario, ScenarioContext } from '../../../src/scenario/index.js';
-import reference from '../reference.scenario.js';
+import reference from '../../../controller/calibrate/reference.scenario.js';
 import { exactPercentile, FIDELITY_STEP, type MeasureOptions, type PointResult, type Runner } from './types.js';
 import { probeWindow } from './window-probe.js';
 

@@ -1,15 +1,35 @@
 // squall itself: the local agent (a child process with one headless shell and
-// a context per VU), driven through runLoadTest like `squall run` does.
+// a context per VU), driven through the same run phases as `squall run`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoadTest } from '../../../controller/run.js';
+import { shareByWeight, type Assign } from '../../../controller/run/assign.js';
+import { discardPrepared, prepareRun } from '../../../controller/run/prepare.js';
+import type { RunHooks, RunOutcome, RunRequest } from '../../../controller/run/request.js';
+import { executeRun } from '../../../controller/run/run.js';
 import { RunStore } from '../../../controller/store/store.js';
-import { memoryIo } from '../../../src/cli/io.js';
-import { REFERENCE_SCENARIO } from '../../../src/paths.js';
+import { memoryIo } from '../../../src/io.js';
+import { REFERENCE_SCENARIO } from '../../../controller/paths.js';
 import { StepTable } from '../../../src/metrics/merge.js';
 import { FIDELITY_STEP, type MeasureOptions, type PointResult, type Runner } from './types.js';
 import { probeWindow, type WindowProbe } from './window-probe.js';
+
+/** BENCH_VU_WORKERS=n: every agent starts n VU workers instead of its own choice, to measure what the default buys. */
+const vuWorkers = process.env.BENCH_VU_WORKERS ? Number(process.env.BENCH_VU_WORKERS) : undefined;
+
+const assign: Assign = vuWorkers
+  ? async (prepared, sites) => (await shareByWeight(prepared, sites)).map((assignment) => ({ ...assignment, vuWorkers }))
+  : shareByWeight;
+
+/** `squall run`'s phases, with the benchmark's own assignment. */
+async function runSquall(request: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
+  const prepared = await prepareRun(request, memoryIo());
+  try {
+    return await executeRun(prepared, memoryIo(), { assign, hooks });
+  } finally {
+    discardPrepared(prepared);
+  }
+}
 
 export const squallRunner: Runner = {
   name: 'squall',
@@ -19,7 +39,7 @@ export const squallRunner: Runner = {
     let probe: WindowProbe | undefined;
     let t0 = 0;
     try {
-      const outcome = await runLoadTest(
+      const outcome = await runSquall(
         {
           scenario: REFERENCE_SCENARIO,
           flags: { vus, duration: `${Math.ceil((warmupMs + measureMs) / 1000) + 2}s` },
@@ -28,13 +48,13 @@ export const squallRunner: Runner = {
           out: join(dir, 'out'),
           db: join(dir, 'runs.db'),
           dashboard: false,
-          ...(process.env.BENCH_BROWSERS ? { browsersPerAgent: Number(process.env.BENCH_BROWSERS) } : {}),
-          onStarted: (start) => {
+        },
+        {
+          started: (start) => {
             t0 = start;
             probe = probeWindow(start + warmupMs, measureMs);
           },
         },
-        memoryIo(),
       );
       const system = await probe!.done;
       const store = RunStore.open(outcome.dbPath);

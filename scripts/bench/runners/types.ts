@@ -26,7 +26,7 @@ export interface Runner {
 }
 
 /** The step of the reference scenario whose server latency is fixed: the one squall calibrate measures. */
-export { CALIBRATION_STEP as FIDELITY_STEP } from '../../../controller/calibrate.js';
+export { CALIBRATION_STEP as FIDELITY_STEP } from '../../../controller/calibrate/levels.js';
 
 export function exactPercentile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;

@@ -1,0 +1,94 @@
+// An agent's share of the load, from its start message to its bye: VUs on
+// the plan's curve from t0, their events into aligned windows, each window
+// sent a little after it closes, the last ones at the end.
+import { WindowAggregator } from '../src/metrics/window.js';
+import type { StartMessage, WindowBody } from '../src/protocol/messages.js';
+import type { AgentControl } from './control.js';
+import { ResourceMonitor } from './monitor.js';
+import { recorderFor } from './recorder.js';
+import { SaturationGuard } from './saturation.js';
+import { VuScheduler } from './scheduler.js';
+import type { Uplink } from './uplink.js';
+import { describeError } from './vu.js';
+import type { VuWorkerPool } from './vu-worker-pool.js';
+
+export interface LoadInput {
+  start: StartMessage;
+  pool: VuWorkerPool;
+  uplink: Uplink;
+  control: AgentControl;
+  agentId: string;
+  log: (line: string) => void;
+  /** heartbeats report the scheduler's count of running VUs */
+  activeVus: (count: () => number) => void;
+}
+
+const BROWSER_EXITED = 'Chromium exited';
+
+export async function runLoad(input: LoadInput): Promise<{ code: number; reason: string }> {
+  const { start, pool, uplink, control } = input;
+  const offset = start.controllerNow - Date.now();
+  const now = () => Date.now() + offset;
+  const aggregator = new WindowAggregator(start.windowMs, start.t0);
+  const monitor = new ResourceMonitor();
+  const windows = new WindowSender(uplink);
+  // Each agent reports a little after the boundary, by an offset of its own:
+  // thousands of agents closing the same window do not all land at once.
+  const reportDelay = reportOffsetMs(input.agentId, start.windowMs);
+  const scheduler = new VuScheduler({
+    plan: start.plan,
+    t0: start.t0,
+    now,
+    firstVu: start.firstVu,
+    createVu: (id) => pool.createVu(id),
+    onActiveChange: (active) => aggregator.activeVusChanged(active, now()),
+    onVuError: (id, error) => input.log(`VU ${id} stopped: ${describeError(error).message}`),
+  });
+  input.activeVus(() => scheduler.active);
+  let stopReason = 'plan complete';
+  control.running((reason) => {
+    stopReason = reason;
+    scheduler.stop();
+  });
+  pool.startLoad(start.env, offset, recorderFor(aggregator), () => {
+    stopReason = BROWSER_EXITED;
+    scheduler.abort();
+  });
+  await sleepUntil(start.t0, now);
+  scheduler.start();
+  const windowTimer = setInterval(() => windows.send(aggregator.takeClosed(now() - reportDelay, () => monitor.sample())), 250);
+  await scheduler.done;
+  clearInterval(windowTimer);
+  control.finishing();
+  windows.send(aggregator.takeAll(now(), () => monitor.sample()));
+  monitor.stop();
+  uplink.send({ type: 'bye', windows: windows.sent, reason: stopReason });
+  return { code: stopReason === BROWSER_EXITED ? 1 : 0, reason: stopReason };
+}
+
+/** Marks each window saturated or not, sends it, and counts what was sent for the bye. */
+class WindowSender {
+  private readonly guard = new SaturationGuard();
+  sent = 0;
+
+  constructor(private readonly uplink: Uplink) {}
+
+  send(windows: readonly WindowBody[]): void {
+    for (const window of windows) {
+      window.saturated = this.guard.observe(window.resources);
+      this.uplink.send({ type: 'window', window });
+      this.sent += 1;
+    }
+  }
+}
+
+/** Up to 2 s, or a fifth of short windows, spread by a hash of the agent id. */
+export function reportOffsetMs(agentId: string, windowMs: number): number {
+  let hash = 0;
+  for (let i = 0; i < agentId.length; i += 1) hash = (hash * 31 + agentId.charCodeAt(i)) >>> 0;
+  return hash % Math.min(2000, Math.floor(windowMs / 5));
+}
+
+function sleepUntil(at: number, now: () => number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, at - now())));
+}

@@ -1,0 +1,29 @@
+// Messages between the agent's main thread (uplink, scheduler, windows) and
+// its VU worker threads (one browser each). In-process only: plain types.
+import type { StepOutcome, VuEvents } from './vu.js';
+
+export interface VuWorkerInit {
+  role: 'vu-worker';
+  browserPath: string;
+  scenarioPath: string;
+}
+
+export type ToVuWorker =
+  | { kind: 'start-load'; env: Record<string, string>; clockOffsetMs: number }
+  | { kind: 'start-vu'; vu: number }
+  | { kind: 'stop-after-iteration'; vu: number }
+  | { kind: 'interrupt'; vu: number }
+  | { kind: 'close' };
+
+type IterationResult = Parameters<VuEvents['iterationEnded']>[3];
+
+export type FromVuWorker =
+  | { kind: 'ready'; chromium: string; pid?: number }
+  | { kind: 'failed'; message: string }
+  | { kind: 'launch-retry'; attempt: number; message: string }
+  | { kind: 'iteration-started'; vu: number; iteration: number; atMs: number }
+  | { kind: 'step-ended'; outcome: StepOutcome }
+  | { kind: 'iteration-ended'; vu: number; iteration: number; atMs: number; result: IterationResult }
+  | { kind: 'vu-ended'; vu: number; error?: string }
+  | { kind: 'browser-exited' }
+  | { kind: 'closed' };

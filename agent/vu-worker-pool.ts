@@ -1,0 +1,152 @@
+// The main thread's side of the VU workers: starts them (each launches its
+// browser), gives out VUs round-robin, and turns their messages back into
+// VU events and ScheduledVu promises for the scheduler.
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { registerBrowserGroup } from './browser-groups.js';
+import type { ScheduledVu } from './scheduler.js';
+import type { VuEvents } from './vu.js';
+import type { FromVuWorker, ToVuWorker, VuWorkerInit } from './vu-worker-messages.js';
+
+/** Above this many VUs in one browser, a second browser (and thread) pays for itself. */
+export const VUS_PER_VU_WORKER = 40;
+
+export function vuWorkersFor(peakVus: number, cores = os.cpus().length, override?: number): number {
+  if (override !== undefined) return Math.max(1, override);
+  return Math.max(1, Math.min(cores, Math.ceil(peakVus / VUS_PER_VU_WORKER)));
+}
+
+interface Pending {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export class VuWorkerPool {
+  private events: VuEvents | undefined;
+  private readonly running = new Map<number, Pending>();
+  private onBrowserExit: () => void = () => {};
+
+  private constructor(
+    private readonly workers: Worker[],
+    readonly chromium: string,
+  ) {
+    for (const worker of workers) worker.on('message', (message: FromVuWorker) => this.handle(message));
+  }
+
+  /**
+   * Starts `count` workers; resolves once every browser is up, or rejects with
+   * the first failure. `onRetry` hears of each browser start that failed and is tried again.
+   */
+  static async launch(
+    script: string,
+    count: number,
+    init: Omit<VuWorkerInit, 'role'>,
+    onRetry: (message: string, attempt: number) => void,
+  ): Promise<VuWorkerPool> {
+    const workers = Array.from({ length: count }, () => new Worker(script, { workerData: { role: 'vu-worker', ...init } satisfies VuWorkerInit }));
+    const ready = workers.map(
+      (worker) =>
+        new Promise<string>((resolve, reject) => {
+          const onMessage = (message: FromVuWorker) => {
+            if (message.kind === 'ready') {
+              registerBrowserGroup(message.pid);
+              resolve(message.chromium);
+            }
+            else if (message.kind === 'failed') reject(new Error(message.message));
+            else if (message.kind === 'launch-retry') return onRetry(message.message, message.attempt);
+            else return;
+            worker.off('message', onMessage);
+          };
+          worker.on('message', onMessage);
+          worker.once('error', reject);
+          worker.once('exit', (code) => reject(new Error(`a VU worker exited (${code}) before its browser was up`)));
+        }),
+    );
+    const settled = await Promise.allSettled(ready);
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw failure.reason;
+    }
+    return new VuWorkerPool(workers, (settled[0] as PromiseFulfilledResult<string>).value);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  startLoad(env: Record<string, string>, clockOffsetMs: number, events: VuEvents, onBrowserExit: () => void): void {
+    this.events = events;
+    this.onBrowserExit = onBrowserExit;
+    this.broadcast({ kind: 'start-load', env, clockOffsetMs });
+  }
+
+  createVu(id: number): ScheduledVu {
+    const worker = this.workers[id % this.workers.length]!;
+    const send = (message: ToVuWorker) => worker.postMessage(message);
+    let stopping = false;
+    return {
+      id,
+      get stopping() {
+        return stopping;
+      },
+      run: () =>
+        new Promise<void>((resolve, reject) => {
+          this.running.set(id, { resolve, reject });
+          send({ kind: 'start-vu', vu: id });
+        }),
+      stopAfterIteration: () => {
+        stopping = true;
+        send({ kind: 'stop-after-iteration', vu: id });
+      },
+      interrupt: () => {
+        stopping = true;
+        send({ kind: 'interrupt', vu: id });
+      },
+    };
+  }
+
+  /** Closes every browser and ends the threads. */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.workers.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => void worker.terminate().then(() => resolve()), 10_000);
+            worker.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            worker.postMessage({ kind: 'close' } satisfies ToVuWorker);
+          }),
+      ),
+    );
+  }
+
+  private broadcast(message: ToVuWorker): void {
+    for (const worker of this.workers) worker.postMessage(message);
+  }
+
+  private handle(message: FromVuWorker): void {
+    const events = this.events;
+    switch (message.kind) {
+      case 'iteration-started':
+        return events?.iterationStarted(message.vu, message.iteration, message.atMs);
+      case 'step-ended':
+        return events?.stepEnded(message.outcome);
+      case 'iteration-ended':
+        return events?.iterationEnded(message.vu, message.iteration, message.atMs, message.result);
+      case 'vu-ended': {
+        const pending = this.running.get(message.vu);
+        this.running.delete(message.vu);
+        if (message.error) pending?.reject(new Error(message.error));
+        else pending?.resolve();
+        return;
+      }
+      case 'browser-exited':
+        return this.onBrowserExit();
+      default:
+        return;
+    }
+  }
+}

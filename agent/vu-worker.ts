@@ -1,0 +1,89 @@
+// A VU worker: a worker thread with its own Chromium, running the VUs the
+// main thread gives it. Each has its own event loop, so one browser's
+// DevTools traffic never queues behind another's.
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { Scenario } from '../src/scenario/index.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { launchBrowser } from './browser.js';
+import type { RunningChromium } from './chromium-start.js';
+import type { FromVuWorker, ToVuWorker, VuWorkerInit } from './vu-worker-messages.js';
+import { VirtualUser, describeError, type VuEvents } from './vu.js';
+
+export async function runVuWorker(): Promise<void> {
+  const port = parentPort!;
+  const init = workerData as VuWorkerInit;
+  const post = (message: FromVuWorker) => port.postMessage(message);
+  let chromium: RunningChromium;
+  let scenario: Scenario;
+  try {
+    scenario = (await loadScenario(init.scenarioPath, init.scenarioPath, 'scenario')).scenario;
+    chromium = await launchBrowser(init.browserPath, scenario.options?.browser, (message, attempt) => post({ kind: 'launch-retry', attempt, message }));
+  } catch (error) {
+    post({ kind: 'failed', message: describeError(error).message });
+    return;
+  }
+  chromium.browser.on('disconnected', () => post({ kind: 'browser-exited' }));
+  const worker = new VuWorker(scenario, chromium, port, post);
+  port.on('message', (message: ToVuWorker) => worker.handle(message));
+  post({ kind: 'ready', chromium: await chromium.browser.version(), pid: chromium.pid });
+}
+
+class VuWorker {
+  private readonly vus = new Map<number, VirtualUser>();
+  private env: Record<string, string> = {};
+  private clockOffsetMs = 0;
+  private readonly events: VuEvents;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly chromium: RunningChromium,
+    private readonly port: MessagePort,
+    private readonly post: (message: FromVuWorker) => void,
+  ) {
+    this.events = {
+      iterationStarted: (vu, iteration, atMs) => post({ kind: 'iteration-started', vu, iteration, atMs }),
+      stepEnded: (outcome) => post({ kind: 'step-ended', outcome }),
+      iterationEnded: (vu, iteration, atMs, result) => post({ kind: 'iteration-ended', vu, iteration, atMs, result }),
+    };
+  }
+
+  handle(message: ToVuWorker): void {
+    switch (message.kind) {
+      case 'start-load':
+        this.env = message.env;
+        this.clockOffsetMs = message.clockOffsetMs;
+        return;
+      case 'start-vu':
+        return this.startVu(message.vu);
+      case 'stop-after-iteration':
+        return this.vus.get(message.vu)?.stopAfterIteration();
+      case 'interrupt':
+        return this.vus.get(message.vu)?.interrupt();
+      case 'close':
+        return this.close();
+    }
+  }
+
+  private startVu(id: number): void {
+    const now = () => Date.now() + this.clockOffsetMs;
+    const vu = new VirtualUser({ id, browser: this.chromium.browser, scenario: this.scenario, env: this.env, now, events: this.events });
+    this.vus.set(id, vu);
+    vu.run()
+      .then(
+        () => this.post({ kind: 'vu-ended', vu: id }),
+        (error: unknown) => this.post({ kind: 'vu-ended', vu: id, error: describeError(error).message }),
+      )
+      .finally(() => this.vus.delete(id));
+  }
+
+  private close(): void {
+    for (const vu of this.vus.values()) vu.interrupt();
+    void this.chromium
+      .close()
+      .catch(() => {})
+      .finally(() => {
+        this.post({ kind: 'closed' });
+        this.port.close();
+      });
+  }
+}

@@ -1,0 +1,59 @@
+// squall check: one VU, one iteration, here and now, with each step's result
+// and time as it ends, so a scenario can be trusted before it is scaled up.
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BrowserStartError, launchFailureNotice, launchRetryNotice } from '../agent/browser.js';
+import { runSingleVu } from '../agent/single-vu.js';
+import type { StepOutcome, VuEvents } from '../agent/vu.js';
+import { findBrowser } from '../src/browser-path.js';
+import { InputError } from '../src/errors.js';
+import type { Io } from '../src/io.js';
+import { formatMs } from './format.js';
+import { prepareScenario } from './scenario-file.js';
+
+export interface CheckResult {
+  passed: boolean;
+  steps: StepOutcome[];
+}
+
+export async function checkScenario(scenarioPath: string, flags: { env?: Record<string, string>; browserPath?: string }, io: Io): Promise<CheckResult> {
+  const found = findBrowser(flags.browserPath);
+  if ('error' in found) throw new InputError(found.error);
+  const workDir = join(tmpdir(), `squall-check-${randomBytes(4).toString('hex')}`);
+  try {
+    const prepared = await prepareScenario(scenarioPath, workDir, io.cwd);
+    const steps: StepOutcome[] = [];
+    let iterationError: string | undefined;
+    const events: VuEvents = {
+      iterationStarted: () => {},
+      stepEnded: (outcome) => {
+        steps.push(outcome);
+        const mark = outcome.error ? 'FAIL' : 'ok  ';
+        const detail = outcome.error ? `  ${outcome.error.errorClass}: ${outcome.error.message}` : '';
+        io.out(`  ${mark} ${outcome.name.padEnd(24)} ${formatMs(outcome.durationMs).padStart(7)}${detail}\n`);
+      },
+      iterationEnded: (_vu, _iteration, _at, result) => {
+        if (result.kind === 'failed') iterationError = result.inStep ? 'a step failed' : `${result.errorClass}: ${result.message}`;
+      },
+    };
+    await runSingleVu({
+      scenario: prepared.scenario,
+      browserPath: found.path,
+      env: flags.env ?? {},
+      events,
+      iterations: 1,
+      onRetry: (message, attempt) => io.err(`${launchRetryNotice(found.path, message, attempt)}\n`),
+      onBrowser: (version) => io.out(`checking "${prepared.name}": 1 VU, 1 iteration, ${version}\n`),
+    }).catch((error: unknown) => {
+      throw error instanceof BrowserStartError ? new InputError(launchFailureNotice(found.path, error.message)) : error;
+    });
+    if (iterationError && !steps.some((s) => s.error)) io.out(`  FAIL outside any step: ${iterationError}\n`);
+    const passed = iterationError === undefined;
+    io.out(passed ? `passed: ${steps.length} steps\n` : `failed: ${steps.filter((s) => !s.error).length} of ${steps.length} steps passed\n`);
+    return { passed, steps };
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}

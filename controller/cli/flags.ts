@@ -1,0 +1,51 @@
+// Flags that several commands take, defined once so their names, parsing and
+// help read the same everywhere; and the parsers for command-line values,
+// each error naming what it expects.
+import { InvalidArgumentError, Option } from 'commander';
+
+export function collectEnv(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected KEY=VALUE, got "${value}"`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError(`expected a whole number of at least 1, got "${value}"`);
+  }
+  return n;
+}
+
+export const envFlag = () => new Option('--env <KEY=VALUE>', "value for the scenario's env (repeatable)").argParser(collectEnv);
+
+export const browserPathFlag = () => new Option('--browser-path <path>', 'Chromium to drive on this machine (default: chromium-headless-shell, found automatically)');
+
+export const outFlag = () =>
+  new Option('--out <dir>', 'where to write report.json, report.html, series.csv and junit.xml (default: squall-results/<run-id>)');
+
+export const dbFlag = () => new Option('--db <file>', 'SQLite store that keeps every run (default: $SQUALL_DB or squall-results/squall.db)');
+
+export const windowFlag = (byDefault: string) =>
+  new Option('--window <time>', 'aggregation window: the resolution of progress lines and series').default(byDefault);
+
+/** commander reads --no-dashboard as `dashboard: false`. */
+export const noDashboardFlag = () =>
+  new Option('--no-dashboard', 'print one plain line per window instead of the live dashboard (also when not a terminal, or CI is set)');
+
+export const hostsFlag = (description: string) => new Option('--hosts <file>', `${description} (YAML or JSON inventory)`);
+
+export const acceptNewHostKeysFlag = () =>
+  new Option('--accept-new-host-keys', 'trust and record host keys not yet in known_hosts (a changed key is never accepted)');
+
+export interface ScenarioFlags {
+  env?: Record<string, string>;
+  browserPath?: string;
+}
+
+export interface OutputFlags {
+  out?: string;
+  db?: string;
+  window: string;
+  dashboard?: boolean;
+}

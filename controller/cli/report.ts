@@ -1,0 +1,37 @@
+// squall report <run>: a past run's report again, exactly as the run wrote it.
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { InputError } from '../../src/errors.js';
+import type { Io } from '../../src/io.js';
+import { shownPath } from '../paths.js';
+import { reportFromStore } from '../report/from-store.js';
+import { REPORT_FORMATS, renderReport, writeReportFiles, type FileFormat } from '../report/outputs.js';
+import { COLOURS, PLAIN, summaryText } from '../report/summary.js';
+import { exitCodeOf } from '../run/finish.js';
+import { resolveRunId, withExistingStore } from '../store/open.js';
+import { dbFlag } from './flags.js';
+
+export function registerReport(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command('report')
+    .description("render a past run's report again, from the store")
+    .argument('<run-id>', 'a run id, a unique prefix of one, or "last"')
+    .option('--format <format>', `terminal, ${REPORT_FORMATS.join(', ')}`, 'terminal')
+    .option('--out <dir>', 'write the file there (report.json, report.html, series.csv or junit.xml) instead of to stdout')
+    .addOption(dbFlag())
+    .addHelpText('after', '\nThe exit code is that of the run: 0 passed, 1 a threshold failed, 3 aborted or failed.')
+    .action((query: string, flags: { format: string; out?: string; db?: string }) =>
+      withExistingStore(io, flags.db, (store) => {
+        const format = flags.format as FileFormat | 'terminal';
+        if (format !== 'terminal' && !REPORT_FORMATS.includes(format)) {
+          throw new InputError(`--format ${flags.format}: expected terminal, ${REPORT_FORMATS.join(', ')}`);
+        }
+        const report = reportFromStore(store, resolveRunId(store, query));
+        if (format === 'terminal') io.out(summaryText(report, [], io.isTTY ? COLOURS : PLAIN));
+        else if (flags.out) {
+          for (const file of writeReportFiles(report, resolve(io.cwd, flags.out), [format])) io.out(`wrote ${shownPath(io.cwd, file)}\n`);
+        } else io.out(renderReport(report, format));
+        setExit(exitCodeOf(report));
+      }),
+    );
+}

@@ -1,0 +1,86 @@
+// squall run <scenario>: the load test itself.
+import type { Command } from 'commander';
+import type { Io } from '../../src/io.js';
+import { runLoadTest } from '../run/run.js';
+import {
+  acceptNewHostKeysFlag,
+  browserPathFlag,
+  dbFlag,
+  envFlag,
+  hostsFlag,
+  noDashboardFlag,
+  outFlag,
+  positiveInt,
+  windowFlag,
+  type OutputFlags,
+  type ScenarioFlags,
+} from './flags.js';
+
+interface RunFlags extends ScenarioFlags, OutputFlags {
+  vus?: number;
+  duration?: string;
+  stages?: string;
+  threshold?: string[];
+  hosts?: string;
+  acceptNewHostKeys?: boolean;
+  minHosts?: number;
+}
+
+export function registerRun(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('run a load test: real headless Chromium VUs drive your scenario; progress per window, then a report')
+    .argument('<scenario>', 'scenario file (.ts or .js) whose default export is defineScenario({ name, options, run })')
+    .option('--vus <n>', "constant number of virtual users (overrides the scenario's options)", positiveInt)
+    .option('--duration <time>', 'how long to hold the load, e.g. 30s, 2m, 1m30s')
+    .option('--stages <list>', 'ramp profile as duration:target pairs, e.g. 10s:5,30s:5,10s:0')
+    .addOption(envFlag())
+    .option('--threshold <target:expression>', 'pass/fail criterion, e.g. "step:home:p95<500" or "iterations:failed<1%" (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .addOption(windowFlag('15s'))
+    .addOption(outFlag())
+    .addOption(dbFlag())
+    .addOption(noDashboardFlag())
+    .addOption(browserPathFlag())
+    .addOption(hostsFlag('run agents on these hosts over SSH instead of locally'))
+    .addOption(acceptNewHostKeysFlag())
+    .option('--min-hosts <n>', 'with --hosts: go on without unusable hosts as long as this many are usable', positiveInt)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  squall run shop.ts --env TARGET=https://staging.example.com
+  squall run shop.ts --vus 20 --duration 5m
+  squall run shop.ts --stages 1m:50,5m:50,1m:0 --window 10s
+  squall run shop.ts --hosts hosts.yaml --vus 400 --duration 10m
+
+Thresholds (in the scenario's options.thresholds or with --threshold):
+  targets: step:<name>, steps (all steps together), iterations
+  metrics: p50 p90 p95 p99 (any pNN) min max mean (ms, or s), count, failed (a count, or % of attempts), rate (/s);
+           for iterations: started completed failed (count or %) rate
+  operators: < <= > >= == !=
+
+Writes report.json, report.html, series.csv and junit.xml into --out.
+
+Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad input, 3 aborted or failed.`,
+    )
+    .action(async (scenario: string, flags: RunFlags) => {
+      const outcome = await runLoadTest(
+        {
+          scenario,
+          flags: { vus: flags.vus, duration: flags.duration, stages: flags.stages },
+          env: flags.env ?? {},
+          thresholds: flags.threshold ?? [],
+          window: flags.window,
+          out: flags.out,
+          db: flags.db,
+          browserPath: flags.browserPath,
+          dashboard: flags.dashboard,
+          hosts: flags.hosts,
+          acceptNewHostKeys: flags.acceptNewHostKeys,
+          minHosts: flags.minHosts,
+        },
+        io,
+      );
+      setExit(outcome.exitCode);
+    });
+}

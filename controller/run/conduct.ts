@@ -1,0 +1,216 @@
+// Phase 3, the run itself, in steps: start the agents, wait until every one
+// is ready, start them together at t0, wait until every one has delivered
+// its windows (asking the overdue to stop), stop stragglers, then shut down.
+import { randomBytes } from 'node:crypto';
+import { RunFailure } from '../../src/errors.js';
+import type { Io } from '../../src/io.js';
+import { firstVuNumbers } from '../../src/load/split.js';
+import { peakVus, planDurationMs } from '../../src/load/stages.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/messages.js';
+import { settledWithin } from '../../src/settled-within.js';
+import type { RunMeta } from '../dashboard/snapshot.js';
+import { createFeedback, wantsDashboard, type LiveFeedback } from '../feedback.js';
+import { counted, formatSeconds } from '../format.js';
+import { AgentHub } from '../hub/hub.js';
+import { describePlanLine } from '../progress.js';
+import type { RunStore } from '../store/store.js';
+import type { AgentAssignment } from './assign.js';
+import { RunControl } from './control.js';
+import { finishRun } from './finish.js';
+import type { PreparedRun } from './prepare.js';
+import type { RunHooks, RunOutcome } from './request.js';
+import { RunSession, type AgentState } from './session.js';
+import { Waiter } from './waiter.js';
+
+export interface ConductInput {
+  prepared: PreparedRun;
+  store: RunStore;
+  io: Io;
+  assignments: readonly AgentAssignment[];
+  hooks: RunHooks;
+}
+
+interface RunAgent {
+  state: AgentState;
+  assignment: AgentAssignment;
+}
+
+const FINISHED: readonly AgentState['status'][] = ['done', 'failed', 'lost'];
+
+export async function conduct(input: ConductInput): Promise<RunOutcome> {
+  const run = await LiveRun.open(input);
+  try {
+    await run.startAgents();
+    await run.awaitReady();
+    const t0 = run.startLoad();
+    await run.awaitFinish(t0);
+    run.stopStragglers();
+    run.feedback.stop();
+    return finishRun({ ...input, session: run.session, status: run.control.status(run.agents.some((a) => a.state.status === 'done')) });
+  } catch (error) {
+    input.store.finishRun(input.prepared.runId, 'failed', Date.now());
+    throw error;
+  } finally {
+    await run.shutDown();
+  }
+}
+
+/** One run while it happens: its hub, session, feedback and agents. */
+class LiveRun {
+  private stopInterrupt: () => void = () => {};
+  control!: RunControl;
+  feedback!: LiveFeedback;
+
+  private constructor(
+    private readonly input: ConductInput,
+    private readonly waiter: Waiter,
+    readonly session: RunSession,
+    private readonly hub: AgentHub,
+    private readonly token: string,
+    readonly agents: RunAgent[],
+  ) {}
+
+  static async open(input: ConductInput): Promise<LiveRun> {
+    const { prepared, io, store, assignments, hooks } = input;
+    const dashboard = wantsDashboard(io, prepared.request.dashboard);
+    const waiter = new Waiter();
+    // With the dashboard up, notices go to its events line; stderr would tear its frame.
+    const session = new RunSession(prepared.runId, store, {
+      notice: (text) => {
+        if (!dashboard) io.err(`${text}\n`);
+      },
+      changed: () => waiter.wake(),
+    });
+    const token = randomBytes(24).toString('hex');
+    const hub = await AgentHub.listen({
+      runId: prepared.runId,
+      token,
+      heartbeatMs: prepared.timing.heartbeatMs,
+      handlers: session,
+      ...(hooks.windowCommitted ? { windowCommitted: hooks.windowCommitted } : {}),
+    });
+    const firstVus = firstVuNumbers(assignments.map((a) => a.plan));
+    const agents = assignments.map((assignment, i) => ({
+      assignment,
+      state: session.addAgent({ id: assignment.site.id, host: assignment.site.host, plan: assignment.plan, plannedVus: peakVus(assignment.plan), firstVu: firstVus[i]! }),
+    }));
+    const run = new LiveRun(input, waiter, session, hub, token, agents);
+    run.listen(dashboard);
+    return run;
+  }
+
+  private listen(dashboard: boolean): void {
+    const { prepared, io } = this.input;
+    const meta: RunMeta = { runId: prepared.runId, scenario: prepared.scenarioName, plan: prepared.plan, stopping: false, thresholds: prepared.thresholds };
+    this.control = new RunControl({
+      stopAgents: (reason) => this.agents.forEach((a) => this.hub.send(a.state.id, { type: 'stop', protocol: PROTOCOL_VERSION, reason })),
+      killAgents: () => this.agents.forEach((a) => a.state.process?.kill()),
+      say: (text) => this.session.notice(text),
+      stopping: () => (meta.stopping = true),
+      changed: () => this.waiter.wake(),
+    });
+    this.stopInterrupt = io.onInterrupt(() => this.control.interrupt('ctrl-c'));
+    this.feedback = createFeedback(this.session, io, meta, (key) => this.control.interrupt(key), dashboard);
+  }
+
+  async startAgents(): Promise<void> {
+    const { prepared } = this.input;
+    await Promise.all(
+      this.agents.map(async ({ state, assignment }) => {
+        state.process = await assignment.site.start({
+          controllerUrl: this.hub.url,
+          token: this.token,
+          runId: prepared.runId,
+          agentId: state.id,
+          scenarioPath: prepared.bundle.path,
+          heartbeatMs: prepared.timing.heartbeatMs,
+          peakVus: state.plannedVus,
+          ...(assignment.vuWorkers !== undefined ? { vuWorkers: assignment.vuWorkers } : {}),
+        });
+        void state.process.exited.then(({ code }) => this.session.processExited(state, code));
+      }),
+    );
+  }
+
+  async awaitReady(): Promise<void> {
+    const { readyTimeoutMs } = this.input.prepared.timing;
+    const launchedAt = Date.now();
+    const failed = () => this.agents.find((a) => a.state.status === 'failed')?.state;
+    await this.waiter.until(() => this.session.allReady || this.control.interrupted || failed() !== undefined, readyTimeoutMs);
+    if (!this.session.allReady) {
+      if (this.control.interrupted) throw new RunFailure('interrupted before the run started');
+      const agent = failed();
+      if (agent) throw new RunFailure(`agent ${agent.id} (${agent.host}) could not start: ${agent.error}`);
+      const waiting = this.agents.filter((a) => a.state.status !== 'ready').map((a) => `${a.state.id} (${a.state.status})`);
+      throw new RunFailure(`agents not ready after ${Math.round(readyTimeoutMs / 1000)}s: ${waiting.join(', ')}`);
+    }
+    this.session.notice(
+      `${counted(this.agents.length, 'agent')} ready ${formatSeconds(Date.now() - this.input.prepared.commandStartedAt)} after the command started ` +
+        `(launch to ready: ${formatSeconds(Date.now() - launchedAt)})`,
+    );
+  }
+
+  /** Sends every agent its start for a common t0, a moment ahead; returns t0. */
+  startLoad(): number {
+    const { prepared, store, io, hooks } = this.input;
+    const t0 = Date.now() + prepared.timing.startLeadMs;
+    store.setRunStarted(prepared.runId, t0);
+    const { plan } = prepared;
+    if (!this.feedback.dashboard) io.out(describePlanLine(prepared.scenarioName, peakVus(plan), planDurationMs(plan), plan.stages.length, this.agents.length) + '\n');
+    for (const { state, assignment } of this.agents) {
+      this.hub.send(state.id, {
+        type: 'start',
+        protocol: PROTOCOL_VERSION,
+        t0,
+        controllerNow: Date.now(),
+        windowMs: prepared.windowMs,
+        plan: state.plan,
+        firstVu: state.firstVu,
+        env: assignment.env,
+      });
+      this.session.setStatus(state, 'running');
+    }
+    this.feedback.started(t0);
+    hooks.started?.(t0);
+    return t0;
+  }
+
+  /** Until every agent has delivered everything, been lost or failed; agents past their time are asked to stop. */
+  async awaitFinish(t0: number): Promise<void> {
+    const { plan, timing } = this.input.prepared;
+    const stopAt = t0 + planDurationMs(plan) + plan.gracefulStopMs + timing.finishSlackMs;
+    const watch = setInterval(() => {
+      this.session.markSilentAgentsLost(3 * timing.heartbeatMs);
+      this.session.checkpointIfQuiet();
+    }, 1000);
+    try {
+      await this.waiter.until(() => this.session.allFinished || Date.now() > stopAt, stopAt - Date.now());
+      if (!this.session.allFinished) {
+        this.control.overdue();
+        await this.waiter.until(() => this.session.allFinished, timing.finishSlackMs);
+      }
+    } finally {
+      clearInterval(watch);
+    }
+  }
+
+  /** Agents that never finished are stopped and count as lost. */
+  stopStragglers(): void {
+    for (const { state } of this.agents.filter((a) => !FINISHED.includes(a.state.status))) {
+      this.session.notice(`agent ${state.id} did not finish; stopping it`);
+      state.process?.kill();
+      this.session.setStatus(state, 'lost');
+    }
+  }
+
+  /** Agents that finished get a moment to close their browsers; then every agent is stopped and the hub closed. */
+  async shutDown(): Promise<void> {
+    this.feedback.stop();
+    this.stopInterrupt();
+    const finished = this.agents.filter((a) => a.state.status === 'done' || a.state.status === 'failed');
+    await Promise.all(finished.map((a) => a.state.process && settledWithin(a.state.process.exited, this.input.prepared.timing.exitGraceMs)));
+    for (const { state } of this.agents) state.process?.kill();
+    await Promise.all(this.agents.map((a) => a.state.process?.exited));
+    await this.hub.close();
+  }
+}

@@ -1,0 +1,57 @@
+// How a run is stopped early: q or a first Ctrl-C asks every agent for a
+// graceful stop (running iterations finish, the last windows arrive, the
+// report is written); a second Ctrl-C kills every agent at once. Agents past
+// their time are asked to stop as well. Pure: the actions are injected.
+import type { RunStatus } from '../../src/protocol/store.js';
+
+export type StopKey = 'q' | 'ctrl-c';
+
+export interface RunControlActions {
+  /** send every agent a stop */
+  stopAgents(reason: 'interrupted' | 'overdue'): void;
+  /** end every agent's process now */
+  killAgents(): void;
+  /** tell the user */
+  say(text: string): void;
+  /** the run is stopping: the dashboard says so */
+  stopping(): void;
+  /** re-check whatever the run is waiting for */
+  changed(): void;
+}
+
+export class RunControl {
+  private interrupts = 0;
+
+  constructor(private readonly actions: RunControlActions) {}
+
+  get interrupted(): boolean {
+    return this.interrupts > 0;
+  }
+
+  interrupt(key: StopKey): void {
+    // q only ever asks for the graceful stop; a second Ctrl-C aborts.
+    if (key === 'q' && this.interrupts > 0) return;
+    this.interrupts += 1;
+    this.actions.stopping();
+    if (this.interrupts === 1) {
+      this.actions.say('stopping: running iterations finish, then the report is written (Ctrl-C again to abort now)');
+      this.actions.stopAgents('interrupted');
+    } else {
+      this.actions.say('aborting: stopping every agent now');
+      this.actions.killAgents();
+    }
+    this.actions.changed();
+  }
+
+  /** The plan, its graceful stop and the slack are over and agents still run. */
+  overdue(): void {
+    this.actions.say('agents are overdue: asking them to stop');
+    this.actions.stopAgents('overdue');
+  }
+
+  /** How the run ends: aborted when interrupted; failed when no agent finished its share. */
+  status(anyAgentDone: boolean): RunStatus {
+    if (this.interrupted) return 'aborted';
+    return anyAgentDone ? 'completed' : 'failed';
+  }
+}

@@ -1,0 +1,95 @@
+// Phase 1 of a run, before anything connects anywhere: the scenario bundled
+// and checked, the load plan, the thresholds, the window and where results go.
+// Bad input fails here, in well under a second.
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { InputError } from '../../src/errors.js';
+import type { Io } from '../../src/io.js';
+import { planDurationMs } from '../../src/load/stages.js';
+import type { Plan } from '../../src/protocol/plan.js';
+import type { ThresholdSpec } from '../../src/protocol/store.js';
+import type { ScenarioBundle } from '../bundle.js';
+import { durationFlag, resolvePlan } from '../load-plan.js';
+import { thresholdSpecs } from '../report/thresholds.js';
+import { newRunId } from '../run-id.js';
+import { prepareScenario } from '../scenario-file.js';
+import { AGENT_EXIT_GRACE_MS } from '../sites/agent-process.js';
+import { defaultDbPath } from '../store/open.js';
+import type { RunRequest } from './request.js';
+
+const DEFAULT_WINDOW = '15s';
+const MIN_WINDOW_MS = 1000;
+
+/** How long the controller waits for what: the run's clockwork, not the user's to set. */
+export interface RunTiming {
+  heartbeatMs: number;
+  /** from starting the agents to every one ready */
+  readyTimeoutMs: number;
+  /** time for `start` to reach every agent before VU time zero */
+  startLeadMs: number;
+  /** extra time agents get past the plan's end and graceful stop before they are told to stop, and again before they are killed */
+  finishSlackMs: number;
+  /** time agents that said bye get to close their browsers and exit */
+  exitGraceMs: number;
+}
+
+export const DEFAULT_TIMING: RunTiming = {
+  heartbeatMs: 5000,
+  readyTimeoutMs: 60_000,
+  startLeadMs: 1000,
+  finishSlackMs: 30_000,
+  exitGraceMs: AGENT_EXIT_GRACE_MS,
+};
+
+export interface PreparedRun {
+  runId: string;
+  request: RunRequest;
+  /** this machine's scratch folder for the run (the scenario bundle); discardPrepared removes it */
+  workDir: string;
+  bundle: ScenarioBundle;
+  scenarioName: string;
+  plan: Plan;
+  windowMs: number;
+  thresholds: ThresholdSpec[];
+  outDir: string;
+  dbPath: string;
+  commandStartedAt: number;
+  timing: RunTiming;
+}
+
+export async function prepareRun(request: RunRequest, io: Io): Promise<PreparedRun> {
+  const commandStartedAt = Date.now();
+  const windowMs = durationFlag('--window', request.window ?? DEFAULT_WINDOW);
+  if (windowMs < MIN_WINDOW_MS) throw new InputError(`--window ${request.window}: must be at least 1s`);
+  const runId = newRunId();
+  const workDir = join(tmpdir(), `squall-${runId}`);
+  try {
+    const scenario = await prepareScenario(request.scenario, workDir, io.cwd);
+    const plan = resolvePlan(scenario.options, request.flags, request.scenario);
+    const thresholds = thresholdSpecs(scenario.options.thresholds, request.thresholds ?? []);
+    if (planDurationMs(plan) <= 0) throw new InputError(`${request.scenario}: the load profile lasts 0s`);
+    return {
+      runId,
+      request,
+      workDir,
+      bundle: scenario.bundle,
+      scenarioName: scenario.name,
+      plan,
+      windowMs,
+      thresholds,
+      outDir: resolve(io.cwd, request.out ?? join('squall-results', runId)),
+      dbPath: resolve(io.cwd, request.db ?? defaultDbPath(io)),
+      commandStartedAt,
+      timing: DEFAULT_TIMING,
+    };
+  } catch (error) {
+    discardPrepared({ workDir });
+    throw error;
+  }
+}
+
+/** Removes what preparing left on this machine. */
+export function discardPrepared(prepared: Pick<PreparedRun, 'workDir'>): void {
+  rmSync(prepared.workDir, { recursive: true, force: true });
+}

@@ -1,0 +1,42 @@
+// What a run is asked to do, what it ends with, and the only way tests,
+// benchmarks and calibrate look inside one while it happens.
+import type { Report } from '../../src/protocol/report.js';
+import type { LoadFlags } from '../load-plan.js';
+
+/** The user's request: every field here can be set from the command line. */
+export interface RunRequest {
+  /** the scenario file as the user typed it */
+  scenario: string;
+  flags: LoadFlags;
+  env: Record<string, string>;
+  /** --threshold flags: "step:home:p95<500" */
+  thresholds?: string[];
+  window?: string;
+  out?: string;
+  db?: string;
+  browserPath?: string;
+  /** inventory file: run agents on these hosts over SSH instead of locally */
+  hosts?: string;
+  acceptNewHostKeys?: boolean;
+  /** go on without unusable hosts as long as this many are usable */
+  minHosts?: number;
+  /** false: plain lines even on a terminal (--no-dashboard) */
+  dashboard?: boolean;
+}
+
+export interface RunHooks {
+  /** Every agent has been sent its start; VU time zero is `t0`. Benchmarks time their samples from it. */
+  started?(t0: number): void;
+  /** An agent's window is committed to the store and its ack not yet sent: tests inject faults here. */
+  windowCommitted?(agentId: string, seq: number): void;
+}
+
+export interface RunOutcome {
+  exitCode: number;
+  runId: string;
+  report: Report;
+  outDir: string;
+  dbPath: string;
+  /** windows agents sent again after a reconnect, already stored and not counted twice */
+  resentWindows: number;
+}

@@ -1,0 +1,267 @@
+// The controller's view of one run while it happens: each agent's state,
+// windows committed to the store, live merged series and progress lines.
+import { SATURATION_CPU_PCT } from '../../src/limits.js';
+import type { Plan } from '../../src/protocol/plan.js';
+import type { AgentRecord, AgentStatus } from '../../src/protocol/store.js';
+import type { HostFacts } from '../../src/protocol/messages.js';
+import type { AgentProcess } from '../sites/agent-process.js';
+import type { HubHandlers, MessageOf } from '../hub/hub.js';
+import { LiveSeries } from './live-series.js';
+import { GroupCommit } from './group-commit.js';
+import type { RunStore, SaveResult } from '../store/store.js';
+
+export interface AgentState {
+  id: string;
+  host: string;
+  plan: Plan;
+  plannedVus: number;
+  firstVu: number;
+  status: AgentStatus;
+  process?: AgentProcess;
+  facts?: HostFacts;
+  chromium?: string;
+  windows: Set<number>;
+  expectedWindows?: number;
+  byeAt?: number;
+  error?: string;
+  lostAt?: number;
+  disconnectedAt?: number;
+  activeVus: number;
+  lastHeardAt: number;
+  /** host CPU % of its last windows, oldest first */
+  cpuHistory: number[];
+  /** its latest window was marked saturated by the agent's guard */
+  saturated: boolean;
+  saturatedWindows: number;
+  rssMb?: number;
+  hostMemUsedPct?: number;
+  lastWindowAt?: number;
+}
+
+const CPU_HISTORY = 10;
+
+function label(agent: AgentState): string {
+  return agent.id === agent.host ? agent.host : `${agent.id} (${agent.host})`;
+}
+const EVENT_LOG = 50;
+
+const TERMINAL: readonly AgentStatus[] = ['done', 'lost', 'failed'];
+
+export interface SessionEvents {
+  /** something worth a line of output: an agent lost, an agent's error */
+  notice(text: string): void;
+  /** any state change: re-check what is being waited for */
+  changed(): void;
+}
+
+export class RunSession implements HubHandlers {
+  readonly agents = new Map<string, AgentState>();
+  readonly live = new LiveSeries();
+  /** notices, newest last, for the dashboard's events line */
+  readonly eventLog: string[] = [];
+  duplicates = 0;
+  invalidFrames = 0;
+  private lastWindowSavedAt = 0;
+  private uncheckpointed = false;
+  private readonly writer = new GroupCommit<{ message: MessageOf<'window'>; frame: string }, SaveResult>((items) =>
+    this.store.batch(() =>
+      items.map(({ message, frame }) => this.store.saveWindow(this.runId, message.agentId, message.seq, message.window.windowStart, frame, this.now())),
+    ),
+  );
+
+  constructor(
+    private readonly runId: string,
+    private readonly store: RunStore,
+    private readonly events: SessionEvents,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Something worth telling: logged for the dashboard and passed on. */
+  notice(text: string): void {
+    this.eventLog.push(text);
+    this.eventLog.splice(0, Math.max(0, this.eventLog.length - EVENT_LOG));
+    this.events.notice(text);
+  }
+
+  addAgent(state: Omit<AgentState, 'windows' | 'status' | 'activeVus' | 'lastHeardAt' | 'cpuHistory' | 'saturated' | 'saturatedWindows'>): AgentState {
+    const agent: AgentState = {
+      ...state,
+      status: 'connecting',
+      windows: new Set(),
+      activeVus: 0,
+      lastHeardAt: this.now(),
+      cpuHistory: [],
+      saturated: false,
+      saturatedWindows: 0,
+    };
+    this.agents.set(agent.id, agent);
+    this.persist(agent);
+    return agent;
+  }
+
+  get allReady(): boolean {
+    return [...this.agents.values()].every((a) => a.status === 'ready');
+  }
+
+  get allFinished(): boolean {
+    return [...this.agents.values()].every((a) => TERMINAL.includes(a.status));
+  }
+
+  setStatus(agent: AgentState, status: AgentStatus, error?: string): void {
+    if (TERMINAL.includes(agent.status)) return;
+    agent.status = status;
+    if (error !== undefined) agent.error = error;
+    if (status === 'lost') agent.lostAt ??= this.now();
+    this.persist(agent);
+    this.events.changed();
+  }
+
+  hello(message: MessageOf<'hello'>): void {
+    const agent = this.agent(message.agentId);
+    if (!agent) return;
+    agent.facts = message.facts;
+    agent.disconnectedAt = undefined;
+    agent.lastHeardAt = this.now();
+    if (agent.status === 'lost') {
+      this.notice(`agent ${label(agent)} is back`);
+      agent.status = 'running';
+      agent.lostAt = undefined;
+    }
+    this.persist(agent);
+  }
+
+  ready(message: MessageOf<'ready'>): void {
+    const agent = this.agent(message.agentId);
+    if (!agent) return;
+    agent.chromium = message.chromium;
+    this.setStatus(agent, 'ready');
+  }
+
+  /** Resolves once the window is committed: the hub acks then. */
+  async window(message: MessageOf<'window'>, frame: string): Promise<void> {
+    const agent = this.agent(message.agentId);
+    if (!agent) return;
+    agent.lastHeardAt = this.now();
+    const result = await this.writer.add({ message, frame });
+    this.lastWindowSavedAt = this.now();
+    this.uncheckpointed = true;
+    if (!agent.windows.has(message.window.windowStart)) {
+      const { resources } = message.window;
+      agent.cpuHistory = [...agent.cpuHistory, resources.hostCpuPct].slice(-CPU_HISTORY);
+      agent.rssMb = resources.agentRssMb;
+      agent.hostMemUsedPct = resources.hostMemUsedPct;
+      agent.lastWindowAt = this.now();
+      // Fresher than the last heartbeat's count, for the dashboard.
+      agent.activeVus = message.window.vus.max;
+      if (message.window.saturated) {
+        agent.saturatedWindows += 1;
+        if (!agent.saturated) this.notice(`agent ${label(agent)} is saturated (CPU over ${SATURATION_CPU_PCT}% or its event loop lags): its numbers are distorted`);
+      }
+      agent.saturated = message.window.saturated;
+    }
+    agent.windows.add(message.window.windowStart);
+    if (result === 'new') this.live.add(message.window);
+    else if (result === 'replaced') {
+      this.live.replace(this.store.agentWindows(this.runId, message.window.windowStart).map((w) => w.body));
+    } else this.duplicates += 1;
+    this.checkDone(agent);
+    this.events.changed();
+  }
+
+  /** Moves the WAL into the database while no window has arrived for a second. */
+  checkpointIfQuiet(): void {
+    if (this.uncheckpointed && this.now() - this.lastWindowSavedAt > 1000) {
+      this.uncheckpointed = false;
+      this.store.checkpoint();
+    }
+  }
+
+  event(message: MessageOf<'event'>): void {
+    const agent = this.agent(message.agentId);
+    if (!agent) return;
+    if (message.level === 'error') {
+      agent.error = message.message;
+      this.persist(agent);
+    }
+    this.notice(`agent ${label(agent)}: ${message.message}`);
+    this.events.changed();
+  }
+
+  bye(message: MessageOf<'bye'>): void {
+    const agent = this.agent(message.agentId);
+    if (!agent) return;
+    agent.expectedWindows = message.windows;
+    agent.byeAt = this.now();
+    this.checkDone(agent);
+    this.events.changed();
+  }
+
+  heartbeat(message: MessageOf<'heartbeat'>): void {
+    const agent = this.agent(message.agentId);
+    if (!agent) return;
+    agent.activeVus = message.activeVus;
+    agent.lastHeardAt = this.now();
+  }
+
+  disconnected(agentId: string): void {
+    const agent = this.agent(agentId);
+    if (!agent || TERMINAL.includes(agent.status)) return;
+    agent.disconnectedAt = this.now();
+    this.events.changed();
+  }
+
+  invalid(agentId: string | undefined, error: string): void {
+    this.invalidFrames += 1;
+    this.notice(`agent ${agentId ?? '?'} sent a message we cannot read: ${error.split('\n')[0]}`);
+  }
+
+  /** The agent's process ended: done if it delivered everything, failed or lost otherwise. */
+  processExited(agent: AgentState, code: number | null): void {
+    if (TERMINAL.includes(agent.status)) return;
+    if (agent.status === 'connecting') {
+      const why = agent.error ?? agent.process?.logTail().filter(Boolean).at(-1) ?? `exited with code ${code}`;
+      this.setStatus(agent, 'failed', why);
+      return;
+    }
+    this.notice(`agent ${label(agent)} exited (code ${code}) before sending all its windows; marked lost`);
+    this.setStatus(agent, 'lost');
+  }
+
+  /** Agents silent past `lostAfterMs` are marked lost; the run goes on without them. */
+  markSilentAgentsLost(lostAfterMs: number): void {
+    const now = this.now();
+    for (const agent of this.agents.values()) {
+      if (TERMINAL.includes(agent.status) || agent.status === 'connecting') continue;
+      if (agent.disconnectedAt !== undefined && now - agent.disconnectedAt > lostAfterMs) {
+        this.notice(`agent ${label(agent)} lost: no connection for ${Math.round((now - agent.disconnectedAt) / 1000)}s`);
+        this.setStatus(agent, 'lost');
+      }
+    }
+  }
+
+  private checkDone(agent: AgentState): void {
+    if (agent.expectedWindows !== undefined && agent.windows.size >= agent.expectedWindows) {
+      this.setStatus(agent, 'done');
+    }
+  }
+
+  private agent(agentId: string): AgentState | undefined {
+    const agent = this.agents.get(agentId);
+    if (!agent) this.notice(`a message from unknown agent ${agentId} was ignored`);
+    return agent;
+  }
+
+  persist(agent: AgentState): void {
+    const record: AgentRecord = {
+      agentId: agent.id,
+      host: agent.host,
+      plannedVus: agent.plannedVus,
+      status: agent.status,
+      ...(agent.facts ? { facts: agent.facts } : {}),
+      ...(agent.chromium ? { chromium: agent.chromium } : {}),
+      ...(agent.lostAt !== undefined ? { lostAt: agent.lostAt } : {}),
+      ...(agent.error !== undefined ? { error: agent.error } : {}),
+    };
+    this.store.upsertAgent(this.runId, record);
+  }
+}

@@ -1,0 +1,71 @@
+// Connecting to every host of an inventory in parallel and asking what each
+// has: the one loop behind `squall hosts check` and `squall run --hosts`.
+import type { Io } from '../../src/io.js';
+import type { ResolvedHost } from '../../src/protocol/hosts.js';
+import { loadInventory } from '../../provisioning/inventory.js';
+import { parseProbe, probeProblems, probeScript, shellQuote, type HostProbe } from '../../provisioning/probe.js';
+import { HostError, SshConnection } from '../ssh/connection.js';
+
+/** SSH handshakes at once: enough for large fleets without tripping MaxStartups. */
+export const CONNECT_CONCURRENCY = 8;
+
+export interface ConnectedHost {
+  host: ResolvedHost;
+  connection: SshConnection;
+  probe: HostProbe;
+}
+
+/** One host's answer: connected and probed (problems empty when it can run an agent), or the error that stopped it. */
+export type HostProbeResult =
+  | { host: ResolvedHost; connected: ConnectedHost; problems: string[] }
+  | { host: ResolvedHost; error: HostError };
+
+/** Runs `task` over `items` with at most `limit` at once. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/** The inventory file's hosts, resolved as the user's ssh would. */
+export function inventoryOf(file: string, io: Io): ResolvedHost[] {
+  return loadInventory(file, { cwd: io.cwd, ...(io.env.HOME ? { home: io.env.HOME } : {}) });
+}
+
+/** Connects to and probes every host, 8 at a time; the connections of probed hosts stay open. */
+export function probeHosts(hosts: readonly ResolvedHost[], options: { acceptNewHostKeys: boolean; env: Io['env'] }): Promise<HostProbeResult[]> {
+  return mapBounded(hosts, CONNECT_CONCURRENCY, async (host): Promise<HostProbeResult> => {
+    try {
+      const connected = await connectAndProbe(host, options);
+      return { host, connected, problems: probeProblems(connected.probe, host.browserPath) };
+    } catch (error) {
+      return { host, error: error as HostError };
+    }
+  });
+}
+
+/** Connects and asks what the host has; any failure comes out as a HostError naming its stage. */
+export async function connectAndProbe(
+  host: ResolvedHost,
+  options: { acceptNewHostKeys: boolean; env?: Readonly<Record<string, string | undefined>> },
+): Promise<ConnectedHost> {
+  const asHostError = (error: unknown) => (error instanceof HostError ? error : new HostError(host.name, 'connect', error instanceof Error ? error.message : String(error)));
+  const connection = await SshConnection.open(host, options).catch((error: unknown) => {
+    throw asHostError(error);
+  });
+  try {
+    const result = await connection.run(probeScript(shellQuote(host.node), host.browserPath));
+    if (result.code !== 0 && !result.stdout) throw new HostError(host.name, 'probe', `the probe failed: ${result.stderr.trim()}`);
+    return { host, connection, probe: parseProbe(result.stdout) };
+  } catch (error) {
+    connection.close();
+    throw asHostError(error);
+  }
+}

@@ -61,9 +61,8 @@ function isContextGone(error: unknown): boolean {
 
 type Stock = Pick<Page, 'click' | 'hover' | 'focus' | 'type' | 'select' | '$' | '$eval' | '$$eval' | 'waitForSelector'>;
 
-/** Gives `page` the lean versions of its selector actions; returns it. */
-export function installLeanActions(page: Page): Page {
-  const stock: Stock = {
+function stockActions(page: Page): Stock {
+  return {
     click: page.click.bind(page),
     hover: page.hover.bind(page),
     focus: page.focus.bind(page),
@@ -74,39 +73,45 @@ export function installLeanActions(page: Page): Page {
     $$eval: page.$$eval.bind(page),
     waitForSelector: page.waitForSelector.bind(page),
   };
+}
 
-  const pointFor = async (selector: string, offset: { x: number; y: number } | null) => {
-    const target = await page.evaluate(clickTarget, selector, offset);
-    if (target === 'missing') throw new Error(`No element found for selector: ${selector}`);
-    if (target === 'unclickable') throw new Error('Node is either not clickable or not an Element');
-    return target;
-  };
+/** Where puppeteer would click the element, found and scrolled into view in one page call. */
+async function clickPoint(page: Page, selector: string, offset: { x: number; y: number } | null): Promise<{ x: number; y: number }> {
+  const target = await page.evaluate(clickTarget, selector, offset);
+  if (target === 'missing') throw new Error(`No element found for selector: ${selector}`);
+  if (target === 'unclickable') throw new Error('Node is either not clickable or not an Element');
+  return target;
+}
 
-  const evalOn = async (which: 'one' | 'all', selector: string, fn: unknown, args: unknown[]) => {
-    const source = typeof fn === 'function' ? functionSource(fn as (...args: never[]) => unknown) : undefined;
-    if (source === undefined) return undefined;
-    const subject =
-      which === 'one'
-        ? `const subject = document.querySelector(selector); if (!subject) throw new Error(${JSON.stringify(MISSING)});`
-        : 'const subject = Array.from(document.querySelectorAll(selector));';
-    const composed = new Function('selector', '...args', `${pageSide.NAME_STUB} ${subject} return (${source})(subject, ...args);`);
-    try {
-      return { value: await page.evaluate(composed as (selector: string, ...args: unknown[]) => unknown, selector, ...args) };
-    } catch (error) {
-      if (error instanceof Error && error.message === MISSING) throw new Error(`Error: failed to find element matching selector "${selector}"`);
-      throw error;
-    }
-  };
+/** `fn` on the first match (or all matches) in one page call; undefined when `fn` cannot be sent as source. */
+async function evalOn(page: Page, which: 'one' | 'all', selector: string, fn: unknown, args: unknown[]): Promise<{ value: unknown } | undefined> {
+  const source = typeof fn === 'function' ? functionSource(fn as (...args: never[]) => unknown) : undefined;
+  if (source === undefined) return undefined;
+  const subject =
+    which === 'one'
+      ? `const subject = document.querySelector(selector); if (!subject) throw new Error(${JSON.stringify(MISSING)});`
+      : 'const subject = Array.from(document.querySelectorAll(selector));';
+  const composed = new Function('selector', '...args', `${pageSide.NAME_STUB} ${subject} return (${source})(subject, ...args);`);
+  try {
+    return { value: await page.evaluate(composed as (selector: string, ...args: unknown[]) => unknown, selector, ...args) };
+  } catch (error) {
+    if (error instanceof Error && error.message === MISSING) throw new Error(`Error: failed to find element matching selector "${selector}"`);
+    throw error;
+  }
+}
 
+/** Gives `page` the lean versions of its selector actions; returns it. */
+export function installLeanActions(page: Page): Page {
+  const stock = stockActions(page);
   const lean = {
     async click(selector: string, options: Readonly<ClickOptions> = {}) {
       if (!isPlainCss(selector) || options.debugHighlight) return stock.click(selector, options);
-      const { x, y } = await pointFor(selector, options.offset ?? null);
+      const { x, y } = await clickPoint(page, selector, options.offset ?? null);
       await page.mouse.click(x, y, options);
     },
     async hover(selector: string) {
       if (!isPlainCss(selector)) return stock.hover(selector);
-      const { x, y } = await pointFor(selector, null);
+      const { x, y } = await clickPoint(page, selector, null);
       await page.mouse.move(x, y);
     },
     async focus(selector: string) {
@@ -132,11 +137,11 @@ export function installLeanActions(page: Page): Page {
       return handle.asElement();
     },
     async $eval(selector: string, fn: unknown, ...args: unknown[]) {
-      const result = isPlainCss(selector) ? await evalOn('one', selector, fn, args) : undefined;
+      const result = isPlainCss(selector) ? await evalOn(page, 'one', selector, fn, args) : undefined;
       return result ? result.value : (stock.$eval as (...all: unknown[]) => Promise<unknown>)(selector, fn, ...args);
     },
     async $$eval(selector: string, fn: unknown, ...args: unknown[]) {
-      const result = isPlainCss(selector) ? await evalOn('all', selector, fn, args) : undefined;
+      const result = isPlainCss(selector) ? await evalOn(page, 'all', selector, fn, args) : undefined;
       return result ? result.value : (stock.$$eval as (...all: unknown[]) => Promise<unknown>)(selector, fn, ...args);
     },
     async waitForSelector(selector: string, options: WaitForSelectorOptions = {}) {

@@ -204,19 +204,34 @@ function shortNumber(value: number): string {
   return value >= 1000 ? `${tidy(value / 1000)}k` : tidy(value);
 }
 
+/** What every chart of one report draws on. */
+interface ChartContext {
+  merged: ReturnType<typeof buckets>;
+  base: { xs: number[]; xStart: number; xEnd: number };
+  steps: Array<{ name: string; colour: string }>;
+  stepLegend: LegendEntry[];
+}
+
 export function renderReportCharts(report: Report): string {
   const merged = buckets(report.series);
-  const xs = merged.map((b) => b.t);
   const first = report.series[0];
   const last = report.series[report.series.length - 1];
-  const xStart = first?.t ?? 0;
-  const xEnd = last ? last.t + last.windowMs : report.run.windowMs;
-  const names = stepNames(report);
-  const steps = names.map((name, i) => ({ name, colour: stepColour(i) }));
-  const stepLegend = steps.map((s) => ({ label: s.name, colour: s.colour }));
-  const base = { xs, xStart, xEnd };
+  const steps = stepNames(report).map((name, i) => ({ name, colour: stepColour(i) }));
+  const context: ChartContext = {
+    merged,
+    base: { xs: merged.map((b) => b.t), xStart: first?.t ?? 0, xEnd: last ? last.t + last.windowMs : report.run.windowMs },
+    steps,
+    stepLegend: steps.map((s) => ({ label: s.name, colour: s.colour })),
+  };
+  const note =
+    merged.length < report.series.length
+      ? `<p class="note">${report.series.length} windows merged into ${merged.length} points per line; latency shows each merged span's worst window.</p>`
+      : '';
+  return `<div class="charts">${latencyChart(context)}${vusChart(context)}${throughputChart(context)}${errorsChart(context)}</div>${note}`;
+}
 
-  const latency = renderLineChart({
+function latencyChart({ merged, base, steps, stepLegend }: ChartContext): string {
+  return renderLineChart({
     ...base,
     id: 'latency',
     title: 'Response time per step (solid p95, dashed p50)',
@@ -228,8 +243,10 @@ export function renderReportCharts(report: Report): string {
     ]),
     legend: [...stepLegend, { label: 'p95', colour: '#334155' }, { label: 'p50', colour: '#334155', dashed: true }],
   });
+}
 
-  const vus = renderLineChart({
+function vusChart({ merged, base }: ChartContext): string {
+  return renderLineChart({
     ...base,
     id: 'vus',
     title: 'Active virtual users',
@@ -238,27 +255,31 @@ export function renderReportCharts(report: Report): string {
     lines: [{ name: 'vus', colour: '#2563eb', values: merged.map((b) => Math.max(...b.points.map((p) => p.vus))) }],
     legend: [],
   });
+}
 
-  const throughputLines: ChartLine[] = steps.map((s) => ({
+function throughputChart({ merged, base, steps, stepLegend }: ChartContext): string {
+  const lines: ChartLine[] = steps.map((s) => ({
     name: s.name,
     colour: s.colour,
     values: merged.map((b) => perSecond(b, (p) => p.steps[s.name]?.count ?? 0)),
   }));
   if (steps.length > 1) {
     const total = (p: ReportSeriesPoint): number => Object.values(p.steps).reduce((sum, l) => sum + l.count, 0);
-    throughputLines.push({ name: 'all steps', colour: '#111827', dashed: true, values: merged.map((b) => perSecond(b, total)) });
+    lines.push({ name: 'all steps', colour: '#111827', dashed: true, values: merged.map((b) => perSecond(b, total)) });
   }
-  const throughput = renderLineChart({
+  return renderLineChart({
     ...base,
     id: 'throughput',
     title: 'Throughput (step attempts per second)',
     yLabel: 'per second',
     formatTick: shortNumber,
-    lines: throughputLines,
+    lines,
     legend: [...stepLegend, ...(steps.length > 1 ? [{ label: 'all steps', colour: '#111827', dashed: true }] : [])],
   });
+}
 
-  const errors = renderLineChart({
+function errorsChart({ merged, base, steps, stepLegend }: ChartContext): string {
+  return renderLineChart({
     ...base,
     id: 'errors',
     title: 'Failed step attempts per second',
@@ -271,10 +292,4 @@ export function renderReportCharts(report: Report): string {
     })),
     legend: stepLegend,
   });
-
-  const note =
-    merged.length < report.series.length
-      ? `<p class="note">${report.series.length} windows merged into ${merged.length} points per line; latency shows each merged span's worst window.</p>`
-      : '';
-  return `<div class="charts">${latency}${vus}${throughput}${errors}</div>${note}`;
 }

@@ -35,7 +35,11 @@ export interface UplinkOptions {
   onMessage: (message: ControllerMessage) => void;
   /** the controller could not be reached for lostControllerMs */
   onLost: () => void;
+  /** wait before reconnecting; default 0.3 s plus up to 2 s at random */
+  reconnectDelayMs?: () => number;
 }
+
+const jitteredReconnectDelay = () => RECONNECT_DELAY_MS + Math.random() * RECONNECT_JITTER_MS;
 
 export class Uplink {
   private socket: WebSocket | undefined;
@@ -131,7 +135,7 @@ export class Uplink {
       if (this.socket === socket) this.socket = undefined;
       if (this.closed) return;
       this.disconnectedSince ??= Date.now();
-      setTimeout(() => this.open(), RECONNECT_DELAY_MS + Math.random() * RECONNECT_JITTER_MS);
+      setTimeout(() => this.open(), (this.options.reconnectDelayMs ?? jitteredReconnectDelay)());
     });
   }
 

@@ -1,0 +1,136 @@
+// The hub against scripted agents over real WebSockets: what it acks and
+// when, what it processes once, and whom it lets in.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MessageOf } from './hub.js';
+import { AgentHub, type HubHandlers } from './hub.js';
+import { FakeAgent, windowOf } from '../../test/harness/fake-agent.js';
+
+const RUN = 'run-1';
+const TOKEN = 'a-token-of-at-least-16-chars';
+
+interface Deferred {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** Records every call; windows commit when the test says so. */
+function recordingHandlers() {
+  const calls = { events: [] as MessageOf<'event'>[], windows: [] as MessageOf<'window'>[], invalid: [] as string[], disconnected: [] as string[] };
+  const commits: Deferred[] = [];
+  const handlers: HubHandlers = {
+    hello: () => {},
+    ready: () => {},
+    window: (message) => {
+      calls.windows.push(message);
+      return new Promise<void>((resolve, reject) => commits.push({ resolve, reject }));
+    },
+    event: (message) => void calls.events.push(message),
+    bye: () => {},
+    heartbeat: () => {},
+    disconnected: (agentId) => void calls.disconnected.push(agentId),
+    invalid: (_agentId, error) => void calls.invalid.push(error),
+  };
+  return { handlers, calls, commits };
+}
+
+describe('AgentHub', () => {
+  const open: Array<{ close(): unknown }> = [];
+  afterEach(async () => {
+    for (const thing of open.splice(0)) await thing.close();
+  });
+
+  async function hubWith(handlers: HubHandlers, heartbeatMs = 5000) {
+    const hub = await AgentHub.listen({ runId: RUN, token: TOKEN, heartbeatMs, handlers });
+    open.push(hub);
+    return hub;
+  }
+
+  async function agentOf(hub: AgentHub, agentId = 'a1') {
+    const agent = new FakeAgent(hub.url, TOKEN, RUN, agentId);
+    open.push(agent);
+    await agent.open();
+    return agent;
+  }
+
+  it('acks a window only once its commit is done, though later messages are acked before it', async () => {
+    const { handlers, commits } = recordingHandlers();
+    const hub = await hubWith(handlers);
+    const agent = await agentOf(hub);
+    const window = agent.sendWindow(windowOf(0, 1000, [100]));
+    const event = agent.send({ type: 'event', level: 'info', message: 'after the window' });
+    await agent.untilAcked(event);
+    // Acks travel in order on one socket: had the window been acked before its commit, its ack would be here already.
+    expect(agent.acks).toEqual([event]);
+    expect(commits).toHaveLength(1);
+    commits[0]!.resolve();
+    await agent.untilAcked(window);
+    expect(agent.acks).toEqual([event, window]);
+  });
+
+  it('never acks a window whose commit failed; the agent keeps it for a resend', async () => {
+    const { handlers, calls, commits } = recordingHandlers();
+    const hub = await hubWith(handlers);
+    const agent = await agentOf(hub);
+    const window = agent.sendWindow(windowOf(0, 1000, [100]));
+    await agent.until('the window reaching the handler', () => commits.length === 1);
+    commits[0]!.reject(new Error('disk full'));
+    const event = agent.send({ type: 'event', level: 'info', message: 'after the failure' });
+    await agent.untilAcked(event);
+    expect(agent.acks).not.toContain(window);
+    expect(calls.invalid).toEqual([expect.stringContaining('window not saved: Error: disk full')]);
+    agent.resend(window);
+    await agent.until('the resent window reaching the handler', () => commits.length === 2);
+    commits[1]!.resolve();
+    await agent.untilAcked(window);
+  });
+
+  it('processes a resent event once and acks it every time', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const hub = await hubWith(handlers);
+    const agent = await agentOf(hub);
+    const seq = agent.send({ type: 'event', level: 'warn', message: 'once' });
+    agent.resend(seq);
+    await agent.until('two acks', () => agent.acks.length === 2);
+    expect(agent.acks).toEqual([seq, seq]);
+    expect(calls.events.map((e) => e.message)).toEqual(['once']);
+  });
+
+  it('remembers what an agent sent across its reconnect: an old seq on the new connection is not processed again', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const hub = await hubWith(handlers);
+    const agent = await agentOf(hub);
+    const seq = agent.send({ type: 'event', level: 'warn', message: 'before the drop' });
+    await agent.untilAcked(seq);
+    agent.drop();
+    await agent.open(true);
+    agent.resend(seq);
+    await agent.until('the re-ack', () => agent.acks.filter((s) => s === seq).length === 2);
+    expect(calls.events).toHaveLength(1);
+  });
+
+  it('refuses a wrong token, a message for another run, and a message before hello', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const hub = await hubWith(handlers);
+    await expect(new FakeAgent(hub.url, 'not-the-token-at-all-no', RUN, 'a1').open()).rejects.toThrow(/HTTP 401/);
+    const stranger = new FakeAgent(hub.url, TOKEN, 'another-run', 'a2');
+    open.push(stranger);
+    await stranger.open();
+    await stranger.until('the hub closing on it', () => !stranger.connected);
+    expect(calls.invalid).toEqual([expect.stringContaining('message for run another-run, not run-1')]);
+    const rude = await agentOf(hub, 'a3');
+    rude.sendFrame(JSON.stringify({ type: 'event', protocol: 1, runId: RUN, agentId: 'a4', seq: 1, level: 'info', message: 'who am I' }));
+    await rude.until('the invalid frame to be noted', () => calls.invalid.length === 2);
+    expect(calls.invalid[1]).toBe('message before hello');
+  });
+
+  it('drops an agent silent for three heartbeats and says it disconnected', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const hub = await hubWith(handlers, 40);
+    const agent = await agentOf(hub);
+    // The fake agent sends no heartbeats: after 3 x 40 ms of silence the hub cuts it.
+    await agent.until('the hub to report the silent agent disconnected', () => calls.disconnected.length > 0, 2000);
+    expect(agent.connected).toBe(false);
+    expect(calls.disconnected).toEqual(['a1']);
+    expect(agent.received.some((m) => m.type === 'heartbeat')).toBe(true);
+  });
+});

@@ -1,0 +1,125 @@
+// Whole runs of scripted agents through the real phases (hub, session,
+// SQLite store, control, report), no Chromium: what they sent is what the
+// report counts, however the link behaved, and Ctrl-C ends runs as promised.
+import { describe, expect, it } from 'vitest';
+import { alignWindow } from '../../src/metrics/window.js';
+import { RunFailure } from '../../src/errors.js';
+import { fakeSite, windowOf, type AgentScript, type FakeAgent } from '../../test/harness/fake-agent.js';
+import { preparedRun, pressableIo, runWith } from '../../test/harness/fake-run.js';
+import { RunStore } from '../store/store.js';
+
+/** Windows of 1 s from the start's t0, each with the given step durations. */
+function sendWindows(agent: FakeAgent, t0: number, perWindow: number[][]): number[] {
+  const first = alignWindow(t0, 1000);
+  return perWindow.map((durations, i) => agent.sendWindow(windowOf(first + i * 1000, 1000, durations)));
+}
+
+/** Sends its windows; if its link is cut before they are all acked, reconnects and resends what is unacked, as the real uplink does. */
+function resilient(perWindow: number[][]): AgentScript {
+  return async (agent, start) => {
+    const seqs = sendWindows(agent, start.t0, perWindow);
+    const allAcked = () => seqs.every((seq) => agent.acks.includes(seq));
+    await agent.until('every ack, or a cut link', () => allAcked() || !agent.connected);
+    if (!allAcked()) {
+      await agent.open(true);
+      agent.resendUnacked();
+    }
+    await agent.until('every ack after the resend', allAcked);
+  };
+}
+
+function storedWindows(dbPath: string, runId: string): number {
+  const store = RunStore.open(dbPath);
+  try {
+    return store.agentWindows(runId).length;
+  } finally {
+    store.close();
+  }
+}
+
+describe('a run of scripted agents', () => {
+  it('reports exactly what every agent sent, a window resent after a cut link counted once', async () => {
+    const a1 = fakeSite('a1', resilient([[100, 120], [130], [140, 150, -1]]));
+    const a2 = fakeSite('a2', resilient([[200], [210, 220]]));
+    let cut = false;
+    const prepared = preparedRun();
+    const outcome = await runWith([a1, a2], {
+      prepared,
+      hooks: {
+        windowCommitted: (agentId) => {
+          // After the first commit, before its ack: the ack is lost with the link.
+          if (agentId === 'a1' && !cut) {
+            cut = true;
+            a1.agent().drop();
+          }
+        },
+      },
+    });
+    expect(cut).toBe(true);
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.resentWindows).toBeGreaterThanOrEqual(1);
+    expect(outcome.report.steps.find((s) => s.name === 'home')).toMatchObject({ count: 9, failed: 1 });
+    expect(outcome.report.agents.map((a) => [a.id, a.status, a.windows])).toEqual([
+      ['a1', 'done', 3],
+      ['a2', 'done', 2],
+    ]);
+    expect(storedWindows(outcome.dbPath, outcome.runId)).toBe(5);
+  });
+
+  it('first Ctrl-C: every agent is told to stop, delivers what it has, and the run ends aborted', async () => {
+    const { io, ctrlC } = pressableIo();
+    const untilStopped: AgentScript = async (agent, start) => {
+      sendWindows(agent, start.t0, [[100]]);
+      await agent.untilReceived('stop');
+      sendWindows(agent, start.t0 + 1000, [[110]]);
+    };
+    let pressed = false;
+    const outcome = await runWith([fakeSite('a1', untilStopped), fakeSite('a2', untilStopped)], {
+      io,
+      hooks: {
+        windowCommitted: () => {
+          if (!pressed) ctrlC();
+          pressed = true;
+        },
+      },
+    });
+    expect(outcome.report.run.status).toBe('aborted');
+    expect(outcome.exitCode).toBe(3);
+    expect(outcome.report.agents.map((a) => a.status)).toEqual(['done', 'done']);
+    expect(outcome.report.steps[0]).toMatchObject({ name: 'home', count: 4 });
+    expect(io.stderr()).toMatch(/stopping: running iterations finish/);
+  });
+
+  it('second Ctrl-C: every agent is stopped at once, and the report keeps what arrived', async () => {
+    const { io, ctrlC } = pressableIo();
+    const deaf: AgentScript = async (agent, start) => {
+      sendWindows(agent, start.t0, [[100]]);
+      await new Promise(() => {});
+    };
+    const outcome = await runWith([fakeSite('a1', deaf)], {
+      io,
+      hooks: {
+        windowCommitted: () => {
+          ctrlC();
+          ctrlC();
+        },
+      },
+    });
+    expect(outcome.report.run.status).toBe('aborted');
+    expect(outcome.report.agents[0]).toMatchObject({ status: 'lost', windows: 1 });
+    expect(io.stderr()).toMatch(/aborting: stopping every agent now/);
+  });
+
+  it('an agent that cannot start fails the run with its reason, before any load', async () => {
+    const prepared = preparedRun();
+    const run = runWith([fakeSite('a1', resilient([])), fakeSite('a2', resilient([]), { failBeforeReady: 'no Chromium found' })], { prepared });
+    await expect(run).rejects.toThrow(RunFailure);
+    await expect(run).rejects.toThrow('agent a2 (a2.test) could not start: no Chromium found');
+    const store = RunStore.open(prepared.dbPath);
+    try {
+      expect(store.getRun(prepared.runId)?.status).toBe('failed');
+    } finally {
+      store.close();
+    }
+  });
+});

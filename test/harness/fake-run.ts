@@ -1,0 +1,48 @@
+// A run of scripted agents through the real run phases (hub, session, store,
+// control, report) in milliseconds: a prepared run made by hand, with short
+// timings, and fake sites instead of local or SSH ones.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PreparedRun } from '../../controller/run/prepare.js';
+import type { RunHooks, RunOutcome } from '../../controller/run/request.js';
+import { executeRun } from '../../controller/run/run.js';
+import { newRunId } from '../../controller/run-id.js';
+import type { AgentSite } from '../../controller/sites/site.js';
+import { memoryIo } from '../../src/io.js';
+
+export function preparedRun(overrides: Partial<PreparedRun> = {}): PreparedRun {
+  const dir = mkdtempSync(join(tmpdir(), 'squall-fake-run-'));
+  return {
+    runId: newRunId(),
+    request: { scenario: 'fake.ts', flags: {}, env: { TARGET: 'http://127.0.0.1:9' }, dashboard: false },
+    workDir: dir,
+    bundle: { path: join(dir, 'scenario.mjs'), hash: '0'.repeat(64), displayPath: 'fake.ts' },
+    scenarioName: 'fake',
+    plan: { startVus: 0, stages: [{ durationMs: 1000, target: 2 }], gracefulStopMs: 0 },
+    windowMs: 1000,
+    thresholds: [],
+    outDir: join(dir, 'out'),
+    dbPath: join(dir, 'runs.db'),
+    commandStartedAt: Date.now(),
+    timing: { heartbeatMs: 5000, readyTimeoutMs: 3000, startLeadMs: 10, finishSlackMs: 2000, exitGraceMs: 500 },
+    ...overrides,
+  };
+}
+
+/** An Io whose Ctrl-C the test presses. */
+export function pressableIo() {
+  const handlers = new Set<() => void>();
+  const io = memoryIo({
+    onInterrupt: (handler) => {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+  });
+  return { io, ctrlC: () => [...handlers].forEach((handler) => handler()) };
+}
+
+export function runWith(sites: AgentSite[], options: { hooks?: RunHooks; io?: ReturnType<typeof memoryIo>; prepared?: PreparedRun } = {}): Promise<RunOutcome> {
+  const prepared = options.prepared ?? preparedRun();
+  return executeRun(prepared, options.io ?? memoryIo(), { openSites: async () => ({ sites, excluded: [] }), ...(options.hooks ? { hooks: options.hooks } : {}) });
+}

@@ -12,7 +12,7 @@ import type { ThresholdSpec } from '../../src/protocol/store.js';
 import type { ScenarioBundle } from '../bundle.js';
 import { durationFlag, resolvePlan } from '../load-plan.js';
 import { thresholdSpecs } from '../report/thresholds.js';
-import { newRunId } from '../run-id.js';
+import { newRunId } from './run-id.js';
 import { prepareScenario } from '../scenario-file.js';
 import { AGENT_EXIT_GRACE_MS } from '../sites/agent-process.js';
 import { defaultDbPath } from '../store/open.js';

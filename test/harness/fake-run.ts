@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { PreparedRun } from '../../controller/run/prepare.js';
 import type { RunHooks, RunOutcome } from '../../controller/run/request.js';
 import { executeRun } from '../../controller/run/run.js';
-import { newRunId } from '../../controller/run-id.js';
+import { newRunId } from '../../controller/run/run-id.js';
 import type { AgentSite } from '../../controller/sites/site.js';
 import { memoryIo } from '../../src/io.js';
 

@@ -57,9 +57,9 @@ export async function conduct(input: ConductInput): Promise<RunOutcome> {
 
 /** One run while it happens: its hub, session, feedback and agents. */
 class LiveRun {
-  private stopInterrupt: () => void = () => {};
-  control!: RunControl;
-  feedback!: LiveFeedback;
+  readonly control: RunControl;
+  readonly feedback: LiveFeedback;
+  private readonly stopInterrupt: () => void;
 
   private constructor(
     private readonly input: ConductInput,
@@ -68,7 +68,20 @@ class LiveRun {
     private readonly hub: AgentHub,
     private readonly token: string,
     readonly agents: RunAgent[],
-  ) {}
+    dashboard: boolean,
+  ) {
+    const { prepared, io } = input;
+    const meta: RunMeta = { runId: prepared.runId, scenario: prepared.scenarioName, plan: prepared.plan, stopping: false, thresholds: prepared.thresholds };
+    this.control = new RunControl({
+      stopAgents: (reason) => agents.forEach((a) => hub.send(a.state.id, { type: 'stop', protocol: PROTOCOL_VERSION, reason })),
+      killAgents: () => agents.forEach((a) => a.state.process?.kill()),
+      say: (text) => session.notice(text),
+      stopping: () => (meta.stopping = true),
+      changed: () => waiter.wake(),
+    });
+    this.stopInterrupt = io.onInterrupt(() => this.control.interrupt('ctrl-c'));
+    this.feedback = createFeedback(session, io, meta, (key) => this.control.interrupt(key), dashboard);
+  }
 
   static async open(input: ConductInput): Promise<LiveRun> {
     const { prepared, io, store, assignments, hooks } = input;
@@ -94,23 +107,7 @@ class LiveRun {
       assignment,
       state: session.addAgent({ id: assignment.site.id, host: assignment.site.host, plan: assignment.plan, plannedVus: peakVus(assignment.plan), firstVu: firstVus[i]! }),
     }));
-    const run = new LiveRun(input, waiter, session, hub, token, agents);
-    run.listen(dashboard);
-    return run;
-  }
-
-  private listen(dashboard: boolean): void {
-    const { prepared, io } = this.input;
-    const meta: RunMeta = { runId: prepared.runId, scenario: prepared.scenarioName, plan: prepared.plan, stopping: false, thresholds: prepared.thresholds };
-    this.control = new RunControl({
-      stopAgents: (reason) => this.agents.forEach((a) => this.hub.send(a.state.id, { type: 'stop', protocol: PROTOCOL_VERSION, reason })),
-      killAgents: () => this.agents.forEach((a) => a.state.process?.kill()),
-      say: (text) => this.session.notice(text),
-      stopping: () => (meta.stopping = true),
-      changed: () => this.waiter.wake(),
-    });
-    this.stopInterrupt = io.onInterrupt(() => this.control.interrupt('ctrl-c'));
-    this.feedback = createFeedback(this.session, io, meta, (key) => this.control.interrupt(key), dashboard);
+    return new LiveRun(input, waiter, session, hub, token, agents, dashboard);
   }
 
   async startAgents(): Promise<void> {

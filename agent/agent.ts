@@ -36,9 +36,9 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
     onLost: () => control.lost(),
   });
   await uplink.connect();
-  const prepared = await prepareAgent(config, script, uplink, log);
-  if ('failure' in prepared) return finish(uplink, report(uplink, prepared.failure));
-  const { pool, loaded } = prepared;
+  const setup = await setUpAgent(config, script, uplink, log);
+  if ('failure' in setup) return finish(uplink, failWith(uplink, setup.failure));
+  const { pool, loaded } = setup;
   try {
     uplink.send({ type: 'ready', chromium: pool.chromium, scenario: loaded.name });
     const next = await control.awaitStart();
@@ -53,10 +53,10 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
   }
 }
 
-type Prepared = { pool: VuWorkerPool; loaded: LoadedScenario } | { failure: string };
+type AgentSetup = { pool: VuWorkerPool; loaded: LoadedScenario } | { failure: string };
 
 /** Finds Chromium, loads the scenario and starts the VU workers; or says why it cannot. */
-async function prepareAgent(config: AgentConfig, script: string, uplink: Uplink, log: (line: string) => void): Promise<Prepared> {
+async function setUpAgent(config: AgentConfig, script: string, uplink: Uplink, log: (line: string) => void): Promise<AgentSetup> {
   const found = findBrowser(config.browserPath);
   if ('error' in found) return { failure: found.error };
   let loaded: LoadedScenario;
@@ -79,8 +79,8 @@ async function prepareAgent(config: AgentConfig, script: string, uplink: Uplink,
   }
 }
 
-/** The controller hears of a failure as an error event. */
-function report(uplink: Uplink, message: string): AgentExit {
+/** The controller hears of the failure as an error event. */
+function failWith(uplink: Uplink, message: string): AgentExit {
   uplink.send({ type: 'event', level: 'error', message });
   return { code: 1, reason: message };
 }

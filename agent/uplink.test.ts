@@ -74,5 +74,6 @@ describe('Uplink', () => {
     hub.ack(sent[2]!);
     expect(await acked).toBe(true);
     expect(hub.connections).toHaveLength(2);
+    expect(hub.connections[1]!.frames).toHaveLength(3);
   });
 });

@@ -58,14 +58,19 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
   return { path, hash, displayPath: scenarioPath };
 }
 
+/** A bundle `npm run build` makes is there, or the user is told how to make it. */
+export function requireBuilt(path: string, what: string): void {
+  if (!existsSync(path)) throw new InputError(`the ${what} ${path} is missing; run "npm run build" in ${PACKAGE_ROOT}`);
+}
+
 /** One of our built bundles as a file a site can be sent: named by its content hash. */
-export function builtFile(path: string, name: string): SiteFile {
-  if (!existsSync(path)) throw new InputError(`the bundle ${path} is missing; run "npm run build" in ${PACKAGE_ROOT}`);
+export function builtFile(path: string, name: string, what: string): SiteFile {
+  requireBuilt(path, what);
   const content = readFileSync(path);
   return { name, path, hash: createHash('sha256').update(content).digest('hex'), size: content.length };
 }
 
 /** The single-file agent every host runs. */
 export function agentBundleFile(): SiteFile {
-  return builtFile(AGENT_BUNDLE, 'agent.mjs');
+  return builtFile(AGENT_BUNDLE, 'agent.mjs', 'agent bundle');
 }

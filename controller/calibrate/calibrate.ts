@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../../src/errors.js';
+import { InputError, RunFailure } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
 import { formatDuration } from '../../src/load/duration.js';
 import type { WindowBody } from '../../src/protocol/messages.js';
@@ -12,8 +12,7 @@ import { builtFile } from '../bundle.js';
 import { durationFlag } from '../load-plan.js';
 import { DEMO_SHOP_BUNDLE, REFERENCE_SCENARIO } from '../paths.js';
 import type { Assign } from '../run/assign.js';
-import { discardPrepared, prepareRun } from '../run/prepare.js';
-import { executeRun } from '../run/run.js';
+import { executeRun, withPreparedRun } from '../run/run.js';
 import { RunStore } from '../store/store.js';
 import { analyseHost, calibrationLevels, calibrationPlan, calibrationWindowMs, MIN_HOLD_MS, type HostCalibration } from './levels.js';
 
@@ -31,10 +30,15 @@ export interface CalibrateOutcome {
   exitCode: number;
 }
 
-/** Every host runs every level against its own demo shop. */
-const eachHostItsOwnShop: Assign = (prepared, sites) => {
-  const shop = builtFile(DEMO_SHOP_BUNDLE, 'demo-shop.mjs');
-  return Promise.all(sites.map(async (site) => ({ site, plan: prepared.plan, env: { TARGET: await site.startHelper(shop) } })));
+/** Every host runs every level against its own demo shop; every shop is up (or has failed) before the run goes on. */
+const eachHostItsOwnShop: Assign = async (prepared, sites) => {
+  const shop = builtFile(DEMO_SHOP_BUNDLE, 'demo-shop.mjs', 'demo shop bundle');
+  const targets = await Promise.allSettled(sites.map((site) => site.startHelper(shop)));
+  return sites.map((site, i) => {
+    const target = targets[i]!;
+    if (target.status === 'rejected') throw new RunFailure(`${site.host}: the demo shop did not start: ${(target.reason as Error).message}`);
+    return { site, plan: prepared.plan, env: { TARGET: target.value } };
+  });
 };
 
 export async function calibrate(request: CalibrateRequest, io: Io): Promise<CalibrateOutcome> {
@@ -47,7 +51,8 @@ export async function calibrate(request: CalibrateRequest, io: Io): Promise<Cali
   const dir = mkdtempSync(join(tmpdir(), 'squall-calibrate-'));
   const quiet: Io = { ...io, out: () => {} };
   try {
-    const prepared = await prepareRun(
+    let t0 = 0;
+    const outcome = await withPreparedRun(
       {
         scenario: REFERENCE_SCENARIO,
         flags: {},
@@ -61,16 +66,11 @@ export async function calibrate(request: CalibrateRequest, io: Io): Promise<Cali
         ...(request.browserPath ? { browserPath: request.browserPath } : {}),
       },
       quiet,
+      (prepared) => executeRun({ ...prepared, plan }, quiet, { assign: eachHostItsOwnShop, hooks: { started: (start) => (t0 = start) } }),
     );
-    let t0 = 0;
-    try {
-      const outcome = await executeRun({ ...prepared, plan }, quiet, { assign: eachHostItsOwnShop, hooks: { started: (start) => (t0 = start) } });
-      const windows = windowsByAgent(outcome.dbPath, outcome.runId);
-      const hosts = outcome.report.agents.map((agent) => analyseHost(agent.host, windows.get(agent.id) ?? [], levels, t0));
-      return { hosts, exitCode: outcome.exitCode === 3 ? 3 : 0 };
-    } finally {
-      discardPrepared(prepared);
-    }
+    const windows = windowsByAgent(outcome.dbPath, outcome.runId);
+    const hosts = outcome.report.agents.map((agent) => analyseHost(agent.host, windows.get(agent.id) ?? [], levels, t0));
+    return { hosts, exitCode: outcome.exitCode === 3 ? 3 : 0 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -117,10 +117,18 @@ describe('AgentHub', () => {
     await stranger.open();
     await stranger.until('the hub closing on it', () => !stranger.connected);
     expect(calls.invalid).toEqual([expect.stringContaining('message for run another-run, not run-1')]);
-    const rude = await agentOf(hub, 'a3');
-    rude.sendFrame(JSON.stringify({ type: 'event', protocol: 1, runId: RUN, agentId: 'a4', seq: 1, level: 'info', message: 'who am I' }));
+    const rude = new FakeAgent(hub.url, TOKEN, RUN, 'a3');
+    open.push(rude);
+    await rude.open(false, false);
+    rude.send({ type: 'event', level: 'info', message: 'who am I' });
     await rude.until('the invalid frame to be noted', () => calls.invalid.length === 2);
     expect(calls.invalid[1]).toBe('message before hello');
+    // Nor may one agent speak for another on its connection.
+    const impostor = await agentOf(hub, 'a4');
+    impostor.sendFrame(JSON.stringify({ type: 'event', protocol: 1, runId: RUN, agentId: 'a5', seq: 1, level: 'info', message: 'not me' }));
+    await impostor.until('the second invalid frame', () => calls.invalid.length === 3);
+    expect(calls.invalid[2]).toBe('message before hello');
+    expect(calls.events).toEqual([]);
   });
 
   it('drops an agent silent for three heartbeats and says it disconnected', async () => {

@@ -16,10 +16,10 @@ import { describePlanLine } from '../progress.js';
 import type { RunStore } from '../store/store.js';
 import type { AgentAssignment } from './assign.js';
 import { RunControl } from './control.js';
-import { finishRun } from './finish.js';
+import { concludeRun } from './finish.js';
 import type { PreparedRun } from './prepare.js';
 import type { RunHooks, RunOutcome } from './request.js';
-import { RunSession, type AgentState } from './session.js';
+import { RunSession, isFinished, type AgentState } from './session.js';
 import { Waiter } from './waiter.js';
 
 export interface ConductInput {
@@ -35,8 +35,6 @@ interface RunAgent {
   assignment: AgentAssignment;
 }
 
-const FINISHED: readonly AgentState['status'][] = ['done', 'failed', 'lost'];
-
 export async function conduct(input: ConductInput): Promise<RunOutcome> {
   const run = await LiveRun.open(input);
   try {
@@ -46,7 +44,7 @@ export async function conduct(input: ConductInput): Promise<RunOutcome> {
     await run.awaitFinish(t0);
     run.stopStragglers();
     run.feedback.stop();
-    return finishRun({ ...input, session: run.session, status: run.control.status(run.agents.some((a) => a.state.status === 'done')) });
+    return concludeRun({ ...input, session: run.session, status: run.control.status(run.agents.some((a) => a.state.status === 'done')) });
   } catch (error) {
     input.store.finishRun(input.prepared.runId, 'failed', Date.now());
     throw error;
@@ -60,6 +58,7 @@ class LiveRun {
   readonly control: RunControl;
   readonly feedback: LiveFeedback;
   private readonly stopInterrupt: () => void;
+  private launchedAt = 0;
 
   private constructor(
     private readonly input: ConductInput,
@@ -110,9 +109,11 @@ class LiveRun {
     return new LiveRun(input, waiter, session, hub, token, agents, dashboard);
   }
 
+  /** Starts every site's agent; when one cannot be started, waits for the others' starts so shutDown stops them all. */
   async startAgents(): Promise<void> {
     const { prepared } = this.input;
-    await Promise.all(
+    this.launchedAt = Date.now();
+    const starts = await Promise.allSettled(
       this.agents.map(async ({ state, assignment }) => {
         state.process = await assignment.site.start({
           controllerUrl: this.hub.url,
@@ -127,11 +128,12 @@ class LiveRun {
         void state.process.exited.then(({ code }) => this.session.processExited(state, code));
       }),
     );
+    const failed = starts.find((start): start is PromiseRejectedResult => start.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async awaitReady(): Promise<void> {
     const { readyTimeoutMs } = this.input.prepared.timing;
-    const launchedAt = Date.now();
     const failed = () => this.agents.find((a) => a.state.status === 'failed')?.state;
     await this.waiter.until(() => this.session.allReady || this.control.interrupted || failed() !== undefined, readyTimeoutMs);
     if (!this.session.allReady) {
@@ -143,7 +145,7 @@ class LiveRun {
     }
     this.session.notice(
       `${counted(this.agents.length, 'agent')} ready ${formatSeconds(Date.now() - this.input.prepared.commandStartedAt)} after the command started ` +
-        `(launch to ready: ${formatSeconds(Date.now() - launchedAt)})`,
+        `(launch to ready: ${formatSeconds(Date.now() - this.launchedAt)})`,
     );
   }
 
@@ -193,7 +195,7 @@ class LiveRun {
 
   /** Agents that never finished are stopped and count as lost. */
   stopStragglers(): void {
-    for (const { state } of this.agents.filter((a) => !FINISHED.includes(a.state.status))) {
+    for (const { state } of this.agents.filter((a) => !isFinished(a.state))) {
       this.session.notice(`agent ${state.id} did not finish; stopping it`);
       state.process?.kill();
       this.session.setStatus(state, 'lost');
@@ -204,8 +206,9 @@ class LiveRun {
   async shutDown(): Promise<void> {
     this.feedback.stop();
     this.stopInterrupt();
-    const finished = this.agents.filter((a) => a.state.status === 'done' || a.state.status === 'failed');
-    await Promise.all(finished.map((a) => a.state.process && settledWithin(a.state.process.exited, this.input.prepared.timing.exitGraceMs)));
+    // Agents that said bye, or failed, are on their way out by themselves.
+    const exiting = this.agents.filter((a) => a.state.status === 'done' || a.state.status === 'failed');
+    await Promise.all(exiting.map((a) => a.state.process && settledWithin(a.state.process.exited, this.input.prepared.timing.exitGraceMs)));
     for (const { state } of this.agents) state.process?.kill();
     await Promise.all(this.agents.map((a) => a.state.process?.exited));
     await this.hub.close();

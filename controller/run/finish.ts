@@ -18,7 +18,7 @@ export function exitCodeOf(report: Report): number {
   return report.thresholds.every((t) => t.passed) ? 0 : 1;
 }
 
-export function finishRun(input: { prepared: PreparedRun; store: RunStore; io: Io; session: RunSession; status: RunStatus }): RunOutcome {
+export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io: Io; session: RunSession; status: RunStatus }): RunOutcome {
   const { prepared, store, io, session, status } = input;
   const { runId } = prepared;
   const agents = [...session.agents.values()];

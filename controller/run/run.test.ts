@@ -1,11 +1,11 @@
 // Whole runs of scripted agents through the real phases (hub, session,
 // SQLite store, control, report), no Chromium: what they sent is what the
 // report counts, however the link behaved, and Ctrl-C ends runs as promised.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { alignWindow } from '../../src/metrics/window.js';
 import { RunFailure } from '../../src/errors.js';
 import { fakeSite, windowOf, type AgentScript, type FakeAgent } from '../../test/harness/fake-agent.js';
-import { preparedRun, pressableIo, runWith } from '../../test/harness/fake-run.js';
+import { preparedRun, pressableIo, removeFakeRuns, runWith } from '../../test/harness/fake-run.js';
 import { RunStore } from '../store/store.js';
 
 /** Windows of 1 s from the start's t0, each with the given step durations. */
@@ -38,6 +38,8 @@ function storedWindows(dbPath: string, runId: string): number {
 }
 
 describe('a run of scripted agents', () => {
+  afterAll(removeFakeRuns);
+
   it('reports exactly what every agent sent, a window resent after a cut link counted once', async () => {
     const a1 = fakeSite('a1', resilient([[100, 120], [130], [140, 150, -1]]));
     const a2 = fakeSite('a2', resilient([[200], [210, 220]]));
@@ -74,7 +76,8 @@ describe('a run of scripted agents', () => {
       sendWindows(agent, start.t0 + 1000, [[110]]);
     };
     let pressed = false;
-    const outcome = await runWith([fakeSite('a1', untilStopped), fakeSite('a2', untilStopped)], {
+    const sites = [fakeSite('a1', untilStopped), fakeSite('a2', untilStopped)];
+    const outcome = await runWith(sites, {
       io,
       hooks: {
         windowCommitted: () => {
@@ -88,6 +91,8 @@ describe('a run of scripted agents', () => {
     expect(outcome.report.agents.map((a) => a.status)).toEqual(['done', 'done']);
     expect(outcome.report.steps[0]).toMatchObject({ name: 'home', count: 4 });
     expect(io.stderr()).toMatch(/stopping: running iterations finish/);
+    for (const site of sites) expect(site.agent().received.filter((m) => m.type === 'stop')).toEqual([{ type: 'stop', protocol: 1, reason: 'interrupted' }]);
+    expect(io.stderr()).not.toMatch(/overdue|did not finish/);
   });
 
   it('second Ctrl-C: every agent is stopped at once, and the report keeps what arrived', async () => {
@@ -96,7 +101,8 @@ describe('a run of scripted agents', () => {
       sendWindows(agent, start.t0, [[100]]);
       await new Promise(() => {});
     };
-    const outcome = await runWith([fakeSite('a1', deaf)], {
+    const site = fakeSite('a1', deaf);
+    const outcome = await runWith([site], {
       io,
       hooks: {
         windowCommitted: () => {
@@ -108,6 +114,42 @@ describe('a run of scripted agents', () => {
     expect(outcome.report.run.status).toBe('aborted');
     expect(outcome.report.agents[0]).toMatchObject({ status: 'lost', windows: 1 });
     expect(io.stderr()).toMatch(/aborting: stopping every agent now/);
+    // Killed by the second Ctrl-C, not stopped later as a straggler.
+    expect(site.agent().connected).toBe(false);
+    expect(io.stderr()).not.toMatch(/overdue|did not finish/);
+  });
+
+  it('Ctrl-C before every agent is ready: the run fails before any load, and nothing starts', async () => {
+    const { io, ctrlC } = pressableIo();
+    const neverReady = fakeSite('a1', resilient([]), { silentBeforeReady: true });
+    const run = runWith([neverReady], { io });
+    await neverReady.started;
+    ctrlC();
+    await expect(run).rejects.toThrow(new RunFailure('interrupted before the run started'));
+    expect(neverReady.agent().received.some((m) => m.type === 'start')).toBe(false);
+  });
+
+  it('agents not ready in time fail the run, naming who was waited for', async () => {
+    const run = runWith([fakeSite('a1', resilient([])), fakeSite('a2', resilient([]), { silentBeforeReady: true })], {
+      prepared: preparedRun({ timing: { ...preparedRun().timing, readyTimeoutMs: 200 } }),
+    });
+    await expect(run).rejects.toThrow(new RunFailure('agents not ready after 0s: a2 (connecting)'));
+  });
+
+  it('an agent still running past the plan, its graceful stop and the slack is asked to stop, then stopped', async () => {
+    const io = pressableIo().io;
+    const slow: AgentScript = async (agent, start) => {
+      sendWindows(agent, start.t0, [[100]]);
+      await new Promise(() => {});
+    };
+    const prepared = preparedRun({ plan: { startVus: 0, stages: [{ durationMs: 100, target: 1 }], gracefulStopMs: 0 } });
+    const site = fakeSite('a1', slow);
+    const outcome = await runWith([site], { io, prepared: { ...prepared, timing: { ...prepared.timing, finishSlackMs: 100 } } });
+    expect(site.agent().received.filter((m) => m.type === 'stop')).toEqual([{ type: 'stop', protocol: 1, reason: 'overdue' }]);
+    expect(io.stderr()).toMatch(/agents are overdue: asking them to stop/);
+    expect(io.stderr()).toMatch(/agent a1 did not finish; stopping it/);
+    expect(outcome.report.agents[0]).toMatchObject({ status: 'lost', windows: 1 });
+    expect(outcome.report.run.status).toBe('failed');
   });
 
   it('an agent that cannot start fails the run with its reason, before any load', async () => {

@@ -19,10 +19,15 @@ export interface RunParts {
   hooks?: RunHooks;
 }
 
-export async function runLoadTest(request: RunRequest, io: Io, hooks: RunHooks = {}): Promise<RunOutcome> {
+export function runLoadTest(request: RunRequest, io: Io, hooks: RunHooks = {}): Promise<RunOutcome> {
+  return withPreparedRun(request, io, (prepared) => executeRun(prepared, io, { hooks }));
+}
+
+/** Prepares the run, hands it to `use` (which may change it before executing it), and discards what preparing left. */
+export async function withPreparedRun<T>(request: RunRequest, io: Io, use: (prepared: PreparedRun) => Promise<T>): Promise<T> {
   const prepared = await prepareRun(request, io);
   try {
-    return await executeRun(prepared, io, { hooks });
+    return await use(prepared);
   } finally {
     discardPrepared(prepared);
   }

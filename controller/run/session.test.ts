@@ -106,12 +106,19 @@ describe('RunSession', () => {
   });
 
   it('is done with an agent once it has every window its bye counted, whichever arrives last', async () => {
-    const { session, agent } = sessionWith();
-    await deliver(session, 1, 0, [100]);
-    session.bye({ type: 'bye', protocol: 1, runId: 'run-1', agentId: 'a1', seq: 3, windows: 2, reason: 'plan complete' });
-    expect(agent.status).toBe('running');
-    await deliver(session, 2, 1000, [100]);
-    expect(agent.status).toBe('done');
-    expect(session.allFinished).toBe(true);
+    const bye = { type: 'bye', protocol: 1, runId: 'run-1', agentId: 'a1', seq: 3, windows: 2, reason: 'plan complete' } as const;
+    const lateWindow = sessionWith();
+    await deliver(lateWindow.session, 1, 0, [100]);
+    lateWindow.session.bye(bye);
+    expect(lateWindow.agent.status).toBe('running');
+    await deliver(lateWindow.session, 2, 1000, [100]);
+    expect(lateWindow.agent.status).toBe('done');
+    expect(lateWindow.session.allFinished).toBe(true);
+    const lateBye = sessionWith();
+    await deliver(lateBye.session, 1, 0, [100]);
+    await deliver(lateBye.session, 2, 1000, [100]);
+    expect(lateBye.agent.status).toBe('running');
+    lateBye.session.bye(bye);
+    expect(lateBye.agent.status).toBe('done');
   });
 });

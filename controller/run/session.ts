@@ -47,6 +47,11 @@ const EVENT_LOG = 50;
 
 const TERMINAL: readonly AgentStatus[] = ['done', 'lost', 'failed'];
 
+/** Done, lost or failed: nothing more will come from the agent in this run. */
+export function isFinished(agent: Pick<AgentState, 'status'>): boolean {
+  return TERMINAL.includes(agent.status);
+}
+
 export interface SessionEvents {
   /** something worth a line of output: an agent lost, an agent's error */
   notice(text: string): void;

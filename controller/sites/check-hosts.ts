@@ -18,12 +18,9 @@ export interface HostCheckRow {
 export async function checkHosts(file: string, options: { acceptNewHostKeys: boolean }, io: Io): Promise<HostCheckRow[]> {
   const hosts = inventoryOf(file, io);
   io.err(`checking ${counted(hosts.length, 'host')}\n`);
-  const results = await probeHosts(hosts, { acceptNewHostKeys: options.acceptNewHostKeys, env: io.env });
+  const results = await probeHosts(hosts, { acceptNewHostKeys: options.acceptNewHostKeys, env: io.env }, () => false);
   return results.map((result): HostCheckRow => {
-    if ('connected' in result) {
-      result.connected.connection.close();
-      return { name: result.host.name, reachable: true, hostKey: 'ok', auth: true, probe: result.connected.probe, problems: result.problems };
-    }
+    if ('probe' in result) return { name: result.host.name, reachable: true, hostKey: 'ok', auth: true, probe: result.probe, problems: result.problems };
     const { stage, reason } = result.error;
     const reachable = stage !== 'connect';
     const hostKey = !reachable ? '-' : stage !== 'host key' ? 'ok' : reason.startsWith('HOST KEY CHANGED') ? 'CHANGED' : reason.includes('@revoked') ? 'revoked' : 'unknown';

@@ -18,10 +18,13 @@ export function helperUrl(
   return new Promise((resolve, reject) => {
     let buffered = '';
     const timer = setTimeout(() => reject(new Error(`${name} did not say where it listens within ${HELPER_START_TIMEOUT_MS / 1000}s`)), HELPER_START_TIMEOUT_MS);
+    let settled = false;
     output.onData((text) => {
+      if (settled) return;
       buffered += text;
       const newline = buffered.indexOf('\n');
       if (newline < 0) return;
+      settled = true;
       clearTimeout(timer);
       const parsed = parseFrame(HelperReadySchema, buffered.slice(0, newline));
       if (parsed.ok) resolve(parsed.message.url);

@@ -1,11 +1,11 @@
 // The embedded default site: one agent as a child process on this machine,
 // talking to the hub over 127.0.0.1 with exactly the protocol remote agents use.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { findBrowser } from '../../src/browser-path.js';
 import { InputError } from '../../src/errors.js';
 import type { AgentConfigInput } from '../../src/protocol/agent-config.js';
-import { AGENT_BUNDLE, PACKAGE_ROOT } from '../paths.js';
+import { requireBuilt } from '../bundle.js';
+import { AGENT_BUNDLE } from '../paths.js';
 import type { AgentProcess } from './agent-process.js';
 import { helperUrl } from './helper.js';
 import type { AgentSite } from './site.js';
@@ -36,9 +36,7 @@ export function localSite(browserPath?: string): AgentSite {
 }
 
 export function startLocalAgent(config: AgentConfigInput): AgentProcess {
-  if (!existsSync(AGENT_BUNDLE)) {
-    throw new InputError(`the agent bundle ${AGENT_BUNDLE} is missing; run "npm run build" in ${PACKAGE_ROOT}`);
-  }
+  requireBuilt(AGENT_BUNDLE, 'agent bundle');
   const { child, exited, tail } = spawnNode(AGENT_BUNDLE, 'ignore');
   // The agent reads its configuration from stdin and treats EOF as "the controller is gone".
   child.stdin!.on('error', () => {});

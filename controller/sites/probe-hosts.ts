@@ -15,9 +15,13 @@ export interface ConnectedHost {
   probe: HostProbe;
 }
 
-/** One host's answer: connected and probed (problems empty when it can run an agent), or the error that stopped it. */
+/**
+ * One host's answer: probed (problems empty when it can run an agent), with
+ * its connection still open when the caller chose to keep it; or the error
+ * that stopped it.
+ */
 export type HostProbeResult =
-  | { host: ResolvedHost; connected: ConnectedHost; problems: string[] }
+  | { host: ResolvedHost; probe: HostProbe; problems: string[]; connected?: ConnectedHost }
   | { host: ResolvedHost; error: HostError };
 
 /** Runs `task` over `items` with at most `limit` at once. */
@@ -39,15 +43,27 @@ export function inventoryOf(file: string, io: Io): ResolvedHost[] {
   return loadInventory(file, { cwd: io.cwd, ...(io.env.HOME ? { home: io.env.HOME } : {}) });
 }
 
-/** Connects to and probes every host, 8 at a time; the connections of probed hosts stay open. */
-export function probeHosts(hosts: readonly ResolvedHost[], options: { acceptNewHostKeys: boolean; env: Io['env'] }): Promise<HostProbeResult[]> {
+/**
+ * Connects to and probes every host, 8 at a time. A host's connection stays
+ * open when `keep(problems)` says so, and is closed at once otherwise: a
+ * large inventory never holds more sessions than it needs.
+ */
+export function probeHosts(
+  hosts: readonly ResolvedHost[],
+  options: { acceptNewHostKeys: boolean; env: Io['env'] },
+  keep: (problems: readonly string[]) => boolean,
+): Promise<HostProbeResult[]> {
   return mapBounded(hosts, CONNECT_CONCURRENCY, async (host): Promise<HostProbeResult> => {
+    let connected: ConnectedHost;
     try {
-      const connected = await connectAndProbe(host, options);
-      return { host, connected, problems: probeProblems(connected.probe, host.browserPath) };
+      connected = await connectAndProbe(host, options);
     } catch (error) {
       return { host, error: error as HostError };
     }
+    const problems = probeProblems(connected.probe, host.browserPath);
+    if (keep(problems)) return { host, probe: connected.probe, problems, connected };
+    connected.connection.close();
+    return { host, probe: connected.probe, problems };
   });
 }
 

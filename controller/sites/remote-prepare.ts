@@ -35,16 +35,13 @@ export async function prepareRemoteSites(request: RemoteRequest, io: Io): Promis
   }
   const started = Date.now();
   io.err(`connecting to ${counted(hosts.length, 'host')}\n`);
-  const results = await probeHosts(hosts, { acceptNewHostKeys: request.acceptNewHostKeys, env: io.env });
+  const results = await probeHosts(hosts, { acceptNewHostKeys: request.acceptNewHostKeys, env: io.env }, (problems) => problems.length === 0);
   const usable: ConnectedHost[] = [];
   const failures: HostError[] = [];
   for (const result of results) {
     if ('error' in result) failures.push(result.error);
-    else if (result.problems.length === 0) usable.push(result.connected);
-    else {
-      result.connected.connection.close();
-      failures.push(new HostError(result.host.name, 'probe', result.problems.join('; ')));
-    }
+    else if (result.connected) usable.push(result.connected);
+    else failures.push(new HostError(result.host.name, 'probe', result.problems.join('; ')));
   }
   const connectMs = Date.now() - started;
   for (const failure of failures) io.err(`unusable host ${failure.message}\n`);

@@ -12,7 +12,11 @@ const RESOURCES = { hostCpuPct: 20, agentCpuPct: 5, agentRssMb: 80, hostMemUsedP
 function windowOf(durations: readonly number[], failures = 0, vus = 1): WindowBody {
   const aggregator = new WindowAggregator(1000, 0);
   aggregator.activeVusChanged(vus, 0);
-  durations.forEach((ms, i) => aggregator.stepSucceeded('home', i, ms));
+  durations.forEach((ms, i) => {
+    aggregator.iterationStarted(i);
+    aggregator.stepSucceeded('home', i, ms);
+    aggregator.iterationEnded(i, true);
+  });
   for (let i = 0; i < failures; i += 1) aggregator.stepFailed('home', i, 'TimeoutError', `waited ${i}`);
   return aggregator.takeAll(999, () => RESOURCES)[0]!;
 }
@@ -41,6 +45,7 @@ describe('mergeAgentWindows', () => {
     expect(merged.steps.home).toMatchObject({ count: 18, failed: 3, errors: { TimeoutError: { count: 3 } } });
     expect(merged.vus).toEqual({ min: a.vus.min + b.vus.min, max: 5 });
     expect(merged.agents).toBe(2);
+    expect(merged.iterations).toEqual({ started: 15, completed: 15, failed: 0 });
     expect(merged.steps.home!.minMs).toBe(Math.min(...fast.slice(0, 10)));
     expect(merged.steps.home!.maxMs).toBe(Math.max(...slow.slice(0, 5)));
   });

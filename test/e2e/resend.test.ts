@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/io.js';
 import type { RunOutcome } from '../../controller/run/request.js';
-import { discardPrepared, prepareRun } from '../../controller/run/prepare.js';
-import { executeRun } from '../../controller/run/run.js';
+import { executeRun, withPreparedRun } from '../../controller/run/run.js';
 import { localSite } from '../../controller/sites/local.js';
 import { LinkCutter } from '../harness/link-cutter.js';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
@@ -33,9 +32,8 @@ describe('a WebSocket dropped mid-run', () => {
       out: join(dir, 'out'),
       db: join(dir, 'runs.db'),
     };
-    const prepared = await prepareRun(request, io);
-    try {
-      outcome = await executeRun(prepared, io, {
+    outcome = await withPreparedRun(request, io, (prepared) =>
+      executeRun(prepared, io, {
         openSites: async (run) => ({ sites: [cutter.wrap(localSite(run.request.browserPath))], excluded: [] }),
         hooks: {
           windowCommitted: (agentId, seq) => {
@@ -47,10 +45,8 @@ describe('a WebSocket dropped mid-run', () => {
             }
           },
         },
-      });
-    } finally {
-      discardPrepared(prepared);
-    }
+      }),
+    );
   });
 
   afterAll(async () => {

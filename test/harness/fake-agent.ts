@@ -39,8 +39,10 @@ export class FakeAgent {
     readonly agentId: string,
   ) {}
 
-  /** Opens a connection and says hello on it; `resumed` when it replaces a dropped one. */
-  async open(resumed = false): Promise<void> {
+  private killed = false;
+
+  /** Opens a connection and says hello on it (unless told not to); `resumed` when it replaces a dropped one. */
+  async open(resumed = false, hello = true): Promise<void> {
     const socket = new WebSocket(this.url, { headers: { authorization: `Bearer ${this.token}` } });
     socket.on('message', (data) => this.take(data.toString()));
     socket.on('close', () => this.notify());
@@ -51,7 +53,7 @@ export class FakeAgent {
       socket.once('error', reject);
     });
     this.socket = socket;
-    this.send({ type: 'hello', pid: process.pid, resumed, facts: FACTS });
+    if (hello) this.send({ type: 'hello', pid: process.pid, resumed, facts: FACTS });
   }
 
   get connected(): boolean {
@@ -106,6 +108,13 @@ export class FakeAgent {
     this.socket = undefined;
   }
 
+  /** The agent's process is gone: the link drops and whatever its script waits for never comes. */
+  kill(): void {
+    this.killed = true;
+    this.drop();
+    this.notify();
+  }
+
   /**
    * Resolves once `condition` holds: re-checked on every frame, and every few
    * milliseconds for conditions on the controller's side. Rejects after
@@ -120,6 +129,10 @@ export class FakeAgent {
         this.changed.delete(check);
       };
       const check = () => {
+        if (this.killed) {
+          stop();
+          reject(new Error(`${this.agentId} was killed while waiting for ${what}`));
+        }
         if (!condition()) return;
         stop();
         resolve();
@@ -178,6 +191,8 @@ export type AgentScript = (agent: FakeAgent, start: StartMessage) => Promise<voi
 export interface FakeSite extends AgentSite {
   /** the agent, once the run started it */
   agent(): FakeAgent;
+  /** resolves once the run has started the agent */
+  readonly started: Promise<void>;
 }
 
 /**
@@ -185,25 +200,28 @@ export interface FakeSite extends AgentSite {
  * start, runs `script`, says bye with the count of windows it sent, and its
  * "process" exits. Killing it drops the link and ends the process.
  */
-export function fakeSite(id: string, script: AgentScript, options: { failBeforeReady?: string } = {}): FakeSite {
+export function fakeSite(id: string, script: AgentScript, options: { failBeforeReady?: string; silentBeforeReady?: boolean } = {}): FakeSite {
   let agent: FakeAgent | undefined;
+  let started!: () => void;
   return {
     id,
     host: `${id}.test`,
     weight: 1,
     agent: () => agent!,
+    started: new Promise<void>((resolve) => (started = resolve)),
     start: async (config: AgentConfigInput): Promise<AgentProcess> => {
       const fake = (agent = new FakeAgent(config.controllerUrl, config.token, config.runId, config.agentId));
       let exit!: (code: number) => void;
       const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => (exit = (code) => resolve({ code, signal: null })));
       await fake.open();
-      void live(fake, script, options.failBeforeReady).then(exit, () => exit(1));
+      started();
+      void live(fake, script, options).then(exit, () => exit(1));
       return {
         host: `${id}.test`,
         exited,
         logTail: () => (options.failBeforeReady ? [options.failBeforeReady] : []),
         kill: () => {
-          fake.drop();
+          fake.kill();
           exit(137);
         },
       };
@@ -213,7 +231,9 @@ export function fakeSite(id: string, script: AgentScript, options: { failBeforeR
   };
 }
 
-async function live(agent: FakeAgent, script: AgentScript, failBeforeReady: string | undefined): Promise<number> {
+async function live(agent: FakeAgent, script: AgentScript, options: { failBeforeReady?: string; silentBeforeReady?: boolean }): Promise<number> {
+  const { failBeforeReady } = options;
+  if (options.silentBeforeReady) await new Promise(() => {});
   if (failBeforeReady) {
     const seq = agent.send({ type: 'event', level: 'error', message: failBeforeReady });
     await agent.untilAcked(seq);

@@ -1,7 +1,7 @@
 // A run of scripted agents through the real run phases (hub, session, store,
 // control, report) in milliseconds: a prepared run made by hand, with short
 // timings, and fake sites instead of local or SSH ones.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PreparedRun } from '../../controller/run/prepare.js';
@@ -11,8 +11,16 @@ import { newRunId } from '../../controller/run/run-id.js';
 import type { AgentSite } from '../../controller/sites/site.js';
 import { memoryIo } from '../../src/io.js';
 
+const made: string[] = [];
+
+/** Removes every folder preparedRun made. */
+export function removeFakeRuns(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export function preparedRun(overrides: Partial<PreparedRun> = {}): PreparedRun {
   const dir = mkdtempSync(join(tmpdir(), 'squall-fake-run-'));
+  made.push(dir);
   return {
     runId: newRunId(),
     request: { scenario: 'fake.ts', flags: {}, env: { TARGET: 'http://127.0.0.1:9' }, dashboard: false },
@@ -25,7 +33,8 @@ export function preparedRun(overrides: Partial<PreparedRun> = {}): PreparedRun {
     outDir: join(dir, 'out'),
     dbPath: join(dir, 'runs.db'),
     commandStartedAt: Date.now(),
-    timing: { heartbeatMs: 5000, readyTimeoutMs: 3000, startLeadMs: 10, finishSlackMs: 2000, exitGraceMs: 500 },
+    // Generous: a run of fake agents ends as soon as they are done, and a busy CI machine must not make one overdue.
+    timing: { heartbeatMs: 5000, readyTimeoutMs: 10_000, startLeadMs: 10, finishSlackMs: 10_000, exitGraceMs: 500 },
     ...overrides,
   };
 }

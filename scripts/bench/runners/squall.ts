@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shareByWeight, type Assign } from '../../../controller/run/assign.js';
-import { discardPrepared, prepareRun } from '../../../controller/run/prepare.js';
 import type { RunHooks, RunOutcome, RunRequest } from '../../../controller/run/request.js';
-import { executeRun } from '../../../controller/run/run.js';
+import { executeRun, withPreparedRun } from '../../../controller/run/run.js';
 import { RunStore } from '../../../controller/store/store.js';
 import { memoryIo } from '../../../src/io.js';
 import { REFERENCE_SCENARIO } from '../../../controller/paths.js';
@@ -22,13 +21,9 @@ const assign: Assign = vuWorkers
   : shareByWeight;
 
 /** `squall run`'s phases, with the benchmark's own assignment. */
-async function runSquall(request: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
-  const prepared = await prepareRun(request, memoryIo());
-  try {
-    return await executeRun(prepared, memoryIo(), { assign, hooks });
-  } finally {
-    discardPrepared(prepared);
-  }
+function runSquall(request: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
+  const io = memoryIo();
+  return withPreparedRun(request, io, (prepared) => executeRun(prepared, io, { assign, hooks }));
 }
 
 export const squallRunner: Runner = {

@@ -1,17 +1,20 @@
-// Starts and stops the benchmark's target in its own process (target-process.ts).
+// The benchmark's target: the demo shop with every API route at a fixed
+// 100 ms (dist/demo-shop.mjs, the same helper squall calibrate runs beside
+// each agent), in a process of its own: in the bench's process its event
+// loop would share time with whichever runner drives browsers from there,
+// and the baselines would measure their own load on the server.
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-const TARGET = fileURLToPath(new URL('./target-process.ts', import.meta.url));
+import { requireBuilt } from '../../controller/bundle.js';
+import { DEMO_SHOP_BUNDLE } from '../../controller/paths.js';
+import { helperUrl } from '../../controller/sites/helper.js';
 
 export async function startTarget(): Promise<{ url: string; close(): Promise<void> }> {
-  const child = spawn(TSX, [TARGET], { stdio: ['pipe', 'pipe', 'inherit'] });
+  requireBuilt(DEMO_SHOP_BUNDLE, 'demo shop bundle');
+  const child = spawn(process.execPath, [DEMO_SHOP_BUNDLE], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (data: Buffer) => (stderr += data.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
-  if (first.done) throw new Error('the benchmark target exited before it listened');
-  const { url } = JSON.parse(String(first.value)) as { url: string };
+  const url = await helperUrl('the benchmark target', { onData: (listener) => child.stdout!.on('data', (d: Buffer) => listener(d.toString())) }, exited, () => stderr);
   return {
     url,
     close: async () => {

@@ -1,5 +1,5 @@
-// squall calibrate on this machine: the demo shop served by the agent itself,
-// the reference workload in steps, and a suggested maxVUs.
+// squall calibrate on this machine: the demo shop served beside the agent
+// (dist/demo-shop.mjs), the reference workload in steps, and a suggested maxVUs.
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli.js';
 

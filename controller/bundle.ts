@@ -3,9 +3,10 @@
 // user's folder needs no install.
 import { build, type BuildFailure, type Message } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { InputError } from '../src/errors.js';
+import { makeDirectory } from './files.js';
 import { AGENT_BUNDLE, PACKAGE_ROOT, SCENARIO_API } from './paths.js';
 import type { SiteFile } from './sites/site.js';
 
@@ -52,7 +53,7 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
     throw new InputError(first ? `${describe(first, cwd)} (while bundling ${scenarioPath})` : `${scenarioPath}: ${String(error)}`);
   }
   const hash = createHash('sha256').update(code).digest('hex');
-  mkdirSync(outDir, { recursive: true });
+  makeDirectory(outDir);
   const path = join(outDir, `scenario-${hash.slice(0, 16)}.mjs`);
   writeFileSync(path, code);
   return { path, hash, displayPath: scenarioPath };

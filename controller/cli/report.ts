@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
+import { fileProblem } from '../files.js';
 import { shownPath } from '../paths.js';
 import { reportFromStore } from '../report/from-store.js';
 import { REPORT_FORMATS, renderReport, writeReportFiles, type FileFormat } from '../report/outputs.js';
@@ -29,7 +30,14 @@ export function registerReport(program: Command, io: Io, setExit: (code: number)
         const report = reportFromStore(store, resolveRunId(store, query));
         if (format === 'terminal') io.out(summaryText(report, [], io.isTTY ? COLOURS : PLAIN));
         else if (flags.out) {
-          for (const file of writeReportFiles(report, resolve(io.cwd, flags.out), [format])) io.out(`wrote ${shownPath(io.cwd, file)}\n`);
+          const dir = resolve(io.cwd, flags.out);
+          let files: string[];
+          try {
+            files = writeReportFiles(report, dir, [format]);
+          } catch (error) {
+            throw new InputError(`--out ${flags.out}: ${fileProblem(dir, error, (path) => shownPath(io.cwd, path))}`);
+          }
+          for (const file of files) io.out(`wrote ${shownPath(io.cwd, file)}\n`);
         } else io.out(renderReport(report, format));
         setExit(exitCodeOf(report));
       }),

@@ -1,7 +1,8 @@
 // The files every run ends with, and `squall report` renders again: one
 // renderer per format, all from the same report object.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirectory } from '../files.js';
 import type { Report } from '../../src/protocol/report.js';
 import { seriesCsv } from './csv.js';
 import { renderHtmlReport } from './html.js';
@@ -32,7 +33,7 @@ export function renderReport(report: Report, format: FileFormat): string {
 
 /** Writes the given formats into `dir`; returns the paths written. */
 export function writeReportFiles(report: Report, dir: string, formats: readonly FileFormat[] = REPORT_FORMATS): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   return formats.map((format) => {
     const path = join(dir, FILE_NAMES[format]);
     writeFileSync(path, renderReport(report, format));

@@ -3,6 +3,7 @@
 import type { Io } from '../../src/io.js';
 import type { Report } from '../../src/protocol/report.js';
 import type { RunStatus } from '../../src/protocol/store.js';
+import { fileProblem } from '../files.js';
 import { shownPath } from '../paths.js';
 import { reportFromStore } from '../report/from-store.js';
 import { writeReportFiles } from '../report/outputs.js';
@@ -26,8 +27,22 @@ export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io:
   store.finishRun(runId, status, endedAt);
   store.rebuildMerged(runId);
   const report = reportFromStore(store, runId);
-  const files = writeReportFiles(report, prepared.outDir);
-  io.out(summaryText(report, files.map((file) => shownPath(io.cwd, file)), io.isTTY ? COLOURS : PLAIN));
+  const files = writeFiles(report, prepared, io);
+  io.out(summaryText(report, (files ?? []).map((file) => shownPath(io.cwd, file)), io.isTTY ? COLOURS : PLAIN));
   if (session.duplicates > 0) io.err(`(${session.duplicates} resent windows were already stored and not counted twice)\n`);
-  return { exitCode: exitCodeOf(report), runId, report, outDir: prepared.outDir, dbPath: prepared.dbPath, resentWindows: session.duplicates };
+  if (!files) {
+    io.err(`squall: the report files could not be written to ${shownPath(io.cwd, prepared.outDir)}; the run is in the store: squall report ${runId} --out DIR\n`);
+  }
+  return { exitCode: files ? exitCodeOf(report) : 3, runId, report, outDir: prepared.outDir, dbPath: prepared.dbPath, resentWindows: session.duplicates };
+}
+
+/** The report files, or undefined when they cannot be written (a full disk, a folder gone): the run is kept in the store all the same. */
+function writeFiles(report: Report, prepared: PreparedRun, io: Io): string[] | undefined {
+  try {
+    return writeReportFiles(report, prepared.outDir);
+  } catch (error) {
+    const show = (path: string) => shownPath(io.cwd, path);
+    io.err(`squall: ${show(prepared.outDir)}: ${fileProblem(prepared.outDir, error, show)}\n`);
+    return undefined;
+  }
 }

@@ -1,10 +1,11 @@
 // Phase 1 of a run, before anything connects anywhere: the scenario bundled
 // and checked, the load plan, the thresholds, the window and where results go.
 // Bad input fails here, in well under a second.
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../../src/errors.js';
+import { unwritableDirectory } from '../files.js';
 import type { Io } from '../../src/io.js';
 import { planDurationMs } from '../../src/load/stages.js';
 import type { Plan } from '../../src/protocol/plan.js';
@@ -12,6 +13,7 @@ import type { ThresholdSpec } from '../../src/protocol/store.js';
 import type { ScenarioBundle } from '../bundle.js';
 import { durationFlag, resolvePlan } from '../load-plan.js';
 import { thresholdSpecs } from '../report/thresholds.js';
+import { shownPath } from '../paths.js';
 import { newRunId } from './run-id.js';
 import { prepareScenario } from '../scenario-file.js';
 import { AGENT_EXIT_GRACE_MS } from '../sites/agent-process.js';
@@ -63,6 +65,9 @@ export async function prepareRun(request: RunRequest, io: Io): Promise<PreparedR
   const windowMs = durationFlag('--window', request.window ?? DEFAULT_WINDOW);
   if (windowMs < MIN_WINDOW_MS) throw new InputError(`--window ${request.window}: must be at least 1s`);
   const runId = newRunId();
+  const outDir = resolve(io.cwd, request.out ?? join('squall-results', runId));
+  const dbPath = resolve(io.cwd, request.db ?? defaultDbPath(io));
+  checkOutputs(request, io, outDir, dbPath);
   const workDir = join(tmpdir(), `squall-${runId}`);
   try {
     const scenario = await prepareScenario(request.scenario, workDir, io.cwd);
@@ -78,8 +83,8 @@ export async function prepareRun(request: RunRequest, io: Io): Promise<PreparedR
       plan,
       windowMs,
       thresholds,
-      outDir: resolve(io.cwd, request.out ?? join('squall-results', runId)),
-      dbPath: resolve(io.cwd, request.db ?? defaultDbPath(io)),
+      outDir,
+      dbPath,
       commandStartedAt,
       timing: DEFAULT_TIMING,
     };
@@ -87,6 +92,20 @@ export async function prepareRun(request: RunRequest, io: Io): Promise<PreparedR
     discardPrepared({ workDir });
     throw error;
   }
+}
+
+/**
+ * The report folder and the store must be writable before any load is spent:
+ * found out at the end, the run would be lost to a typo.
+ */
+function checkOutputs(request: RunRequest, io: Io, outDir: string, dbPath: string): void {
+  const show = (path: string) => shownPath(io.cwd, path);
+  const outProblem = unwritableDirectory(outDir, show);
+  if (outProblem) throw new InputError(`${request.out !== undefined ? '--out' : 'results folder'} ${shownPath(io.cwd, outDir)}: ${outProblem}`);
+  const dbName = `${request.db !== undefined ? '--db' : io.env.SQUALL_DB ? '$SQUALL_DB' : 'run store'} ${shownPath(io.cwd, dbPath)}`;
+  if (existsSync(dbPath) && !statSync(dbPath).isFile()) throw new InputError(`${dbName}: is a folder, not a file`);
+  const dbProblem = unwritableDirectory(dirname(dbPath), show);
+  if (dbProblem) throw new InputError(`${dbName}: ${dbProblem}`);
 }
 
 /** Removes what preparing left on this machine. */

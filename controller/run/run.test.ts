@@ -1,6 +1,7 @@
 // Whole runs of scripted agents through the real phases (hub, session,
 // SQLite store, control, report), no Chromium: what they sent is what the
 // report counts, however the link behaved, and Ctrl-C ends runs as promised.
+import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alignWindow } from '../../src/metrics/window.js';
 import { RunFailure } from '../../src/errors.js';
@@ -160,6 +161,27 @@ describe('a run of scripted agents', () => {
     const store = RunStore.open(prepared.dbPath);
     try {
       expect(store.getRun(prepared.runId)?.status).toBe('failed');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a report that cannot be written at the end keeps the run in the store, says how to get it, and exits 3', async () => {
+    const { io } = pressableIo();
+    const prepared = preparedRun();
+    const outcome = await runWith([fakeSite('a1', resilient([[100]]))], {
+      io,
+      prepared,
+      // The folder was writable when checked; by the end a file stands there (a full disk fails the same way).
+      hooks: { started: () => writeFileSync(prepared.outDir, 'in the way') },
+    });
+    expect(outcome.exitCode).toBe(3);
+    expect(io.stderr()).toContain(`${prepared.outDir} is a file, not a folder`);
+    expect(io.stderr()).toContain(`the run is in the store: squall report ${prepared.runId} --out DIR`);
+    expect(io.stderr()).not.toMatch(/\n\s+at /);
+    const store = RunStore.open(prepared.dbPath);
+    try {
+      expect(store.getRun(prepared.runId)?.status).toBe('completed');
     } finally {
       store.close();
     }

@@ -2,8 +2,9 @@
 // [host]:port for other ports, wildcards and negations, @revoked. Pure apart
 // from the file helpers at the end.
 import { createHash, createHmac } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirectory } from '../files.js';
 
 export interface KnownHostEntry {
   line: number;
@@ -97,7 +98,7 @@ export function readKnownHosts(path: string): KnownHostEntry[] {
 }
 
 export function appendKnownHost(path: string, host: string, port: number, keyType: string, keyBase64: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  makeDirectory(dirname(path), 0o700);
   const existing = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
   appendFileSync(path, `${separator}${hostToken(host, port)} ${keyType} ${keyBase64}\n`, { mode: 0o600 });

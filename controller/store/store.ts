@@ -2,9 +2,9 @@
 // raw windows they sent and the merged series. Writes are synchronous, so a
 // method that returned has committed: the hub acks only after that.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../../src/errors.js';
+import { fileProblem, makeDirectory } from '../files.js';
 import { mergeAgentWindows } from '../../src/metrics/merge.js';
 import { StepAccumulator } from '../../src/metrics/step-stats.js';
 import { WindowBodySchema, type WindowBody } from '../../src/protocol/messages.js';
@@ -25,9 +25,9 @@ export class RunStore {
   private constructor(private readonly db: Database.Database) {}
 
   static open(path: string): RunStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     let db: Database.Database;
     try {
+      if (path !== ':memory:') makeDirectory(dirname(path));
       db = new Database(path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -39,7 +39,8 @@ export class RunStore {
       db.pragma('wal_autocheckpoint = 0');
       db.exec(STORE_DDL);
     } catch (error) {
-      throw new InputError(`--db ${path}: cannot open it as a squall store (${(error as Error).message})`);
+      const why = (error as NodeJS.ErrnoException).code?.startsWith('E') ? fileProblem(path, error) : (error as Error).message;
+      throw new InputError(`--db ${path}: cannot open it as a squall store (${why})`);
     }
     const version = db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get() as string | undefined;
     if (version === undefined) {

@@ -1,5 +1,5 @@
 // A user mistake gets one clear line on stderr and exit code 2, no stack trace.
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,5 +45,22 @@ describe('bad input', () => {
     const vus = await runCli(['run', fixture('shop.scenario.ts'), '--vus', 'many']);
     expect(vus.code).toBe(2);
     expect(vus.stderr).toMatch(/--vus.*expected a whole number/);
+  });
+
+  it('an --out or --db that cannot be written is refused before any browser starts, and nothing is left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'squall-bad-out-'));
+    writeFileSync(join(dir, 'notes.txt'), 'a file, not a folder');
+    const shop = fixture('shop.scenario.ts');
+    const db = ['--db', join(dir, 'runs.db')];
+    const underFile = await runCli(['run', shop, '--out', 'notes.txt/sub', ...db], { cwd: dir });
+    expectOneClearLine(underFile, /^squall: --out notes\.txt\/sub: notes\.txt is a file, not a folder$/);
+    const underProc = await runCli(['run', shop, '--out', '/proc/forbidden', ...db], { cwd: dir });
+    expectOneClearLine(underProc, /^squall: --out \/proc\/forbidden: cannot be created there \(no such file or directory\)$/);
+    const dbUnderFile = await runCli(['run', shop, '--db', 'notes.txt/runs.db', '--out', 'out'], { cwd: dir });
+    expectOneClearLine(dbUnderFile, /^squall: --db notes\.txt\/runs\.db: notes\.txt is a file, not a folder$/);
+    for (const result of [underFile, underProc, dbUnderFile]) expect(result.stdout).toBe('');
+    // The checks make no folder and no store of their own.
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    expect(existsSync(join(dir, 'runs.db'))).toBe(false);
   });
 });

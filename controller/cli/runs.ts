@@ -2,9 +2,22 @@
 import type { Command } from 'commander';
 import type { Io } from '../../src/io.js';
 import { formatDuration } from '../../src/load/duration.js';
+import type { RunRecord, RunStatus } from '../../src/protocol/store.js';
 import { alignedTable } from '../report/summary.js';
+import { localProbe, runStatusNow } from '../store/liveness.js';
 import { withExistingStore } from '../store/open.js';
 import { dbFlag, positiveInt } from './flags.js';
+
+/** Why a run ended as it did, when that is not plain. */
+function noteOf(run: RunRecord, status: RunStatus): string {
+  if (status === 'interrupted') {
+    const seen = run.heartbeatAt ?? run.startedAt;
+    const owner = run.owner ? `its controller (pid ${run.owner.pid} on ${run.owner.host})` : 'its controller';
+    return `${owner} stopped at ${new Date(seen).toLocaleString('sv-SE').slice(11, 19)}; squall report ${run.id} shows what was stored`;
+  }
+  if (status === 'failed' && run.error) return run.error.length > 100 ? `${run.error.slice(0, 99)}…` : run.error;
+  return '';
+}
 
 export function registerRuns(program: Command, io: Io): void {
   program
@@ -16,15 +29,18 @@ export function registerRuns(program: Command, io: Io): void {
       withExistingStore(io, flags.db, (store) => {
         const runs = store.listRuns(flags.limit);
         if (runs.length === 0) return io.out('no runs yet\n');
-        const rows = [['id', 'when', 'scenario', 'peak VUs', 'duration', 'status']];
+        const probe = localProbe();
+        const rows = [['id', 'when', 'scenario', 'peak VUs', 'duration', 'status', 'note']];
         for (const run of runs) {
+          const status = runStatusNow(run, probe);
           rows.push([
             run.id,
             new Date(run.startedAt).toLocaleString('sv-SE').slice(0, 16),
             run.scenario,
             String(run.peakVus),
             run.endedAt !== undefined ? formatDuration(run.endedAt - run.startedAt) : '-',
-            run.status,
+            status,
+            noteOf(run, status),
           ]);
         }
         io.out(alignedTable(rows, (c) => c === 3 || c === 4).join('\n') + '\n');

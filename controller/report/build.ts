@@ -15,6 +15,8 @@ export interface ReportInput {
   /** every agent's raw windows, for the per-host breakdown */
   agentWindows: ReadonlyArray<{ agentId: string; body: WindowBody }>;
   thresholds: readonly ThresholdSpec[];
+  /** the run's controller stopped before its end */
+  partial?: boolean;
 }
 
 function errorList(tally: ErrorTally): Report['steps'][number]['errors'] {
@@ -89,7 +91,7 @@ export function observationsOf(windows: readonly MergedWindow[], durationMs: num
   return { totals, steps: totals.steps, allSteps, iterations: sumIterations(windows), durationMs };
 }
 
-export function buildReport({ run, agents, windows, agentWindows, thresholds }: ReportInput): Report {
+export function buildReport({ run, agents, windows, agentWindows, thresholds, partial = false }: ReportInput): Report {
   const ordered = [...windows].sort((a, b) => a.windowStart - b.windowStart);
   const durationMs = Math.max(0, (run.endedAt ?? Date.now()) - run.startedAt);
   const observations = observationsOf(ordered, durationMs);
@@ -125,6 +127,7 @@ export function buildReport({ run, agents, windows, agentWindows, thresholds }: 
       durationMs,
       status: run.status,
       windowMs: run.windowMs,
+      partial,
     },
     steps,
     iterations: { ...iterations, errors: outsideSteps },

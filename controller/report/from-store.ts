@@ -3,16 +3,23 @@
 import type { Report } from '../../src/protocol/report.js';
 import { InputError } from '../../src/errors.js';
 import type { RunStore } from '../store/store.js';
+import { mergeByInterval } from '../../src/metrics/merge.js';
+import { localProbe, runStatusNow, type LivenessProbe } from '../store/liveness.js';
 import { buildReport } from './build.js';
 
-export function reportFromStore(store: RunStore, runId: string): Report {
-  const run = store.getRun(runId);
-  if (!run) throw new InputError(`no run "${runId}" in the store (squall runs lists them)`);
+export function reportFromStore(store: RunStore, runId: string, probe: LivenessProbe = localProbe()): Report {
+  const stored = store.getRun(runId);
+  if (!stored) throw new InputError(`no run "${runId}" in the store (squall runs lists them)`);
+  const agentWindows = store.agentWindows(runId);
+  const common = { agents: store.agents(runId), agentWindows, thresholds: stored.config.thresholds };
+  if (runStatusNow(stored, probe) !== 'interrupted') return buildReport({ ...common, run: stored, windows: store.mergedWindows(runId) });
+  // Its controller died before merging the series and writing the end: both come from the raw windows.
+  const lastWindowEnd = Math.max(0, ...agentWindows.map((w) => w.body.windowStart + w.body.windowMs));
+  const endedAt = Math.max(stored.heartbeatAt ?? stored.startedAt, Math.min(lastWindowEnd, probe.now));
   return buildReport({
-    run,
-    agents: store.agents(runId),
-    windows: store.mergedWindows(runId),
-    agentWindows: store.agentWindows(runId),
-    thresholds: run.config.thresholds,
+    ...common,
+    run: { ...stored, status: 'interrupted', endedAt },
+    windows: mergeByInterval(agentWindows.map((w) => w.body)),
+    partial: true,
   });
 }

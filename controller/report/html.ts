@@ -5,6 +5,7 @@ import { SATURATION_CPU_PCT } from '../../src/limits.js';
 import { formatDuration } from '../../src/load/duration.js';
 import type { Report, ReportAgent, ReportStep, ThresholdResult } from '../../src/protocol/report.js';
 import { clock } from '../format.js';
+import { PARTIAL_NOTE } from './summary.js';
 import { escapeHtml, renderReportCharts } from './html-charts.js';
 
 export { escapeHtml } from './html-charts.js';
@@ -257,6 +258,7 @@ export function renderHtmlReport(report: Report): string {
     '</head>',
     '<body><main>',
     `<header><h1>${escapeHtml(run.scenario)} <span class="dim">· squall run ${escapeHtml(run.id)}</span></h1>${overallVerdict(report.thresholds)}</header>`,
+    run.partial ? `<div id="partial" class="verdict bad" data-partial="true">${escapeHtml(PARTIAL_NOTE)}</div>` : '',
     section('run', 'Run', metadata(report)),
     thresholdsSection(report.thresholds),
     stepsSection(report.steps),

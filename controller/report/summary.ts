@@ -33,10 +33,14 @@ export function alignedTable(rows: string[][], rightAligned: (column: number) =>
   );
 }
 
+/** Said in every format of a partial report. */
+export const PARTIAL_NOTE = 'PARTIAL: the controller stopped before the run ended; these are the windows the store had received';
+
 export function summaryText(report: Report, files: readonly string[], paint: Paint = PLAIN): string {
   const { run } = report;
   const status = run.status === 'completed' ? paint.green(run.status) : paint.red(run.status);
   const lines = ['', `${paint.bold(`run ${run.id}`)}  "${run.scenario}"  ${status}  ${formatDuration(run.durationMs)}  peak ${report.vus.max} VUs`, ''];
+  if (run.partial) lines.splice(2, 0, paint.red(PARTIAL_NOTE));
   if (report.steps.length === 0) {
     lines.push('no step ran');
   } else {

@@ -45,9 +45,6 @@ export async function conduct(input: ConductInput): Promise<RunOutcome> {
     run.stopStragglers();
     run.feedback.stop();
     return concludeRun({ ...input, session: run.session, status: run.control.status(run.agents.some((a) => a.state.status === 'done')) });
-  } catch (error) {
-    input.store.finishRun(input.prepared.runId, 'failed', Date.now());
-    throw error;
   } finally {
     await run.shutDown();
   }

@@ -4,10 +4,11 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alignWindow } from '../../src/metrics/window.js';
-import { RunFailure } from '../../src/errors.js';
+import { InputError, RunFailure } from '../../src/errors.js';
 import { fakeSite, windowOf, type AgentScript, type FakeAgent } from '../../test/harness/fake-agent.js';
 import { preparedRun, pressableIo, removeFakeRuns, runWith } from '../../test/harness/fake-run.js';
 import { RunStore } from '../store/store.js';
+import { executeRun } from './run.js';
 
 /** Windows of 1 s from the start's t0, each with the given step durations. */
 function sendWindows(agent: FakeAgent, t0: number, perWindow: number[][]): number[] {
@@ -182,6 +183,22 @@ describe('a run of scripted agents', () => {
     const store = RunStore.open(prepared.dbPath);
     try {
       expect(store.getRun(prepared.runId)?.status).toBe('completed');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a run whose sites cannot be opened is stored as failed, with the reason', async () => {
+    const prepared = preparedRun();
+    const run = executeRun(prepared, pressableIo().io, {
+      openSites: async () => {
+        throw new InputError('2 of 3 hosts cannot run an agent');
+      },
+    });
+    await expect(run).rejects.toThrow(InputError);
+    const store = RunStore.open(prepared.dbPath);
+    try {
+      expect(store.getRun(prepared.runId)).toMatchObject({ status: 'failed', error: '2 of 3 hosts cannot run an agent' });
     } finally {
       store.close();
     }

@@ -1,8 +1,10 @@
 // One run from request to report, phase by phase: prepare (bundle, plan,
 // thresholds, outputs), sites (local or SSH), assign each site its share,
 // conduct (start, ready, t0, finish), then clean up every site.
-import type { Io } from '../../src/io.js';
+import os from 'node:os';
 import { resolve } from 'node:path';
+import type { Io } from '../../src/io.js';
+import { RUN_HEARTBEAT_MS } from '../store/liveness.js';
 import { RunStore } from '../store/store.js';
 import { shareByWeight, type Assign } from './assign.js';
 import { conduct } from './conduct.js';
@@ -36,31 +38,45 @@ export async function withPreparedRun<T>(request: RunRequest, io: Io, use: (prep
 /** Runs a prepared run; the caller discards it afterwards. */
 export async function executeRun(prepared: PreparedRun, io: Io, parts: RunParts = {}): Promise<RunOutcome> {
   const store = RunStore.open(prepared.dbPath);
+  const { runId } = prepared;
+  // Readers of the store tell a live run from one whose controller died by this heartbeat.
+  const alive = setInterval(() => store.touchRun(runId, Date.now()), RUN_HEARTBEAT_MS);
   try {
     recordRun(store, prepared, io);
-    const { sites, excluded } = await (parts.openSites ?? openSites)(prepared, io);
-    for (const host of excluded) {
-      store.upsertAgent(prepared.runId, { agentId: host.name, host: host.name, plannedVus: 0, status: 'failed', error: host.error });
-    }
-    try {
-      const assignments = await (parts.assign ?? shareByWeight)(prepared, sites);
-      return await conduct({ prepared, store, io, assignments, hooks: parts.hooks ?? {} });
-    } finally {
-      await cleanUpSites(sites, io);
-    }
+    return await sitesAndConduct(store, prepared, io, parts);
+  } catch (error) {
+    store.finishRun(runId, 'failed', Date.now(), error instanceof Error ? error.message : String(error));
+    throw error;
   } finally {
+    clearInterval(alive);
     store.close();
+  }
+}
+
+async function sitesAndConduct(store: RunStore, prepared: PreparedRun, io: Io, parts: RunParts): Promise<RunOutcome> {
+  const { sites, excluded } = await (parts.openSites ?? openSites)(prepared, io);
+  for (const host of excluded) {
+    store.upsertAgent(prepared.runId, { agentId: host.name, host: host.name, plannedVus: 0, status: 'failed', error: host.error });
+  }
+  try {
+    const assignments = await (parts.assign ?? shareByWeight)(prepared, sites);
+    return await conduct({ prepared, store, io, assignments, hooks: parts.hooks ?? {} });
+  } finally {
+    await cleanUpSites(sites, io);
   }
 }
 
 function recordRun(store: RunStore, prepared: PreparedRun, io: Io): void {
   const { request } = prepared;
+  const now = Date.now();
   store.createRun({
     id: prepared.runId,
     scenario: prepared.scenarioName,
     scenarioPath: resolve(io.cwd, request.scenario),
-    startedAt: Date.now(),
+    startedAt: now,
     status: 'preparing',
+    owner: { host: os.hostname(), pid: process.pid },
+    heartbeatAt: now,
     windowMs: prepared.windowMs,
     plan: prepared.plan,
     config: {

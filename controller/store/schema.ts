@@ -1,6 +1,6 @@
 // SQLite layout of the run store. Raw agent windows are the source of truth;
 // the merged series is derived from them and can always be rebuilt.
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2;
 
 export const STORE_DDL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -16,7 +16,11 @@ CREATE TABLE IF NOT EXISTS runs (
   status TEXT NOT NULL,
   window_ms INTEGER NOT NULL,
   plan TEXT NOT NULL,
-  config TEXT NOT NULL
+  config TEXT NOT NULL,
+  owner_host TEXT,
+  owner_pid INTEGER,
+  heartbeat_at INTEGER,
+  error TEXT
 );
 CREATE TABLE IF NOT EXISTS agents (
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -58,3 +62,19 @@ CREATE TABLE IF NOT EXISTS series (
   PRIMARY KEY (run_id, window_start, step)
 );
 `;
+
+/**
+ * Steps from each older layout to the next, by the version they start from.
+ * Version 1 did not know which controller owned a run: its runs still marked
+ * running or preparing get a heartbeat as old as their start, so they read
+ * as interrupted.
+ */
+export const STORE_MIGRATIONS: Record<number, string> = {
+  1: `
+ALTER TABLE runs ADD COLUMN owner_host TEXT;
+ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;
+ALTER TABLE runs ADD COLUMN error TEXT;
+UPDATE runs SET heartbeat_at = started_at WHERE status IN ('running', 'preparing');
+`,
+};

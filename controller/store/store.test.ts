@@ -5,6 +5,9 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempStore, windowFrame } from '../../test/harness/store.js';
 import { windowOf } from '../../test/harness/fake-agent.js';
+import { PLAN } from '../../test/harness/store.js';
+import { localProbe, runStatusNow } from './liveness.js';
+import { RunStore } from './store.js';
 
 describe('RunStore', () => {
   it('stores a window once however often it is sent, and replaces it when its content changed', () => {
@@ -40,5 +43,34 @@ describe('RunStore', () => {
       [1000, 1, 1, 0],
     ]);
     store.close();
+  });
+});
+
+describe('RunStore with a store an older squall wrote', () => {
+  it('migrates schema 1 in place: runs it left running read as interrupted, finished ones keep their status', () => {
+    const { store, path } = tempStore();
+    store.createRun({ id: 'done-1', scenario: 'old', scenarioPath: '/dev/null', startedAt: 5, endedAt: 9, status: 'completed', windowMs: 1000, plan: PLAN, config: { envKeys: [], outDir: '/dev/null', thresholds: [] } });
+    store.close();
+    // Back to the layout of schema 1, as squall 0.1 wrote it.
+    const db = new Database(path);
+    for (const column of ['owner_host', 'owner_pid', 'heartbeat_at', 'error']) db.exec(`ALTER TABLE runs DROP COLUMN ${column}`);
+    db.exec(`UPDATE meta SET value = '1' WHERE key = 'schema'`);
+    db.close();
+    const reopened = RunStore.open(path);
+    const running = reopened.getRun('run-1')!;
+    expect(running).toMatchObject({ status: 'running', heartbeatAt: running.startedAt });
+    expect(runStatusNow(running, localProbe())).toBe('interrupted');
+    expect(reopened.getRun('done-1')).toMatchObject({ status: 'completed', endedAt: 9 });
+    expect(reopened.getRun('done-1')!.heartbeatAt).toBeUndefined();
+    reopened.close();
+  });
+
+  it('refuses a store from a newer squall, naming both versions', () => {
+    const { store, path } = tempStore();
+    store.close();
+    const db = new Database(path);
+    db.exec(`UPDATE meta SET value = '99' WHERE key = 'schema'`);
+    db.close();
+    expect(() => RunStore.open(path)).toThrow(/store schema 99 is not one this squall reads \(it reads up to 2\)/);
   });
 });

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { fileProblem, makeDirectory } from '../files.js';
-import { mergeAgentWindows } from '../../src/metrics/merge.js';
+import { mergeByInterval } from '../../src/metrics/merge.js';
 import { StepAccumulator } from '../../src/metrics/step-stats.js';
 import { WindowBodySchema, type WindowBody } from '../../src/protocol/messages.js';
 import { MergedWindowSchema, type MergedWindow } from '../../src/protocol/merged.js';
@@ -17,7 +17,8 @@ import {
   type RunRecord,
   type RunStatus,
 } from '../../src/protocol/store.js';
-import { STORE_DDL, STORE_SCHEMA_VERSION } from './schema.js';
+import { migrate } from './migrate.js';
+import { STORE_DDL } from './schema.js';
 
 export type SaveResult = 'new' | 'duplicate' | 'replaced';
 
@@ -42,13 +43,7 @@ export class RunStore {
       const why = (error as NodeJS.ErrnoException).code?.startsWith('E') ? fileProblem(path, error) : (error as Error).message;
       throw new InputError(`--db ${path}: cannot open it as a squall store (${why})`);
     }
-    const version = db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get() as string | undefined;
-    if (version === undefined) {
-      db.prepare(`INSERT INTO meta (key, value) VALUES ('schema', ?)`).run(String(STORE_SCHEMA_VERSION));
-    } else if (Number(version) !== STORE_SCHEMA_VERSION) {
-      db.close();
-      throw new InputError(`--db ${path}: store schema ${version} is not the ${STORE_SCHEMA_VERSION} this squall reads`);
-    }
+    migrate(db, path);
     return new RunStore(db);
   }
 
@@ -65,18 +60,32 @@ export class RunStore {
   createRun(run: RunRecord): void {
     this.db
       .prepare(
-        `INSERT INTO runs (id, scenario, scenario_path, started_at, ended_at, status, window_ms, plan, config)
-         VALUES (@id, @scenario, @scenarioPath, @startedAt, @endedAt, @status, @windowMs, @plan, @config)`,
+        `INSERT INTO runs (id, scenario, scenario_path, started_at, ended_at, status, window_ms, plan, config, owner_host, owner_pid, heartbeat_at, error)
+         VALUES (@id, @scenario, @scenarioPath, @startedAt, @endedAt, @status, @windowMs, @plan, @config, @ownerHost, @ownerPid, @heartbeatAt, @error)`,
       )
-      .run({ ...run, endedAt: run.endedAt ?? null, plan: JSON.stringify(run.plan), config: JSON.stringify(run.config) });
+      .run({
+        ...run,
+        endedAt: run.endedAt ?? null,
+        plan: JSON.stringify(run.plan),
+        config: JSON.stringify(run.config),
+        ownerHost: run.owner?.host ?? null,
+        ownerPid: run.owner?.pid ?? null,
+        heartbeatAt: run.heartbeatAt ?? null,
+        error: run.error ?? null,
+      });
+  }
+
+  /** The run's controller is alive: readers tell a live run from one whose controller died by this. */
+  touchRun(runId: string, at: number): void {
+    this.statement(`UPDATE runs SET heartbeat_at = ? WHERE id = ?`).run(at, runId);
   }
 
   setRunStarted(runId: string, startedAt: number): void {
     this.db.prepare(`UPDATE runs SET started_at = ?, status = 'running' WHERE id = ?`).run(startedAt, runId);
   }
 
-  finishRun(runId: string, status: RunStatus, endedAt: number): void {
-    this.db.prepare(`UPDATE runs SET status = ?, ended_at = ? WHERE id = ?`).run(status, endedAt, runId);
+  finishRun(runId: string, status: RunStatus, endedAt: number, error?: string): void {
+    this.db.prepare(`UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?`).run(status, endedAt, error ?? null, runId);
   }
 
   getRun(runId: string): RunRecord | undefined {
@@ -232,13 +241,7 @@ export class RunStore {
 
   /** Recomputes the merged series from the raw windows: the end of every run does this. */
   rebuildMerged(runId: string): MergedWindow[] {
-    const byStart = new Map<number, WindowBody[]>();
-    for (const { body } of this.agentWindows(runId)) {
-      const list = byStart.get(body.windowStart) ?? [];
-      list.push(body);
-      byStart.set(body.windowStart, list);
-    }
-    const merged = [...byStart.values()].map((bodies) => mergeAgentWindows(bodies));
+    const merged = mergeByInterval(this.agentWindows(runId).map((w) => w.body));
     this.db.prepare(`DELETE FROM merged_windows WHERE run_id = ?`).run(runId);
     this.saveMerged(runId, merged);
     return merged;
@@ -256,5 +259,8 @@ function runFromRow(row: Record<string, unknown>): RunRecord {
     windowMs: row.window_ms,
     plan: JSON.parse(row.plan as string),
     config: JSON.parse(row.config as string),
+    owner: row.owner_host != null ? { host: row.owner_host, pid: row.owner_pid } : undefined,
+    heartbeatAt: row.heartbeat_at ?? undefined,
+    error: row.error ?? undefined,
   });
 }

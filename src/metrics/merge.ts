@@ -67,6 +67,13 @@ export class MergedWindowBuilder {
   }
 }
 
+/** Every agent's windows of a run, merged per interval, in order of interval. */
+export function mergeByInterval(bodies: readonly WindowBody[]): MergedWindow[] {
+  const byStart = new Map<number, WindowBody[]>();
+  for (const body of bodies) byStart.set(body.windowStart, [...(byStart.get(body.windowStart) ?? []), body]);
+  return [...byStart.entries()].sort(([a], [b]) => a - b).map(([, list]) => mergeAgentWindows(list));
+}
+
 /** One interval's windows from several agents (all with the same windowStart). */
 export function mergeAgentWindows(bodies: readonly WindowBody[]): MergedWindow {
   const first = bodies[0];

@@ -101,6 +101,8 @@ export const ReportSchema = z
         durationMs: Ms,
         status: RunStatusSchema,
         windowMs: z.number().int().positive(),
+        /** its controller stopped before the run ended (status interrupted): the report holds the windows the store had received */
+        partial: z.boolean().default(false),
       })
       .strict(),
     steps: z.array(ReportStepSchema),

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { HostFactsSchema } from './messages.js';
 import { PlanSchema } from './plan.js';
 
-export const RunStatusSchema = z.enum(['preparing', 'running', 'completed', 'aborted', 'failed']);
+/** `interrupted` is never stored: it is how a run reads whose controller is gone (controller/store/liveness.ts). */
+export const RunStatusSchema = z.enum(['preparing', 'running', 'completed', 'aborted', 'failed', 'interrupted']);
 export const AgentStatusSchema = z.enum(['connecting', 'ready', 'running', 'done', 'lost', 'failed']);
 
 export const ThresholdSpecSchema = z
@@ -37,6 +38,12 @@ export const RunRecordSchema = z
     windowMs: z.number().int().positive(),
     plan: PlanSchema,
     config: RunConfigSchema,
+    /** the controller process that conducts the run */
+    owner: z.object({ host: z.string(), pid: z.number().int() }).strict().optional(),
+    /** when that controller last said it is alive, epoch ms */
+    heartbeatAt: z.number().int().optional(),
+    /** why a failed run failed */
+    error: z.string().optional(),
   })
   .strict();
 

@@ -8,21 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { ReportSchema } from '../../src/protocol/report.js';
 import { fixture, runCli, type CliResult } from '../harness/cli.js';
-
-/** Live processes whose environment holds `TMPDIR=<tmp>`: the run's agent and browsers inherit it. */
-function processesOfRun(tmp: string): number[] {
-  const marker = Buffer.from(`TMPDIR=${tmp}\0`);
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/environ`).includes(marker);
-      } catch {
-        return false; // gone meanwhile, or not ours to read
-      }
-    })
-    .map(Number);
-}
+import { processesOfRun } from '../harness/processes.js';
 
 interface InterruptedRun extends CliResult {
   out: string;

@@ -43,7 +43,9 @@ export function registerRuns(program: Command, io: Io): void {
             noteOf(run, status),
           ]);
         }
-        io.out(alignedTable(rows, (c) => c === 3 || c === 4).join('\n') + '\n');
+        // The note column only when some run has something to say.
+        const shown = rows.some((row, i) => i > 0 && row[6] !== '') ? rows : rows.map((row) => row.slice(0, 6));
+        io.out(alignedTable(shown, (c) => c === 3 || c === 4).join('\n') + '\n');
       }),
     );
 }

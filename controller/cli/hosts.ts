@@ -10,7 +10,7 @@ function gigabytes(mb: number): string {
 }
 
 export function hostCheckTable(rows: readonly HostCheckRow[]): string {
-  const header = ['host', 'reach', 'host key', 'auth', 'os', 'cores', 'memory', 'node', 'chromium', 'disk free', 'verdict'];
+  const header = ['host', 'reach', 'host key', 'auth', 'os', 'cores', 'memory', 'node', 'chromium', 'disk free', 'transfer', 'verdict'];
   const cells = rows.map((row) => [
     row.name,
     row.reachable ? 'ok' : 'no',
@@ -22,6 +22,7 @@ export function hostCheckTable(rows: readonly HostCheckRow[]): string {
     row.probe?.node ?? (row.probe ? 'missing' : '-'),
     row.probe ? (row.probe.chromiumPath ? `${row.probe.chromiumPath} (${row.probe.chromiumVersion?.replace(/^Chromium /, '') ?? '?'})` : 'missing') : '-',
     row.probe ? gigabytes(row.probe.diskFreeMb) : '-',
+    row.transfer ?? '-',
     row.problems.length === 0 ? 'ok' : `UNUSABLE: ${row.problems.join('; ')}`,
   ]);
   return alignedTable([header, ...cells], () => false).join('\n') + '\n';
@@ -38,7 +39,9 @@ export function registerHosts(program: Command, io: Io, setExit: (code: number) 
       'after',
       `
 Checks per host: reachable, SSH authentication (key file or ssh-agent), host key
-against known_hosts, OS, cores, memory, Node.js (20 or later), Chromium, free disk.
+against known_hosts, OS, cores, memory, Node.js (20 or later), Chromium, free disk,
+and how files will reach it: sftp, or exec (over a plain SSH channel, with a
+sha256 check on arrival) when the host has no SFTP subsystem.
 
 Exit codes: 0 every host is usable, 1 some host is not, 2 bad input.`,
     )

@@ -3,6 +3,7 @@
 import type { Io } from '../../src/io.js';
 import type { HostProbe } from '../../provisioning/probe.js';
 import { counted } from '../format.js';
+import type { TransferKind } from '../ssh/transfer.js';
 import { inventoryOf, probeHosts } from './probe-hosts.js';
 
 export interface HostCheckRow {
@@ -12,6 +13,7 @@ export interface HostCheckRow {
   hostKey: 'ok' | 'unknown' | 'CHANGED' | 'revoked' | '-';
   auth: boolean;
   probe?: HostProbe;
+  transfer?: TransferKind;
   problems: string[];
 }
 
@@ -20,7 +22,9 @@ export async function checkHosts(file: string, options: { acceptNewHostKeys: boo
   io.err(`checking ${counted(hosts.length, 'host')}\n`);
   const results = await probeHosts(hosts, { acceptNewHostKeys: options.acceptNewHostKeys, env: io.env }, () => false);
   return results.map((result): HostCheckRow => {
-    if ('probe' in result) return { name: result.host.name, reachable: true, hostKey: 'ok', auth: true, probe: result.probe, problems: result.problems };
+    if ('probe' in result) {
+      return { name: result.host.name, reachable: true, hostKey: 'ok', auth: true, probe: result.probe, transfer: result.transfer, problems: result.problems };
+    }
     const { stage, reason } = result.error;
     const reachable = stage !== 'connect';
     const hostKey = !reachable ? '-' : stage !== 'host key' ? 'ok' : reason.startsWith('HOST KEY CHANGED') ? 'CHANGED' : reason.includes('@revoked') ? 'revoked' : 'unknown';

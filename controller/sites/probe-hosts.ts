@@ -5,6 +5,7 @@ import type { ResolvedHost } from '../../src/protocol/hosts.js';
 import { loadInventory } from '../../provisioning/inventory.js';
 import { parseProbe, probeProblems, probeScript, shellQuote, type HostProbe } from '../../provisioning/probe.js';
 import { HostError, SshConnection } from '../ssh/connection.js';
+import { transferKindOf, type TransferKind } from '../ssh/transfer.js';
 
 /** SSH handshakes at once: enough for large fleets without tripping MaxStartups. */
 export const CONNECT_CONCURRENCY = 8;
@@ -13,6 +14,8 @@ export interface ConnectedHost {
   host: ResolvedHost;
   connection: SshConnection;
   probe: HostProbe;
+  /** how files reach it: SFTP, or the exec channel when it has no SFTP subsystem */
+  transfer: TransferKind;
 }
 
 /**
@@ -21,7 +24,7 @@ export interface ConnectedHost {
  * that stopped it.
  */
 export type HostProbeResult =
-  | { host: ResolvedHost; probe: HostProbe; problems: string[]; connected?: ConnectedHost }
+  | { host: ResolvedHost; probe: HostProbe; transfer: TransferKind; problems: string[]; connected?: ConnectedHost }
   | { host: ResolvedHost; error: HostError };
 
 /** Runs `task` over `items` with at most `limit` at once. */
@@ -61,9 +64,10 @@ export function probeHosts(
       return { host, error: error as HostError };
     }
     const problems = probeProblems(connected.probe, host.browserPath);
-    if (keep(problems)) return { host, probe: connected.probe, problems, connected };
+    const { probe, transfer } = connected;
+    if (keep(problems)) return { host, probe, transfer, problems, connected };
     connected.connection.close();
-    return { host, probe: connected.probe, problems };
+    return { host, probe, transfer, problems };
   });
 }
 
@@ -79,7 +83,7 @@ export async function connectAndProbe(
   try {
     const result = await connection.run(probeScript(shellQuote(host.node), host.browserPath));
     if (result.code !== 0 && !result.stdout) throw new HostError(host.name, 'probe', `the probe failed: ${result.stderr.trim()}`);
-    return { host, connection, probe: parseProbe(result.stdout) };
+    return { host, connection, probe: parseProbe(result.stdout), transfer: await transferKindOf(connection) };
   } catch (error) {
     connection.close();
     throw asHostError(error);

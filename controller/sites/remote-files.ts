@@ -1,10 +1,10 @@
 // A host's run folder and content-addressed cache: files go to
-// <workDir>/cache/<sha256>-<name> (skipped when there) and are linked into
-// <workDir>/runs/<run>-<agent>, which cleanup removes.
+// <workDir>/cache/<sha256>-<name> (skipped when there; by SFTP, or the exec
+// channel) and are linked into <workDir>/runs/<run>-<agent>, which cleanup removes.
 import { posix } from 'node:path';
 import { shellQuote } from '../../provisioning/probe.js';
 import { HostError } from '../ssh/connection.js';
-import { uploadByHash } from '../ssh/upload.js';
+import { openTransfer } from '../ssh/transfer.js';
 import type { ConnectedHost } from './probe-hosts.js';
 import type { SiteFile } from './site.js';
 
@@ -29,12 +29,12 @@ export async function uploadRunFiles(connected: ConnectedHost, files: readonly S
   const cacheDir = posix.join(absoluteWorkDir(connected), 'cache');
   const mkdir = await connected.connection.run(`mkdir -p ${shellQuote(cacheDir)} ${shellQuote(runDir)}`);
   if (mkdir.code !== 0) throw new HostError(connected.host.name, 'upload', `cannot create ${runDir}: ${mkdir.stderr.trim()}`);
-  const sftp = await connected.connection.sftp();
+  const transfer = await openTransfer(connected.connection, connected.transfer);
   const summary: UploadSummary = { runDir, uploaded: 0, skipped: 0, bytes: 0 };
   try {
     const links: string[] = [];
     for (const file of files) {
-      const cached = await uploadByHash(connected.host.name, sftp, file.path, file.size, cacheDir, `${file.hash}-${file.name}`);
+      const cached = await transfer.upload(file, cacheDir, `${file.hash}-${file.name}`);
       if (cached.skipped) summary.skipped += 1;
       else summary.uploaded += 1;
       summary.bytes += cached.bytes;
@@ -43,7 +43,7 @@ export async function uploadRunFiles(connected: ConnectedHost, files: readonly S
     const linked = await connected.connection.run(links.join(' && '));
     if (linked.code !== 0) throw new HostError(connected.host.name, 'upload', `cannot link files in ${runDir}: ${linked.stderr.trim()}`);
   } finally {
-    sftp.end();
+    transfer.end();
   }
   return summary;
 }

@@ -53,6 +53,7 @@ describe('agents on hosts over SSH', () => {
   let dir: string;
   let good: LabHost[];
   let noChromium: LabHost;
+  let noSftp: LabHost;
 
   beforeAll(async () => {
     lab = await startSshLab([
@@ -60,9 +61,11 @@ describe('agents on hosts over SSH', () => {
       { address: '127.0.0.3' },
       { address: '127.0.0.4' },
       { address: '127.0.0.5', hide: CHROMIUM_FILES },
+      { address: '127.0.0.6', sftp: false },
     ]);
     good = lab.hosts.slice(0, 3);
     noChromium = lab.hosts[3]!;
+    noSftp = lab.hosts[4]!;
     app = await startDemoApp({ latencyMs: { 'GET /api/products': 100, 'POST /api/cart': 50 }, cartErrorRate: 0.2 });
     dir = mkdtempSync(join(tmpdir(), 'squall-ssh-e2e-'));
   });
@@ -295,5 +298,30 @@ describe('agents on hosts over SSH', () => {
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunOutcome['report'];
     expect(report.agents.map((a) => a.status).sort()).toEqual(['done', 'failed']);
     expect(report.agents.find((a) => a.status === 'failed')!.error).toMatch(/no Chromium/);
+  });
+
+  it('a host without the SFTP subsystem gets its files over the exec channel, hash-checked, and runs a test', async () => {
+    lab.trust();
+    app.reset();
+    const inventory = lab.inventory([{ host: noSftp }]);
+    const checked = await runCli(['hosts', 'check', inventory]);
+    expect(checked.code).toBe(0);
+    expect(checked.stdout.split('\n').find((r) => r.startsWith(`${noSftp.sshd.address}:`))).toMatch(/\sexec\s+ok$/);
+    const args = (name: string) => [
+      'run', fixture('shop.scenario.ts'), '--hosts', inventory,
+      '--vus', '2', '--duration', '4s', '--window', '1s', '--env', `TARGET=${app.url}`, '--out', join(dir, name), '--db', join(dir, 'no-sftp.db'),
+    ];
+    const first = await runCli(args('no-sftp-1'));
+    expect(first.stderr).not.toMatch(/SFTP|internal error/);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/\(2 files sent, 0 already there\)/);
+    const report = JSON.parse(readFileSync(join(dir, 'no-sftp-1', 'report.json'), 'utf8')) as RunOutcome['report'];
+    const cart = app.stats()['POST /api/cart']!;
+    expect(report.steps.find((s) => s.name === 'add to cart')!.count).toBe(cart.hits);
+    const again = await runCli(args('no-sftp-2'));
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/\(0 files sent, 2 already there\)/);
+    expect(leftovers(noSftp.workDir)).toBe('');
+    expect(runFolders(noSftp)).toEqual([]);
   });
 });

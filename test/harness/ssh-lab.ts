@@ -27,6 +27,8 @@ export interface LabHostSpec {
   address: string;
   /** files hidden on this host (bind-mounted over by /dev/null) */
   hide?: string[];
+  /** false: its sshd has no SFTP subsystem */
+  sftp?: boolean;
 }
 
 /** Every Chromium squall could find here (the full browser too, when the benchmarks installed it). */
@@ -44,7 +46,7 @@ export async function startSshLab(specs: LabHostSpec[]): Promise<SshLab> {
   const userKey = generateKey(join(dir, 'id_ed25519'));
   const hosts = await Promise.all(
     specs.map(async (spec, i) => ({
-      sshd: await startSshd({ dir: join(dir, `host${i}`), address: spec.address, authorizedKeys: [userKey.publicKey], hide: spec.hide ?? [] }),
+      sshd: await startSshd({ dir: join(dir, `host${i}`), address: spec.address, authorizedKeys: [userKey.publicKey], hide: spec.hide ?? [], ...(spec.sftp === false ? { sftp: false } : {}) }),
       workDir: join(dir, `host${i}`, 'work'),
     })),
   );

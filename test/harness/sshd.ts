@@ -63,6 +63,8 @@ export interface SshdOptions {
   /** files bind-mounted over by /dev/null inside the server's mount namespace */
   hide?: string[];
   hostKey?: KeyPair;
+  /** false: no SFTP subsystem, as on some hardened images */
+  sftp?: boolean;
 }
 
 export async function startSshd(options: SshdOptions): Promise<TestSshd> {
@@ -92,7 +94,7 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
       'ClientAliveInterval 0',
       'MaxSessions 50',
       'MaxStartups 50',
-      'Subsystem sftp internal-sftp',
+      ...(options.sftp === false ? [] : ['Subsystem sftp internal-sftp']),
       'LogLevel ERROR',
       '',
     ].join('\n'),

@@ -1,0 +1,62 @@
+// How files reach a host: by SFTP where the host has the subsystem, else over
+// a plain exec channel (as Ansible's smart transfer falls back to), with a
+// hash check on arrival. Either way into the same content-addressed cache.
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { shellQuote } from '../../provisioning/probe.js';
+import { HostError, type SshConnection } from './connection.js';
+import { uploadByHash, type UploadResult } from './upload.js';
+
+export type TransferKind = 'sftp' | 'exec';
+
+export interface LocalFileRef {
+  path: string;
+  size: number;
+  /** sha256, hex */
+  hash: string;
+}
+
+export interface Transfer {
+  readonly kind: TransferKind;
+  /** Puts the file at `cacheDir/fileName` unless a file of its size is there already. */
+  upload(file: LocalFileRef, cacheDir: string, fileName: string): Promise<UploadResult>;
+  end(): void;
+}
+
+/** SFTP when the host's sshd starts the subsystem, exec otherwise. */
+export async function transferKindOf(connection: SshConnection): Promise<TransferKind> {
+  try {
+    (await connection.sftp()).end();
+    return 'sftp';
+  } catch {
+    return 'exec';
+  }
+}
+
+export async function openTransfer(connection: SshConnection, kind: TransferKind): Promise<Transfer> {
+  const hostName = connection.host.name;
+  if (kind === 'sftp') {
+    const sftp = await connection.sftp();
+    return { kind, upload: (file, cacheDir, fileName) => uploadByHash(hostName, sftp, file.path, file.size, cacheDir, fileName), end: () => sftp.end() };
+  }
+  return { kind, upload: (file, cacheDir, fileName) => uploadByExec(connection, file, `${cacheDir}/${fileName}`), end: () => {} };
+}
+
+/** Streams the file into `cat` on the host, checks its sha256 there, then gives it its name. */
+async function uploadByExec(connection: SshConnection, file: LocalFileRef, remotePath: string): Promise<UploadResult> {
+  const target = shellQuote(remotePath);
+  const present = await connection.run(`[ -f ${target} ] && [ "$(wc -c < ${target})" -eq ${file.size} ] && echo present; true`);
+  if (present.stdout.trim() === 'present') return { remotePath, skipped: true, bytes: 0 };
+  const partial = shellQuote(`${remotePath}.partial-${process.pid}-${Date.now()}`);
+  const fail = (reason: string) => new HostError(connection.host.name, 'upload', `cannot upload to ${remotePath} over exec: ${reason}`);
+  const receiver = await connection.exec(`cat > ${partial}`);
+  await pipeline(createReadStream(file.path), receiver.channel).catch((error: unknown) => {
+    throw fail((error as Error).message);
+  });
+  const received = await receiver.exited;
+  if (received.code !== 0) throw fail(receiver.stderr().trim() || `cat exited with ${received.code}`);
+  const hash = `h=$( (sha256sum ${partial} || shasum -a 256 ${partial}) 2>/dev/null | cut -d' ' -f1)`;
+  const placed = await connection.run(`${hash}; if [ "$h" = ${file.hash} ]; then mv -f ${partial} ${target}; else rm -f ${partial}; echo "sha256 on arrival is \${h:-unknown}, not ${file.hash}" >&2; exit 1; fi`);
+  if (placed.code !== 0) throw fail(placed.stderr.trim());
+  return { remotePath, skipped: false, bytes: file.size };
+}

@@ -1,6 +1,7 @@
 // One agent's life: connect, launch Chromium and load the scenario, report
 // ready, run its share of the load from the common t0, stream windows, and
 // leave nothing running behind.
+import { readFileSync } from 'node:fs';
 import { findBrowser } from '../src/browser-path.js';
 import type { AgentConfig } from '../src/protocol/agent-config.js';
 import { loadScenario, type LoadedScenario } from '../src/scenario/load.js';
@@ -12,9 +13,6 @@ import { Uplink } from './uplink.js';
 import { describeError } from './vu.js';
 import { VuWorkerPool, vuWorkersFor } from './vu-worker-pool.js';
 
-/** Time the controller gets to ack the last windows before the agent gives up on them. */
-const FINAL_ACK_TIMEOUT_MS = 30_000;
-
 export type AgentExit = { code: number; reason: string };
 
 const LOST: AgentExit = { code: 3, reason: 'lost the controller' };
@@ -24,7 +22,7 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
   const control = new AgentControl();
   let activeVus = () => 0;
   const uplink = new Uplink({
-    url: config.controllerUrl,
+    url: () => controllerUrl(config),
     token: config.token,
     runId: config.runId,
     agentId: config.agentId,
@@ -37,17 +35,19 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
   });
   await uplink.connect();
   const setup = await setUpAgent(config, script, uplink, log);
-  if ('failure' in setup) return finish(uplink, failWith(uplink, setup.failure));
+  // The controller gets the agent's grace to ack the last windows: a link that comes back within it loses nothing.
+  const finish = (exit: AgentExit) => finishWith(uplink, exit, config.lostControllerMs);
+  if ('failure' in setup) return finish(failWith(uplink, setup.failure));
   const { pool, loaded } = setup;
   try {
     uplink.send({ type: 'ready', chromium: pool.chromium, scenario: loaded.name });
     const next = await control.awaitStart();
     if (next.kind === 'lost') return LOST;
-    if (next.kind === 'stopped') return await finish(uplink, { code: 0, reason: 'stopped before start' });
+    if (next.kind === 'stopped') return await finish({ code: 0, reason: 'stopped before start' });
     const load = runLoad({ start: next.start, pool, uplink, control, agentId: config.agentId, log, activeVus: (count) => (activeVus = count) });
     const outcome = await Promise.race([load, control.whenLost().then(() => LOST)]);
     activeVus = () => 0;
-    return outcome === LOST ? LOST : await finish(uplink, outcome);
+    return outcome === LOST ? LOST : await finish(outcome);
   } finally {
     await pool.close();
   }
@@ -85,8 +85,18 @@ function failWith(uplink: Uplink, message: string): AgentExit {
   return { code: 1, reason: message };
 }
 
-async function finish(uplink: Uplink, exit: AgentExit): Promise<AgentExit> {
-  const delivered = await uplink.allAcked(FINAL_ACK_TIMEOUT_MS);
+/** The controller's URL now: from its file when it has one (rewritten when an SSH forward is re-dialled). */
+function controllerUrl(config: AgentConfig): string {
+  if (!config.controllerUrlFile) return config.controllerUrl;
+  try {
+    return readFileSync(config.controllerUrlFile, 'utf8').trim() || config.controllerUrl;
+  } catch {
+    return config.controllerUrl;
+  }
+}
+
+async function finishWith(uplink: Uplink, exit: AgentExit, timeoutMs: number): Promise<AgentExit> {
+  const delivered = await uplink.allAcked(timeoutMs);
   uplink.close();
   return delivered ? exit : { code: 3, reason: `${exit.reason}; ${uplink.pendingAcks} messages never acked` };
 }

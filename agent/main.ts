@@ -1,6 +1,9 @@
-// Entry point of the agent bundle (dist/agent.mjs). The controller starts it
-// (as a child process, or over SSH) and writes one JSON line of AgentConfig on
-// its stdin; stdin closing means the controller is gone.
+// Entry point of the agent bundle (dist/agent.mjs). A local agent is a child
+// process of the controller, configured by one JSON line on its stdin; stdin
+// closing means the controller is gone. A remote agent runs detached from its
+// SSH session (`--config <file>`), so a dropped connection does not end it:
+// its WebSocket heartbeat is its lifeline, and past its grace it stops.
+import { readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, workerData } from 'node:worker_threads';
@@ -24,23 +27,33 @@ async function readConfigLine(): Promise<string | undefined> {
   return undefined;
 }
 
+/** `--config <file>`: the file is read and removed at once, so the secrets in it do not outlive the start. */
+function readConfigFile(path: string): string {
+  const text = readFileSync(path, 'utf8');
+  rmSync(path, { force: true });
+  return text;
+}
+
 async function main(): Promise<number> {
-  const line = await readConfigLine();
-  if (line === undefined) {
+  const configFile = process.argv.indexOf('--config');
+  const text = configFile > 0 ? readConfigFile(process.argv[configFile + 1]!) : await readConfigLine();
+  if (text === undefined) {
     log('no configuration on stdin');
     return 2;
   }
-  const parsed = AgentConfigSchema.safeParse(JSON.parse(line));
+  const parsed = AgentConfigSchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
     log(`bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return 2;
   }
-  // The controller holds our stdin open for as long as it lives.
-  process.stdin.resume();
-  process.stdin.on('end', () => {
-    log('controller closed stdin; stopping');
-    process.exit(3);
-  });
+  if (configFile < 0) {
+    // A local agent: the controller holds our stdin open for as long as it lives.
+    process.stdin.resume();
+    process.stdin.on('end', () => {
+      log('controller closed stdin; stopping');
+      process.exit(3);
+    });
+  }
   process.on('exit', killBrowserGroups);
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.on(signal, () => {

@@ -42,7 +42,7 @@ describe('Uplink', () => {
   it('after a reconnect resends exactly the unacked messages, in seq order, and says it resumed', async () => {
     const hub = await controller();
     const uplink = new Uplink({
-      url: hub.url,
+      url: () => hub.url,
       token: 'token-token-token-token',
       runId: 'run-1',
       agentId: 'a1',

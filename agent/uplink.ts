@@ -24,7 +24,8 @@ type Envelope = 'protocol' | 'runId' | 'agentId' | 'seq';
 type Outgoing = AgentMessage extends infer M ? (M extends AgentMessage ? Omit<M, Envelope> : never) : never;
 
 export interface UplinkOptions {
-  url: string;
+  /** asked before every connection: a re-dialled SSH forward may have moved the controller to another port */
+  url: () => string;
   token: string;
   runId: string;
   agentId: string;
@@ -107,7 +108,7 @@ export class Uplink {
 
   private open(): void {
     if (this.closed) return;
-    const socket = new WebSocket(this.options.url, {
+    const socket = new WebSocket(this.options.url(), {
       headers: { authorization: `Bearer ${this.options.token}` },
       handshakeTimeout: 5000,
     });

@@ -24,6 +24,7 @@ interface RunFlags extends ScenarioFlags, OutputFlags {
   hosts?: string;
   acceptNewHostKeys?: boolean;
   minHosts?: number;
+  agentGrace?: string;
 }
 
 export function registerRun(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -44,6 +45,10 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
     .addOption(hostsFlag('run agents on these hosts over SSH instead of locally'))
     .addOption(acceptNewHostKeysFlag())
     .option('--min-hosts <n>', 'with --hosts: go on without unusable hosts as long as this many are usable', positiveInt)
+    .option(
+      '--agent-grace <time>',
+      'how long an agent that lost the controller (a dropped SSH connection, a dead controller) keeps trying before it stops its browsers and exits; a link back within it loses nothing (default: 60s)',
+    )
     .addHelpText(
       'after',
       `
@@ -78,6 +83,7 @@ Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad 
           hosts: flags.hosts,
           acceptNewHostKeys: flags.acceptNewHostKeys,
           minHosts: flags.minHosts,
+          agentGrace: flags.agentGrace,
         },
         io,
       );

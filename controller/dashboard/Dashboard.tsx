@@ -159,6 +159,7 @@ function AgentsPanel({ snapshot, rows, width }: { snapshot: DashboardSnapshot; r
           <Text color={row.saturated ? 'red' : undefined}>{row.cpu.padStart(widths[3]!)}</Text>{' '}
           {[row.memory.padStart(widths[4]!), row.lastReport.padStart(widths[5]!)].join(' ')}
           {row.saturated && <Text color="red"> SATURATED</Text>}
+          {row.link && <Text dimColor> {row.link}</Text>}
         </Text>
       ))}
       {all.length > shown.length && (

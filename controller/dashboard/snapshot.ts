@@ -48,6 +48,7 @@ export function snapshotOf(session: RunSession, meta: RunMeta, now = Date.now())
       ...(agent.rssMb !== undefined ? { rssMb: agent.rssMb } : {}),
       ...(agent.hostMemUsedPct !== undefined ? { hostMemUsedPct: agent.hostMemUsedPct } : {}),
       ...(agent.lastWindowAt !== undefined ? { lastReportAt: agent.lastWindowAt } : {}),
+      ...(agent.reconnects > 0 ? { reconnects: agent.reconnects } : {}),
     })),
     events: [...session.eventLog, ...crossedThresholds(windows, meta.thresholds, meta.t0 === undefined ? 0 : now - meta.t0)],
     stopping: meta.stopping,

@@ -24,6 +24,8 @@ export interface AgentSnapshot {
   rssMb?: number;
   hostMemUsedPct?: number;
   lastReportAt?: number;
+  /** times its link dropped and came back */
+  reconnects?: number;
 }
 
 export interface DashboardSnapshot {
@@ -177,6 +179,8 @@ export interface AgentRow {
   lastReport: string;
   /** its CPU stayed above the warning line: its numbers are distorted */
   saturated: boolean;
+  /** "reconnected 2x", or empty */
+  link: string;
 }
 
 export function agentRows(s: DashboardSnapshot): AgentRow[] {
@@ -190,6 +194,7 @@ export function agentRows(s: DashboardSnapshot): AgentRow[] {
       memory: agent.rssMb === undefined ? '-' : `${Math.round(agent.rssMb)} MB${agent.hostMemUsedPct !== undefined ? ` (host ${Math.round(agent.hostMemUsedPct)}%)` : ''}`,
       lastReport: agent.lastReportAt === undefined ? '-' : `${Math.max(0, Math.round((s.now - agent.lastReportAt) / 1000))}s ago`,
       saturated: agent.saturated,
+      link: agent.reconnects ? `reconnected ${agent.reconnects}x` : '',
     };
   });
 }

@@ -52,7 +52,27 @@ function sumIterations(list: ReadonlyArray<{ iterations: { started: number; comp
   return total;
 }
 
-function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[]): ReportAgent {
+/**
+ * What a lost agent never delivered. Its bye (when it sent one) says how many
+ * windows it sent; without one the windows are counted from its last window
+ * to when it was lost. Every iteration under way at its last window's end
+ * (at most one per VU) and every one started after it may have steps missing.
+ */
+export function lossOf(agent: AgentRecord, bodies: readonly WindowBody[], windowMs: number, runStartedAt: number): ReportAgent['loss'] {
+  const lastEnd = bodies.length > 0 ? Math.max(...bodies.map((b) => b.windowStart + b.windowMs)) : undefined;
+  const exact = agent.expectedWindows !== undefined;
+  const estimated = agent.lostAt !== undefined ? Math.max(0, Math.ceil((agent.lostAt - (lastEnd ?? runStartedAt)) / windowMs)) : 0;
+  const undeliveredWindows = exact ? Math.max(0, agent.expectedWindows! - bodies.length) : estimated;
+  const busiest = Math.max(0, ...bodies.map((b) => b.iterations.started));
+  return {
+    ...(lastEnd !== undefined ? { lastWindowEnd: new Date(lastEnd).toISOString() } : {}),
+    undeliveredWindows,
+    exact,
+    iterationsAtMost: undeliveredWindows === 0 ? 0 : agent.plannedVus + busiest * undeliveredWindows,
+  };
+}
+
+function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[], run: RunRecord): ReportAgent {
   const steps = new StepTable();
   for (const body of bodies) steps.add(body.steps);
   const cpu = bodies.map((b) => b.resources.hostCpuPct);
@@ -65,6 +85,9 @@ function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[]): Repo
     status: agent.status,
     ...(agent.lostAt !== undefined ? { lostAt: new Date(agent.lostAt).toISOString() } : {}),
     ...(agent.error !== undefined ? { error: agent.error } : {}),
+    reconnects: agent.reconnects,
+    ...(agent.longestGapMs !== undefined ? { longestGapMs: agent.longestGapMs } : {}),
+    ...(agent.status === 'lost' ? { loss: lossOf(agent, bodies, run.windowMs, run.startedAt) } : {}),
     steps: [...steps.steps].map(([name, acc]) => ({ name, ...latencyOf(acc) })),
     iterations: sumIterations(bodies),
     ...(bodies.length > 0
@@ -145,6 +168,6 @@ export function buildReport({ run, agents, windows, agentWindows, thresholds, pa
       steps: Object.fromEntries(Object.entries(window.steps).map(([name, stats]) => [name, latencyOf(StepAccumulator.of(stats))])),
       saturatedAgents: window.saturatedAgents,
     })),
-    agents: agents.map((agent) => agentBreakdown(agent, byAgent.get(agent.agentId) ?? [])),
+    agents: agents.map((agent) => agentBreakdown(agent, byAgent.get(agent.agentId) ?? [], run)),
   };
 }

@@ -5,7 +5,7 @@ import { SATURATION_CPU_PCT } from '../../src/limits.js';
 import { formatDuration } from '../../src/load/duration.js';
 import type { Report, ReportAgent, ReportStep, ThresholdResult } from '../../src/protocol/report.js';
 import { clock } from '../format.js';
-import { PARTIAL_NOTE } from './summary.js';
+import { PARTIAL_NOTE, lossText } from './summary.js';
 import { escapeHtml, renderReportCharts } from './html-charts.js';
 
 export { escapeHtml } from './html-charts.js';
@@ -157,6 +157,8 @@ function hostNote(agent: ReportAgent, report: Report): string {
     notes.push(`lost at ${formatInstant(agent.lostAt)}${Number.isFinite(lost) ? ` (${clock(lost)} into the run)` : ''}`);
   }
   if (agent.error !== undefined) notes.push(agent.error);
+  if (agent.loss) notes.push(lossText(agent.loss));
+  if (agent.reconnects > 0) notes.push(`reconnected ${agent.reconnects}x, longest gap ${htmlMs(agent.longestGapMs ?? 0)}`);
   return notes.join('; ');
 }
 

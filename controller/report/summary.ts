@@ -33,6 +33,13 @@ export function alignedTable(rows: string[][], rightAligned: (column: number) =>
   );
 }
 
+/** What a lost agent did not deliver, in words. */
+export function lossText(loss: NonNullable<Report['agents'][number]['loss']>): string {
+  if (loss.undeliveredWindows === 0) return 'it had delivered every window';
+  const windows = `${loss.exact ? '' : 'about '}${loss.undeliveredWindows} window${loss.undeliveredWindows === 1 ? '' : 's'} never delivered`;
+  return `${windows} (steps of at most ${loss.iterationsAtMost} iterations missing)`;
+}
+
 /** Said in every format of a partial report. */
 export const PARTIAL_NOTE = 'PARTIAL: the controller stopped before the run ended; these are the windows the store had received';
 
@@ -64,7 +71,10 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
   }
   for (const agent of report.agents.filter((a) => a.status !== 'done')) {
     const when = agent.lostAt ? ` at ${agent.lostAt}` : '';
-    lines.push(paint.yellow(`agent ${agent.host}: ${agent.status}${when}${agent.error ? `: ${agent.error}` : ''}`));
+    lines.push(paint.yellow(`agent ${agent.host}: ${agent.status}${when}${agent.error ? `: ${agent.error}` : ''}${agent.loss ? `; ${lossText(agent.loss)}` : ''}`));
+  }
+  for (const agent of report.agents.filter((a) => a.reconnects > 0)) {
+    lines.push(paint.dim(`agent ${agent.host}: reconnected ${agent.reconnects === 1 ? 'once' : `${agent.reconnects} times`} (longest gap ${formatMs(agent.longestGapMs ?? 0)}), nothing lost on the way`));
   }
   if (report.thresholds.length > 0) {
     const failed = report.thresholds.filter((t) => !t.passed).length;

@@ -119,9 +119,10 @@ class LiveRun {
           agentId: state.id,
           scenarioPath: prepared.bundle.path,
           heartbeatMs: prepared.timing.heartbeatMs,
+          lostControllerMs: prepared.timing.agentGraceMs,
           peakVus: state.plannedVus,
           ...(assignment.vuWorkers !== undefined ? { vuWorkers: assignment.vuWorkers } : {}),
-        });
+        }, (text) => this.session.notice(`${state.host}: ${text}`));
         void state.process.exited.then(({ code }) => this.session.processExited(state, code));
       }),
     );
@@ -176,7 +177,8 @@ class LiveRun {
     const { plan, timing } = this.input.prepared;
     const stopAt = t0 + planDurationMs(plan) + plan.gracefulStopMs + timing.finishSlackMs;
     const watch = setInterval(() => {
-      this.session.markSilentAgentsLost(3 * timing.heartbeatMs);
+      // An agent may come back as long as it waits for us: its grace.
+      this.session.markSilentAgentsLost(timing.agentGraceMs);
       this.session.checkpointIfQuiet();
     }, 1000);
     try {
@@ -207,7 +209,8 @@ class LiveRun {
     const exiting = this.agents.filter((a) => a.state.status === 'done' || a.state.status === 'failed');
     await Promise.all(exiting.map((a) => a.state.process && settledWithin(a.state.process.exited, this.input.prepared.timing.exitGraceMs)));
     for (const { state } of this.agents) state.process?.kill();
-    await Promise.all(this.agents.map((a) => a.state.process?.exited));
+    // A remote agent out of reach may never report its exit: the sites' cleanup kills what is left.
+    await Promise.all(this.agents.map((a) => a.state.process && settledWithin(a.state.process.exited, this.input.prepared.timing.exitGraceMs)));
     await this.hub.close();
   }
 }

@@ -34,6 +34,8 @@ export interface RunTiming {
   finishSlackMs: number;
   /** time agents that said bye get to close their browsers and exit */
   exitGraceMs: number;
+  /** how long an agent that lost the controller keeps trying to reach it (and the controller waits for it) before it is lost */
+  agentGraceMs: number;
 }
 
 export const DEFAULT_TIMING: RunTiming = {
@@ -42,6 +44,7 @@ export const DEFAULT_TIMING: RunTiming = {
   startLeadMs: 1000,
   finishSlackMs: 30_000,
   exitGraceMs: AGENT_EXIT_GRACE_MS,
+  agentGraceMs: 60_000,
 };
 
 export interface PreparedRun {
@@ -86,12 +89,21 @@ export async function prepareRun(request: RunRequest, io: Io): Promise<PreparedR
       outDir,
       dbPath,
       commandStartedAt,
-      timing: DEFAULT_TIMING,
+      timing: { ...DEFAULT_TIMING, ...(request.agentGrace !== undefined ? { agentGraceMs: agentGraceOf(request.agentGrace) } : {}) },
     };
   } catch (error) {
     discardPrepared({ workDir });
     throw error;
   }
+}
+
+/** An agent's grace shorter than three heartbeats would have agents give up on a controller that is only slow. */
+const MIN_AGENT_GRACE_MS = 3 * DEFAULT_TIMING.heartbeatMs;
+
+function agentGraceOf(text: string): number {
+  const ms = durationFlag('--agent-grace', text);
+  if (ms < MIN_AGENT_GRACE_MS) throw new InputError(`--agent-grace ${text}: must be at least ${MIN_AGENT_GRACE_MS / 1000}s (three heartbeats)`);
+  return ms;
 }
 
 /**

@@ -22,6 +22,8 @@ export interface RunRequest {
   minHosts?: number;
   /** false: plain lines even on a terminal (--no-dashboard) */
   dashboard?: boolean;
+  /** --agent-grace: how long a remote agent that lost the controller keeps trying before it stops (default 60s) */
+  agentGrace?: string;
 }
 
 export interface RunHooks {

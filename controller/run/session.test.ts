@@ -121,4 +121,19 @@ describe('RunSession', () => {
     lateBye.session.bye(bye);
     expect(lateBye.agent.status).toBe('done');
   });
+
+  it('counts a link that came back, times its gap, and keeps both in the store', () => {
+    let now = 1_000_000;
+    const { session, agent, store, notices } = sessionWith(() => now);
+    const hello = { type: 'hello', protocol: 1, runId: 'run-1', agentId: 'a1', seq: 0, pid: 1, resumed: true, facts: FACTS } as const;
+    session.disconnected('a1');
+    now += 8200;
+    session.hello(hello);
+    session.disconnected('a1');
+    now += 1000;
+    session.hello(hello);
+    expect(agent).toMatchObject({ status: 'running', reconnects: 2, longestGapMs: 8200 });
+    expect(notices).toContain('agent a1 (h1) reconnected after 8.2s');
+    expect(store.agents('run-1')[0]).toMatchObject({ reconnects: 2, longestGapMs: 8200 });
+  });
 });

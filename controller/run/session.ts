@@ -26,6 +26,9 @@ export interface AgentState {
   error?: string;
   lostAt?: number;
   disconnectedAt?: number;
+  /** times its link dropped and came back, and the longest it was away */
+  reconnects: number;
+  longestGapMs: number;
   activeVus: number;
   lastHeardAt: number;
   /** host CPU % of its last windows, oldest first */
@@ -46,6 +49,8 @@ function label(agent: AgentState): string {
 const EVENT_LOG = 50;
 
 const TERMINAL: readonly AgentStatus[] = ['done', 'lost', 'failed'];
+/** Why an agent's load ends when nothing went wrong: the plan ran out, or the controller said stop. */
+const ORDINARY_ENDS = ['plan complete', 'interrupted', 'overdue'];
 
 /** Done, lost or failed: nothing more will come from the agent in this run. */
 export function isFinished(agent: Pick<AgentState, 'status'>): boolean {
@@ -88,10 +93,12 @@ export class RunSession implements HubHandlers {
     this.events.notice(text);
   }
 
-  addAgent(state: Omit<AgentState, 'windows' | 'status' | 'activeVus' | 'lastHeardAt' | 'cpuHistory' | 'saturated' | 'saturatedWindows'>): AgentState {
+  addAgent(state: Omit<AgentState, 'windows' | 'status' | 'activeVus' | 'lastHeardAt' | 'cpuHistory' | 'saturated' | 'saturatedWindows' | 'reconnects' | 'longestGapMs'>): AgentState {
     const agent: AgentState = {
       ...state,
       status: 'connecting',
+      reconnects: 0,
+      longestGapMs: 0,
       windows: new Set(),
       activeVus: 0,
       lastHeardAt: this.now(),
@@ -125,6 +132,7 @@ export class RunSession implements HubHandlers {
     const agent = this.agent(message.agentId);
     if (!agent) return;
     agent.facts = message.facts;
+    if (message.resumed) this.reconnected(agent);
     agent.disconnectedAt = undefined;
     agent.lastHeardAt = this.now();
     if (agent.status === 'lost') {
@@ -133,6 +141,14 @@ export class RunSession implements HubHandlers {
       agent.lostAt = undefined;
     }
     this.persist(agent);
+  }
+
+  /** A link back: counted, and its gap timed from when the old one was seen to close (0 when it never was). */
+  private reconnected(agent: AgentState): void {
+    const gapMs = agent.disconnectedAt !== undefined ? this.now() - agent.disconnectedAt : 0;
+    agent.reconnects += 1;
+    agent.longestGapMs = Math.max(agent.longestGapMs, gapMs);
+    if (agent.status !== 'lost') this.notice(`agent ${label(agent)} reconnected after ${(gapMs / 1000).toFixed(1)}s`);
   }
 
   ready(message: MessageOf<'ready'>): void {
@@ -197,6 +213,12 @@ export class RunSession implements HubHandlers {
     if (!agent) return;
     agent.expectedWindows = message.windows;
     agent.byeAt = this.now();
+    if (!ORDINARY_ENDS.includes(message.reason)) {
+      // Its load ended before the plan did (its Chromium died): the report says why.
+      agent.error = `stopped early: ${message.reason}`;
+      this.notice(`agent ${label(agent)} ${agent.error}`);
+    }
+    this.persist(agent);
     this.checkDone(agent);
     this.events.changed();
   }
@@ -266,6 +288,9 @@ export class RunSession implements HubHandlers {
       ...(agent.chromium ? { chromium: agent.chromium } : {}),
       ...(agent.lostAt !== undefined ? { lostAt: agent.lostAt } : {}),
       ...(agent.error !== undefined ? { error: agent.error } : {}),
+      reconnects: agent.reconnects,
+      ...(agent.reconnects > 0 ? { longestGapMs: agent.longestGapMs } : {}),
+      ...(agent.expectedWindows !== undefined ? { expectedWindows: agent.expectedWindows } : {}),
     };
     this.store.upsertAgent(this.runId, record);
   }

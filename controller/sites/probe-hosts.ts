@@ -16,6 +16,8 @@ export interface ConnectedHost {
   probe: HostProbe;
   /** how files reach it: SFTP, or the exec channel when it has no SFTP subsystem */
   transfer: TransferKind;
+  /** a new connection to it, its host key checked against known_hosts again (a changed key is refused) */
+  dial(): Promise<SshConnection>;
 }
 
 /**
@@ -83,7 +85,8 @@ export async function connectAndProbe(
   try {
     const result = await connection.run(probeScript(shellQuote(host.node), host.browserPath));
     if (result.code !== 0 && !result.stdout) throw new HostError(host.name, 'probe', `the probe failed: ${result.stderr.trim()}`);
-    return { host, connection, probe: parseProbe(result.stdout), transfer: await transferKindOf(connection) };
+    const dial = () => SshConnection.open(host, { acceptNewHostKeys: false, ...(options.env ? { env: options.env } : {}) });
+    return { host, connection, probe: parseProbe(result.stdout), transfer: await transferKindOf(connection), dial };
   } catch (error) {
     connection.close();
     throw asHostError(error);

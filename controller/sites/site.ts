@@ -11,6 +11,9 @@ export interface SiteFile {
   size: number;
 }
 
+/** What a site tells the user while the run goes on (a connection that dropped and came back). */
+export type SiteNotice = (text: string) => void;
+
 export interface AgentSite {
   /** agent id: unique in the run */
   id: string;
@@ -19,7 +22,7 @@ export interface AgentSite {
   weight: number;
   maxVus?: number;
   /** `config.controllerUrl` is the hub as this machine sees it; a remote site rewrites it */
-  start(config: AgentConfigInput): Promise<AgentProcess>;
+  start(config: AgentConfigInput, notice: SiteNotice): Promise<AgentProcess>;
   /**
    * Runs a helper server next to the agent from a single-file bundle (squall
    * calibrate's demo shop); resolves to the URL the helper printed, which the

@@ -32,6 +32,9 @@ CREATE TABLE IF NOT EXISTS agents (
   chromium TEXT,
   lost_at INTEGER,
   error TEXT,
+  reconnects INTEGER NOT NULL DEFAULT 0,
+  longest_gap_ms INTEGER,
+  expected_windows INTEGER,
   PRIMARY KEY (run_id, agent_id)
 );
 CREATE TABLE IF NOT EXISTS agent_windows (
@@ -75,6 +78,9 @@ ALTER TABLE runs ADD COLUMN owner_host TEXT;
 ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
 ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;
 ALTER TABLE runs ADD COLUMN error TEXT;
+ALTER TABLE agents ADD COLUMN reconnects INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE agents ADD COLUMN longest_gap_ms INTEGER;
+ALTER TABLE agents ADD COLUMN expected_windows INTEGER;
 UPDATE runs SET heartbeat_at = started_at WHERE status IN ('running', 'preparing');
 `,
 };

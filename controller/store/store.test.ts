@@ -54,6 +54,7 @@ describe('RunStore with a store an older squall wrote', () => {
     // Back to the layout of schema 1, as squall 0.1 wrote it.
     const db = new Database(path);
     for (const column of ['owner_host', 'owner_pid', 'heartbeat_at', 'error']) db.exec(`ALTER TABLE runs DROP COLUMN ${column}`);
+    for (const column of ['reconnects', 'longest_gap_ms', 'expected_windows']) db.exec(`ALTER TABLE agents DROP COLUMN ${column}`);
     db.exec(`UPDATE meta SET value = '1' WHERE key = 'schema'`);
     db.close();
     const reopened = RunStore.open(path);

@@ -13,6 +13,7 @@ import {
   AgentRecordSchema,
   RunRecordSchema,
   type AgentRecord,
+  type AgentRecordInput,
   type AgentStatus,
   type RunRecord,
   type RunStatus,
@@ -113,14 +114,15 @@ export class RunStore {
     return this.db.prepare(`SELECT id FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 5`).pluck().all(`${escaped}%`) as string[];
   }
 
-  upsertAgent(runId: string, agent: AgentRecord): void {
+  upsertAgent(runId: string, agent: AgentRecordInput): void {
     this.db
       .prepare(
-        `INSERT INTO agents (run_id, agent_id, host, planned_vus, status, facts, chromium, lost_at, error)
-         VALUES (@runId, @agentId, @host, @plannedVus, @status, @facts, @chromium, @lostAt, @error)
+        `INSERT INTO agents (run_id, agent_id, host, planned_vus, status, facts, chromium, lost_at, error, reconnects, longest_gap_ms, expected_windows)
+         VALUES (@runId, @agentId, @host, @plannedVus, @status, @facts, @chromium, @lostAt, @error, @reconnects, @longestGapMs, @expectedWindows)
          ON CONFLICT (run_id, agent_id) DO UPDATE SET host = excluded.host, planned_vus = excluded.planned_vus,
            status = excluded.status, facts = excluded.facts, chromium = excluded.chromium,
-           lost_at = excluded.lost_at, error = excluded.error`,
+           lost_at = excluded.lost_at, error = excluded.error, reconnects = excluded.reconnects,
+           longest_gap_ms = excluded.longest_gap_ms, expected_windows = excluded.expected_windows`,
       )
       .run({
         runId,
@@ -129,6 +131,9 @@ export class RunStore {
         chromium: agent.chromium ?? null,
         lostAt: agent.lostAt ?? null,
         error: agent.error ?? null,
+        reconnects: agent.reconnects ?? 0,
+        longestGapMs: agent.longestGapMs ?? null,
+        expectedWindows: agent.expectedWindows ?? null,
       });
   }
 
@@ -144,6 +149,9 @@ export class RunStore {
         chromium: row.chromium ?? undefined,
         lostAt: row.lost_at ?? undefined,
         error: row.error ?? undefined,
+        reconnects: row.reconnects ?? 0,
+        longestGapMs: row.longest_gap_ms ?? undefined,
+        expectedWindows: row.expected_windows ?? undefined,
       }),
     );
   }

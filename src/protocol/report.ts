@@ -65,6 +65,23 @@ export const ReportAgentSchema = z
     status: AgentStatusSchema,
     lostAt: z.string().optional(),
     error: z.string().optional(),
+    /** times its link to the controller dropped and came back (an SSH blip within the agent's grace) */
+    reconnects: Count.default(0),
+    /** the longest it was away before it came back */
+    longestGapMs: Ms.optional(),
+    /** a lost agent: what it never delivered */
+    loss: z
+      .object({
+        /** end of the last window the store has from it */
+        lastWindowEnd: z.string().optional(),
+        /** windows it never delivered: from its bye when it said one (exact), else estimated from when it was lost */
+        undeliveredWindows: Count,
+        exact: z.boolean(),
+        /** the most iterations whose steps can be missing: its VUs' iterations under way, and as many started per window as its busiest window, per undelivered window */
+        iterationsAtMost: Count,
+      })
+      .strict()
+      .optional(),
     /** what this host measured, step by step */
     steps: z.array(StepLatencySchema.extend({ name: z.string() }).strict()),
     iterations: z.object({ started: Count, completed: Count, failed: Count }).strict(),

@@ -57,6 +57,12 @@ export const AgentRecordSchema = z
     chromium: z.string().optional(),
     lostAt: z.number().int().optional(),
     error: z.string().optional(),
+    /** times its link to the controller dropped and came back */
+    reconnects: z.number().int().nonnegative().default(0),
+    /** the longest it was away before coming back, ms */
+    longestGapMs: z.number().int().nonnegative().optional(),
+    /** the windows its bye said it sent */
+    expectedWindows: z.number().int().nonnegative().optional(),
   })
   .strict();
 
@@ -66,3 +72,4 @@ export type RunConfig = z.infer<typeof RunConfigSchema>;
 export type ThresholdSpec = z.infer<typeof ThresholdSpecSchema>;
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 export type AgentRecord = z.infer<typeof AgentRecordSchema>;
+export type AgentRecordInput = z.input<typeof AgentRecordSchema>;

@@ -19,11 +19,11 @@ export class LinkCutter {
   wrap(site: AgentSite): AgentSite {
     return {
       ...site,
-      start: async (config) => {
+      start: async (config, notice) => {
         const hub = new URL(config.controllerUrl);
         const port = await this.listen(site.id, Number(hub.port));
         hub.port = String(port);
-        return site.start({ ...config, controllerUrl: hub.toString() });
+        return site.start({ ...config, controllerUrl: hub.toString() }, notice);
       },
       cleanup: async () => {
         this.proxies.get(site.id)?.server.close();

@@ -25,6 +25,8 @@ export interface TestSshd {
   /** a known_hosts line for this server */
   knownHostsLine: string;
   process: ChildProcess;
+  /** Kills every connection's sshd process, as a dropped network would end them; the server goes on listening. */
+  dropConnections(): void;
   stop(): Promise<void>;
 }
 
@@ -119,6 +121,13 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
     hostKeyPath: hostKey.privateKeyPath,
     knownHostsLine: `[${options.address}]:${port} ${type} ${key}`,
     process: child,
+    dropConnections: () => {
+      try {
+        execFileSync('pkill', ['-KILL', '-P', String(child.pid)]);
+      } catch {
+        // pkill exits 1 when there was no connection to kill
+      }
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

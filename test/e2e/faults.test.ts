@@ -1,0 +1,201 @@
+// The fault suite: what the network, the hosts and the browsers do to long
+// tests, done for real on loopback sshd hosts with real Chromium, the demo
+// shop's own hit counters as the truth. Each fault asserts the counts (or the
+// report's own stated loss bound), that nothing of the run is left, the exit
+// code and the hosts' statuses. docs/reliability.md has the figures.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
+import type { RunOutcome } from '../../controller/run/request.js';
+import { runLoadTest } from '../../controller/run/run.js';
+import { memoryIo } from '../../src/io.js';
+import type { Report } from '../../src/protocol/report.js';
+import { fixture, runCli } from '../harness/cli.js';
+import { processesOfRun, untilNoProcessOfRun } from '../harness/processes.js';
+import { startSshLab, type LabHost, type SshLab } from '../harness/ssh-lab.js';
+
+/** Processes of any run on the host: its agent (and the shell around it), Chromium, helpers. */
+function runProcesses(host: LabHost): string {
+  try {
+    return execFileSync('pgrep', ['-af', `[${host.workDir[0]}]${host.workDir.slice(1)}/runs/`], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
+async function untilNoRunProcess(hosts: readonly LabHost[], timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (hosts.some((h) => runProcesses(h) !== '')) {
+    if (Date.now() - started > timeoutMs) throw new Error(`still running after ${timeoutMs} ms:\n${hosts.map(runProcesses).join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return Date.now() - started;
+}
+
+const nameOf = (host: LabHost) => `${host.sshd.address}:${host.sshd.port}`;
+const stepOf = (report: Report, name: string) => report.steps.find((s) => s.name === name)!;
+const figures: string[] = [];
+
+describe('faults', () => {
+  let lab: SshLab;
+  let app: DemoApp;
+  let dir: string;
+
+  beforeAll(async () => {
+    lab = await startSshLab([{ address: '127.0.0.2' }, { address: '127.0.0.3' }, { address: '127.0.0.4' }]);
+    app = await startDemoApp({ latencyMs: { 'GET /api/products': 100, 'POST /api/cart': 50 } });
+    dir = mkdtempSync(join(tmpdir(), 'squall-faults-'));
+  });
+
+  afterAll(async () => {
+    if (figures.length > 0) console.log(['fault figures:', ...figures].join('\n'));
+    await app?.close();
+    await lab?.stop();
+  });
+
+  async function runOnLab(name: string, seconds: number, fault: (t0: number) => void, extra: { agentGrace?: string } = {}): Promise<{ outcome: RunOutcome; io: ReturnType<typeof memoryIo> }> {
+    lab.trust();
+    app.reset();
+    const io = memoryIo();
+    const outcome = await runLoadTest(
+      {
+        scenario: fixture('shop.scenario.ts'),
+        flags: { vus: 6, duration: `${seconds}s` },
+        env: { TARGET: app.url },
+        window: '2s',
+        out: join(dir, name),
+        db: join(dir, `${name}.db`),
+        hosts: lab.inventory(lab.hosts.map((host) => ({ host }))),
+        ...extra,
+      },
+      io,
+      { started: fault },
+    );
+    return { outcome, io };
+  }
+
+  it('an SSH connection killed mid-run is dialled again: nothing lost, nothing counted twice, the host reconnected', async () => {
+    const victim = lab.hosts[1]!;
+    const { outcome, io } = await runOnLab('ssh-drop', 30, () => setTimeout(() => victim.sshd.dropConnections(), 10_000));
+    const cart = app.stats()['POST /api/cart']!;
+    const report = outcome.report;
+    expect(io.stderr()).toMatch(/SSH connection back after/);
+    expect(outcome.exitCode).toBe(0);
+    expect(stepOf(report, 'add to cart').count).toBe(cart.hits);
+    expect(stepOf(report, 'home').count).toBe(app.stats()['GET /api/products']!.hits);
+    const host = report.agents.find((a) => a.host === nameOf(victim))!;
+    expect(host).toMatchObject({ status: 'done' });
+    expect(host.reconnects).toBeGreaterThanOrEqual(1);
+    expect(report.agents.map((a) => a.status)).toEqual(['done', 'done', 'done']);
+    const cleanMs = await untilNoRunProcess(lab.hosts, 10_000);
+    figures.push(`ssh drop: served ${cart.hits}, reported ${stepOf(report, 'add to cart').count}, reconnects ${host.reconnects}, longest gap ${host.longestGapMs} ms, clean ${cleanMs} ms`);
+  }, 120_000);
+
+  it('an agent killed with SIGKILL: the host is lost, and what is missing stays within the loss the report states', async () => {
+    const victim = lab.hosts[2]!;
+    const { outcome } = await runOnLab('agent-kill', 16, () =>
+      setTimeout(() => execFileSync('pkill', ['-KILL', '-f', `^node [^ ]*${victim.workDir}/runs/.*/agent[.]mjs`]), 8000),
+    );
+    const cart = app.stats()['POST /api/cart']!;
+    const report = outcome.report;
+    expect(outcome.exitCode).toBe(0);
+    const lost = report.agents.find((a) => a.host === nameOf(victim))!;
+    expect(lost.status).toBe('lost');
+    expect(lost.loss).toBeDefined();
+    const missing = cart.hits - stepOf(report, 'add to cart').count;
+    expect(missing).toBeGreaterThanOrEqual(0);
+    expect(missing).toBeLessThanOrEqual(lost.loss!.iterationsAtMost);
+    expect(report.agents.filter((a) => a.status === 'done')).toHaveLength(2);
+    const cleanMs = await untilNoRunProcess(lab.hosts, 10_000);
+    figures.push(`agent kill -9: served ${cart.hits}, reported ${stepOf(report, 'add to cart').count}, stated at most ${lost.loss!.iterationsAtMost} missing (${lost.loss!.undeliveredWindows} windows), clean ${cleanMs} ms`);
+  }, 120_000);
+
+  it('a Chromium killed mid-run: its agent stops early and says why; what it reported was served', async () => {
+    const tmp = join(dir, 'tmp-chromium');
+    mkdirSync(tmp);
+    app.reset();
+    let killed = false;
+    const out = join(dir, 'chromium-crash');
+    const result = await runCli(
+      ['run', fixture('shop.scenario.ts'), '--vus', '2', '--duration', '20s', '--window', '1s', '--env', `TARGET=${app.url}`, '--out', out, '--db', join(dir, 'chromium.db')],
+      {
+        env: { TMPDIR: tmp },
+        watch: ({ stdout }) => {
+          if (!killed && /^\[ *\d+:\d\d\] .* steps [1-9]/m.test(stdout)) {
+            killed = true;
+            const browsers = processesOfRun(tmp).filter((pid) => /chrom/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? ''));
+            execFileSync('kill', ['-KILL', ...browsers.map(String)]);
+          }
+        },
+      },
+    );
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+    const cart = app.stats()['POST /api/cart']!;
+    const step = stepOf(report, 'add to cart');
+    expect(killed).toBe(true);
+    expect(result.code).toBe(0);
+    expect(report.agents[0]).toMatchObject({ status: 'done', error: 'stopped early: Chromium exited' });
+    // Every success was served; every request served was an attempt (one cut short by the crash may not have reached the shop).
+    expect(step.count - step.failed).toBeLessThanOrEqual(cart.hits - cart.errors);
+    expect(cart.hits).toBeLessThanOrEqual(step.count);
+    expect(step.count - cart.hits).toBeLessThanOrEqual(2);
+    const cleanMs = await untilNoProcessOfRun(tmp, 10_000);
+    figures.push(`chromium kill: served ${cart.hits}, reported ${step.count} attempts (${step.failed} failed), clean ${cleanMs} ms`);
+  }, 120_000);
+
+  it('the controller killed with SIGKILL: every remote agent stops by itself within its grace, and the run reads interrupted', async () => {
+    lab.trust();
+    app.reset();
+    const db = join(dir, 'controller-kill.db');
+    let killedAt = 0;
+    await runCli(
+      ['run', fixture('shop.scenario.ts'), '--hosts', lab.inventory(lab.hosts.map((host) => ({ host }))), '--vus', '3', '--duration', '2m', '--window', '1s', '--agent-grace', '15s', '--env', `TARGET=${app.url}`, '--out', join(dir, 'controller-kill'), '--db', db],
+      {
+        timeoutMs: 90_000,
+        watch: ({ stdout }, child) => {
+          if (killedAt === 0 && (stdout.match(/^\[ *\d+:\d\d\] .* steps [1-9]/gm) ?? []).length >= 2) {
+            killedAt = Date.now();
+            child.kill('SIGKILL');
+          }
+        },
+      },
+    );
+    expect(killedAt).toBeGreaterThan(0);
+    const goneMs = await untilNoRunProcess(lab.hosts, 25_000);
+    const runs = await runCli(['runs', '--db', db]);
+    expect(runs.stdout).toMatch(/ interrupted /);
+    const report = await runCli(['report', 'last', '--db', db]);
+    expect(report.code).toBe(3);
+    expect(report.stdout).toContain('PARTIAL');
+    figures.push(`controller kill -9 over SSH (grace 15 s): agents and Chromium gone ${goneMs} ms after the kill`);
+    // The run folders stay (the controller that would remove them is gone); the next cleanup of the run would.
+    for (const host of lab.hosts) execFileSync('rm', ['-rf', join(host.workDir, 'runs')]);
+  }, 120_000);
+
+  it('a host whose sshd goes away for good: its agent gives up after its grace, the host is lost, the run completes on the others', async () => {
+    const victim = lab.hosts[0]!;
+    const { outcome, io } = await runOnLab(
+      'sshd-gone',
+      20,
+      () =>
+        setTimeout(() => {
+          void victim.sshd.stop();
+          victim.sshd.dropConnections();
+        }, 5000),
+      { agentGrace: '15s' },
+    );
+    const report = outcome.report;
+    expect(outcome.exitCode).toBe(0);
+    const lost = report.agents.find((a) => a.host === nameOf(victim))!;
+    expect(lost.status).toBe('lost');
+    expect(lost.loss!.undeliveredWindows).toBeGreaterThan(0);
+    expect(report.agents.filter((a) => a.status === 'done')).toHaveLength(2);
+    expect(io.stderr()).toMatch(new RegExp(`cleanup: ${nameOf(victim).replace(/\./g, '\\.')}: cleanup failed`));
+    // Out of reach, its agent stopped by itself once its grace was over.
+    const goneMs = await untilNoRunProcess([victim], 25_000);
+    figures.push(`sshd gone for good (grace 15 s): lost, ${lost.loss!.undeliveredWindows} windows undelivered, at most ${lost.loss!.iterationsAtMost} iterations missing; its agent gone ${goneMs} ms after the run ended`);
+  }, 150_000);
+});

@@ -13,7 +13,7 @@ function noteOf(run: RunRecord, status: RunStatus): string {
   if (status === 'interrupted') {
     const seen = run.heartbeatAt ?? run.startedAt;
     const owner = run.owner ? `its controller (pid ${run.owner.pid} on ${run.owner.host})` : 'its controller';
-    return `${owner} stopped at ${new Date(seen).toLocaleString('sv-SE').slice(11, 19)}; squall report ${run.id} shows what was stored`;
+    return `${owner} is gone, last heard at ${new Date(seen).toLocaleString('sv-SE').slice(11, 19)}; squall report ${run.id} shows what was stored`;
   }
   if (status === 'failed' && run.error) return run.error.length > 100 ? `${run.error.slice(0, 99)}…` : run.error;
   return '';

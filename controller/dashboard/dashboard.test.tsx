@@ -50,6 +50,14 @@ describe('dashboard view models', () => {
     expect(rows[1]).toMatchObject({ host: '10.0.1.13', state: 'lost', vus: '0/4', cpu: '93%', saturated: true });
   });
 
+  it('shows a host whose link dropped and came back, and says nothing for the others', () => {
+    const snapshot = fixtureSnapshot(5);
+    snapshot.agents[0]!.reconnects = 2;
+    expect(agentRows(snapshot).map((row) => row.link)).toEqual(['reconnected 2x', '']);
+    const lines = renderToString(<Dashboard snapshot={snapshot} scope="window" width={120} height={40} />, { columns: 120 }).split('\n');
+    expect(lines.find((line) => line.startsWith('10.0.1.12'))).toMatch(/reconnected 2x$/);
+  });
+
   it('the header tells target and active VUs, time and stage', () => {
     const view = headerView(fixtureSnapshot(20));
     expect(view).toMatchObject({ vus: 'VUs 6/10', time: '1m41s / 4h1m', stage: 'stage 2/2' });

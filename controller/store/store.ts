@@ -98,7 +98,11 @@ export class RunStore {
   listRuns(limit = 1000): Array<RunRecord & { peakVus: number }> {
     const rows = this.db
       .prepare(
-        `SELECT r.*, (SELECT MAX(json_extract(m.body, '$.vus.max')) FROM merged_windows m WHERE m.run_id = r.id) AS peak_vus
+        // From the merged series; for a run whose controller died before merging, from its raw windows.
+        `SELECT r.*, COALESCE(
+           (SELECT MAX(json_extract(m.body, '$.vus.max')) FROM merged_windows m WHERE m.run_id = r.id),
+           (SELECT MAX(total) FROM (SELECT SUM(json_extract(a.body, '$.window.vus.max')) AS total FROM agent_windows a WHERE a.run_id = r.id GROUP BY a.window_start))
+         ) AS peak_vus
          FROM runs r ORDER BY r.started_at DESC, r.id DESC LIMIT ?`,
       )
       .all(limit) as Record<string, unknown>[];

@@ -55,7 +55,7 @@ describe('the controller killed with SIGKILL mid-run', () => {
   it('squall runs shows the run interrupted, and why', async () => {
     const runs = await runCli(['runs', '--db', db()]);
     expect(runs.code).toBe(0);
-    expect(runs.stdout).toMatch(/ interrupted +its controller \(pid \d+ on .+\) stopped at \d\d:\d\d:\d\d; squall report \S+ shows what was stored/);
+    expect(runs.stdout).toMatch(/ [1-9]\d* +- +interrupted +its controller \(pid \d+ on .+\) is gone, last heard at \d\d:\d\d:\d\d; squall report \S+ shows what was stored/);
   });
 
   it('squall report renders what was stored, marked partial in the terminal, JSON and HTML, with exit code 3', async () => {

@@ -124,7 +124,8 @@ describe('faults', () => {
       {
         env: { TMPDIR: tmp },
         watch: ({ stdout }) => {
-          if (!killed && /^\[ *\d+:\d\d\] .* steps [1-9]/m.test(stdout)) {
+          // A few windows of steps first, so that there is something to reconcile.
+          if (!killed && (stdout.match(/^\[ *\d+:\d\d\] .* steps [1-9]/gm) ?? []).length >= 3) {
             killed = true;
             const browsers = processesOfRun(tmp).filter((pid) => /chrom/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? ''));
             execFileSync('kill', ['-KILL', ...browsers.map(String)]);
@@ -182,8 +183,9 @@ describe('faults', () => {
       20,
       () =>
         setTimeout(() => {
-          void victim.sshd.stop();
+          // Its connections first: once the listener is gone they would no longer be its children.
           victim.sshd.dropConnections();
+          void victim.sshd.stop();
         }, 5000),
       { agentGrace: '15s' },
     );

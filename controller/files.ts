@@ -15,10 +15,24 @@ function missingFolders(path: string): string[] {
   return missing;
 }
 
-/** Creates `path` and every missing folder above it; throws the first error the file system gives. */
-export function makeDirectory(path: string, mode?: number): void {
-  for (const folder of missingFolders(path)) mkdirSync(folder, mode === undefined ? undefined : { mode });
+/**
+ * Creates `path` and every missing folder above it; returns the folders it
+ * made itself (one that another process made meanwhile is not among them).
+ * Throws the first error the file system gives.
+ */
+export function makeDirectory(path: string, mode?: number): string[] {
+  const made: string[] = [];
+  for (const folder of missingFolders(path)) {
+    try {
+      mkdirSync(folder, mode === undefined ? undefined : { mode });
+      made.push(folder);
+    } catch (error) {
+      const raced = (error as NodeJS.ErrnoException).code === 'EEXIST' && statSync(folder).isDirectory();
+      if (!raced) throw error;
+    }
+  }
   if (!statSync(path).isDirectory()) throw Object.assign(new Error(`${path} is not a folder`), { code: 'ENOTDIR' });
+  return made;
 }
 
 /**
@@ -26,9 +40,9 @@ export function makeDirectory(path: string, mode?: number): void {
  * proven by creating the missing folders and a file, and removing them again.
  */
 export function unwritableDirectory(path: string, show: (path: string) => string = (p) => p): string | undefined {
-  const created = missingFolders(path);
+  let created: string[] = [];
   try {
-    makeDirectory(path);
+    created = makeDirectory(path);
     const probe = join(path, `.squall-write-check-${process.pid}`);
     writeFileSync(probe, '');
     unlinkSync(probe);

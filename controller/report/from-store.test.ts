@@ -15,7 +15,7 @@ describe('reportFromStore', () => {
     store.upsertAgent('r1', { agentId: 'a1', host: 'h1', plannedVus: 1, status: 'running' });
     store.saveWindow('r1', 'a1', 1, 10_000, windowFrame('r1', 'a1', 1, windowOf(10_000, 1000, [100, 110])), 1);
     store.saveWindow('r1', 'a1', 2, 11_000, windowFrame('r1', 'a1', 2, windowOf(11_000, 1000, [120])), 1);
-    const dead = { now: 20_000, host: 'laptop', alive: () => false };
+    const dead = { now: 30_000, host: 'laptop', alive: () => false };
     const report = reportFromStore(store, 'r1', dead);
     expect(report.run).toMatchObject({ status: 'interrupted', partial: true, endedAt: new Date(13_500).toISOString(), durationMs: 3500 });
     expect(report.steps[0]).toMatchObject({ name: 'home', count: 3 });

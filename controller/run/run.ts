@@ -40,7 +40,13 @@ export async function executeRun(prepared: PreparedRun, io: Io, parts: RunParts 
   const store = RunStore.open(prepared.dbPath);
   const { runId } = prepared;
   // Readers of the store tell a live run from one whose controller died by this heartbeat.
-  const alive = setInterval(() => store.touchRun(runId, Date.now()), RUN_HEARTBEAT_MS);
+  const alive = setInterval(() => {
+    try {
+      store.touchRun(runId, Date.now());
+    } catch {
+      // A busy store misses one heartbeat; readers wait for two before they doubt the run.
+    }
+  }, RUN_HEARTBEAT_MS);
   try {
     recordRun(store, prepared, io);
     return await sitesAndConduct(store, prepared, io, parts);

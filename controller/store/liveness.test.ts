@@ -1,7 +1,7 @@
 // A run the store calls running reads as interrupted once its controller is
 // gone: its process dead on this host, or silent too long anywhere.
 import { describe, expect, it } from 'vitest';
-import { RUN_STALE_MS, runStatusNow, type LivenessProbe } from './liveness.js';
+import { DEAD_OWNER_SILENT_MS, RUN_STALE_MS, runStatusNow, type LivenessProbe } from './liveness.js';
 
 const probe = (over: Partial<LivenessProbe> = {}): LivenessProbe => ({ now: 1_000_000, host: 'laptop', alive: () => true, ...over });
 const owner = { host: 'laptop', pid: 4242 };
@@ -11,9 +11,18 @@ describe('runStatusNow', () => {
     expect(runStatusNow({ status: 'running', owner, heartbeatAt: 999_000 }, probe())).toBe('running');
   });
 
-  it('calls it interrupted at once when its controller process on this host is gone', () => {
-    expect(runStatusNow({ status: 'running', owner, heartbeatAt: 999_000 }, probe({ alive: (pid) => pid !== 4242 }))).toBe('interrupted');
-    expect(runStatusNow({ status: 'preparing', owner, heartbeatAt: 999_000 }, probe({ alive: () => false }))).toBe('interrupted');
+  it('calls it interrupted once its controller process on this host is gone and two heartbeats are missed', () => {
+    const dead = probe({ alive: (pid) => pid !== 4242 });
+    expect(runStatusNow({ status: 'running', owner, heartbeatAt: 1_000_000 - DEAD_OWNER_SILENT_MS - 1 }, dead)).toBe('interrupted');
+    expect(runStatusNow({ status: 'preparing', owner, heartbeatAt: 1_000_000 - DEAD_OWNER_SILENT_MS - 1 }, dead)).toBe('interrupted');
+  });
+
+  it('keeps a run whose pid looks dead while its heartbeat is fresh (a reader in another PID namespace)', () => {
+    expect(runStatusNow({ status: 'running', owner, heartbeatAt: 999_000 }, probe({ alive: () => false }))).toBe('running');
+  });
+
+  it('never calls the reader\'s own run interrupted by its pid', () => {
+    expect(runStatusNow({ status: 'running', owner: { host: 'laptop', pid: process.pid }, heartbeatAt: 980_000 }, probe({ alive: () => false }))).toBe('running');
   });
 
   it('calls it interrupted when its controller, on another host, has been silent too long', () => {

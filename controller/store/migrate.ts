@@ -11,13 +11,22 @@ export function migrate(db: Database.Database, path: string): void {
     db.prepare(`INSERT INTO meta (key, value) VALUES ('schema', ?)`).run(String(STORE_SCHEMA_VERSION));
     return;
   }
-  let current = Number(version);
-  if (!(current in STORE_MIGRATIONS) && current !== STORE_SCHEMA_VERSION) {
+  const current = Number(version);
+  // The usual case writes nothing: readers of a store must not contend with the run writing it.
+  if (current === STORE_SCHEMA_VERSION) return;
+  if (!(current in STORE_MIGRATIONS)) {
     db.close();
     throw new InputError(`--db ${path}: store schema ${version} is not one this squall reads (it reads up to ${STORE_SCHEMA_VERSION})`);
   }
-  db.transaction(() => {
-    for (; current < STORE_SCHEMA_VERSION; current += 1) db.exec(STORE_MIGRATIONS[current]!);
-    db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema'`).run(String(STORE_SCHEMA_VERSION));
-  })();
+  try {
+    // IMMEDIATE, and the version read again inside: of two squalls opening an old store at once, one migrates.
+    db.transaction(() => {
+      let at = Number(db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get());
+      for (; at < STORE_SCHEMA_VERSION; at += 1) db.exec(STORE_MIGRATIONS[at]!);
+      db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema'`).run(String(STORE_SCHEMA_VERSION));
+    }).immediate();
+  } catch (error) {
+    db.close();
+    throw new InputError(`--db ${path}: cannot bring store schema ${version} up to ${STORE_SCHEMA_VERSION} (${(error as Error).message})`);
+  }
 }

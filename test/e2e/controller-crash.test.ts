@@ -52,8 +52,12 @@ describe('the controller killed with SIGKILL mid-run', () => {
     expect(cleanMs).toBeLessThan(20_000);
   });
 
-  it('squall runs shows the run interrupted, and why', async () => {
-    const runs = await runCli(['runs', '--db', db()]);
+  it('squall runs shows the run interrupted (once two of its heartbeats are missed), and why', async () => {
+    let runs = await runCli(['runs', '--db', db()]);
+    for (let tries = 0; tries < 20 && !/ interrupted /.test(runs.stdout); tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      runs = await runCli(['runs', '--db', db()]);
+    }
     expect(runs.code).toBe(0);
     expect(runs.stdout).toMatch(/ [1-9]\d* +- +interrupted +its controller \(pid \d+ on .+\) is gone, last heard at \d\d:\d\d:\d\d; squall report \S+ shows what was stored/);
   });

@@ -33,10 +33,12 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
     onMessage: (message) => control.receive(message),
     onLost: () => control.lost(),
   });
-  await uplink.connect();
+  // Never reached at all within the grace: nothing to report to, nothing to clean.
+  if (!(await uplink.connect())) return LOST;
   const setup = await setUpAgent(config, script, uplink, log);
-  // The controller gets the agent's grace to ack the last windows: a link that comes back within it loses nothing.
-  const finish = (exit: AgentExit) => finishWith(uplink, exit, config.lostControllerMs);
+  // The last windows wait for their acks as long as the link may come back: until the uplink's own
+  // deadline (its grace counted from when it dropped) ends the wait, or this bound does.
+  const finish = (exit: AgentExit) => finishWith(uplink, exit, 2 * config.lostControllerMs);
   if ('failure' in setup) return finish(failWith(uplink, setup.failure));
   const { pool, loaded } = setup;
   try {

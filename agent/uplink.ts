@@ -52,16 +52,16 @@ export class Uplink {
   private disconnectedSince: number | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly ackWaiters = new Set<() => void>();
-  private onFirstOpen: (() => void) | undefined;
+  private onFirstOpen: ((connected: boolean) => void) | undefined;
   private lastSentHeartbeat = 0;
 
   constructor(private readonly options: UplinkOptions) {}
 
-  /** Resolves on the first connection; keeps retrying until lostControllerMs. */
-  async connect(): Promise<void> {
+  /** Resolves true on the first connection, false when none came within lostControllerMs. */
+  connect(): Promise<boolean> {
     this.disconnectedSince = Date.now();
     this.heartbeatTimer = setInterval(() => this.tick(), Math.min(1000, this.options.heartbeatMs));
-    await new Promise<void>((resolve) => {
+    return new Promise<boolean>((resolve) => {
       this.onFirstOpen = resolve;
       this.open();
     });
@@ -85,16 +85,17 @@ export class Uplink {
     return this.unacked.size;
   }
 
-  /** True once every ackable message is acked; false when the time runs out first. */
+  /** True once every ackable message is acked; false when the time runs out, or the controller is lost, first. */
   async allAcked(timeoutMs: number): Promise<boolean> {
     if (this.unacked.size === 0) return true;
+    if (this.closed) return false;
     return new Promise((resolve) => {
       const done = (value: boolean) => {
         clearTimeout(timer);
         this.ackWaiters.delete(check);
         resolve(value);
       };
-      const check = () => this.unacked.size === 0 && done(true);
+      const check = () => (this.unacked.size === 0 ? done(true) : this.closed && done(false));
       const timer = setTimeout(() => done(false), timeoutMs);
       this.ackWaiters.add(check);
     });
@@ -120,7 +121,7 @@ export class Uplink {
       this.connectedOnce = true;
       // Resend in order: the controller processes each seq at most once.
       for (const seq of [...this.unacked.keys()].sort((a, b) => a - b)) socket.send(this.unacked.get(seq)!);
-      this.onFirstOpen?.();
+      this.onFirstOpen?.(true);
       this.onFirstOpen = undefined;
     });
     socket.on('message', (data) => {
@@ -149,6 +150,10 @@ export class Uplink {
     const now = Date.now();
     if (this.disconnectedSince !== undefined && now - this.disconnectedSince > this.options.lostControllerMs) {
       this.close();
+      // Whoever waits for a connection or for acks hears now that none will come.
+      this.onFirstOpen?.(false);
+      this.onFirstOpen = undefined;
+      for (const check of [...this.ackWaiters]) check();
       this.options.onLost();
       return;
     }

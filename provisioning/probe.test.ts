@@ -10,6 +10,7 @@ describe('host probe', () => {
     expect(probe.node).toBe(process.version);
     expect(probe.chromiumPath).toBe('/usr/bin/chromium-headless-shell');
     expect(probe.chromiumVersion).toMatch(/^Chromium \d+/);
+    expect(probe.setsid).toBe(true);
     expect(probeProblems(probe)).toEqual([]);
   });
 
@@ -18,6 +19,7 @@ describe('host probe', () => {
     expect(probeProblems(probe)).toEqual([
       'Node.js v18.19.0 is too old (need 20 or later)',
       'no Chromium (install the chromium-headless-shell package)',
+      'no setsid (util-linux or BusyBox) to run the agent apart from its SSH session',
       'only 50 MB free in /home/u (need 200)',
     ]);
     expect(probeProblems(parseProbe('chromium_path=/x\ndisk_free_mb=900\n'))[0]).toMatch(/^no Node\.js/);

@@ -15,6 +15,8 @@ export interface HostProbe {
   chromiumPath?: string;
   chromiumVersion?: string;
   diskFreeMb: number;
+  /** the agent starts detached from its SSH session through it */
+  setsid: boolean;
 }
 
 export function shellQuote(value: string): string {
@@ -31,6 +33,7 @@ export function probeScript(node: string, browserPath?: string): string {
     `echo "memory_mb=$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo)"`,
     `echo "node=$(${node} --version 2>/dev/null)"`,
     `for p in ${candidates}; do if [ -x "$p" ] && [ -f "$p" ]; then echo "chromium_path=$p"; echo "chromium_version=$("$p" --version 2>/dev/null | head -n 1)"; break; fi; done`,
+    'echo "setsid=$(command -v setsid)"',
     `echo "disk_free_mb=$(df -Pk "$HOME" | awk 'NR==2 {print int($4/1024)}')"`,
   ].join('\n');
 }
@@ -52,6 +55,7 @@ export function parseProbe(output: string): HostProbe {
     ...(text('chromium_path') ? { chromiumPath: text('chromium_path') } : {}),
     ...(text('chromium_version') ? { chromiumVersion: text('chromium_version') } : {}),
     diskFreeMb: Number(text('disk_free_mb') ?? 0),
+    setsid: text('setsid') !== undefined,
   };
 }
 
@@ -64,6 +68,7 @@ export function probeProblems(probe: HostProbe, browserPath?: string): string[] 
   if (!probe.chromiumPath) {
     problems.push(browserPath ? `no Chromium at ${browserPath}` : 'no Chromium (install the chromium-headless-shell package)');
   }
+  if (!probe.setsid) problems.push('no setsid (util-linux or BusyBox) to run the agent apart from its SSH session');
   if (probe.diskFreeMb < MIN_FREE_DISK_MB) problems.push(`only ${probe.diskFreeMb} MB free in ${probe.home} (need ${MIN_FREE_DISK_MB})`);
   return problems;
 }

@@ -30,6 +30,9 @@ export interface ConductInput {
   hooks: RunHooks;
 }
 
+/** What an agent's way back to the controller may take beyond the moment its link is up again. */
+const RECONNECT_MARGIN_MS = 15_000;
+
 interface RunAgent {
   state: AgentState;
   assignment: AgentAssignment;
@@ -177,8 +180,9 @@ class LiveRun {
     const { plan, timing } = this.input.prepared;
     const stopAt = t0 + planDurationMs(plan) + plan.gracefulStopMs + timing.finishSlackMs;
     const watch = setInterval(() => {
-      // An agent may come back as long as it waits for us: its grace.
-      this.session.markSilentAgentsLost(timing.agentGraceMs);
+      // An agent may come back as long as it waits for us (its grace), and its way back takes a while:
+      // a re-dial with backoff, its own reconnect delay, a handshake.
+      this.session.markSilentAgentsLost(timing.agentGraceMs + RECONNECT_MARGIN_MS);
       this.session.checkpointIfQuiet();
     }, 1000);
     try {

@@ -51,7 +51,7 @@ export async function startRemoteAgent(connected: ConnectedHost, link: SshLink, 
     exited: watcher.exited,
     logTail: watcher.tail,
     // SIGTERM: the agent's exit hook takes its Chromium with it; cleanup kills whatever is left.
-    kill: () => void link.connection?.run(`pkill -TERM -f ${shellQuote(processPattern(inRun('agent.mjs')))}; true`).catch(() => {}),
+    kill: () => void link.connection?.run(`kill -TERM "$(cat ${shellQuote(inRun(FILES.pid))})" 2>/dev/null; true`).catch(() => {}),
   };
 }
 
@@ -70,9 +70,10 @@ function forwardToHub(connection: SshConnection, hubPort: number): Promise<numbe
   });
 }
 
-/** Writes `content` to `path` on the host through the channel's stdin, readable by this user only. */
+/** Writes `content` to `path` on the host through the channel's stdin, readable by this user only; whole or not at all (a reader never sees half). */
 async function writeRemoteFile(connection: SshConnection, path: string, content: string): Promise<void> {
-  const writer = await connection.exec(`umask 077 && cat > ${shellQuote(path)}`);
+  const partial = shellQuote(`${path}.partial`);
+  const writer = await connection.exec(`umask 077 && cat > ${partial} && mv -f ${partial} ${shellQuote(path)}`);
   writer.channel.end(content);
   const { code } = await writer.exited;
   if (code !== 0) throw new HostError(connection.host.name, 'start', `cannot write ${path}: ${writer.stderr().trim()}`);
@@ -87,7 +88,8 @@ async function writeRemoteFile(connection: SshConnection, path: string, content:
 async function startDetached(connection: SshConnection, connected: ConnectedHost, runDir: string): Promise<void> {
   const q = (name: string) => shellQuote(posix.join(runDir, name));
   const agent = `${shellQuote(connected.host.node)} ${q('agent.mjs')} --config ${q(FILES.config)}`;
-  const wrapper = `${agent} & echo $! > ${q(FILES.pid)}; wait $!; echo $? > ${q(FILES.exit)}`;
+  // Each file whole or not at all: the watcher may look at any moment.
+  const wrapper = `${agent} & echo $! > ${q(`${FILES.pid}.partial`)}; mv ${q(`${FILES.pid}.partial`)} ${q(FILES.pid)}; wait $!; echo $? > ${q(`${FILES.exit}.partial`)}; mv ${q(`${FILES.exit}.partial`)} ${q(FILES.exit)}`;
   const started = await connection.run(
     // Only the agent goes to the background, its output all in the log: the channel closes at once.
     `cd ${shellQuote(runDir)} && { TMPDIR=${shellQuote(runDir)} setsid sh -c ${shellQuote(wrapper)} < /dev/null > ${q(FILES.log)} 2>&1 & }`,
@@ -111,7 +113,9 @@ function watchExit(link: SshLink, runDir: string): { exited: AgentProcess['exite
     `tail -n ${TAIL_LINES} ${q(FILES.log)}`,
   ].join('; ');
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
-    const watch = async (connection: SshConnection) => {
+    const watch = async (connection: SshConnection | undefined) => {
+      // Down already: the re-dial will watch.
+      if (!connection) return;
       const watcher = await connection.exec(script).catch(() => undefined);
       if (!watcher) return;
       watcher.channel.end();
@@ -122,7 +126,7 @@ function watchExit(link: SshLink, runDir: string): { exited: AgentProcess['exite
       tail = lines.filter(Boolean);
       resolve({ code: exitCode === 'gone' ? null : Number(exitCode), signal: null });
     };
-    void watch(link.connection!);
+    void watch(link.connection);
     link.onRedial(async (connection) => void watch(connection));
   });
   return { exited, tail: () => tail };

@@ -42,7 +42,8 @@ async function startRemoteHelper(connected: ConnectedHost, runDir: string, file:
 async function cleanUpRemote(connected: ConnectedHost, link: SshLink | undefined, runDir: string): Promise<string[]> {
   const { host } = connected;
   const problems: string[] = [];
-  const pattern = shellQuote(processPattern(runDir));
+  // With the slash: run folders of two hosts on one machine may share a prefix (…-web1, …-web10).
+  const pattern = shellQuote(processPattern(`${runDir}/`));
   let cleaner: SshConnection | undefined;
   try {
     // The run's connection, or a new one when it dropped for good (a lost host).

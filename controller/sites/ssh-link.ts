@@ -11,9 +11,6 @@ export class SshLink {
   private current: SshConnection | undefined;
   private closed = false;
   private readonly upListeners: Array<(connection: SshConnection) => Promise<void>> = [];
-  private readonly waiters = new Set<() => void>();
-  /** times the connection came back */
-  redials = 0;
 
   constructor(
     first: SshConnection,
@@ -29,36 +26,25 @@ export class SshLink {
     return this.current;
   }
 
-  /** Runs after every re-dial, in order, before waiters hear the link is up again: forwards and watchers are set up anew there. */
+  /** Runs after every re-dial, in order: forwards and watchers are set up anew there. */
   onRedial(listener: (connection: SshConnection) => Promise<void>): void {
     this.upListeners.push(listener);
-  }
-
-  /** The connection now, or once it is back; undefined when it does not come back within `timeoutMs`. */
-  async up(timeoutMs: number): Promise<SshConnection | undefined> {
-    if (this.current || this.closed) return this.current;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      const waiters = this.waiters;
-      function done(): void {
-        clearTimeout(timer);
-        waiters.delete(done);
-        resolve();
-      }
-      this.waiters.add(done);
-    });
-    return this.current;
   }
 
   close(): void {
     this.closed = true;
     this.current?.close();
     this.current = undefined;
-    this.wakeWaiters();
   }
 
   private adopt(connection: SshConnection): void {
     this.current = connection;
+    // Closed before we looked: it will send no close event, so dial now.
+    if (!connection.isOpen) {
+      this.current = undefined;
+      void this.redial();
+      return;
+    }
     connection.onClose(() => {
       if (this.current !== connection) return;
       this.current = undefined;
@@ -80,18 +66,11 @@ export class SshLink {
         continue;
       }
       if (this.closed) return connection.close();
-      this.redials += 1;
       this.adopt(connection);
       for (const listener of this.upListeners) await listener(connection).catch((error: unknown) => this.say(`after the re-dial: ${(error as Error).message}`));
       this.say(`SSH connection back after ${((Date.now() - since) / 1000).toFixed(1)}s`);
-      this.wakeWaiters();
       return;
     }
     if (!this.closed) this.say(`SSH connection not back after ${Math.round(this.giveUpAfterMs / 1000)}s; giving up on it`);
-    this.wakeWaiters();
-  }
-
-  private wakeWaiters(): void {
-    for (const wake of [...this.waiters]) wake();
   }
 }

@@ -1,6 +1,7 @@
 // How files reach a host: by SFTP where the host has the subsystem, else over
 // a plain exec channel (as Ansible's smart transfer falls back to), with a
 // hash check on arrival. Either way into the same content-addressed cache.
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { shellQuote } from '../../provisioning/probe.js';
@@ -47,15 +48,21 @@ async function uploadByExec(connection: SshConnection, file: LocalFileRef, remot
   const target = shellQuote(remotePath);
   const present = await connection.run(`[ -f ${target} ] && [ "$(wc -c < ${target})" -eq ${file.size} ] && echo present; true`);
   if (present.stdout.trim() === 'present') return { remotePath, skipped: true, bytes: 0 };
-  const partial = shellQuote(`${remotePath}.partial-${process.pid}-${Date.now()}`);
+  // Unique per upload: two controllers filling one host's cache never write the same partial file.
+  const partial = shellQuote(`${remotePath}.partial-${randomBytes(6).toString('hex')}`);
   const fail = (reason: string) => new HostError(connection.host.name, 'upload', `cannot upload to ${remotePath} over exec: ${reason}`);
   const receiver = await connection.exec(`cat > ${partial}`);
-  await pipeline(createReadStream(file.path), receiver.channel).catch((error: unknown) => {
-    throw fail((error as Error).message);
-  });
+  const sent = await pipeline(createReadStream(file.path), receiver.channel).then(
+    () => undefined,
+    (error: unknown) => (error as Error).message,
+  );
   const received = await receiver.exited;
-  if (received.code !== 0) throw fail(receiver.stderr().trim() || `cat exited with ${received.code}`);
-  const hash = `h=$( (sha256sum ${partial} || shasum -a 256 ${partial}) 2>/dev/null | cut -d' ' -f1)`;
+  if (sent !== undefined || received.code !== 0) {
+    await connection.run(`rm -f ${partial}`).catch(() => {});
+    throw fail(receiver.stderr().trim() || sent || `cat exited with ${received.code}`);
+  }
+  // Through stdin: the hash line then holds only the hash, whatever the file's name.
+  const hash = `h=$( (sha256sum < ${partial} || shasum -a 256 < ${partial}) 2>/dev/null | cut -d' ' -f1)`;
   const placed = await connection.run(`${hash}; if [ "$h" = ${file.hash} ]; then mv -f ${partial} ${target}; else rm -f ${partial}; echo "sha256 on arrival is \${h:-unknown}, not ${file.hash}" >&2; exit 1; fi`);
   if (placed.code !== 0) throw fail(placed.stderr.trim());
   return { remotePath, skipped: false, bytes: file.size };

@@ -1,5 +1,6 @@
 // Builds report.json from what the store holds: pure, so a report re-rendered
 // later from the store equals the one written at the end of the run.
+import { planDurationMs } from '../../src/load/stages.js';
 import { StepTable } from '../../src/metrics/merge.js';
 import { ErrorTallyBuilder, StepAccumulator } from '../../src/metrics/step-stats.js';
 import type { ErrorTally, WindowBody } from '../../src/protocol/messages.js';
@@ -55,20 +56,26 @@ function sumIterations(list: ReadonlyArray<{ iterations: { started: number; comp
 /**
  * What a lost agent never delivered. Its bye (when it sent one) says how many
  * windows it sent; without one the windows are counted from its last window
- * to when it was lost. Every iteration under way at its last window's end
- * (at most one per VU) and every one started after it may have steps missing.
+ * to when it was lost, or to its plan's end (with the graceful stop) if that
+ * came first. Every iteration under way at its last window's end (at most one
+ * per VU) and every one started after it may have steps missing: at most
+ * its peak VUs times the most iterations one VU started in any window, per
+ * undelivered window. With no window at all there is no rate to go by, and
+ * no bound.
  */
-export function lossOf(agent: AgentRecord, bodies: readonly WindowBody[], windowMs: number, runStartedAt: number): ReportAgent['loss'] {
+export function lossOf(agent: AgentRecord, bodies: readonly WindowBody[], windowMs: number, runStartedAt: number, plannedEnd = Infinity): ReportAgent['loss'] {
   const lastEnd = bodies.length > 0 ? Math.max(...bodies.map((b) => b.windowStart + b.windowMs)) : undefined;
   const exact = agent.expectedWindows !== undefined;
-  const estimated = agent.lostAt !== undefined ? Math.max(0, Math.ceil((agent.lostAt - (lastEnd ?? runStartedAt)) / windowMs)) : 0;
+  const until = Math.min(agent.lostAt ?? 0, plannedEnd);
+  const estimated = agent.lostAt !== undefined ? Math.max(0, Math.ceil((until - (lastEnd ?? runStartedAt)) / windowMs)) : 0;
   const undeliveredWindows = exact ? Math.max(0, agent.expectedWindows! - bodies.length) : estimated;
-  const busiest = Math.max(0, ...bodies.map((b) => b.iterations.started));
+  const perVu = Math.max(0, ...bodies.map((b) => b.iterations.started / Math.max(1, b.vus.max)));
+  const bound = undeliveredWindows === 0 ? 0 : bodies.length === 0 ? undefined : agent.plannedVus + Math.ceil(agent.plannedVus * perVu) * undeliveredWindows;
   return {
     ...(lastEnd !== undefined ? { lastWindowEnd: new Date(lastEnd).toISOString() } : {}),
     undeliveredWindows,
     exact,
-    iterationsAtMost: undeliveredWindows === 0 ? 0 : agent.plannedVus + busiest * undeliveredWindows,
+    ...(bound !== undefined ? { iterationsAtMost: bound } : {}),
   };
 }
 
@@ -87,7 +94,7 @@ function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[], run: 
     ...(agent.error !== undefined ? { error: agent.error } : {}),
     reconnects: agent.reconnects,
     ...(agent.longestGapMs !== undefined ? { longestGapMs: agent.longestGapMs } : {}),
-    ...(agent.status === 'lost' ? { loss: lossOf(agent, bodies, run.windowMs, run.startedAt) } : {}),
+    ...(agent.status === 'lost' ? { loss: lossOf(agent, bodies, run.windowMs, run.startedAt, run.startedAt + planDurationMs(run.plan) + run.plan.gracefulStopMs) } : {}),
     steps: [...steps.steps].map(([name, acc]) => ({ name, ...latencyOf(acc) })),
     iterations: sumIterations(bodies),
     ...(bodies.length > 0

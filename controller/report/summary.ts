@@ -37,7 +37,7 @@ export function alignedTable(rows: string[][], rightAligned: (column: number) =>
 export function lossText(loss: NonNullable<Report['agents'][number]['loss']>): string {
   if (loss.undeliveredWindows === 0) return 'it had delivered every window';
   const windows = `${loss.exact ? '' : 'about '}${loss.undeliveredWindows} window${loss.undeliveredWindows === 1 ? '' : 's'} never delivered`;
-  return `${windows} (steps of at most ${loss.iterationsAtMost} iterations missing)`;
+  return loss.iterationsAtMost === undefined ? windows : `${windows} (steps of at most ${loss.iterationsAtMost} iterations missing)`;
 }
 
 /** Said in every format of a partial report. */
@@ -73,7 +73,7 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
     const when = agent.lostAt ? ` at ${agent.lostAt}` : '';
     lines.push(paint.yellow(`agent ${agent.host}: ${agent.status}${when}${agent.error ? `: ${agent.error}` : ''}${agent.loss ? `; ${lossText(agent.loss)}` : ''}`));
   }
-  for (const agent of report.agents.filter((a) => a.reconnects > 0)) {
+  for (const agent of report.agents.filter((a) => a.reconnects > 0 && a.status === 'done')) {
     lines.push(paint.dim(`agent ${agent.host}: reconnected ${agent.reconnects === 1 ? 'once' : `${agent.reconnects} times`} (longest gap ${formatMs(agent.longestGapMs ?? 0)}), nothing lost on the way`));
   }
   if (report.thresholds.length > 0) {

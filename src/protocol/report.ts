@@ -77,8 +77,8 @@ export const ReportAgentSchema = z
         /** windows it never delivered: from its bye when it said one (exact), else estimated from when it was lost */
         undeliveredWindows: Count,
         exact: z.boolean(),
-        /** the most iterations whose steps can be missing: its VUs' iterations under way, and as many started per window as its busiest window, per undelivered window */
-        iterationsAtMost: Count,
+        /** the most iterations whose steps can be missing: one per VU under way, and its peak VUs times the most iterations one VU started in a window, per undelivered window; absent when it delivered no window to go by */
+        iterationsAtMost: Count.optional(),
       })
       .strict()
       .optional(),

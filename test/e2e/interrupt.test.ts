@@ -1,7 +1,7 @@
 // Ctrl-C on a plain (non-TTY) run: the first stops gracefully and still writes
 // the report; a second aborts at once, and still no agent or Chromium of the
 // run is left behind.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

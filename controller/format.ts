@@ -14,6 +14,14 @@ export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
+/** 512 B, 4.2 kB, 98.9 MB (decimal units, as ls -h --si and most download bars). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  return `${(bytes / 1_000_000_000).toFixed(2)} GB`;
+}
+
 /** Run-relative clock, m:ss or h:mm:ss; the first window may start before t0, hence the sign. */
 export function clock(ms: number): string {
   const sign = ms < 0 ? '-' : '';

@@ -17,8 +17,8 @@ describe('host probe', () => {
   it('names what is missing or too old', () => {
     const probe = parseProbe('home=/home/u\ncores=4\nmemory_mb=8000\nnode=v18.19.0\ndisk_free_mb=50\n');
     expect(probeProblems(probe)).toEqual([
-      'Node.js v18.19.0 is too old (need 20 or later)',
-      'no Chromium (install the chromium-headless-shell package)',
+      'Node.js v18.19.0 is too old (need 20 or later; squall hosts prepare installs it; or set "node" in the hosts file if it is off the PATH)',
+      'no Chromium (squall hosts prepare installs it, or install the chromium-headless-shell package)',
       'no setsid (util-linux or BusyBox) to run the agent apart from its SSH session',
       'only 50 MB free in /home/u (need 200)',
     ]);

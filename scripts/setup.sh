@@ -2,13 +2,14 @@
 # Installs what squall needs on Debian or Ubuntu, then its npm dependencies,
 # and builds it. With --test, also what the test suite needs.
 #   npm run setup          Chromium's headless shell + npm dependencies + build
-#   npm run setup:test     the same, plus OpenSSH server, tmux and full Chromium for the tests and benchmarks
+#   npm run setup:test     the same, plus OpenSSH server, tmux, debootstrap (a bare host for the tests)
+#                          and full Chromium for the tests and benchmarks
 set -eu
 cd "$(dirname "$0")/.."
 
 packages="chromium-headless-shell"
 if [ "${1:-}" = "--test" ]; then
-  packages="$packages openssh-server tmux chromium"
+  packages="$packages openssh-server tmux chromium debootstrap"
 fi
 
 missing=""

@@ -2,6 +2,7 @@
 // help read the same everywhere; and the parsers for command-line values,
 // each error naming what it expects.
 import { InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_NODE_MIRROR } from '../prepare/prepare-host.js';
 
 export function collectEnv(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const eq = value.indexOf('=');
@@ -49,3 +50,10 @@ export interface OutputFlags {
   window: string;
   dashboard?: boolean;
 }
+
+export const nodeFromFlag = () =>
+  new Option('--node-from <source>', 'where a host without Node.js 20+ gets it: auto (download on the host when it reaches the mirror, else a copy of this machine\'s node), download, or push')
+    .choices(['auto', 'download', 'push'])
+    .default('auto');
+
+export const nodeMirrorFlag = () => new Option('--node-mirror <url>', 'where hosts download Node.js from (nodejs.org/dist layout)').default(DEFAULT_NODE_MIRROR);

@@ -1,9 +1,13 @@
 // squall hosts check <hosts.yaml>: can every host run an agent?
 import type { Command } from 'commander';
 import type { Io } from '../../src/io.js';
+import type { NodeSource } from '../../provisioning/prepare-plan.js';
+import { counted, formatBytes, formatSeconds } from '../format.js';
+import { prepareInventory, type PrepareRow } from '../prepare/prepare-hosts.js';
 import { alignedTable } from '../report/summary.js';
 import { checkHosts, type HostCheckRow } from '../sites/check-hosts.js';
-import { acceptNewHostKeysFlag } from './flags.js';
+import { inventoryOf } from '../sites/probe-hosts.js';
+import { acceptNewHostKeysFlag, nodeFromFlag, nodeMirrorFlag } from './flags.js';
 
 function gigabytes(mb: number): string {
   return `${(mb / 1024).toFixed(1)} GB`;
@@ -26,6 +30,28 @@ export function hostCheckTable(rows: readonly HostCheckRow[]): string {
     row.problems.length === 0 ? 'ok' : `UNUSABLE: ${row.problems.join('; ')}`,
   ]);
   return alignedTable([header, ...cells], () => false).join('\n') + '\n';
+}
+
+export function prepareTable(rows: readonly PrepareRow[]): string {
+  const header = ['host', 'node', 'chromium', 'sent', 'took', 'result'];
+  const cells = rows.map((row) => [
+    row.name,
+    row.node,
+    row.chromium,
+    row.bytesSent > 0 ? formatBytes(row.bytesSent) : '-',
+    formatSeconds(row.tookMs),
+    row.problems.length > 0 ? `NOT READY: ${row.problems.join('; ')}` : row.changed ? 'ready' : 'ready, nothing to do',
+  ]);
+  const notes = rows.flatMap((row) => row.notes.map((note) => `${row.name}: ${note}\n`));
+  return alignedTable([header, ...cells], (column) => column === 3 || column === 4).join('\n') + '\n' + notes.join('');
+}
+
+export function prepareVerdict(rows: readonly PrepareRow[]): string {
+  const bad = rows.filter((r) => r.problems.length > 0).length;
+  if (bad > 0) return `${bad} of ${counted(rows.length, 'host')} not ready\n`;
+  const changed = rows.filter((r) => r.changed).length;
+  if (changed === 0) return `nothing to do: ${rows.length === 1 ? 'the host has' : `all ${rows.length} hosts have`} Node.js and Chromium\n`;
+  return `${counted(rows.length, 'host')} ready (${changed} prepared)\n`;
 }
 
 export function registerHosts(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -51,5 +77,39 @@ Exit codes: 0 every host is usable, 1 some host is not, 2 bad input.`,
       const bad = rows.filter((r) => r.problems.length > 0).length;
       io.out(bad === 0 ? `${rows.length === 1 ? 'the host can' : `all ${rows.length} hosts can`} run agents\n` : `${bad} of ${rows.length} hosts cannot run agents\n`);
       setExit(bad === 0 ? 0 : 1);
+    });
+  hosts
+    .command('prepare')
+    .description('make every host of the inventory a load host: install Node.js and Chromium where they are missing')
+    .argument('<hosts-file>', 'inventory (YAML or JSON): defaults and a list of hosts')
+    .addOption(acceptNewHostKeysFlag())
+    .addOption(nodeFromFlag())
+    .addOption(nodeMirrorFlag())
+    .addHelpText(
+      'after',
+      `
+A host needs only sshd and a POSIX shell. Per host, in parallel:
+  Node.js   when the host has no Node.js 20 or later: the official build of this
+            machine's version, downloaded on the host (curl or wget) and checked
+            against the mirror's SHASUMS256.txt; or, when the host cannot reach
+            the mirror, this machine's own node binary, sent once into the host's
+            cache (same OS, CPU and a glibc at least as new). It goes to
+            <workDir>/runtime/node; the host's own Node.js is left alone.
+  Chromium  when none is found: apt-get install chromium-headless-shell on
+            Debian, as root or with passwordless sudo; otherwise the command to
+            run is printed. Shared libraries that are missing are named.
+A host that has both is left as it is: a second prepare only probes it.
+squall run --hosts does the same for a host that lacks something, unless
+--no-prepare.
+
+Exit codes: 0 every host is ready, 1 some host is not, 2 bad input.`,
+    )
+    .action(async (file: string, flags: { acceptNewHostKeys?: boolean; nodeFrom: NodeSource; nodeMirror: string }) => {
+      const list = inventoryOf(file, io);
+      io.err(`preparing ${counted(list.length, 'host')}\n`);
+      const rows = await prepareInventory(list, { acceptNewHostKeys: flags.acceptNewHostKeys ?? false, settings: { nodeSource: flags.nodeFrom, nodeMirror: flags.nodeMirror } }, io);
+      io.out(prepareTable(rows));
+      io.out(prepareVerdict(rows));
+      setExit(rows.every((r) => r.problems.length === 0) ? 0 : 1);
     });
 }

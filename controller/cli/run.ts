@@ -1,6 +1,7 @@
 // squall run <scenario>: the load test itself.
 import type { Command } from 'commander';
 import type { Io } from '../../src/io.js';
+import type { NodeSource } from '../../provisioning/prepare-plan.js';
 import { runLoadTest } from '../run/run.js';
 import {
   acceptNewHostKeysFlag,
@@ -9,6 +10,8 @@ import {
   envFlag,
   hostsFlag,
   noDashboardFlag,
+  nodeFromFlag,
+  nodeMirrorFlag,
   outFlag,
   positiveInt,
   windowFlag,
@@ -25,6 +28,9 @@ interface RunFlags extends ScenarioFlags, OutputFlags {
   acceptNewHostKeys?: boolean;
   minHosts?: number;
   agentGrace?: string;
+  prepare?: boolean;
+  nodeFrom?: NodeSource;
+  nodeMirror?: string;
 }
 
 export function registerRun(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -44,6 +50,9 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
     .addOption(browserPathFlag())
     .addOption(hostsFlag('run agents on these hosts over SSH instead of locally'))
     .addOption(acceptNewHostKeysFlag())
+    .option('--no-prepare', 'with --hosts: a host without Node.js 20+ or Chromium is unusable, instead of prepared as squall hosts prepare does')
+    .addOption(nodeFromFlag())
+    .addOption(nodeMirrorFlag())
     .option('--min-hosts <n>', 'with --hosts: go on without unusable hosts as long as this many are usable', positiveInt)
     .option(
       '--agent-grace <time>',
@@ -84,6 +93,9 @@ Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad 
           acceptNewHostKeys: flags.acceptNewHostKeys,
           minHosts: flags.minHosts,
           agentGrace: flags.agentGrace,
+          prepare: flags.prepare,
+          nodeFrom: flags.nodeFrom,
+          nodeMirror: flags.nodeMirror,
         },
         io,
       );

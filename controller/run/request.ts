@@ -1,6 +1,7 @@
 // What a run is asked to do, what it ends with, and the only way tests,
 // benchmarks and calibrate look inside one while it happens.
 import type { Report } from '../../src/protocol/report.js';
+import type { NodeSource } from '../../provisioning/prepare-plan.js';
 import type { LoadFlags } from '../load-plan.js';
 
 /** The user's request: every field here can be set from the command line. */
@@ -20,6 +21,12 @@ export interface RunRequest {
   acceptNewHostKeys?: boolean;
   /** go on without unusable hosts as long as this many are usable */
   minHosts?: number;
+  /** false (--no-prepare): a host that lacks Node.js or Chromium is unusable instead of prepared */
+  prepare?: boolean;
+  /** how a host without Node.js gets it when prepared: auto, download or push (--node-from) */
+  nodeFrom?: NodeSource;
+  /** --node-mirror: where hosts download Node.js from */
+  nodeMirror?: string;
   /** false: plain lines even on a terminal (--no-dashboard) */
   dashboard?: boolean;
   /** --agent-grace: how long a remote agent that lost the controller keeps trying before it stops (default 60s) */

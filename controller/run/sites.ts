@@ -6,6 +6,7 @@ import type { Io } from '../../src/io.js';
 import { agentBundleFile } from '../bundle.js';
 import { counted, formatSeconds } from '../format.js';
 import { localSite } from '../sites/local.js';
+import { DEFAULT_NODE_MIRROR } from '../prepare/prepare-host.js';
 import { prepareRemoteSites } from '../sites/remote-prepare.js';
 import type { AgentSite } from '../sites/site.js';
 import type { PreparedRun } from './prepare.js';
@@ -25,6 +26,7 @@ export async function openSites(prepared: PreparedRun, io: Io): Promise<OpenedSi
       acceptNewHostKeys: request.acceptNewHostKeys ?? false,
       ...(request.minHosts !== undefined ? { minHosts: request.minHosts } : {}),
       runId: prepared.runId,
+      prepare: request.prepare === false ? false : { nodeSource: request.nodeFrom ?? 'auto', nodeMirror: request.nodeMirror ?? DEFAULT_NODE_MIRROR },
       files: [agentBundleFile(), { name: 'scenario.mjs', path: bundle.path, hash: bundle.hash, size: statSync(bundle.path).size }],
     },
     io,

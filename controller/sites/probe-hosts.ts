@@ -56,7 +56,7 @@ export function inventoryOf(file: string, io: Io): ResolvedHost[] {
 export function probeHosts(
   hosts: readonly ResolvedHost[],
   options: { acceptNewHostKeys: boolean; env: Io['env'] },
-  keep: (problems: readonly string[]) => boolean,
+  keep: (problems: readonly string[], probe: HostProbe, host: ResolvedHost) => boolean,
 ): Promise<HostProbeResult[]> {
   return mapBounded(hosts, CONNECT_CONCURRENCY, async (host): Promise<HostProbeResult> => {
     let connected: ConnectedHost;
@@ -65,9 +65,9 @@ export function probeHosts(
     } catch (error) {
       return { host, error: error as HostError };
     }
-    const problems = probeProblems(connected.probe, host.browserPath);
     const { probe, transfer } = connected;
-    if (keep(problems)) return { host, probe, transfer, problems, connected };
+    const problems = probeProblems(probe, host.browserPath);
+    if (keep(problems, probe, host)) return { host, probe, transfer, problems, connected };
     connected.connection.close();
     return { host, probe, transfer, problems };
   });
@@ -83,12 +83,17 @@ export async function connectAndProbe(
     throw asHostError(error);
   });
   try {
-    const result = await connection.run(probeScript(shellQuote(host.node), host.browserPath));
-    if (result.code !== 0 && !result.stdout) throw new HostError(host.name, 'probe', `the probe failed: ${result.stderr.trim()}`);
     const dial = () => SshConnection.open(host, { acceptNewHostKeys: false, ...(options.env ? { env: options.env } : {}) });
-    return { host, connection, probe: parseProbe(result.stdout), transfer: await transferKindOf(connection), dial };
+    return { host, connection, probe: await probeOver(connection, host), transfer: await transferKindOf(connection), dial };
   } catch (error) {
     connection.close();
     throw asHostError(error);
   }
+}
+
+/** Asks the host what it has, over an open connection. */
+export async function probeOver(connection: SshConnection, host: ResolvedHost): Promise<HostProbe> {
+  const result = await connection.run(probeScript(shellQuote(host.node), host.browserPath, host.workDir));
+  if (result.code !== 0 && !result.stdout) throw new HostError(host.name, 'probe', `the probe failed: ${result.stderr.trim()}`);
+  return parseProbe(result.stdout);
 }

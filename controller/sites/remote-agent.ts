@@ -11,6 +11,7 @@ import { shellQuote } from '../../provisioning/probe.js';
 import { HostError, type SshConnection } from '../ssh/connection.js';
 import type { AgentProcess } from './agent-process.js';
 import type { ConnectedHost } from './probe-hosts.js';
+import { nodeCommandOf } from './remote-files.js';
 import type { SshLink } from './ssh-link.js';
 
 const FILES = { config: 'agent-config.json', url: 'controller.url', log: 'agent.log', pid: 'agent.pid', exit: 'agent.exit' };
@@ -87,7 +88,7 @@ async function writeRemoteFile(connection: SshConnection, path: string, content:
  */
 async function startDetached(connection: SshConnection, connected: ConnectedHost, runDir: string): Promise<void> {
   const q = (name: string) => shellQuote(posix.join(runDir, name));
-  const agent = `${shellQuote(connected.host.node)} ${q('agent.mjs')} --config ${q(FILES.config)}`;
+  const agent = `${shellQuote(nodeCommandOf(connected))} ${q('agent.mjs')} --config ${q(FILES.config)}`;
   // Each file whole or not at all: the watcher may look at any moment.
   const wrapper = `${agent} & echo $! > ${q(`${FILES.pid}.partial`)}; mv ${q(`${FILES.pid}.partial`)} ${q(FILES.pid)}; wait $!; echo $? > ${q(`${FILES.exit}.partial`)}; mv ${q(`${FILES.exit}.partial`)} ${q(FILES.exit)}`;
   const started = await connection.run(

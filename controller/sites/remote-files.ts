@@ -2,7 +2,7 @@
 // <workDir>/cache/<sha256>-<name> (skipped when there; by SFTP, or the exec
 // channel) and are linked into <workDir>/runs/<run>-<agent>, which cleanup removes.
 import { posix } from 'node:path';
-import { shellQuote } from '../../provisioning/probe.js';
+import { agentNode, RUNTIME_NODE, shellQuote } from '../../provisioning/probe.js';
 import { HostError } from '../ssh/connection.js';
 import { openTransfer } from '../ssh/transfer.js';
 import type { ConnectedHost } from './probe-hosts.js';
@@ -15,35 +15,75 @@ export interface UploadSummary {
   bytes: number;
 }
 
-function absoluteWorkDir(host: ConnectedHost): string {
+export function absoluteWorkDir(host: ConnectedHost): string {
   const dir = host.host.workDir.replace(/^~\/?/, '');
   return posix.isAbsolute(dir) ? dir : posix.join(host.probe.home, dir);
+}
+
+/** The node that runs squall's programs there: the host's own when new enough, else the one `hosts prepare` installed. */
+export function nodeCommandOf(host: ConnectedHost): string {
+  return agentNode(host.probe) === 'runtime' ? posix.join(absoluteWorkDir(host), RUNTIME_NODE) : host.host.node;
 }
 
 export function runDirOf(connected: ConnectedHost, runId: string, agentId: string): string {
   return posix.join(absoluteWorkDir(connected), 'runs', `${runId}-${agentId.replace(/[^A-Za-z0-9._-]/g, '_')}`);
 }
 
-/** Creates the run folder and puts `files` in it, through the cache. */
-export async function uploadRunFiles(connected: ConnectedHost, files: readonly SiteFile[], runDir: string): Promise<UploadSummary> {
+/** Where a file lives in the host's content-addressed cache. */
+export function cachePathOf(connected: ConnectedHost, file: Pick<SiteFile, 'hash' | 'name'>): string {
+  return posix.join(absoluteWorkDir(connected), 'cache', `${file.hash}-${file.name}`);
+}
+
+/** A shell test: the cache holds the file whole (its size; its name carries its hash). */
+function inCache(path: string, size: number): string {
+  return `[ -f ${shellQuote(path)} ] && [ "$(wc -c < ${shellQuote(path)})" -eq ${size} ]`;
+}
+
+/**
+ * Makes sure the host's cache holds `files`, sending only the missing ones,
+ * and runs `then` (a shell command per file, given its cache path) for each.
+ * When the cache has them all, that is one round trip.
+ */
+export async function ensureCached(
+  connected: ConnectedHost,
+  files: readonly SiteFile[],
+  then: (file: SiteFile, cached: string) => string,
+  onBytes?: (file: SiteFile, sent: number) => void,
+): Promise<{ uploaded: number; skipped: number; bytes: number }> {
+  const { connection, host } = connected;
   const cacheDir = posix.join(absoluteWorkDir(connected), 'cache');
-  const mkdir = await connected.connection.run(`mkdir -p ${shellQuote(cacheDir)} ${shellQuote(runDir)}`);
-  if (mkdir.code !== 0) throw new HostError(connected.host.name, 'upload', `cannot create ${runDir}: ${mkdir.stderr.trim()}`);
-  const transfer = await openTransfer(connected.connection, connected.transfer);
-  const summary: UploadSummary = { runDir, uploaded: 0, skipped: 0, bytes: 0 };
+  const look = await connection.run(
+    [
+      `mkdir -p ${shellQuote(cacheDir)} || exit 1`,
+      ...files.map((file, i) => {
+        const cached = cachePathOf(connected, file);
+        return `if ${inCache(cached, file.size)}; then ${then(file, cached)} || exit 1; else echo missing=${i}; fi`;
+      }),
+    ].join('\n'),
+  );
+  if (look.code !== 0) throw new HostError(host.name, 'upload', `cannot prepare ${cacheDir}: ${look.stderr.trim()}`);
+  const missing = [...look.stdout.matchAll(/^missing=(\d+)$/gm)].map((m) => files[Number(m[1])]!);
+  const summary = { uploaded: 0, skipped: files.length - missing.length, bytes: 0 };
+  if (missing.length === 0) return summary;
+  const transfer = await openTransfer(connection, connected.transfer);
   try {
-    const links: string[] = [];
-    for (const file of files) {
-      const cached = await transfer.upload(file, cacheDir, `${file.hash}-${file.name}`);
-      if (cached.skipped) summary.skipped += 1;
-      else summary.uploaded += 1;
-      summary.bytes += cached.bytes;
-      links.push(`ln -sf ${shellQuote(cached.remotePath)} ${shellQuote(posix.join(runDir, file.name))}`);
+    for (const file of missing) {
+      const sent = await transfer.upload(file, cacheDir, `${file.hash}-${file.name}`, onBytes && ((bytes) => onBytes(file, bytes)));
+      summary.uploaded += sent.skipped ? 0 : 1;
+      summary.skipped += sent.skipped ? 1 : 0;
+      summary.bytes += sent.bytes;
     }
-    const linked = await connected.connection.run(links.join(' && '));
-    if (linked.code !== 0) throw new HostError(connected.host.name, 'upload', `cannot link files in ${runDir}: ${linked.stderr.trim()}`);
   } finally {
     transfer.end();
   }
+  const placed = await connection.run(missing.map((file) => then(file, cachePathOf(connected, file))).join(' && '));
+  if (placed.code !== 0) throw new HostError(host.name, 'upload', placed.stderr.trim());
   return summary;
+}
+
+/** Creates the run folder and puts `files` in it, through the cache. */
+export async function uploadRunFiles(connected: ConnectedHost, files: readonly SiteFile[], runDir: string): Promise<UploadSummary> {
+  const mkdir = `mkdir -p ${shellQuote(runDir)}`;
+  const link = (file: SiteFile, cached: string) => `${mkdir} && ln -sf ${shellQuote(cached)} ${shellQuote(posix.join(runDir, file.name))}`;
+  return { runDir, ...(await ensureCached(connected, files, link)) };
 }

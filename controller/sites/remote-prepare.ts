@@ -3,7 +3,10 @@
 // the bundles. Everything that can fail fails here, before any load starts.
 import type { Io } from '../../src/io.js';
 import { InputError, RunFailure } from '../../src/errors.js';
-import { counted } from '../format.js';
+import { problemsPrepareLeaves } from '../../provisioning/probe.js';
+import { counted, formatSeconds } from '../format.js';
+import { prepareConnected } from '../prepare/prepare-hosts.js';
+import type { PrepareSettings } from '../prepare/prepare-host.js';
 import { HostError } from '../ssh/connection.js';
 import { CONNECT_CONCURRENCY, inventoryOf, mapBounded, probeHosts, type ConnectedHost } from './probe-hosts.js';
 import { remoteSite } from './remote.js';
@@ -16,6 +19,8 @@ export interface RemoteRequest {
   minHosts?: number;
   runId: string;
   files: SiteFile[];
+  /** how hosts that lack Node.js or Chromium are prepared; false: they are unusable */
+  prepare: PrepareSettings | false;
 }
 
 export interface PreparedRemote {
@@ -28,6 +33,9 @@ export interface PreparedRemote {
   skipped: number;
 }
 
+/** Uploads at once: over connections already open, so no handshake limit applies; the uplink is shared either way. */
+const UPLOAD_CONCURRENCY = 32;
+
 export async function prepareRemoteSites(request: RemoteRequest, io: Io): Promise<PreparedRemote> {
   const hosts = inventoryOf(request.hostsFile, io);
   if (request.minHosts !== undefined && request.minHosts > hosts.length) {
@@ -35,13 +43,32 @@ export async function prepareRemoteSites(request: RemoteRequest, io: Io): Promis
   }
   const started = Date.now();
   io.err(`connecting to ${counted(hosts.length, 'host')}\n`);
-  const results = await probeHosts(hosts, { acceptNewHostKeys: request.acceptNewHostKeys, env: io.env }, (problems) => problems.length === 0);
+  const { prepare } = request;
+  // A host that lacks only what prepare installs stays connected, to be prepared.
+  const results = await probeHosts(hosts, { acceptNewHostKeys: request.acceptNewHostKeys, env: io.env }, (problems, probe, host) =>
+    problems.length === 0 || (prepare !== false && problemsPrepareLeaves(probe, host.browserPath).length === 0),
+  );
   const usable: ConnectedHost[] = [];
+  const toPrepare: ConnectedHost[] = [];
   const failures: HostError[] = [];
   for (const result of results) {
     if ('error' in result) failures.push(result.error);
-    else if (result.connected) usable.push(result.connected);
+    else if (result.connected && result.problems.length === 0) usable.push(result.connected);
+    else if (result.connected) toPrepare.push(result.connected);
     else failures.push(new HostError(result.host.name, 'probe', result.problems.join('; ')));
+  }
+  if (toPrepare.length > 0 && prepare !== false) {
+    io.err(`preparing ${counted(toPrepare.length, 'host')} that lack${toPrepare.length === 1 ? 's' : ''} Node.js or Chromium (--no-prepare: refuse them instead)\n`);
+    for (const { connected, row } of await prepareConnected(toPrepare, prepare, io)) {
+      if (row.problems.length === 0) {
+        io.err(`${row.name}: node ${row.node}; chromium ${row.chromium} (${formatSeconds(row.tookMs)})\n`);
+        for (const note of row.notes) io.err(`${row.name}: ${note}\n`);
+        usable.push(connected);
+      } else {
+        connected.connection.close();
+        failures.push(new HostError(row.name, 'probe', row.problems.join('; ')));
+      }
+    }
   }
   const connectMs = Date.now() - started;
   for (const failure of failures) io.err(`unusable host ${failure.message}\n`);
@@ -57,7 +84,7 @@ export async function prepareRemoteSites(request: RemoteRequest, io: Io): Promis
   const uploadStarted = Date.now();
   let summaries;
   try {
-    summaries = await mapBounded(usable, CONNECT_CONCURRENCY, (connected) =>
+    summaries = await mapBounded(usable, UPLOAD_CONCURRENCY, (connected) =>
       uploadRunFiles(connected, request.files, runDirOf(connected, request.runId, connected.host.name)),
     );
   } catch (error) {

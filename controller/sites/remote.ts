@@ -9,7 +9,7 @@ import type { SshConnection } from '../ssh/connection.js';
 import { helperUrl } from './helper.js';
 import type { ConnectedHost } from './probe-hosts.js';
 import { processPattern, startRemoteAgent } from './remote-agent.js';
-import { uploadRunFiles } from './remote-files.js';
+import { nodeCommandOf, uploadRunFiles } from './remote-files.js';
 import type { AgentSite, SiteFile, SiteNotice } from './site.js';
 import { SshLink } from './ssh-link.js';
 
@@ -33,7 +33,7 @@ export function remoteSite(connected: ConnectedHost, runDir: string, agentId: st
 
 async function startRemoteHelper(connected: ConnectedHost, runDir: string, file: SiteFile): Promise<string> {
   await uploadRunFiles(connected, [file], runDir);
-  const command = `cd ${shellQuote(runDir)} && TMPDIR=${shellQuote(runDir)} exec ${shellQuote(connected.host.node)} ${shellQuote(posix.join(runDir, file.name))}`;
+  const command = `cd ${shellQuote(runDir)} && TMPDIR=${shellQuote(runDir)} exec ${shellQuote(nodeCommandOf(connected))} ${shellQuote(posix.join(runDir, file.name))}`;
   const helper = await connected.connection.exec(command);
   const output = { onData: (listener: (text: string) => void) => helper.channel.on('data', (data: Buffer) => listener(data.toString())) };
   return helperUrl(`${connected.host.name}: ${file.name}`, output, helper.exited, helper.stderr);

@@ -118,6 +118,8 @@ export class SshConnection {
       }
     });
     client.on('error', () => {});
+    // Every command is a few small packets each way: with Nagle's algorithm and delayed ACKs they wait ~40 ms apiece.
+    client.setNoDelay(true);
     return new SshConnection(host, client);
   }
 

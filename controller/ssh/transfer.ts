@@ -19,8 +19,8 @@ export interface LocalFileRef {
 
 export interface Transfer {
   readonly kind: TransferKind;
-  /** Puts the file at `cacheDir/fileName` unless a file of its size is there already. */
-  upload(file: LocalFileRef, cacheDir: string, fileName: string): Promise<UploadResult>;
+  /** Puts the file at `cacheDir/fileName` unless a file of its size is there already; `onBytes` hears the bytes sent so far. */
+  upload(file: LocalFileRef, cacheDir: string, fileName: string, onBytes?: (sent: number) => void): Promise<UploadResult>;
   end(): void;
 }
 
@@ -38,13 +38,13 @@ export async function openTransfer(connection: SshConnection, kind: TransferKind
   const hostName = connection.host.name;
   if (kind === 'sftp') {
     const sftp = await connection.sftp();
-    return { kind, upload: (file, cacheDir, fileName) => uploadByHash(hostName, sftp, file.path, file.size, cacheDir, fileName), end: () => sftp.end() };
+    return { kind, upload: (file, cacheDir, fileName, onBytes) => uploadByHash(hostName, sftp, file.path, file.size, cacheDir, fileName, onBytes), end: () => sftp.end() };
   }
-  return { kind, upload: (file, cacheDir, fileName) => uploadByExec(connection, file, `${cacheDir}/${fileName}`), end: () => {} };
+  return { kind, upload: (file, cacheDir, fileName, onBytes) => uploadByExec(connection, file, `${cacheDir}/${fileName}`, onBytes), end: () => {} };
 }
 
 /** Streams the file into `cat` on the host, checks its sha256 there, then gives it its name. */
-async function uploadByExec(connection: SshConnection, file: LocalFileRef, remotePath: string): Promise<UploadResult> {
+async function uploadByExec(connection: SshConnection, file: LocalFileRef, remotePath: string, onBytes?: (sent: number) => void): Promise<UploadResult> {
   const target = shellQuote(remotePath);
   const present = await connection.run(`[ -f ${target} ] && [ "$(wc -c < ${target})" -eq ${file.size} ] && echo present; true`);
   if (present.stdout.trim() === 'present') return { remotePath, skipped: true, bytes: 0 };
@@ -52,7 +52,10 @@ async function uploadByExec(connection: SshConnection, file: LocalFileRef, remot
   const partial = shellQuote(`${remotePath}.partial-${randomBytes(6).toString('hex')}`);
   const fail = (reason: string) => new HostError(connection.host.name, 'upload', `cannot upload to ${remotePath} over exec: ${reason}`);
   const receiver = await connection.exec(`cat > ${partial}`);
-  const sent = await pipeline(createReadStream(file.path), receiver.channel).then(
+  const source = createReadStream(file.path);
+  let bytes = 0;
+  if (onBytes) source.on('data', (chunk) => onBytes((bytes += chunk.length)));
+  const sent = await pipeline(source, receiver.channel).then(
     () => undefined,
     (error: unknown) => (error as Error).message,
   );

@@ -34,13 +34,14 @@ export async function uploadByHash(
   localSize: number,
   cacheDir: string,
   fileName: string,
+  onBytes?: (sent: number) => void,
 ): Promise<UploadResult> {
   const remotePath = `${cacheDir}/${fileName}`;
   const existing = await stat(sftp, remotePath);
   if (existing?.size === localSize) return { remotePath, skipped: true, bytes: 0 };
   const partial = `${remotePath}.partial-${randomBytes(4).toString('hex')}`;
   try {
-    await new Promise<void>((resolve, reject) => sftp.fastPut(localPath, partial, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => sftp.fastPut(localPath, partial, onBytes ? { step: (sent) => onBytes(sent) } : {}, (error) => (error ? reject(error) : resolve())));
     await rename(sftp, partial, remotePath);
   } catch (error) {
     sftp.unlink(partial, () => {});

@@ -30,7 +30,7 @@ export interface TestSshd {
   stop(): Promise<void>;
 }
 
-async function freePort(address: string): Promise<number> {
+export async function freePort(address: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -41,7 +41,7 @@ async function freePort(address: string): Promise<number> {
   });
 }
 
-async function waitForBanner(address: string, port: number, timeoutMs: number): Promise<void> {
+export async function waitForBanner(address: string, port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {

@@ -1,0 +1,80 @@
+// `squall hosts prepare`, and the same step inside `run --hosts`: every host
+// of an inventory, 8 at a time, made ready by prepareHost, with a progress
+// line per host and a row per host at the end.
+import type { Io } from '../../src/io.js';
+import type { ResolvedHost } from '../../src/protocol/hosts.js';
+import { HostError } from '../ssh/connection.js';
+import { CONNECT_CONCURRENCY, connectAndProbe, mapBounded, type ConnectedHost } from '../sites/probe-hosts.js';
+import { prepareHost, type HostPrepared, type PrepareSettings } from './prepare-host.js';
+import { PrepareProgressView } from './progress.js';
+
+export interface PrepareRow {
+  name: string;
+  node: string;
+  chromium: string;
+  bytesSent: number;
+  tookMs: number;
+  changed: boolean;
+  /** empty when the host can run an agent now */
+  problems: string[];
+  notes: string[];
+}
+
+function rowOf(name: string, prepared: HostPrepared): PrepareRow {
+  const { node, chromium, bytesSent, tookMs, changed, problems, notes } = prepared;
+  return { name, node, chromium, bytesSent, tookMs, changed, problems, notes };
+}
+
+function failedRow(name: string, error: unknown, startedAt: number): PrepareRow {
+  const reason = error instanceof HostError ? error.reason : error instanceof Error ? error.message : String(error);
+  return { name, node: '-', chromium: '-', bytesSent: 0, tookMs: Date.now() - startedAt, changed: false, problems: [reason], notes: [] };
+}
+
+/** Connects to each host, prepares it and closes the connection again. */
+export async function prepareInventory(hosts: readonly ResolvedHost[], options: { acceptNewHostKeys: boolean; settings: PrepareSettings }, io: Io): Promise<PrepareRow[]> {
+  const view = new PrepareProgressView(io, hosts.map((h) => h.name));
+  try {
+    return await mapBounded(hosts, CONNECT_CONCURRENCY, async (host) => {
+      const startedAt = Date.now();
+      view.update(host.name, 'connecting');
+      let connected: ConnectedHost | undefined;
+      try {
+        connected = await connectAndProbe(host, { acceptNewHostKeys: options.acceptNewHostKeys, env: io.env });
+        const prepared = await prepareHost(connected, options.settings, (stage, fraction) => view.update(host.name, stage, fraction));
+        view.update(host.name, prepared.problems.length > 0 ? 'NOT READY' : prepared.changed ? 'ready' : 'ready (nothing to do)');
+        return rowOf(host.name, prepared);
+      } catch (error) {
+        view.update(host.name, 'FAILED');
+        return failedRow(host.name, error, startedAt);
+      } finally {
+        connected?.connection.close();
+      }
+    });
+  } finally {
+    view.finish();
+  }
+}
+
+/** For `run --hosts`: prepares hosts already connected, keeping their connections; each comes back with its new probe. */
+export async function prepareConnected(
+  hosts: readonly ConnectedHost[],
+  settings: PrepareSettings,
+  io: Io,
+): Promise<Array<{ connected: ConnectedHost; row: PrepareRow }>> {
+  const view = new PrepareProgressView(io, hosts.map((h) => h.host.name));
+  try {
+    return await mapBounded(hosts, CONNECT_CONCURRENCY, async (connected) => {
+      const startedAt = Date.now();
+      try {
+        const prepared = await prepareHost(connected, settings, (stage, fraction) => view.update(connected.host.name, stage, fraction));
+        view.update(connected.host.name, prepared.problems.length > 0 ? 'NOT READY' : 'ready');
+        return { connected: prepared.connected, row: rowOf(connected.host.name, prepared) };
+      } catch (error) {
+        view.update(connected.host.name, 'FAILED');
+        return { connected, row: failedRow(connected.host.name, error, startedAt) };
+      }
+    });
+  } finally {
+    view.finish();
+  }
+}

@@ -36,6 +36,28 @@ hosts:
     expect(overridden).toMatchObject({ name: 'web1b', user: 'admin' });
   });
 
+  it('resolves jump hosts as OpenSSH does: the entry, its alias, then the defaults; each hop its own alias', () => {
+    const sshConfig = 'Host bastion\n  HostName 203.0.113.7\n  User jumper\n  IdentityFile ~/.ssh/bastion.pem\nHost private-*\n  ProxyJump bastion\n';
+    const hosts = resolveInventory(
+      {
+        defaults: { user: 'ubuntu', identityFile: '~/.ssh/fleet', proxyJump: 'ops@gw.example.com:2222' },
+        hosts: [{ host: '10.0.1.5' }, { host: 'private-1' }, { host: '10.0.1.6', proxyJump: 'bastion,10.0.0.2' }, { host: '10.0.1.7', proxyJump: 'none' }],
+      },
+      'h.yaml',
+      home,
+      sshConfig,
+    );
+    expect(hosts[0]!.jumps).toEqual([{ name: 'gw.example.com:2222', host: 'gw.example.com', port: 2222, user: 'ops', identityFiles: ['/home/tester/.ssh/fleet'], knownHosts: '/home/tester/.ssh/known_hosts' }]);
+    expect(hosts[1]!.jumps).toEqual([expect.objectContaining({ name: 'bastion', host: '203.0.113.7', port: 22, user: 'jumper', identityFiles: ['/home/tester/.ssh/bastion.pem'] })]);
+    expect(hosts[2]!.jumps!.map((j) => `${j.user}@${j.host}:${j.port}`)).toEqual(['jumper@203.0.113.7:22', 'ubuntu@10.0.0.2:22']);
+    expect(hosts[3]!.jumps).toBeUndefined();
+  });
+
+  it('names a jump host it cannot read', () => {
+    expect(() => resolveInventory({ hosts: [{ host: 'a', proxyJump: 'me@' }] }, 'h.yaml', home)).toThrow('h.yaml: hosts[0].proxyJump: "me@" is not a jump host; expected [user@]host[:port], comma-separated');
+    expect(() => resolveInventory({ hosts: [{ host: 'a', proxyJump: 'gw:99999' }] }, 'h.yaml', home)).toThrow(/"gw:99999" is not a jump host/);
+  });
+
   it.each([
     ['an unknown key', { hosts: [{ host: 'a', wieght: 2 }] }, 'h.yaml: hosts[0]: Unrecognized key: "wieght"'],
     ['a bad port', { hosts: [{ host: 'a', port: 70000 }] }, 'h.yaml: hosts[0].port: Too big: expected number to be <=65535'],

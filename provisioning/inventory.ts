@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import SSHConfig from 'ssh-config';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { InputError } from '../src/errors.js';
-import { InventorySchema, type ResolvedHost } from '../src/protocol/hosts.js';
+import { InventorySchema, type ResolvedHost, type SshEndpoint } from '../src/protocol/hosts.js';
 
 const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
@@ -56,26 +56,24 @@ export function resolveInventory(raw: unknown, file: string, home: string, sshCo
     throw new InputError(`${file}: ${where}${issue.message}`);
   }
   const { defaults = {}, hosts } = parsed.data;
-  const sshConfig = sshConfigText ? SSHConfig.parse(sshConfigText) : undefined;
-  const resolved = hosts.map((entry): ResolvedHost => {
-    const alias = (sshConfig?.compute(entry.host) ?? {}) as Record<string, string | string[] | undefined>;
-    const aliasValue = (key: string) => {
-      const value = alias[key];
-      return Array.isArray(value) ? value : value === undefined ? [] : [value];
-    };
-    const port = entry.port ?? (aliasValue('Port')[0] ? Number(aliasValue('Port')[0]) : undefined) ?? defaults.port ?? 22;
-    const identity = entry.identityFile ?? aliasValue('IdentityFile')[0] ?? defaults.identityFile;
-    const identityFiles = identity
-      ? [expandHome(identity, home)]
-      : DEFAULT_IDENTITIES.map((name) => join(home, '.ssh', name)).filter((p) => existsSync(p));
-    const hostName = aliasValue('HostName')[0] ?? entry.host;
+  const lookup = aliasLookup(sshConfigText);
+  const resolved = hosts.map((entry, index): ResolvedHost => {
+    const alias = lookup(entry.host);
+    const port = entry.port ?? (alias('Port')[0] ? Number(alias('Port')[0]) : undefined) ?? defaults.port ?? 22;
+    const identity = entry.identityFile ?? alias('IdentityFile')[0] ?? defaults.identityFile;
+    const identityFiles = identitiesOf(identity, home);
+    const user = entry.user ?? alias('User')[0] ?? defaults.user ?? userInfo().username;
+    const knownHosts = expandHome(entry.knownHosts ?? defaults.knownHosts ?? '~/.ssh/known_hosts', home);
+    const jumpSpec = entry.proxyJump ?? alias('ProxyJump')[0] ?? defaults.proxyJump;
+    const jumps = jumpSpec ? parseProxyJump(jumpSpec, `${file}: hosts[${index}].proxyJump`).map((hop) => resolveHop(hop, lookup, { user, identity, knownHosts, home })) : [];
     return {
       name: entry.name ?? (port === 22 ? entry.host : `${entry.host}:${port}`),
-      host: hostName,
+      host: alias('HostName')[0] ?? entry.host,
       port,
-      user: entry.user ?? aliasValue('User')[0] ?? defaults.user ?? userInfo().username,
+      user,
       identityFiles,
-      knownHosts: expandHome(entry.knownHosts ?? defaults.knownHosts ?? '~/.ssh/known_hosts', home),
+      knownHosts,
+      ...(jumps.length > 0 ? { jumps } : {}),
       workDir: entry.workDir ?? defaults.workDir ?? '.squall',
       node: entry.node ?? defaults.node ?? 'node',
       ...((entry.browserPath ?? defaults.browserPath) ? { browserPath: entry.browserPath ?? defaults.browserPath } : {}),
@@ -89,4 +87,56 @@ export function resolveInventory(raw: unknown, file: string, home: string, sshCo
     seen.add(host.name);
   });
   return resolved;
+}
+
+type AliasLookup = (name: string) => (key: string) => string[];
+
+/** ~/.ssh/config's settings for a name, as OpenSSH computes them (first match wins). */
+function aliasLookup(sshConfigText: string | undefined): AliasLookup {
+  const sshConfig = sshConfigText ? SSHConfig.parse(sshConfigText) : undefined;
+  return (name) => {
+    const alias = (sshConfig?.compute(name) ?? {}) as Record<string, string | string[] | undefined>;
+    return (key) => {
+      const value = alias[key];
+      return Array.isArray(value) ? value : value === undefined ? [] : [value];
+    };
+  };
+}
+
+function identitiesOf(identity: string | undefined, home: string): string[] {
+  return identity ? [expandHome(identity, home)] : DEFAULT_IDENTITIES.map((name) => join(home, '.ssh', name)).filter((p) => existsSync(p));
+}
+
+interface JumpHop {
+  user?: string;
+  host: string;
+  port?: number;
+}
+
+/** OpenSSH's ProxyJump: `none`, or `[user@]host[:port]` (or `ssh://[user@]host[:port]`) hops, comma-separated. */
+export function parseProxyJump(spec: string, where: string): JumpHop[] {
+  if (spec.trim() === 'none') return [];
+  return spec.split(',').map((raw) => {
+    const hop = raw.trim().replace(/^ssh:\/\//, '');
+    const match = /^(?:([^@\s]+)@)?(\[[^\]]+\]|[^:@\s[\]]+)(?::(\d+))?$/.exec(hop);
+    const port = match?.[3] === undefined ? undefined : Number(match[3]);
+    if (!match || (port !== undefined && (port < 1 || port > 65535))) {
+      throw new InputError(`${where}: "${raw.trim()}" is not a jump host; expected [user@]host[:port], comma-separated`);
+    }
+    return { ...(match[1] ? { user: match[1] } : {}), host: match[2]!.replace(/^\[|\]$/g, ''), ...(port !== undefined ? { port } : {}) };
+  });
+}
+
+/** A jump host's settings: its own, then its ~/.ssh/config alias, then the target's key and known_hosts. */
+function resolveHop(hop: JumpHop, lookup: AliasLookup, target: { user: string; identity: string | undefined; knownHosts: string; home: string }): SshEndpoint {
+  const alias = lookup(hop.host);
+  const port = hop.port ?? (alias('Port')[0] ? Number(alias('Port')[0]) : 22);
+  return {
+    name: port === 22 ? hop.host : `${hop.host}:${port}`,
+    host: alias('HostName')[0] ?? hop.host,
+    port,
+    user: hop.user ?? alias('User')[0] ?? target.user,
+    identityFiles: identitiesOf(alias('IdentityFile')[0] ?? target.identity, target.home),
+    knownHosts: target.knownHosts,
+  };
 }

@@ -3,7 +3,8 @@
 // back as a HostError whose message names the host and says what to do.
 import { existsSync, readFileSync } from 'node:fs';
 import { Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm, type SFTPWrapper } from 'ssh2';
-import type { ResolvedHost } from '../../src/protocol/hosts.js';
+import type { Duplex } from 'node:stream';
+import type { ResolvedHost, SshEndpoint } from '../../src/protocol/hosts.js';
 import { appendKnownHost, fingerprint, keyTypeOf, knownKeyTypes, readKnownHosts, verifyHostKey, type HostKeyVerdict } from './known-hosts.js';
 
 export class HostError extends Error {
@@ -49,25 +50,63 @@ function algorithmsFor(keyType: string): string[] {
 
 export class SshConnection {
   private closed = false;
+  /** the jump hosts' connections this one runs through, closed with it */
+  private through: SshConnection[] = [];
 
   private constructor(
-    readonly host: ResolvedHost,
+    readonly host: SshEndpoint,
     private readonly client: Client,
   ) {
-    client.once('close', () => (this.closed = true));
+    client.once('close', () => {
+      this.closed = true;
+      for (const jump of this.through) jump.close();
+    });
   }
 
   get isOpen(): boolean {
     return !this.closed;
   }
 
+  /** Connects to the host, through its jump hosts in order when it has any (each host key checked). */
   static async open(host: ResolvedHost, options: ConnectOptions): Promise<SshConnection> {
+    const jumps: SshConnection[] = [];
+    try {
+      for (const hop of host.jumps ?? []) {
+        const sock = jumps.length > 0 ? await jumps.at(-1)!.forwardOut(hop) : undefined;
+        jumps.push(await SshConnection.openOne(hop, options, sock));
+      }
+    } catch (error) {
+      for (const jump of jumps.reverse()) jump.close();
+      const hop = error instanceof HostError ? error : new HostError(host.name, 'connect', (error as Error).message);
+      throw new HostError(host.name, hop.stage, `through jump host ${hop.host}: ${hop.reason}`);
+    }
+    try {
+      const target = await SshConnection.openOne(host, options, jumps.length > 0 ? await jumps.at(-1)!.forwardOut(host) : undefined);
+      target.through = jumps.reverse();
+      return target;
+    } catch (error) {
+      for (const jump of jumps.reverse()) jump.close();
+      throw error;
+    }
+  }
+
+  /** A channel from this host to `next`: the socket of the next hop's SSH connection. */
+  private forwardOut(next: SshEndpoint): Promise<Duplex> {
+    return new Promise((resolve, reject) =>
+      this.client.forwardOut('127.0.0.1', 0, next.host, next.port, (error, channel) =>
+        error ? reject(new HostError(next.name, 'connect', `unreachable from jump host ${this.host.name}: ${error.message} (${next.host}:${next.port})`)) : resolve(channel),
+      ),
+    );
+  }
+
+  private static async openOne(host: SshEndpoint, options: ConnectOptions, sock?: Duplex): Promise<SshConnection> {
     const entries = readKnownHosts(host.knownHosts);
     let verdict: (HostKeyVerdict & { offered: string; offeredType: string }) | undefined;
     const preferred = knownKeyTypes(entries, host.host, host.port).flatMap(algorithmsFor);
     const config: ConnectConfig = {
       host: host.host,
       port: host.port,
+      ...(sock ? { sock } : {}),
       username: host.user,
       readyTimeout: options.timeoutMs ?? 20_000,
       keepaliveInterval: options.keepaliveMs ?? 5_000,
@@ -184,7 +223,7 @@ export class SshConnection {
 }
 
 function describeConnectError(
-  host: ResolvedHost,
+  host: SshEndpoint,
   error: Error & { level?: string; code?: string },
   verdict: (HostKeyVerdict & { offered: string; offeredType: string }) | undefined,
   tried: string[],

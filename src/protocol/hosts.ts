@@ -17,6 +17,8 @@ export const HostSettingsSchema = z
     node: z.string().min(1).optional(),
     /** Chromium on the host (default: found automatically) */
     browserPath: z.string().min(1).optional(),
+    /** jump host(s) as OpenSSH's ProxyJump: [user@]host[:port], comma-separated, each may be a ~/.ssh/config alias; "none" for none */
+    proxyJump: z.string().min(1).optional(),
   })
   .strict();
 
@@ -41,14 +43,20 @@ export const InventorySchema = z
 export type Inventory = z.infer<typeof InventorySchema>;
 export type HostEntry = z.infer<typeof HostEntrySchema>;
 
-/** A host with every setting decided. */
-export interface ResolvedHost {
+/** Where an SSH connection goes, and with what it proves who it is and checks who it reached. */
+export interface SshEndpoint {
   name: string;
   host: string;
   port: number;
   user: string;
   identityFiles: string[];
   knownHosts: string;
+}
+
+/** A host with every setting decided. */
+export interface ResolvedHost extends SshEndpoint {
+  /** jump hosts in order, the first dialled directly, each next through the one before */
+  jumps?: SshEndpoint[];
   workDir: string;
   node: string;
   browserPath?: string;

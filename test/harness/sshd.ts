@@ -58,6 +58,15 @@ export async function waitForBanner(address: string, port: number, timeoutMs: nu
   }
 }
 
+/** Waits until something listens on `port` inside the namespace (this machine cannot connect there to look). */
+async function waitForListener(netns: string, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!execFileSync('ip', ['netns', 'exec', netns, 'ss', '-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim()) {
+    if (Date.now() > deadline) throw new Error(`sshd on port ${port} in ${netns} did not come up`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export interface SshdOptions {
   dir: string;
   address: string;
@@ -67,6 +76,10 @@ export interface SshdOptions {
   hostKey?: KeyPair;
   /** false: no SFTP subsystem, as on some hardened images */
   sftp?: boolean;
+  /** runs inside this network namespace (`ip netns exec`), as a host of a private network */
+  netns?: string;
+  /** the port to listen on (default: a free one; inside a fresh namespace any is) */
+  port?: number;
 }
 
 export async function startSshd(options: SshdOptions): Promise<TestSshd> {
@@ -76,7 +89,7 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
   const hostKey = options.hostKey ?? generateKey(join(options.dir, 'ssh_host_ed25519_key'));
   const authorizedKeysPath = join(options.dir, 'authorized_keys');
   writeFileSync(authorizedKeysPath, options.authorizedKeys.join('\n') + '\n');
-  const port = await freePort(options.address);
+  const port = options.port ?? (await freePort(options.address));
   const configPath = join(options.dir, 'sshd_config');
   writeFileSync(
     configPath,
@@ -102,13 +115,16 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
     ].join('\n'),
   );
   const sshd = ['/usr/sbin/sshd', '-D', '-e', '-f', configPath];
-  const child = options.hide?.length
+  const inNamespace = options.netns ? ['ip', 'netns', 'exec', options.netns] : [];
+  const child = inNamespace.length > 0
+    ? spawn(inNamespace[0]!, [...inNamespace.slice(1), ...sshd], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : options.hide?.length
     ? spawn('unshare', ['--mount', '--', 'sh', '-c', [...options.hide.map((f) => `mount --bind /dev/null ${f}`), `exec ${sshd.join(' ')}`].join(' && ')], { stdio: ['ignore', 'ignore', 'pipe'] })
     : spawn(sshd[0]!, sshd.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   try {
-    await waitForBanner(options.address, port, 10_000);
+    await (options.netns ? waitForListener(options.netns, port, 10_000) : waitForBanner(options.address, port, 10_000));
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}: ${stderr}`);

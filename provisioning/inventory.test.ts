@@ -69,19 +69,19 @@ hosts:
     expect(() => resolveInventory(raw, 'h.yaml', home)).toThrow(message);
   });
 
-  it('names the file and line of a YAML syntax error, and a missing file', () => {
+  it('names the file and line of a YAML syntax error, and a missing file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'squall-inv-'));
     writeFileSync(join(dir, 'bad.yaml'), 'hosts:\n  - host: a\n   port: 22\n');
-    expect(() => loadInventory('bad.yaml', { cwd: dir, home })).toThrow(/^bad\.yaml:3:\d+: not valid YAML/);
-    expect(() => loadInventory('none.yaml', { cwd: dir, home })).toThrow('none.yaml: no such hosts file');
+    await expect(loadInventory('bad.yaml', { cwd: dir, home })).rejects.toThrow(/^bad\.yaml:3:\d+: not valid YAML/);
+    await expect(loadInventory('none.yaml', { cwd: dir, home })).rejects.toThrow('none.yaml: no such hosts file');
   });
 
-  it('reads JSON too, and finds default identities in the home folder', () => {
+  it('reads JSON too, and finds default identities in the home folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'squall-inv-'));
     mkdirSync(join(dir, '.ssh'));
     writeFileSync(join(dir, '.ssh', 'id_rsa'), 'key');
     writeFileSync(join(dir, 'hosts.json'), JSON.stringify({ hosts: [{ host: 'a' }] }));
-    const [host] = loadInventory('hosts.json', { cwd: dir, home: dir, sshConfig: '' });
+    const [host] = await loadInventory('hosts.json', { cwd: dir, home: dir, sshConfig: '' });
     expect(host!.identityFiles).toEqual([join(dir, '.ssh', 'id_rsa')]);
   });
 });

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import SSHConfig from 'ssh-config';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { InputError } from '../src/errors.js';
-import { InventorySchema, type ResolvedHost, type SshEndpoint } from '../src/protocol/hosts.js';
+import { InventorySchema, type Ec2Discovery, type HostEntry, type Inventory, type ResolvedHost, type SshEndpoint } from '../src/protocol/hosts.js';
+import { addressOf, type Ec2Instance } from './ec2.js';
 
 const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
@@ -26,14 +27,21 @@ export interface InventoryContext {
   sshConfig?: string;
 }
 
-export function loadInventory(file: string, context: InventoryContext): ResolvedHost[] {
+/** Asks EC2 for the running instances an inventory's ec2 section names. */
+export type Ec2Discover = (section: Ec2Discovery, file: string) => Promise<Ec2Instance[]>;
+
+export async function loadInventory(file: string, context: InventoryContext, discover?: Ec2Discover): Promise<ResolvedHost[]> {
   const path = resolve(context.cwd, file);
   if (!existsSync(path)) throw new InputError(`${file}: no such hosts file`);
   const text = readFileSync(path, 'utf8');
   const home = context.home ?? homedir();
   const sshConfigPath = join(home, '.ssh', 'config');
   const sshConfig = context.sshConfig ?? (existsSync(sshConfigPath) ? readFileSync(sshConfigPath, 'utf8') : undefined);
-  return resolveInventory(parseInventoryText(file, text), file, home, sshConfig);
+  const raw = parseInventoryText(file, text);
+  const { ec2 } = validateInventory(raw, file);
+  if (ec2 && !discover) throw new InputError(`${file}: ec2: EC2 discovery is not available here`);
+  const instances = ec2 && discover ? await discover(ec2, file) : [];
+  return resolveInventory(raw, file, home, sshConfig, instances);
 }
 
 export function parseInventoryText(file: string, text: string): unknown {
@@ -48,14 +56,29 @@ export function parseInventoryText(file: string, text: string): unknown {
   }
 }
 
-export function resolveInventory(raw: unknown, file: string, home: string, sshConfigText?: string): ResolvedHost[] {
+/** The inventory checked against its schema; the first problem names the file and field. */
+export function validateInventory(raw: unknown, file: string): Inventory {
   const parsed = InventorySchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length > 0 ? `${issuePath(issue.path)}: ` : '';
     throw new InputError(`${file}: ${where}${issue.message}`);
   }
-  const { defaults = {}, hosts } = parsed.data;
+  return parsed.data;
+}
+
+/**
+ * Every host with its settings decided. `ec2Instances` are what the
+ * inventory's `ec2` section found (the caller asks EC2): each becomes a host
+ * named by its instance id, dialled at its ~/.ssh/config HostName when it has
+ * a Host entry, else at the address the section names.
+ */
+export function resolveInventory(raw: unknown, file: string, home: string, sshConfigText?: string, ec2Instances: readonly Ec2Instance[] = []): ResolvedHost[] {
+  const inventory = validateInventory(raw, file);
+  const { defaults = {}, ec2 } = inventory;
+  const listed = inventory.hosts ?? [];
+  const discovered = ec2 ? ec2Entries(ec2, ec2Instances, file) : [];
+  const hosts = [...listed, ...discovered.map((d) => d.entry)];
   const lookup = aliasLookup(sshConfigText);
   const resolved = hosts.map((entry, index): ResolvedHost => {
     const alias = lookup(entry.host);
@@ -65,10 +88,10 @@ export function resolveInventory(raw: unknown, file: string, home: string, sshCo
     const user = entry.user ?? alias('User')[0] ?? defaults.user ?? userInfo().username;
     const knownHosts = expandHome(entry.knownHosts ?? defaults.knownHosts ?? '~/.ssh/known_hosts', home);
     const jumpSpec = entry.proxyJump ?? alias('ProxyJump')[0] ?? defaults.proxyJump;
-    const jumps = jumpSpec ? parseProxyJump(jumpSpec, `${file}: hosts[${index}].proxyJump`).map((hop) => resolveHop(hop, lookup, { user, identity, knownHosts, home })) : [];
+    const jumps = jumpSpec ? parseProxyJump(jumpSpec, `${file}: ${index < listed.length ? `hosts[${index}]` : 'ec2'}.proxyJump`).map((hop) => resolveHop(hop, lookup, { user, identity, knownHosts, home })) : [];
     return {
       name: entry.name ?? (port === 22 ? entry.host : `${entry.host}:${port}`),
-      host: alias('HostName')[0] ?? entry.host,
+      host: alias('HostName')[0] ?? discovered[index - listed.length]?.address() ?? entry.host,
       port,
       user,
       identityFiles,
@@ -139,4 +162,21 @@ function resolveHop(hop: JumpHop, lookup: AliasLookup, target: { user: string; i
     identityFiles: identitiesOf(alias('IdentityFile')[0] ?? target.identity, target.home),
     knownHosts: target.knownHosts,
   };
+}
+
+/** The instances an ec2 section found, as host entries; the address is asked only when no Host entry gives one. */
+function ec2Entries(section: Ec2Discovery, instances: readonly Ec2Instance[], file: string): Array<{ entry: HostEntry; address: () => string }> {
+  if (instances.length === 0) {
+    const tags = Object.entries(section.tags).map(([key, value]) => `${key}=${value}`).join(', ');
+    throw new InputError(`${file}: ec2: no running instance in ${section.region} has the tags ${tags}`);
+  }
+  const { region: _region, tags: _tags, address, ...settings } = section;
+  return instances.map((instance) => ({
+    entry: { ...settings, host: instance.id, name: instance.id, weight: 1 },
+    address: () => {
+      const found = addressOf(instance, address);
+      if ('problem' in found) throw new InputError(`${file}: ec2: ${found.problem}`);
+      return found.address;
+    },
+  }));
 }

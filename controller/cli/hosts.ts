@@ -8,6 +8,7 @@ import { alignedTable } from '../report/summary.js';
 import { checkHosts, type HostCheckRow } from '../sites/check-hosts.js';
 import { inventoryOf } from '../sites/probe-hosts.js';
 import { acceptNewHostKeysFlag, nodeFromFlag, nodeMirrorFlag } from './flags.js';
+import { registerEc2Hosts } from './hosts-ec2.js';
 
 function gigabytes(mb: number): string {
   return `${(mb / 1024).toFixed(1)} GB`;
@@ -55,7 +56,7 @@ export function prepareVerdict(rows: readonly PrepareRow[]): string {
 }
 
 export function registerHosts(program: Command, io: Io, setExit: (code: number) => void): void {
-  const hosts = program.command('hosts').description('load hosts reached over SSH');
+  const hosts = program.command('hosts').description('load hosts reached over SSH: check, prepare, and EC2 fleets (launch, list, down)');
   hosts
     .command('check')
     .description('connect to every host in the inventory and tell whether it can run an agent')
@@ -105,11 +106,12 @@ squall run --hosts does the same for a host that lacks something, unless
 Exit codes: 0 every host is ready, 1 some host is not, 2 bad input.`,
     )
     .action(async (file: string, flags: { acceptNewHostKeys?: boolean; nodeFrom: NodeSource; nodeMirror: string }) => {
-      const list = inventoryOf(file, io);
+      const list = await inventoryOf(file, io);
       io.err(`preparing ${counted(list.length, 'host')}\n`);
       const rows = await prepareInventory(list, { acceptNewHostKeys: flags.acceptNewHostKeys ?? false, settings: { nodeSource: flags.nodeFrom, nodeMirror: flags.nodeMirror } }, io);
       io.out(prepareTable(rows));
       io.out(prepareVerdict(rows));
       setExit(rows.every((r) => r.problems.length === 0) ? 0 : 1);
     });
+  registerEc2Hosts(hosts, io, setExit);
 }

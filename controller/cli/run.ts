@@ -2,7 +2,11 @@
 import type { Command } from 'commander';
 import type { Io } from '../../src/io.js';
 import type { NodeSource } from '../../provisioning/prepare-plan.js';
+import { InputError } from '../../src/errors.js';
+import { runOnEc2 } from '../run/ec2-run.js';
+import type { RunRequest } from '../run/request.js';
 import { runLoadTest } from '../run/run.js';
+import { addEc2LaunchOptions, bringUpOptionsOf, type Ec2Flags } from './hosts-ec2.js';
 import {
   acceptNewHostKeysFlag,
   browserPathFlag,
@@ -19,7 +23,8 @@ import {
   type ScenarioFlags,
 } from './flags.js';
 
-interface RunFlags extends ScenarioFlags, OutputFlags {
+interface RunFlags extends ScenarioFlags, OutputFlags, Partial<Ec2Flags> {
+  ec2?: number;
   vus?: number;
   duration?: string;
   stages?: string;
@@ -34,7 +39,7 @@ interface RunFlags extends ScenarioFlags, OutputFlags {
 }
 
 export function registerRun(program: Command, io: Io, setExit: (code: number) => void): void {
-  program
+  const run = program
     .command('run')
     .description('run a load test: real headless Chromium VUs drive your scenario; progress per window, then a report')
     .argument('<scenario>', 'scenario file (.ts or .js) whose default export is defineScenario({ name, options, run })')
@@ -54,6 +59,7 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
     .addOption(nodeFromFlag())
     .addOption(nodeMirrorFlag())
     .option('--min-hosts <n>', 'with --hosts: go on without unusable hosts as long as this many are usable', positiveInt)
+    .option('--ec2 <n>', 'launch N EC2 instances for this run, prepare them, run on them and terminate them at the end (also on failure and Ctrl-C); the launch flags below apply', positiveInt)
     .option(
       '--agent-grace <time>',
       'how long an agent that lost the controller (a dropped SSH connection, a dead controller) keeps trying before it stops its browsers and exits; a link back within it loses nothing (default: 60s)',
@@ -66,6 +72,7 @@ Examples:
   squall run shop.ts --vus 20 --duration 5m
   squall run shop.ts --stages 1m:50,5m:50,1m:0 --window 10s
   squall run shop.ts --hosts hosts.yaml --vus 400 --duration 10m
+  squall run shop.ts --ec2 4 --type c7i.xlarge --region eu-west-1 --vus 200 --duration 10m
 
 Thresholds (in the scenario's options.thresholds or with --threshold):
   targets: step:<name>, steps (all steps together), iterations
@@ -77,28 +84,28 @@ Writes report.json, report.html, series.csv and junit.xml into --out.
 
 Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad input, 3 aborted or failed.`,
     )
-    .action(async (scenario: string, flags: RunFlags) => {
-      const outcome = await runLoadTest(
-        {
-          scenario,
-          flags: { vus: flags.vus, duration: flags.duration, stages: flags.stages },
-          env: flags.env ?? {},
-          thresholds: flags.threshold ?? [],
-          window: flags.window,
-          out: flags.out,
-          db: flags.db,
-          browserPath: flags.browserPath,
-          dashboard: flags.dashboard,
-          hosts: flags.hosts,
-          acceptNewHostKeys: flags.acceptNewHostKeys,
-          minHosts: flags.minHosts,
-          agentGrace: flags.agentGrace,
-          prepare: flags.prepare,
-          nodeFrom: flags.nodeFrom,
-          nodeMirror: flags.nodeMirror,
-        },
-        io,
-      );
-      setExit(outcome.exitCode);
-    });
+  addEc2LaunchOptions(run);
+  run.action(async (scenario: string, flags: RunFlags) => {
+    if (flags.ec2 !== undefined && flags.hosts) throw new InputError('--ec2 and --hosts: give one (--ec2 launches the hosts)');
+    const request: RunRequest = {
+      scenario,
+      flags: { vus: flags.vus, duration: flags.duration, stages: flags.stages },
+      env: flags.env ?? {},
+      thresholds: flags.threshold ?? [],
+      window: flags.window,
+      out: flags.out,
+      db: flags.db,
+      browserPath: flags.browserPath,
+      dashboard: flags.dashboard,
+      hosts: flags.hosts,
+      acceptNewHostKeys: flags.acceptNewHostKeys,
+      minHosts: flags.minHosts,
+      agentGrace: flags.agentGrace,
+      prepare: flags.prepare,
+      nodeFrom: flags.nodeFrom,
+      nodeMirror: flags.nodeMirror,
+    };
+    const outcome = flags.ec2 !== undefined ? await runOnEc2(request, await bringUpOptionsOf(flags as Ec2Flags, flags.ec2, io), io) : await runLoadTest(request, io);
+    setExit(outcome.exitCode);
+  });
 }

@@ -18,7 +18,7 @@ export interface HostCheckRow {
 }
 
 export async function checkHosts(file: string, options: { acceptNewHostKeys: boolean }, io: Io): Promise<HostCheckRow[]> {
-  const hosts = inventoryOf(file, io);
+  const hosts = await inventoryOf(file, io);
   io.err(`checking ${counted(hosts.length, 'host')}\n`);
   const results = await probeHosts(hosts, { acceptNewHostKeys: options.acceptNewHostKeys, env: io.env }, () => false);
   return results.map((result): HostCheckRow => {

@@ -4,6 +4,7 @@ import type { Io } from '../../src/io.js';
 import type { ResolvedHost } from '../../src/protocol/hosts.js';
 import { loadInventory } from '../../provisioning/inventory.js';
 import { parseProbe, probeProblems, probeScript, shellQuote, type HostProbe } from '../../provisioning/probe.js';
+import { discoverEc2 } from '../ec2/discover.js';
 import { HostError, SshConnection } from '../ssh/connection.js';
 import { transferKindOf, type TransferKind } from '../ssh/transfer.js';
 
@@ -43,9 +44,9 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, task:
   return results;
 }
 
-/** The inventory file's hosts, resolved as the user's ssh would. */
-export function inventoryOf(file: string, io: Io): ResolvedHost[] {
-  return loadInventory(file, { cwd: io.cwd, ...(io.env.HOME ? { home: io.env.HOME } : {}) });
+/** The inventory file's hosts (with the EC2 instances its ec2 section names), resolved as the user's ssh would. */
+export function inventoryOf(file: string, io: Io): Promise<ResolvedHost[]> {
+  return loadInventory(file, { cwd: io.cwd, ...(io.env.HOME ? { home: io.env.HOME } : {}) }, (section) => discoverEc2(section));
 }
 
 /**

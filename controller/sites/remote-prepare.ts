@@ -37,7 +37,7 @@ export interface PreparedRemote {
 const UPLOAD_CONCURRENCY = 32;
 
 export async function prepareRemoteSites(request: RemoteRequest, io: Io): Promise<PreparedRemote> {
-  const hosts = inventoryOf(request.hostsFile, io);
+  const hosts = await inventoryOf(request.hostsFile, io);
   if (request.minHosts !== undefined && request.minHosts > hosts.length) {
     throw new InputError(`--min-hosts ${request.minHosts}: ${request.hostsFile} lists only ${hosts.length} hosts`);
   }

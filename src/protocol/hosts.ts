@@ -33,12 +33,25 @@ export const HostEntrySchema = HostSettingsSchema.extend({
   maxVUs: z.number().int().positive().optional(),
 }).strict();
 
+/** EC2 instances as hosts: the running ones with these tags, named by instance id. */
+export const Ec2DiscoverySchema = HostSettingsSchema.extend({
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region such as us-east-1'),
+  /** every tag must match; at least one */
+  tags: z.record(z.string().min(1), z.string()).refine((tags) => Object.keys(tags).length > 0, 'name at least one tag'),
+  /** which of an instance's addresses to dial (a ~/.ssh/config Host entry for its id wins) */
+  address: z.enum(['publicIp', 'privateIp', 'dns']).default('publicIp'),
+}).strict();
+
 export const InventorySchema = z
   .object({
     defaults: HostSettingsSchema.optional(),
-    hosts: z.array(HostEntrySchema).min(1, 'list at least one host'),
+    hosts: z.array(HostEntrySchema).min(1, 'list at least one host').optional(),
+    ec2: Ec2DiscoverySchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((inventory) => inventory.hosts !== undefined || inventory.ec2 !== undefined, { message: 'list hosts, or say which EC2 instances to use with ec2: { region, tags }', path: ['hosts'] });
+
+export type Ec2Discovery = z.infer<typeof Ec2DiscoverySchema>;
 
 export type Inventory = z.infer<typeof InventorySchema>;
 export type HostEntry = z.infer<typeof HostEntrySchema>;

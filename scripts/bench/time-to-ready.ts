@@ -1,6 +1,7 @@
 // Time from `squall run` to all agents ready, over real sshd hosts on
-// loopback: 1, 5 and 10 hosts (or the counts given), cold (empty host cache)
-// and warm (bundles already uploaded).
+// loopback: 1, 5 and 10 hosts (or the counts given); bare (no Node.js: the
+// run prepares the hosts, sending this machine's node), cold (empty host
+// cache) and warm (bundles already uploaded).
 // Run: npx tsx scripts/bench/time-to-ready.ts [1,5,10]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,14 +14,16 @@ import { fixture } from '../../test/harness/cli.js';
 
 const counts = (process.argv[2] ?? '1,5,10').split(',').map(Number);
 const lab = await startSshLab(Array.from({ length: Math.max(...counts) }, (_, i) => ({ address: `127.0.0.${i + 2}` })));
+const bareLab = await startSshLab(Array.from({ length: Math.max(...counts) }, (_, i) => ({ address: `127.0.0.${i + 40}`, hide: ['/usr/bin/node'] })));
 const app = await startDemoApp();
 const dir = mkdtempSync(join(tmpdir(), 'squall-ready-'));
 const rows: string[] = [];
 try {
   for (const count of counts) {
-    const hosts = lab.hosts.slice(0, count);
-    for (const host of hosts) rmSync(host.workDir, { recursive: true, force: true });
-    for (const temperature of ['cold', 'warm']) {
+    for (const host of [...lab.hosts, ...bareLab.hosts]) rmSync(host.workDir, { recursive: true, force: true });
+    for (const temperature of ['bare', 'cold', 'warm']) {
+      const hosts = (temperature === 'bare' ? bareLab : lab).hosts.slice(0, count);
+      const inventory = (temperature === 'bare' ? bareLab : lab).inventory(hosts.map((host) => ({ host })));
       const io = memoryIo();
       await runLoadTest(
         {
@@ -30,19 +33,22 @@ try {
           window: '1s',
           db: join(dir, 'runs.db'),
           out: join(dir, `${count}-${temperature}`),
-          hosts: lab.inventory(hosts.map((host) => ({ host }))),
+          hosts: inventory,
+          nodeFrom: 'push',
         },
         io,
       );
       const ready = /(\d+) agents? ready ([\d.]+)s after the command started/.exec(io.stderr());
       const connect = /connected and checked in ([\d.]+)s/.exec(io.stderr());
       const upload = /bundles uploaded in ([\d.]+)s \((\d+) files sent, (\d+) already there\)/.exec(io.stderr());
-      rows.push(`${count} host(s)  ${temperature}  ready after ${ready?.[2]}s  connect ${connect?.[1]}s  upload ${upload?.[1]}s (${upload?.[2]} sent, ${upload?.[3]} skipped)`);
+      const node = /node copied \S+ \(([\d.]+ MB)\)/.exec(io.stderr());
+      rows.push(`${count} host(s)  ${temperature}  ready after ${ready?.[2]}s  connect ${connect?.[1]}s  upload ${upload?.[1]}s (${upload?.[2]} sent, ${upload?.[3]} skipped)${node ? `  node sent: ${node[1]} per host` : ''}`);
     }
   }
 } finally {
   await app.close();
   await lab.stop();
+  await bareLab.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(rows.join('\n'));

@@ -22,6 +22,8 @@ export const PACKAGE_ROOT = findPackageRoot();
 export const AGENT_BUNDLE = join(PACKAGE_ROOT, 'dist', 'agent.mjs');
 /** squall calibrate's target, run on each host beside the agent. */
 export const DEMO_SHOP_BUNDLE = join(PACKAGE_ROOT, 'dist', 'demo-shop.mjs');
+/** Chrome for Testing's fetcher, run on a host that cannot install Chromium from its packages. */
+export const FETCH_BROWSER_BUNDLE = join(PACKAGE_ROOT, 'dist', 'fetch-browser.mjs');
 /** What `import ... from 'squall'` resolves to inside a scenario bundle. */
 export const SCENARIO_API = join(PACKAGE_ROOT, 'src', 'scenario', 'index.ts');
 export const DEMO_SCENARIO = join(PACKAGE_ROOT, 'controller', 'demo', 'scenario.ts');

@@ -52,9 +52,17 @@ describe('planChromium', () => {
     expect(planChromium({ ...bare, root: false, sudo: true })).toMatchObject({ kind: 'install', command: expect.stringMatching(/^sudo -n env /) });
   });
 
-  it('gives the command to run when it cannot become root, and names what it does not do', () => {
-    expect(planChromium({ ...bare, root: false })).toEqual({ kind: 'cannot', problem: expect.stringContaining('sudo apt-get install -y chromium-headless-shell') });
-    expect(planChromium({ ...bare, osId: 'amzn', packager: 'dnf' })).toMatchObject({ kind: 'cannot', problem: expect.stringMatching(/only on Debian.*browserPath/) });
+  it('fetches Chrome for Testing where it cannot use the package manager, on x86-64', () => {
+    expect(planChromium({ ...bare, root: false })).toEqual({ kind: 'fetch' });
+    expect(planChromium({ ...bare, osId: 'ubuntu' })).toEqual({ kind: 'fetch' });
+    expect(planChromium({ ...bare, osId: 'amzn', packager: 'dnf' })).toEqual({ kind: 'fetch' });
+    expect(planChromium(bare, undefined, 'download')).toEqual({ kind: 'fetch' });
+  });
+
+  it('gives the command to run when it can do neither, and names what it does not do', () => {
+    expect(planChromium({ ...bare, root: false }, undefined, 'package')).toEqual({ kind: 'cannot', problem: expect.stringContaining('sudo apt-get install -y chromium-headless-shell') });
+    expect(planChromium({ ...bare, osId: 'amzn', packager: 'dnf', arch: 'aarch64' })).toMatchObject({ kind: 'cannot', problem: expect.stringMatching(/only on Debian .* or downloads it on x86-64.*browserPath/) });
+    expect(planChromium({ ...bare, arch: 'aarch64' }, undefined, 'download')).toMatchObject({ kind: 'cannot', problem: expect.stringMatching(/^no Chrome for Testing build for aarch64/) });
     expect(planChromium(bare, '/opt/chrome')).toMatchObject({ kind: 'cannot', problem: expect.stringMatching(/^no Chromium at \/opt\/chrome/) });
     expect(planChromium({ ...bare, chromiumPath: '/usr/bin/chromium' })).toEqual({ kind: 'have', path: '/usr/bin/chromium' });
   });

@@ -22,9 +22,14 @@ export type NodeStep =
   | { kind: 'push' }
   | { kind: 'cannot'; problem: string };
 
+/** Where a host without Chromium gets it: `auto` is the package manager on Debian as root or with sudo, else a download of Chrome for Testing. */
+export type ChromiumSource = 'auto' | 'package' | 'download';
+
 export type ChromiumStep =
   | { kind: 'have'; path: string }
   | { kind: 'install'; packager: 'apt-get'; packageName: string; command: string }
+  /** Chrome for Testing's headless shell, fetched by the host itself into squall's folder: no root needed */
+  | { kind: 'fetch' }
   | { kind: 'cannot'; problem: string };
 
 const UNAME_ARCH: Record<string, string> = { x86_64: 'x64', amd64: 'x64', aarch64: 'arm64', arm64: 'arm64', armv7l: 'armv7l', ppc64le: 'ppc64le', s390x: 's390x' };
@@ -78,18 +83,23 @@ function asRoot(probe: HostProbe): string | undefined {
   return probe.root ? '' : probe.sudo ? 'sudo -n ' : undefined;
 }
 
-export function planChromium(probe: HostProbe, browserPath?: string): ChromiumStep {
+export function planChromium(probe: HostProbe, browserPath?: string, source: ChromiumSource = 'auto'): ChromiumStep {
   if (probe.chromiumPath) return { kind: 'have', path: probe.chromiumPath };
   if (browserPath) return { kind: 'cannot', problem: `no Chromium at ${browserPath} (the hosts file's browserPath; without it, prepare installs one)` };
   const packageName = 'chromium-headless-shell';
-  if (probe.packager !== 'apt-get' || probe.osId !== 'debian') {
-    return {
-      kind: 'cannot',
-      problem: `no Chromium, and squall installs it only on Debian (this is ${probe.os}); install Chrome's headless shell there (npx @puppeteer/browsers install chrome-headless-shell@stable) and set browserPath in the hosts file`,
-    };
-  }
+  const debian = probe.packager === 'apt-get' && probe.osId === 'debian';
   const root = asRoot(probe);
-  const install = `apt-get update -qq && apt-get install -y -qq --no-install-recommends ${packageName}`;
-  if (root === undefined) return { kind: 'cannot', problem: `no Chromium, and no root or passwordless sudo to install it: run  sudo apt-get install -y ${packageName}  there` };
-  return { kind: 'install', packager: 'apt-get', packageName, command: `${root}env DEBIAN_FRONTEND=noninteractive sh -c '${install}'` };
+  // Chrome for Testing is built for x86-64 Linux only.
+  const fetchable = UNAME_ARCH[probe.arch] === 'x64' && glibcOf(probe.libc) !== undefined;
+  if (source !== 'download' && debian && root !== undefined) {
+    const install = `apt-get update -qq && apt-get install -y -qq --no-install-recommends ${packageName}`;
+    return { kind: 'install', packager: 'apt-get', packageName, command: `${root}env DEBIAN_FRONTEND=noninteractive sh -c '${install}'` };
+  }
+  if (source !== 'package' && fetchable) return { kind: 'fetch' };
+  if (source === 'download') return { kind: 'cannot', problem: `no Chrome for Testing build for ${probe.arch} (${probe.libc ?? 'unknown libc'}); install Chromium there and set browserPath` };
+  if (debian) return { kind: 'cannot', problem: `no Chromium, and no root or passwordless sudo to install it: run  sudo apt-get install -y ${packageName}  there` };
+  return {
+    kind: 'cannot',
+    problem: `no Chromium, and squall installs it only on Debian (this is ${probe.os})${fetchable ? '' : ' or downloads it on x86-64'}; install Chromium's headless shell there and set browserPath in the hosts file`,
+  };
 }

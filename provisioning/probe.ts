@@ -6,6 +6,8 @@ export const MIN_NODE_MAJOR = 20;
 export const MIN_FREE_DISK_MB = 200;
 /** Where `hosts prepare` puts a Node.js runtime, under the host's work folder. */
 export const RUNTIME_NODE = 'runtime/node';
+/** Where `hosts prepare` links the Chrome for Testing headless shell it fetched. */
+export const RUNTIME_CHROMIUM = 'runtime/chrome-headless-shell';
 
 export interface HostProbe {
   home: string;
@@ -45,7 +47,10 @@ export function workDirInShell(workDir: string): string {
 }
 
 export function probeScript(node: string, browserPath?: string, workDir = '.squall'): string {
-  const candidates = (browserPath ? [browserPath] : BROWSER_CANDIDATES).map(shellQuote).join(' ');
+  const inWork = `${workDirInShell(workDir)}/${RUNTIME_CHROMIUM}`;
+  // Absolute, so the agent (which runs in its run folder) can use what the probe reports.
+  const fetched = inWork.startsWith('/') ? shellQuote(inWork) : `"$HOME"/${shellQuote(inWork)}`;
+  const candidates = browserPath ? shellQuote(browserPath) : [...BROWSER_CANDIDATES.map(shellQuote), fetched].join(' ');
   const runtime = shellQuote(`${workDirInShell(workDir)}/${RUNTIME_NODE}`);
   return [
     'echo "home=$HOME"',

@@ -1,4 +1,5 @@
 // Builds dist/cli.mjs (the controller CLI; node_modules stay external),
+// dist/fetch-browser.mjs (Chrome for Testing fetched on a host that has no Chromium),
 // dist/agent.mjs (the agent: one self-contained file to upload to any host)
 // and dist/demo-shop.mjs (squall calibrate's target, uploaded beside it).
 import { build } from 'esbuild';
@@ -37,6 +38,13 @@ await Promise.all([
   }),
   build({
     ...common,
+    // Chrome for Testing's headless shell, fetched on a host that cannot install Chromium otherwise.
+    entryPoints: ['agent/fetch-browser-main.ts'],
+    outfile: 'dist/fetch-browser.mjs',
+    minifySyntax: true,
+  }),
+  build({
+    ...common,
     entryPoints: ['agent/main.ts'],
     outfile: 'dist/agent.mjs',
     // Optional native speed-ups of ws; it falls back to JavaScript without them.
@@ -44,4 +52,4 @@ await Promise.all([
     minifySyntax: true,
   }),
 ]);
-if (!process.argv.includes('--quiet')) console.log(`built dist/cli.mjs, dist/agent.mjs and dist/demo-shop.mjs in ${Date.now() - started} ms`);
+if (!process.argv.includes('--quiet')) console.log(`built dist/cli.mjs, dist/agent.mjs, dist/demo-shop.mjs and dist/fetch-browser.mjs in ${Date.now() - started} ms`);

@@ -57,3 +57,10 @@ export const nodeFromFlag = () =>
     .default('auto');
 
 export const nodeMirrorFlag = () => new Option('--node-mirror <url>', 'where hosts download Node.js from (nodejs.org/dist layout)').default(DEFAULT_NODE_MIRROR);
+
+export const chromiumFromFlag = () =>
+  new Option('--chromium-from <source>', "where a host without Chromium gets it: auto (its package manager on Debian as root or with sudo, else Chrome for Testing's headless shell downloaded on the host), package, or download")
+    .choices(['auto', 'package', 'download'])
+    .default('auto');
+
+export const chromeMirrorFlag = () => new Option('--chrome-mirror <url>', 'where hosts download Chrome for Testing from (default: Google\'s storage.googleapis.com/chrome-for-testing-public)');

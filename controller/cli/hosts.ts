@@ -1,13 +1,13 @@
 // squall hosts check <hosts.yaml>: can every host run an agent?
 import type { Command } from 'commander';
 import type { Io } from '../../src/io.js';
-import type { NodeSource } from '../../provisioning/prepare-plan.js';
+import type { ChromiumSource, NodeSource } from '../../provisioning/prepare-plan.js';
 import { counted, formatBytes, formatSeconds } from '../format.js';
 import { prepareInventory, type PrepareRow } from '../prepare/prepare-hosts.js';
 import { alignedTable } from '../report/summary.js';
 import { checkHosts, type HostCheckRow } from '../sites/check-hosts.js';
 import { inventoryOf } from '../sites/probe-hosts.js';
-import { acceptNewHostKeysFlag, nodeFromFlag, nodeMirrorFlag } from './flags.js';
+import { acceptNewHostKeysFlag, chromeMirrorFlag, chromiumFromFlag, nodeFromFlag, nodeMirrorFlag } from './flags.js';
 import { registerEc2Hosts } from './hosts-ec2.js';
 
 function gigabytes(mb: number): string {
@@ -86,6 +86,8 @@ Exit codes: 0 every host is usable, 1 some host is not, 2 bad input.`,
     .addOption(acceptNewHostKeysFlag())
     .addOption(nodeFromFlag())
     .addOption(nodeMirrorFlag())
+    .addOption(chromiumFromFlag())
+    .addOption(chromeMirrorFlag())
     .addHelpText(
       'after',
       `
@@ -97,18 +99,21 @@ A host needs only sshd and a POSIX shell. Per host, in parallel:
             cache (same OS, CPU and a glibc at least as new). It goes to
             <workDir>/runtime/node; the host's own Node.js is left alone.
   Chromium  when none is found: apt-get install chromium-headless-shell on
-            Debian, as root or with passwordless sudo; otherwise the command to
-            run is printed. Shared libraries that are missing are named.
+            Debian, as root or with passwordless sudo; elsewhere (or without
+            root) Chrome for Testing's headless shell, the build this squall's
+            Puppeteer expects, downloaded on the host into <workDir>/browsers
+            (x86-64 only); otherwise the command to run is printed. Shared
+            libraries a binary lacks are named.
 A host that has both is left as it is: a second prepare only probes it.
 squall run --hosts does the same for a host that lacks something, unless
 --no-prepare.
 
 Exit codes: 0 every host is ready, 1 some host is not, 2 bad input.`,
     )
-    .action(async (file: string, flags: { acceptNewHostKeys?: boolean; nodeFrom: NodeSource; nodeMirror: string }) => {
+    .action(async (file: string, flags: { acceptNewHostKeys?: boolean; nodeFrom: NodeSource; nodeMirror: string; chromiumFrom: ChromiumSource; chromeMirror?: string }) => {
       const list = await inventoryOf(file, io);
       io.err(`preparing ${counted(list.length, 'host')}\n`);
-      const rows = await prepareInventory(list, { acceptNewHostKeys: flags.acceptNewHostKeys ?? false, settings: { nodeSource: flags.nodeFrom, nodeMirror: flags.nodeMirror } }, io);
+      const rows = await prepareInventory(list, { acceptNewHostKeys: flags.acceptNewHostKeys ?? false, settings: { nodeSource: flags.nodeFrom, nodeMirror: flags.nodeMirror, chromiumSource: flags.chromiumFrom, ...(flags.chromeMirror ? { chromeMirror: flags.chromeMirror } : {}) } }, io);
       io.out(prepareTable(rows));
       io.out(prepareVerdict(rows));
       setExit(rows.every((r) => r.problems.length === 0) ? 0 : 1);

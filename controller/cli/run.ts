@@ -1,7 +1,7 @@
 // squall run <scenario>: the load test itself.
 import type { Command } from 'commander';
 import type { Io } from '../../src/io.js';
-import type { NodeSource } from '../../provisioning/prepare-plan.js';
+import type { ChromiumSource, NodeSource } from '../../provisioning/prepare-plan.js';
 import { InputError } from '../../src/errors.js';
 import { runOnEc2 } from '../run/ec2-run.js';
 import type { RunRequest } from '../run/request.js';
@@ -16,6 +16,8 @@ import {
   noDashboardFlag,
   nodeFromFlag,
   nodeMirrorFlag,
+  chromiumFromFlag,
+  chromeMirrorFlag,
   outFlag,
   positiveInt,
   windowFlag,
@@ -36,6 +38,8 @@ interface RunFlags extends ScenarioFlags, OutputFlags, Partial<Ec2Flags> {
   prepare?: boolean;
   nodeFrom?: NodeSource;
   nodeMirror?: string;
+  chromiumFrom?: ChromiumSource;
+  chromeMirror?: string;
 }
 
 export function registerRun(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -58,6 +62,8 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
     .option('--no-prepare', 'with --hosts: a host without Node.js 20+ or Chromium is unusable, instead of prepared as squall hosts prepare does')
     .addOption(nodeFromFlag())
     .addOption(nodeMirrorFlag())
+    .addOption(chromiumFromFlag())
+    .addOption(chromeMirrorFlag())
     .option('--min-hosts <n>', 'with --hosts: go on without unusable hosts as long as this many are usable', positiveInt)
     .option('--ec2 <n>', 'launch N EC2 instances for this run, prepare them, run on them and terminate them at the end (also on failure and Ctrl-C); the launch flags below apply', positiveInt)
     .option(
@@ -104,6 +110,8 @@ Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad 
       prepare: flags.prepare,
       nodeFrom: flags.nodeFrom,
       nodeMirror: flags.nodeMirror,
+      chromiumFrom: flags.chromiumFrom,
+      chromeMirror: flags.chromeMirror,
     };
     const outcome = flags.ec2 !== undefined ? await runOnEc2(request, await bringUpOptionsOf(flags as Ec2Flags, flags.ec2, io), io) : await runLoadTest(request, io);
     setExit(outcome.exitCode);

@@ -7,12 +7,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { nodeMajor, RUNTIME_NODE, shellQuote, type HostProbe } from '../../provisioning/probe.js';
-import { planChromium, planNode, type ControllerNode, type NodeSource, type NodeStep } from '../../provisioning/prepare-plan.js';
+import { agentNode, nodeMajor, RUNTIME_CHROMIUM, RUNTIME_NODE, shellQuote, type HostProbe } from '../../provisioning/probe.js';
+import { planChromium, planNode, type ChromiumSource, type ChromiumStep, type ControllerNode, type NodeSource, type NodeStep } from '../../provisioning/prepare-plan.js';
+import { builtFile } from '../bundle.js';
+import { FETCH_BROWSER_BUNDLE } from '../paths.js';
 import { formatBytes } from '../format.js';
 import type { SshConnection } from '../ssh/connection.js';
 import { probeOver, type ConnectedHost } from '../sites/probe-hosts.js';
-import { absoluteWorkDir, ensureCached } from '../sites/remote-files.js';
+import { absoluteWorkDir, cachePathOf, ensureCached } from '../sites/remote-files.js';
 import type { SiteFile } from '../sites/site.js';
 
 export const DEFAULT_NODE_MIRROR = 'https://nodejs.org/dist';
@@ -20,6 +22,10 @@ export const DEFAULT_NODE_MIRROR = 'https://nodejs.org/dist';
 export interface PrepareSettings {
   nodeSource: NodeSource;
   nodeMirror: string;
+  /** default auto */
+  chromiumSource?: ChromiumSource;
+  /** where hosts download Chrome for Testing from (default: Google's bucket) */
+  chromeMirror?: string;
 }
 
 /** What a host got; `problems` is empty when it can run an agent now. */
@@ -80,23 +86,21 @@ export async function prepareHost(connected: ConnectedHost, settings: PrepareSet
     if (got.note) notes.push(got.note);
   }
 
-  const chromiumStep = planChromium(connected.probe, host.browserPath);
+  const chromiumStep = planChromium(connected.probe, host.browserPath, settings.chromiumSource);
   let chromium: string;
   if (chromiumStep.kind === 'have') chromium = `had ${chromiumStep.path}`;
   else if (chromiumStep.kind === 'cannot') {
     chromium = 'missing';
     problems.push(chromiumStep.problem);
+  } else if (problems.length > 0 && chromiumStep.kind === 'fetch') {
+    // The fetch runs on the host's Node.js, which it did not get.
+    chromium = 'missing';
   } else {
     changed = true;
-    const installStarted = Date.now();
-    const ticker = setInterval(() => progress(`chromium: ${chromiumStep.packager} install ${chromiumStep.packageName} (${Math.round((Date.now() - installStarted) / 1000)} s)`), 1000);
-    progress(`chromium: ${chromiumStep.packager} install ${chromiumStep.packageName}`);
-    const installed = await connection.run(chromiumStep.command).finally(() => clearInterval(ticker));
-    const seconds = Math.round((Date.now() - installStarted) / 1000);
-    if (installed.code !== 0) {
-      chromium = 'install failed';
-      problems.push(`${chromiumStep.packager} could not install ${chromiumStep.packageName}: ${lastLines(installed.stderr || installed.stdout)}`);
-    } else chromium = `installed ${chromiumStep.packageName} (${chromiumStep.packager}, ${seconds} s)`;
+    const got = chromiumStep.kind === 'install' ? await installChromium(connection, chromiumStep, progress) : await fetchChromium(connected, settings, progress);
+    chromium = got.summary;
+    bytesSent += got.bytesSent;
+    if (got.problem) problems.push(got.problem);
   }
 
   progress('checking');
@@ -174,4 +178,51 @@ async function unresolvedLibraries(connection: SshConnection, binary: string): P
 
 function lastLines(text: string): string {
   return text.trim().split('\n').slice(-3).join(' / ') || 'no output';
+}
+
+/** Runs `work`, telling progress every second how long it has taken. */
+async function ticking<T>(progress: PrepareProgress, stage: string, work: () => Promise<T>): Promise<{ result: T; seconds: number }> {
+  const started = Date.now();
+  progress(stage);
+  const ticker = setInterval(() => progress(`${stage} (${Math.round((Date.now() - started) / 1000)} s)`), 1000);
+  try {
+    return { result: await work(), seconds: Math.round((Date.now() - started) / 1000) };
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+interface ChromiumGot {
+  summary: string;
+  bytesSent: number;
+  problem?: string;
+}
+
+async function installChromium(connection: SshConnection, step: Extract<ChromiumStep, { kind: 'install' }>, progress: PrepareProgress): Promise<ChromiumGot> {
+  const { result, seconds } = await ticking(progress, `chromium: ${step.packager} install ${step.packageName}`, () => connection.run(step.command));
+  if (result.code === 0) return { summary: `installed ${step.packageName} (${step.packager}, ${seconds} s)`, bytesSent: 0 };
+  return { summary: 'install failed', bytesSent: 0, problem: `${step.packager} could not install ${step.packageName}: ${lastLines(result.stderr || result.stdout)}` };
+}
+
+/** Chrome for Testing's headless shell, fetched by the host itself (dist/fetch-browser.mjs on its Node.js) into <workDir>/browsers. */
+async function fetchChromium(connected: ConnectedHost, settings: PrepareSettings, progress: PrepareProgress): Promise<ChromiumGot> {
+  const { connection } = connected;
+  const workDir = absoluteWorkDir(connected);
+  const helper = builtFile(FETCH_BROWSER_BUNDLE, 'fetch-browser.mjs', 'browser fetcher');
+  const helperPath = cachePathOf(connected, helper);
+  const sent = await ensureCached(connected, [helper], () => 'true');
+  const probe = await probeOver(connection, connected.host);
+  const node = agentNode(probe) === 'runtime' ? posix.join(workDir, RUNTIME_NODE) : connected.host.node;
+  const mirror = settings.chromeMirror ? ` --base-url ${shellQuote(settings.chromeMirror)}` : '';
+  const command = `${shellQuote(node)} ${shellQuote(helperPath)} --cache ${shellQuote(posix.join(workDir, 'browsers'))}${mirror}`;
+  const { result, seconds } = await ticking(progress, 'chromium: downloading Chrome for Testing on the host', () => connection.run(command));
+  const answer = /^\{.*\}$/m.exec(result.stdout);
+  if (result.code !== 0 || !answer) {
+    return { summary: 'download failed', bytesSent: sent.bytes, problem: `cannot download Chrome for Testing's headless shell: ${lastLines(result.stderr) || `exit ${result.code}`}` };
+  }
+  const { executablePath, buildId } = JSON.parse(answer[0]) as { executablePath: string; buildId: string };
+  const link = posix.join(workDir, RUNTIME_CHROMIUM);
+  const linked = await connection.run(`mkdir -p ${shellQuote(posix.dirname(link))} && ln -sfn ${shellQuote(executablePath)} ${shellQuote(link)}`);
+  if (linked.code !== 0) return { summary: 'download failed', bytesSent: sent.bytes, problem: `cannot link ${executablePath}: ${lastLines(linked.stderr)}` };
+  return { summary: `downloaded Chrome for Testing ${buildId} on the host (${seconds} s)`, bytesSent: sent.bytes };
 }

@@ -1,7 +1,7 @@
 // What a run is asked to do, what it ends with, and the only way tests,
 // benchmarks and calibrate look inside one while it happens.
 import type { Report } from '../../src/protocol/report.js';
-import type { NodeSource } from '../../provisioning/prepare-plan.js';
+import type { ChromiumSource, NodeSource } from '../../provisioning/prepare-plan.js';
 import type { LoadFlags } from '../load-plan.js';
 
 /** The user's request: every field here can be set from the command line. */
@@ -27,6 +27,10 @@ export interface RunRequest {
   nodeFrom?: NodeSource;
   /** --node-mirror: where hosts download Node.js from */
   nodeMirror?: string;
+  /** how a host without Chromium gets it when prepared: auto, package or download (--chromium-from) */
+  chromiumFrom?: ChromiumSource;
+  /** --chrome-mirror: where hosts download Chrome for Testing from */
+  chromeMirror?: string;
   /** false: plain lines even on a terminal (--no-dashboard) */
   dashboard?: boolean;
   /** --agent-grace: how long a remote agent that lost the controller keeps trying before it stops (default 60s) */

@@ -26,7 +26,15 @@ export async function openSites(prepared: PreparedRun, io: Io): Promise<OpenedSi
       acceptNewHostKeys: request.acceptNewHostKeys ?? false,
       ...(request.minHosts !== undefined ? { minHosts: request.minHosts } : {}),
       runId: prepared.runId,
-      prepare: request.prepare === false ? false : { nodeSource: request.nodeFrom ?? 'auto', nodeMirror: request.nodeMirror ?? DEFAULT_NODE_MIRROR },
+      prepare:
+        request.prepare === false
+          ? false
+          : {
+              nodeSource: request.nodeFrom ?? 'auto',
+              nodeMirror: request.nodeMirror ?? DEFAULT_NODE_MIRROR,
+              chromiumSource: request.chromiumFrom ?? 'auto',
+              ...(request.chromeMirror ? { chromeMirror: request.chromeMirror } : {}),
+            },
       files: [agentBundleFile(), { name: 'scenario.mjs', path: bundle.path, hash: bundle.hash, size: statSync(bundle.path).size }],
     },
     io,

@@ -5,7 +5,7 @@
 // prepare does nothing; run --hosts prepares a host by itself and runs on it.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +13,44 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import type { Report } from '../../src/protocol/report.js';
 import { fixture, runCli } from '../harness/cli.js';
-import { startSshLab, type LabHost, type SshLab } from '../harness/ssh-lab.js';
+import { PUPPETEER_REVISIONS } from 'puppeteer-core/internal/revisions.js';
+import { CHROMIUM_FILES, startSshLab, type LabHost, type SshLab } from '../harness/ssh-lab.js';
 
 const NODE_FILES = ['/usr/bin/node'];
 const folder = `node-${process.version}-linux-x64`;
+const CHROME_BUILD = PUPPETEER_REVISIONS['chrome-headless-shell'];
+
+/**
+ * A Chrome for Testing mirror (storage.googleapis.com's layout) whose zip
+ * holds this machine's Debian headless shell under Chrome for Testing's
+ * names: what is tested is the fetch on the host (download, unpack, link,
+ * found by the probe, run), not Google's build.
+ */
+async function startChromeMirror(dir: string): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+  mkdirSync(dir, { recursive: true });
+  const zip = join(dir, 'chrome-headless-shell-linux64.zip');
+  // The shell and what it loads from beside itself, as in Chrome for Testing's zip.
+  const files = ['chromium-headless-shell', 'headless_command_resources.pak', 'headless_lib_data.pak', 'headless_lib_strings.pak', 'icudtl.dat', 'snapshot_blob.bin', 'v8_context_snapshot.bin', 'libEGL.so', 'libGLESv2.so', 'libvk_swiftshader.so', 'libvulkan.so.1', 'vk_swiftshader_icd.json'].filter((name) => existsSync(`/usr/lib/chromium/${name}`));
+  const script = [
+    'import sys, zipfile',
+    'with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_STORED) as z:',
+    '    for name in sys.argv[2:]:',
+    '        z.write("/usr/lib/chromium/" + name, "chrome-headless-shell-linux64/" + name.replace("chromium-headless-shell", "chrome-headless-shell"))',
+  ].join('\n');
+  execFileSync('python3', ['-c', script, zip, ...files]);
+  const requests: string[] = [];
+  const server = createServer((request, response) => {
+    requests.push(request.url ?? '');
+    if (request.url === `/${CHROME_BUILD}/linux64/chrome-headless-shell-linux64.zip`) {
+      response.setHeader('content-length', String(statSync(zip).size));
+      return createReadStream(zip).pipe(response);
+    }
+    response.statusCode = 404;
+    response.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
 
 /** A nodejs.org/dist-shaped mirror of this machine's node; `/bad` has a SHASUMS256.txt that does not match. */
 async function startMirror(dir: string): Promise<{ url: string; badUrl: string; requests: string[]; close(): Promise<void> }> {
@@ -56,18 +90,22 @@ describe('hosts prepare', () => {
   let mirror: Awaited<ReturnType<typeof startMirror>>;
   let pushed: LabHost;
   let downloaded: LabHost;
+  let noChromium: LabHost;
+  let chromeMirror: Awaited<ReturnType<typeof startChromeMirror>>;
 
   beforeAll(async () => {
-    lab = await startSshLab([{ address: '127.0.0.7', hide: NODE_FILES }, { address: '127.0.0.8', hide: NODE_FILES }]);
-    [pushed, downloaded] = lab.hosts as [LabHost, LabHost];
+    lab = await startSshLab([{ address: '127.0.0.7', hide: NODE_FILES }, { address: '127.0.0.8', hide: NODE_FILES }, { address: '127.0.0.9', hide: CHROMIUM_FILES }]);
+    [pushed, downloaded, noChromium] = lab.hosts as [LabHost, LabHost, LabHost];
     lab.trust();
     app = await startDemoApp();
     dir = mkdtempSync(join(tmpdir(), 'squall-prepare-'));
     mirror = await startMirror(join(dir, 'mirror'));
+    chromeMirror = await startChromeMirror(join(dir, 'chrome-mirror'));
   }, 60_000);
 
   afterAll(async () => {
     await mirror?.close();
+    await chromeMirror?.close();
     await app?.close();
     await lab?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -132,6 +170,24 @@ describe('hosts prepare', () => {
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
     expect(report.steps.find((s) => s.name === 'add to cart')!.count).toBe(app.stats()['POST /api/cart']!.hits);
   }, 120_000);
+
+  it("fetches Chrome for Testing's headless shell on a host that cannot install Chromium, and runs a test with it", async () => {
+    const inventory = lab.inventory([{ host: noChromium }]);
+    const fetched = await runCli(['hosts', 'prepare', inventory, '--chromium-from', 'download', '--chrome-mirror', chromeMirror.url]);
+    expect(fetched.code, fetched.stdout + fetched.stderr).toBe(0);
+    expect(rowOf(fetched.stdout, noChromium)).toMatch(new RegExp(`had v[\\d.]+ +downloaded Chrome for Testing ${CHROME_BUILD.replace(/\./g, '\\.')} on the host \\(\\d+ s\\) +\\d+\\.\\d MB +[\\d.]+s +ready$`));
+    expect(chromeMirror.requests).toContain(`/${CHROME_BUILD}/linux64/chrome-headless-shell-linux64.zip`);
+    expect(lstatSync(join(noChromium.workDir, 'runtime', 'chrome-headless-shell')).isSymbolicLink()).toBe(true);
+    const check = await runCli(['hosts', 'check', inventory]);
+    expect(rowOf(check.stdout, noChromium)).toMatch(/runtime\/chrome-headless-shell .* ok$/);
+
+    app.reset();
+    const out = join(dir, 'run-fetched');
+    const result = await runCli(['run', fixture('shop.scenario.ts'), '--hosts', inventory, '--vus', '1', '--duration', '3s', '--window', '1s', '--env', `TARGET=${app.url}`, '--out', out, '--db', join(dir, 'runs.db')]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+    expect(report.steps.find((s) => s.name === 'add to cart')!.count).toBe(app.stats()['POST /api/cart']!.hits);
+  }, 180_000);
 
   it('--no-prepare refuses such a host instead, and --node-from takes only what it names', async () => {
     rmSync(join(pushed.workDir, 'runtime'), { recursive: true, force: true });

@@ -8,21 +8,11 @@ import { CONNECT_CONCURRENCY, connectAndProbe, mapBounded, type ConnectedHost } 
 import { prepareHost, type HostPrepared, type PrepareSettings } from './prepare-host.js';
 import { PrepareProgressView } from './progress.js';
 
-export interface PrepareRow {
-  name: string;
-  node: string;
-  chromium: string;
-  bytesSent: number;
-  tookMs: number;
-  changed: boolean;
-  /** empty when the host can run an agent now */
-  problems: string[];
-  notes: string[];
-}
+/** A host's line in the table: what it got, without its connection. */
+export type PrepareRow = Omit<HostPrepared, 'connected'> & { name: string };
 
-function rowOf(name: string, prepared: HostPrepared): PrepareRow {
-  const { node, chromium, bytesSent, tookMs, changed, problems, notes } = prepared;
-  return { name, node, chromium, bytesSent, tookMs, changed, problems, notes };
+function rowOf(name: string, { connected: _connected, ...prepared }: HostPrepared): PrepareRow {
+  return { name, ...prepared };
 }
 
 function failedRow(name: string, error: unknown, startedAt: number): PrepareRow {

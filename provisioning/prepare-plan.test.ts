@@ -43,12 +43,13 @@ describe('pushMismatch', () => {
     expect(pushMismatch({ ...bare, libc: 'glibc 2.17' }, controller)).toBe("the host has glibc 2.17, the controller's Node.js needs glibc 2.28 or later");
     expect(pushMismatch({ ...bare, libc: 'musl' }, controller)).toMatch(/has musl/);
     expect(pushMismatch(bare, { ...controller, platform: 'darwin' })).toMatch(/built for darwin/);
+    expect(pushMismatch(bare, { ...controller, shared: true })).toMatch(/distribution build linked against shared libraries/);
   });
 });
 
 describe('planChromium', () => {
   it('installs the headless shell with apt-get as root, or through passwordless sudo', () => {
-    expect(planChromium(bare)).toMatchObject({ kind: 'install', packageName: 'chromium-headless-shell', command: expect.stringMatching(/^env DEBIAN_FRONTEND=noninteractive sh -c 'apt-get update -qq && apt-get install/) });
+    expect(planChromium(bare)).toMatchObject({ kind: 'install', packageName: 'chromium-headless-shell', command: expect.stringMatching(/^env DEBIAN_FRONTEND=noninteractive sh -c 'apt-get -o DPkg::Lock::Timeout=300 update -qq && apt-get -o DPkg::Lock::Timeout=300 install/) });
     expect(planChromium({ ...bare, root: false, sudo: true })).toMatchObject({ kind: 'install', command: expect.stringMatching(/^sudo -n env /) });
   });
 

@@ -11,6 +11,8 @@ export interface ControllerNode {
   arch: string;
   /** the glibc the binary was built against; absent for a musl or non-Linux build */
   glibc?: string;
+  /** linked against a shared libnode and friends (a distribution's package): the binary alone will not run elsewhere */
+  shared?: boolean;
 }
 
 /** Where a host without Node.js gets it: `auto` downloads on the host when it can reach the mirror, else copies the controller's. */
@@ -46,6 +48,7 @@ function atLeast(have: number[], need: number[]): boolean {
 /** Why the controller's node binary would not run there; undefined when it would. */
 export function pushMismatch(probe: HostProbe, controller: ControllerNode): string | undefined {
   const arch = UNAME_ARCH[probe.arch] ?? probe.arch;
+  if (controller.shared) return "the controller's Node.js is a distribution build linked against shared libraries (libnode)";
   if (controller.platform !== 'linux') return `the controller's Node.js is built for ${controller.platform}, the host runs Linux`;
   if (arch !== controller.arch) return `the host is ${probe.arch}, the controller's Node.js is ${controller.arch}`;
   const need = controller.glibc?.split('.').map(Number);
@@ -92,7 +95,9 @@ export function planChromium(probe: HostProbe, browserPath?: string, source: Chr
   // Chrome for Testing is built for x86-64 Linux only.
   const fetchable = UNAME_ARCH[probe.arch] === 'x64' && glibcOf(probe.libc) !== undefined;
   if (source !== 'download' && debian && root !== undefined) {
-    const install = `apt-get update -qq && apt-get install -y -qq --no-install-recommends ${packageName}`;
+    // A fresh instance's apt-daily or unattended-upgrades may hold the lock for a while: wait for it.
+    const lock = '-o DPkg::Lock::Timeout=300';
+    const install = `apt-get ${lock} update -qq && apt-get ${lock} install -y -qq --no-install-recommends ${packageName}`;
     return { kind: 'install', packager: 'apt-get', packageName, command: `${root}env DEBIAN_FRONTEND=noninteractive sh -c '${install}'` };
   }
   if (source !== 'package' && fetchable) return { kind: 'fetch' };

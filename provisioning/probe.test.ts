@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseProbe, probeProblems, probeScript, shellQuote } from './probe.js';
+import { inWorkDir, parseProbe, probeProblems, probeScript, shellQuote } from './probe.js';
 
 describe('host probe', () => {
   it('runs in a POSIX shell and reads this machine', () => {
@@ -23,6 +23,16 @@ describe('host probe', () => {
       'only 50 MB free in /home/u (need 200)',
     ]);
     expect(probeProblems(parseProbe('chromium_path=/x\ndisk_free_mb=900\n'))[0]).toMatch(/^no Node\.js/);
+  });
+
+  it('names files in the work folder the same from any folder: under $HOME unless absolute, ~ or not', () => {
+    const home = process.env.HOME ?? '/root';
+    const said = (workDir: string) => execFileSync('sh', ['-c', `cd / && echo ${inWorkDir(workDir, 'runtime/node')}`], { encoding: 'utf8' }).trim();
+    expect(said('.squall')).toBe(`${home}/.squall/runtime/node`);
+    expect(said('~/.squall')).toBe(`${home}/.squall/runtime/node`);
+    expect(said('~/')).toBe(`${home}/runtime/node`);
+    expect(said('~')).toBe(`${home}/runtime/node`);
+    expect(said('/opt/squall/')).toBe('/opt/squall/runtime/node');
   });
 
   it('quotes for the shell', () => {

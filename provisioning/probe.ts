@@ -41,17 +41,17 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A work folder as the probe's shell sees it: SSH sessions start in $HOME. */
-export function workDirInShell(workDir: string): string {
-  return workDir === '~' ? '.' : workDir.replace(/^~\//, '');
+/** A path in the work folder as a shell word that means the same wherever the shell is: a relative work folder is under $HOME. */
+export function inWorkDir(workDir: string, path: string): string {
+  const dir = workDir.replace(/^~\/?/, '').replace(/\/+$/, '');
+  const full = dir === '' ? path : `${dir}/${path}`;
+  return full.startsWith('/') ? shellQuote(full) : `"$HOME"/${shellQuote(full)}`;
 }
 
 export function probeScript(node: string, browserPath?: string, workDir = '.squall'): string {
-  const inWork = `${workDirInShell(workDir)}/${RUNTIME_CHROMIUM}`;
   // Absolute, so the agent (which runs in its run folder) can use what the probe reports.
-  const fetched = inWork.startsWith('/') ? shellQuote(inWork) : `"$HOME"/${shellQuote(inWork)}`;
-  const candidates = browserPath ? shellQuote(browserPath) : [...BROWSER_CANDIDATES.map(shellQuote), fetched].join(' ');
-  const runtime = shellQuote(`${workDirInShell(workDir)}/${RUNTIME_NODE}`);
+  const candidates = browserPath ? shellQuote(browserPath) : [...BROWSER_CANDIDATES.map(shellQuote), inWorkDir(workDir, RUNTIME_CHROMIUM)].join(' ');
+  const runtime = inWorkDir(workDir, RUNTIME_NODE);
   return [
     'echo "home=$HOME"',
     `os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"); echo "os=\${os:-$(uname -s)} ($(uname -r))"`,

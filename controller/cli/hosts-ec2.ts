@@ -1,10 +1,10 @@
 // squall hosts launch | list | down: EC2 fleets of load hosts, and the launch
 // flags `run --ec2` shares.
 import { type Command, Option } from 'commander';
-import { InputError } from '../../src/errors.js';
+import { InputError, RunFailure } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
 import { ON_DEMAND_USD_PER_HOUR } from '../../provisioning/ec2.js';
-import { bringUpFleet, endFleet, type BringUpOptions } from '../ec2/fleet-hosts.js';
+import { bringUpFleet, FleetGuard, type BringUpOptions } from '../ec2/fleet-hosts.js';
 import { listFleets, terminateFleets } from '../ec2/fleet.js';
 import { clock, counted } from '../format.js';
 import { durationFlag } from '../load-plan.js';
@@ -126,20 +126,29 @@ On-demand list prices (us-east-1, USD/h): ${Object.entries(ON_DEMAND_USD_PER_HOU
     )
     .action(async (flags: Ec2Flags & { count: number; out?: string; prepare: boolean }) => {
       const options = await bringUpOptionsOf(flags, flags.count, io, flags.out);
-      const { fleet, inventory, hosts: ready } = await bringUpFleet(options, io);
-      if (flags.prepare) {
-        const rows = await prepareInventory(ready, { acceptNewHostKeys: false, settings: { nodeSource: 'auto', nodeMirror: DEFAULT_NODE_MIRROR } }, io);
-        io.out(prepareTable(rows));
-        io.out(prepareVerdict(rows));
-        if (rows.some((r) => r.problems.length > 0)) {
-          await endFleet(fleet, io);
-          setExit(1);
-          return;
+      const guard = new FleetGuard(io);
+      let keep = false;
+      try {
+        const { fleet, inventory, hosts: ready } = await bringUpFleet(options, io, guard);
+        if (flags.prepare) {
+          const rows = await prepareInventory(ready, { acceptNewHostKeys: false, settings: { nodeSource: 'auto', nodeMirror: DEFAULT_NODE_MIRROR } }, io);
+          io.out(prepareTable(rows));
+          io.out(prepareVerdict(rows));
+          if (rows.some((r) => r.problems.length > 0)) {
+            io.err(`terminating fleet ${fleet.fleetId}: not every host could be prepared\n`);
+            setExit(1);
+            return;
+          }
         }
+        if (guard.cancelled) throw new RunFailure('interrupted while the fleet was being prepared');
+        keep = true;
+        const price = ON_DEMAND_USD_PER_HOUR[options.launch.type];
+        io.out(`fleet ${fleet.fleetId}: ${counted(fleet.instances.length, 'host')} ready, ${money(price === undefined ? undefined : price * fleet.instances.length)} on demand\n`);
+        io.out(`  squall run <scenario> --hosts ${inventory}\n  squall hosts down --fleet ${fleet.fleetId} --region ${fleet.region}\n`);
+      } finally {
+        if (keep) guard.release();
+        else await guard.close();
       }
-      const price = ON_DEMAND_USD_PER_HOUR[options.launch.type];
-      io.out(`fleet ${fleet.fleetId}: ${counted(fleet.instances.length, 'host')} ready, ${money(price === undefined ? undefined : price * fleet.instances.length)} on demand\n`);
-      io.out(`  squall run <scenario> --hosts ${inventory}\n  squall hosts down --fleet ${fleet.fleetId} --region ${fleet.region}\n`);
     });
 
   hosts

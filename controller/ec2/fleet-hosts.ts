@@ -7,7 +7,7 @@ import { hostname, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { Io } from '../../src/io.js';
-import { InputError } from '../../src/errors.js';
+import { InputError, RunFailure } from '../../src/errors.js';
 import type { ResolvedHost } from '../../src/protocol/hosts.js';
 import { FLEET_TAG, ON_DEMAND_USD_PER_HOUR } from '../../provisioning/ec2.js';
 import { formatSeconds } from '../format.js';
@@ -24,12 +24,13 @@ export function fleetHome(io: Io): string {
   return join(io.env.HOME ?? userInfo().homedir, '.squall');
 }
 
-export function fleetInventoryText(fleet: LaunchedFleet, login: { user: string; identityFile?: string }): string {
+export function fleetInventoryText(fleet: LaunchedFleet, login: { user: string; identityFile?: string; knownHosts?: string }): string {
   const ec2 = {
     region: fleet.region,
     tags: { [FLEET_TAG]: fleet.fleetId },
     user: login.user,
     ...(login.identityFile ?? fleet.keyFile ? { identityFile: login.identityFile ?? fleet.keyFile } : {}),
+    ...(login.knownHosts ? { knownHosts: login.knownHosts } : {}),
   };
   return `# squall fleet ${fleet.fleetId} in ${fleet.region}: its running instances, found by tag.\n# End it with: squall hosts down --fleet ${fleet.fleetId} --region ${fleet.region}\n${stringify({ ec2 })}`;
 }
@@ -41,11 +42,11 @@ export async function untilSshAnswers(hosts: readonly ResolvedHost[], timeoutMs:
   await mapBounded(hosts, 8, async (host) => {
     let last = '';
     for (;;) {
-      if (cancelled()) throw new InputError('interrupted while waiting for SSH');
+      if (cancelled()) throw new RunFailure('interrupted while waiting for SSH');
       let connection: SshConnection | undefined;
       try {
-        // A fresh instance's key cannot be in known_hosts yet: record it on first sight.
-        connection = (await connectAndProbe(host, { acceptNewHostKeys: true, env: io.env })).connection;
+        // A fresh instance's key cannot be in known_hosts yet: record it on first sight (a jump host's must be known).
+        connection = (await connectAndProbe(host, { acceptNewHostKeys: true, acceptNewJumpKeys: false, env: io.env })).connection;
         io.err(`${host.name}: SSH answered after ${formatSeconds(Date.now() - started)}\n`);
         return;
       } catch (error) {
@@ -73,39 +74,84 @@ export interface BringUpOptions {
 }
 
 /**
- * Launches a fleet, writes its inventory and waits for SSH on every
- * instance. Whatever fails after the launch (or a Ctrl-C) terminates the
- * fleet before the error is thrown: nothing is left running by a failure.
+ * Watches Ctrl-C for as long as a command has a fleet, from before its launch
+ * to after its end: the first press stops the command at its next step (a
+ * run stops gracefully) and the fleet is terminated then; a second press
+ * terminates it at once. Without this, a Ctrl-C between the launch and the
+ * run (connecting, preparing: minutes) would kill the process and leave the
+ * fleet to its lifetime.
  */
-export async function bringUpFleet(options: BringUpOptions, io: Io): Promise<{ fleet: LaunchedFleet; inventory: string; hosts: ResolvedHost[] }> {
-  let cancelled = false;
-  const stopListening = io.onInterrupt(() => {
-    cancelled = true;
-    io.err('stopping: the fleet will be terminated\n');
-  });
-  try {
-    const fleet = await launchFleet({
-      ...options.launch,
-      owner: options.launch.owner ?? defaultOwner(),
-      keysDir: join(fleetHome(io), 'keys'),
-      say: (line) => io.err(`${line}\n`),
-      cancelled: () => cancelled,
-    });
-    try {
-      const inventory = resolve(io.cwd, options.out ?? join(fleetHome(io), 'fleets', `${fleet.fleetId}.yaml`));
-      mkdirSync(dirname(inventory), { recursive: true });
-      writeFileSync(inventory, fleetInventoryText(fleet, { user: options.user, ...(options.identityFile ? { identityFile: options.identityFile } : {}) }));
-      io.err(`${fleet.instances.length} instances running (${fleet.instances.map((i) => i.id).join(', ')}); inventory in ${inventory}\n`);
-      const hosts = await inventoryOf(inventory, io);
-      await untilSshAnswers(hosts, options.readyTimeoutMs, io, () => cancelled);
-      return { fleet, inventory, hosts };
-    } catch (error) {
-      await endFleet(fleet, io);
-      throw error;
-    }
-  } finally {
-    stopListening();
+export class FleetGuard {
+  cancelled = false;
+  private fleet: (Pick<LaunchedFleet, 'fleetId' | 'region'> & Partial<Pick<LaunchedFleet, 'instances'>>) | undefined;
+  private ending: Promise<void> | undefined;
+  private readonly stopListening: () => void;
+
+  constructor(private readonly io: Io) {
+    this.stopListening = io.onInterrupt(() => this.interrupted());
   }
+
+  track(fleet: LaunchedFleet): void {
+    this.fleet = fleet;
+  }
+
+  /** Terminates the fleet once, whoever asks first. */
+  end(): Promise<void> {
+    if (!this.fleet) return Promise.resolve();
+    this.ending ??= endFleet(this.fleet, this.io);
+    return this.ending;
+  }
+
+  /** Keeps the fleet (the user ends it later) and stops listening. */
+  release(): void {
+    this.stopListening();
+  }
+
+  /** Ends the fleet (if any) and stops listening. */
+  async close(): Promise<void> {
+    try {
+      await this.end();
+    } finally {
+      this.stopListening();
+    }
+  }
+
+  private interrupted(): void {
+    if (this.cancelled) {
+      this.io.err('terminating the fleet now\n');
+      void this.end();
+      return;
+    }
+    this.cancelled = true;
+    if (this.fleet) this.io.err(`fleet ${this.fleet.fleetId} is terminated when squall stops (Ctrl-C again: terminate it now)\n`);
+  }
+}
+
+/**
+ * Launches a fleet, writes its inventory (with a known_hosts of its own: EC2
+ * gives old addresses to new instances) and waits for SSH on every instance.
+ * The guard ends the fleet on failure; the caller closes it when done.
+ */
+export async function bringUpFleet(options: BringUpOptions, io: Io, guard: FleetGuard): Promise<{ fleet: LaunchedFleet; inventory: string; hosts: ResolvedHost[] }> {
+  const fleet = await launchFleet({
+    ...options.launch,
+    owner: options.launch.owner ?? defaultOwner(),
+    keysDir: join(fleetHome(io), 'keys'),
+    say: (line) => io.err(`${line}\n`),
+    cancelled: () => guard.cancelled,
+  });
+  guard.track(fleet);
+  const inventory = resolve(io.cwd, options.out ?? join(fleetHome(io), 'fleets', `${fleet.fleetId}.yaml`));
+  mkdirSync(dirname(inventory), { recursive: true });
+  const knownHosts = join(fleetHome(io), 'fleets', `${fleet.fleetId}.known_hosts`);
+  mkdirSync(dirname(knownHosts), { recursive: true });
+  const login = { user: options.user, knownHosts, ...(options.identityFile ? { identityFile: resolve(io.cwd, options.identityFile) } : {}) };
+  writeFileSync(inventory, fleetInventoryText(fleet, login));
+  io.err(`${fleet.instances.length} instances running (${fleet.instances.map((i) => i.id).join(', ')}); inventory in ${inventory}\n`);
+  const hosts = await inventoryOf(inventory, io);
+  await untilSshAnswers(hosts, options.readyTimeoutMs, io, () => guard.cancelled);
+  if (guard.cancelled) throw new RunFailure('interrupted while the fleet was starting');
+  return { fleet, inventory, hosts };
 }
 
 /** What the fleet cost on demand so far: EC2 bills Linux per second, a minute at least. */

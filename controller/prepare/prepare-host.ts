@@ -46,7 +46,8 @@ export type PrepareProgress = (stage: string, fraction?: number) => void;
 
 export function controllerNode(): ControllerNode {
   const header = (process.report?.getReport() as { header?: { glibcVersionCompiler?: string } } | undefined)?.header;
-  return { version: process.version, platform: process.platform, arch: process.arch, ...(header?.glibcVersionCompiler ? { glibc: header.glibcVersionCompiler } : {}) };
+  const shared = Boolean((process.config.variables as { node_shared?: boolean | string }).node_shared === true || (process.config.variables as { node_shared?: boolean | string }).node_shared === 'true');
+  return { version: process.version, platform: process.platform, arch: process.arch, ...(header?.glibcVersionCompiler ? { glibc: header.glibcVersionCompiler } : {}), ...(shared ? { shared } : {}) };
 }
 
 let ownNode: Promise<SiteFile> | undefined;

@@ -77,7 +77,7 @@ export function probeHosts(
 /** Connects and asks what the host has; any failure comes out as a HostError naming its stage. */
 export async function connectAndProbe(
   host: ResolvedHost,
-  options: { acceptNewHostKeys: boolean; env?: Readonly<Record<string, string | undefined>> },
+  options: { acceptNewHostKeys: boolean; acceptNewJumpKeys?: boolean; env?: Readonly<Record<string, string | undefined>> },
 ): Promise<ConnectedHost> {
   const asHostError = (error: unknown) => (error instanceof HostError ? error : new HostError(host.name, 'connect', error instanceof Error ? error.message : String(error)));
   const connection = await SshConnection.open(host, options).catch((error: unknown) => {

@@ -21,6 +21,8 @@ export class HostError extends Error {
 
 export interface ConnectOptions {
   acceptNewHostKeys: boolean;
+  /** for the jump hosts (default: as acceptNewHostKeys) */
+  acceptNewJumpKeys?: boolean;
   timeoutMs?: number;
   keepaliveMs?: number;
   env?: Readonly<Record<string, string | undefined>>;
@@ -72,8 +74,8 @@ export class SshConnection {
     const jumps: SshConnection[] = [];
     try {
       for (const hop of host.jumps ?? []) {
-        const sock = jumps.length > 0 ? await jumps.at(-1)!.forwardOut(hop) : undefined;
-        jumps.push(await SshConnection.openOne(hop, options, sock));
+        const sock = jumps.length > 0 ? await jumps.at(-1)!.forwardOut(hop, options.timeoutMs ?? 20_000) : undefined;
+        jumps.push(await SshConnection.openOne(hop, { ...options, acceptNewHostKeys: options.acceptNewJumpKeys ?? options.acceptNewHostKeys }, sock));
       }
     } catch (error) {
       for (const jump of jumps.reverse()) jump.close();
@@ -81,7 +83,7 @@ export class SshConnection {
       throw new HostError(host.name, hop.stage, `through jump host ${hop.host}: ${hop.reason}`);
     }
     try {
-      const target = await SshConnection.openOne(host, options, jumps.length > 0 ? await jumps.at(-1)!.forwardOut(host) : undefined);
+      const target = await SshConnection.openOne(host, options, jumps.length > 0 ? await jumps.at(-1)!.forwardOut(host, options.timeoutMs ?? 20_000) : undefined);
       target.through = jumps.reverse();
       return target;
     } catch (error) {
@@ -91,12 +93,16 @@ export class SshConnection {
   }
 
   /** A channel from this host to `next`: the socket of the next hop's SSH connection. */
-  private forwardOut(next: SshEndpoint): Promise<Duplex> {
-    return new Promise((resolve, reject) =>
-      this.client.forwardOut('127.0.0.1', 0, next.host, next.port, (error, channel) =>
-        error ? reject(new HostError(next.name, 'connect', `unreachable from jump host ${this.host.name}: ${error.message} (${next.host}:${next.port})`)) : resolve(channel),
-      ),
-    );
+  private forwardOut(next: SshEndpoint, timeoutMs: number): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      // The jump host's own TCP timeout for a silent target is minutes; ours is the connect timeout.
+      const timer = setTimeout(() => reject(new HostError(next.name, 'connect', `unreachable from jump host ${this.host.name}: no answer in ${Math.round(timeoutMs / 1000)} s (${next.host}:${next.port})`)), timeoutMs);
+      this.client.forwardOut('127.0.0.1', 0, next.host, next.port, (error, channel) => {
+        clearTimeout(timer);
+        if (error) return reject(new HostError(next.name, 'connect', `unreachable from jump host ${this.host.name}: ${error.message} (${next.host}:${next.port})`));
+        resolve(channel);
+      });
+    });
   }
 
   private static async openOne(host: SshEndpoint, options: ConnectOptions, sock?: Duplex): Promise<SshConnection> {

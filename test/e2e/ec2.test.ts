@@ -104,6 +104,8 @@ describe('EC2 fleets (moto)', () => {
     expect(down.stdout).toBe('terminated 3 instances of 1 fleet\n');
     expect((await live()).filter((i) => i.tags[FLEET_TAG] === fleetId)).toEqual([]);
     await expect(ec2.send(new DescribeKeyPairsCommand({ KeyNames: [`squall-${fleetId}`] }))).rejects.toThrow();
+    // Deleted once its instances were gone.
+    expect((await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`squall-${fleetId}`] }] }))).SecurityGroups).toEqual([]);
     expect((await runCli(['hosts', 'list', '--region', REGION], { env })).stdout).toBe(`no squall fleet running in ${REGION}\n`);
   }, 120_000);
 
@@ -136,6 +138,30 @@ describe('EC2 fleets (moto)', () => {
     expect(result.stderr).toMatch(/fleet \S+: terminating 2 instances/);
     expect((await live()).filter((i) => i.tags[FLEET_TAG])).toEqual([]);
   }, 120_000);
+
+  it('hosts launch interrupted with Ctrl-C as soon as the instances run still terminates them', async () => {
+    let interrupted = false;
+    const result = await runCli(['hosts', 'launch', '--count', '2', ...login()], {
+      env,
+      watch: ({ stderr }, child) => {
+        if (!interrupted && /instances running/.test(stderr)) {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(interrupted).toBe(true);
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toMatch(/fleet \S+: terminating 2 instances/);
+    expect((await live()).filter((i) => i.tags[FLEET_TAG])).toEqual([]);
+  }, 60_000);
+
+  it('refuses a run longer than the fleet would live, before launching', async () => {
+    const result = await runCli(['run', fixture('shop.scenario.ts'), '--ec2', '1', ...login(), '--duration', '2h', '--max-lifetime', '2h', '--env', `TARGET=${app.url}`, '--out', join(dir, 'too-long'), '--db', join(dir, 'runs.db')], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^squall: --max-lifetime 120m: the run takes 2h\S*, and the fleet needs 15 minutes more to start and prepare; give a longer --max-lifetime$/m);
+    expect((await live()).filter((i) => i.tags[FLEET_TAG])).toEqual([]);
+  });
 
   it('a fleet that never answers SSH is terminated, with one line naming the hosts', async () => {
     mapInstancesTo(9); // nothing listens there

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inWorkDir, parseProbe, probeProblems, probeScript, shellQuote } from './probe.js';
 
@@ -33,6 +36,16 @@ describe('host probe', () => {
     expect(said('~/')).toBe(`${home}/runtime/node`);
     expect(said('~')).toBe(`${home}/runtime/node`);
     expect(said('/opt/squall/')).toBe('/opt/squall/runtime/node');
+  });
+
+  it("says which of the run's files the cache holds whole", () => {
+    const work = mkdtempSync(join(tmpdir(), 'squall-probe-'));
+    mkdirSync(join(work, 'cache'));
+    writeFileSync(join(work, 'cache', 'aa-agent.mjs'), 'x'.repeat(10));
+    writeFileSync(join(work, 'cache', 'bb-scenario.mjs'), 'x'.repeat(3));
+    const looks = [{ cacheName: 'aa-agent.mjs', size: 10 }, { cacheName: 'bb-scenario.mjs', size: 4 }, { cacheName: 'cc-none.mjs', size: 1 }];
+    const probe = parseProbe(execFileSync('sh', ['-c', probeScript('node', undefined, work, looks)], { encoding: 'utf8' }));
+    expect(probe.cached).toEqual(['aa-agent.mjs']);
   });
 
   it('quotes for the shell', () => {

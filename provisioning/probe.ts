@@ -35,6 +35,8 @@ export interface HostProbe {
   packager?: string;
   /** curl or wget, for downloads on the host itself */
   fetcher?: 'curl' | 'wget';
+  /** of the files the probe was asked about, those its cache holds whole (by cache file name) */
+  cached: string[];
 }
 
 export function shellQuote(value: string): string {
@@ -48,7 +50,13 @@ export function inWorkDir(workDir: string, path: string): string {
   return full.startsWith('/') ? shellQuote(full) : `"$HOME"/${shellQuote(full)}`;
 }
 
-export function probeScript(node: string, browserPath?: string, workDir = '.squall'): string {
+/** A file the probe looks for in the host's cache: `<hash>-<name>`, whole when it has this size. */
+export interface CacheLook {
+  cacheName: string;
+  size: number;
+}
+
+export function probeScript(node: string, browserPath?: string, workDir = '.squall', cacheLooks: readonly CacheLook[] = []): string {
   // Absolute, so the agent (which runs in its run folder) can use what the probe reports.
   const candidates = browserPath ? shellQuote(browserPath) : [...BROWSER_CANDIDATES.map(shellQuote), inWorkDir(workDir, RUNTIME_CHROMIUM)].join(' ');
   const runtime = inWorkDir(workDir, RUNTIME_NODE);
@@ -69,14 +77,22 @@ export function probeScript(node: string, browserPath?: string, workDir = '.squa
     'echo "packager=$(for p in apt-get dnf yum apk; do command -v $p >/dev/null 2>&1 && { echo $p; break; }; done)"',
     'echo "fetcher=$(for f in curl wget; do command -v $f >/dev/null 2>&1 && { echo $f; break; }; done)"',
     `echo "disk_free_mb=$(df -Pk "$HOME" | awk 'NR==2 {print int($4/1024)}')"`,
+    // The run's files in the cache, asked here so that a warm host costs no round trip more for them.
+    ...cacheLooks.map(({ cacheName, size }) => {
+      const path = inWorkDir(workDir, `cache/${cacheName}`);
+      return `if [ -f ${path} ] && [ "$(wc -c < ${path})" -eq ${size} ]; then echo ${shellQuote(`cached=${cacheName}`)}; fi`;
+    }),
   ].join('\n');
 }
 
 export function parseProbe(output: string): HostProbe {
   const values = new Map<string, string>();
+  const cached: string[] = [];
   for (const line of output.split('\n')) {
     const eq = line.indexOf('=');
-    if (eq > 0) values.set(line.slice(0, eq), line.slice(eq + 1).trim());
+    if (eq <= 0) continue;
+    if (line.startsWith('cached=')) cached.push(line.slice(eq + 1).trim());
+    else values.set(line.slice(0, eq), line.slice(eq + 1).trim());
   }
   const text = (key: string) => values.get(key) || undefined;
   const optional = <K extends keyof HostProbe>(field: K, key: string) => (text(key) ? { [field]: text(key) } : {});
@@ -98,6 +114,7 @@ export function parseProbe(output: string): HostProbe {
     sudo: text('sudo') === 'yes',
     ...optional('packager', 'packager'),
     ...(text('fetcher') === 'curl' || text('fetcher') === 'wget' ? { fetcher: text('fetcher') as 'curl' | 'wget' } : {}),
+    cached,
   };
 }
 

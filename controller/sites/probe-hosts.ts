@@ -3,7 +3,7 @@
 import type { Io } from '../../src/io.js';
 import type { ResolvedHost } from '../../src/protocol/hosts.js';
 import { loadInventory } from '../../provisioning/inventory.js';
-import { parseProbe, probeProblems, probeScript, shellQuote, type HostProbe } from '../../provisioning/probe.js';
+import { parseProbe, probeProblems, probeScript, shellQuote, type CacheLook, type HostProbe } from '../../provisioning/probe.js';
 import { discoverEc2 } from '../ec2/discover.js';
 import { HostError, SshConnection } from '../ssh/connection.js';
 import { transferKindOf, type TransferKind } from '../ssh/transfer.js';
@@ -56,7 +56,7 @@ export function inventoryOf(file: string, io: Io): Promise<ResolvedHost[]> {
  */
 export function probeHosts(
   hosts: readonly ResolvedHost[],
-  options: { acceptNewHostKeys: boolean; env: Io['env'] },
+  options: { acceptNewHostKeys: boolean; env: Io['env']; cacheLooks?: readonly CacheLook[] },
   keep: (problems: readonly string[], probe: HostProbe, host: ResolvedHost) => boolean,
 ): Promise<HostProbeResult[]> {
   return mapBounded(hosts, CONNECT_CONCURRENCY, async (host): Promise<HostProbeResult> => {
@@ -77,7 +77,7 @@ export function probeHosts(
 /** Connects and asks what the host has; any failure comes out as a HostError naming its stage. */
 export async function connectAndProbe(
   host: ResolvedHost,
-  options: { acceptNewHostKeys: boolean; acceptNewJumpKeys?: boolean; env?: Readonly<Record<string, string | undefined>> },
+  options: { acceptNewHostKeys: boolean; acceptNewJumpKeys?: boolean; env?: Readonly<Record<string, string | undefined>>; cacheLooks?: readonly CacheLook[] },
 ): Promise<ConnectedHost> {
   const asHostError = (error: unknown) => (error instanceof HostError ? error : new HostError(host.name, 'connect', error instanceof Error ? error.message : String(error)));
   const connection = await SshConnection.open(host, options).catch((error: unknown) => {
@@ -85,7 +85,7 @@ export async function connectAndProbe(
   });
   try {
     const dial = () => SshConnection.open(host, { acceptNewHostKeys: false, ...(options.env ? { env: options.env } : {}) });
-    return { host, connection, probe: await probeOver(connection, host), transfer: await transferKindOf(connection), dial };
+    return { host, connection, probe: await probeOver(connection, host, options.cacheLooks), transfer: await transferKindOf(connection), dial };
   } catch (error) {
     connection.close();
     throw asHostError(error);
@@ -93,8 +93,8 @@ export async function connectAndProbe(
 }
 
 /** Asks the host what it has, over an open connection. */
-export async function probeOver(connection: SshConnection, host: ResolvedHost): Promise<HostProbe> {
-  const result = await connection.run(probeScript(shellQuote(host.node), host.browserPath, host.workDir));
+export async function probeOver(connection: SshConnection, host: ResolvedHost, cacheLooks: readonly CacheLook[] = []): Promise<HostProbe> {
+  const result = await connection.run(probeScript(shellQuote(host.node), host.browserPath, host.workDir, cacheLooks));
   if (result.code !== 0 && !result.stdout) throw new HostError(host.name, 'probe', `the probe failed: ${result.stderr.trim()}`);
   return parseProbe(result.stdout);
 }

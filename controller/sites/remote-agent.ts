@@ -23,14 +23,14 @@ export function processPattern(path: string): string {
   return `[${escaped[0]}]${escaped.slice(1)}`;
 }
 
-export async function startRemoteAgent(connected: ConnectedHost, link: SshLink, runDir: string, config: AgentConfigInput): Promise<AgentProcess> {
+export async function startRemoteAgent(connected: ConnectedHost, link: SshLink, runDir: string, config: AgentConfigInput, prelude?: string): Promise<AgentProcess> {
   const { host, probe } = connected;
   const hubPort = Number(new URL(config.controllerUrl).port);
   const first = link.connection;
   if (!first) throw new HostError(host.name, 'start', 'the SSH connection is down');
   const remotePort = await forwardToHub(first, hubPort);
   const inRun = (name: string) => posix.join(runDir, name);
-  await writeRemoteFile(first, inRun(FILES.url), hubUrl(remotePort));
+  await writeRemoteFile(first, inRun(FILES.url), hubUrl(remotePort), prelude);
   const browserPath = host.browserPath ?? probe.chromiumPath;
   const remoteConfig: AgentConfigInput = {
     ...config,
@@ -72,9 +72,9 @@ function forwardToHub(connection: SshConnection, hubPort: number): Promise<numbe
 }
 
 /** Writes `content` to `path` on the host through the channel's stdin, readable by this user only; whole or not at all (a reader never sees half). */
-async function writeRemoteFile(connection: SshConnection, path: string, content: string): Promise<void> {
+async function writeRemoteFile(connection: SshConnection, path: string, content: string, prelude?: string): Promise<void> {
   const partial = shellQuote(`${path}.partial`);
-  const writer = await connection.exec(`umask 077 && cat > ${partial} && mv -f ${partial} ${shellQuote(path)}`);
+  const writer = await connection.exec(`${prelude ? `${prelude} && ` : ''}umask 077 && cat > ${partial} && mv -f ${partial} ${shellQuote(path)}`);
   writer.channel.end(content);
   const { code } = await writer.exited;
   if (code !== 0) throw new HostError(connection.host.name, 'start', `cannot write ${path}: ${writer.stderr().trim()}`);

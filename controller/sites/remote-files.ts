@@ -13,6 +13,8 @@ export interface UploadSummary {
   uploaded: number;
   skipped: number;
   bytes: number;
+  /** when the probe found every file cached: the shell command that makes the run folder and its links, for the agent's start to run first */
+  prelude?: string;
 }
 
 export function absoluteWorkDir(host: ConnectedHost): string {
@@ -29,9 +31,13 @@ export function runDirOf(connected: ConnectedHost, runId: string, agentId: strin
   return posix.join(absoluteWorkDir(connected), 'runs', `${runId}-${agentId.replace(/[^A-Za-z0-9._-]/g, '_')}`);
 }
 
+export function cacheNameOf(file: Pick<SiteFile, 'hash' | 'name'>): string {
+  return `${file.hash}-${file.name}`;
+}
+
 /** Where a file lives in the host's content-addressed cache. */
 export function cachePathOf(connected: ConnectedHost, file: Pick<SiteFile, 'hash' | 'name'>): string {
-  return posix.join(absoluteWorkDir(connected), 'cache', `${file.hash}-${file.name}`);
+  return posix.join(absoluteWorkDir(connected), 'cache', cacheNameOf(file));
 }
 
 /** A shell test: the cache holds the file whole (its size; its name carries its hash). */
@@ -81,9 +87,16 @@ export async function ensureCached(
   return summary;
 }
 
-/** Creates the run folder and puts `files` in it, through the cache. */
+/**
+ * Creates the run folder and puts `files` in it, through the cache. When the
+ * probe already found every file cached, nothing is sent and no command run:
+ * the folder and its links come with the agent's start (`prelude`).
+ */
 export async function uploadRunFiles(connected: ConnectedHost, files: readonly SiteFile[], runDir: string): Promise<UploadSummary> {
   const mkdir = `mkdir -p ${shellQuote(runDir)}`;
   const link = (file: SiteFile, cached: string) => `${mkdir} && ln -sf ${shellQuote(cached)} ${shellQuote(posix.join(runDir, file.name))}`;
+  if (files.every((file) => connected.probe.cached.includes(cacheNameOf(file)))) {
+    return { runDir, uploaded: 0, skipped: files.length, bytes: 0, prelude: files.map((file) => link(file, cachePathOf(connected, file))).join(' && ') };
+  }
   return { runDir, ...(await ensureCached(connected, files, link)) };
 }

@@ -10,7 +10,7 @@ import type { PrepareSettings } from '../prepare/prepare-host.js';
 import { HostError } from '../ssh/connection.js';
 import { CONNECT_CONCURRENCY, inventoryOf, mapBounded, probeHosts, type ConnectedHost } from './probe-hosts.js';
 import { remoteSite } from './remote.js';
-import { runDirOf, uploadRunFiles } from './remote-files.js';
+import { cacheNameOf, runDirOf, uploadRunFiles } from './remote-files.js';
 import type { AgentSite, SiteFile } from './site.js';
 
 export interface RemoteRequest {
@@ -45,7 +45,8 @@ export async function prepareRemoteSites(request: RemoteRequest, io: Io): Promis
   io.err(`connecting to ${counted(hosts.length, 'host')}\n`);
   const { prepare } = request;
   // A host that lacks only what prepare installs stays connected, to be prepared.
-  const results = await probeHosts(hosts, { acceptNewHostKeys: request.acceptNewHostKeys, env: io.env }, (problems, probe, host) =>
+  const cacheLooks = request.files.map((file) => ({ cacheName: cacheNameOf(file), size: file.size }));
+  const results = await probeHosts(hosts, { acceptNewHostKeys: request.acceptNewHostKeys, env: io.env, cacheLooks }, (problems, probe, host) =>
     problems.length === 0 || (prepare !== false && problemsPrepareLeaves(probe, host.browserPath).length === 0),
   );
   const usable: ConnectedHost[] = [];
@@ -92,7 +93,7 @@ export async function prepareRemoteSites(request: RemoteRequest, io: Io): Promis
     throw error instanceof HostError ? new RunFailure(error.message) : error;
   }
   return {
-    sites: usable.map((connected, i) => remoteSite(connected, summaries[i]!.runDir, connected.host.name)),
+    sites: usable.map((connected, i) => remoteSite(connected, summaries[i]!.runDir, connected.host.name, summaries[i]!.prelude)),
     excluded: failures.map((failure) => ({ name: failure.host, error: failure.reason })),
     connectMs,
     uploadMs: Date.now() - uploadStarted,

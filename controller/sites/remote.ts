@@ -13,7 +13,8 @@ import { nodeCommandOf, uploadRunFiles } from './remote-files.js';
 import type { AgentSite, SiteFile, SiteNotice } from './site.js';
 import { SshLink } from './ssh-link.js';
 
-export function remoteSite(connected: ConnectedHost, runDir: string, agentId: string): AgentSite {
+/** `prelude`: what the run folder still needs (its links) before anything runs there; it comes first in the start. */
+export function remoteSite(connected: ConnectedHost, runDir: string, agentId: string, prelude?: string): AgentSite {
   const { host } = connected;
   let link: SshLink | undefined;
   return {
@@ -24,16 +25,17 @@ export function remoteSite(connected: ConnectedHost, runDir: string, agentId: st
     start: (config: AgentConfigInput, notice: SiteNotice) => {
       // Dialled again for as long as the agent may still be waiting for us: its grace, and a little.
       link = new SshLink(connected.connection, connected.dial, (config.lostControllerMs ?? 60_000) + 10_000, notice);
-      return startRemoteAgent(connected, link, runDir, config);
+      return startRemoteAgent(connected, link, runDir, config, prelude);
     },
-    startHelper: (file) => startRemoteHelper(connected, runDir, file),
+    startHelper: (file) => startRemoteHelper(connected, runDir, file, prelude),
     cleanup: () => cleanUpRemote(connected, link, runDir),
   };
 }
 
-async function startRemoteHelper(connected: ConnectedHost, runDir: string, file: SiteFile): Promise<string> {
-  await uploadRunFiles(connected, [file], runDir);
-  const command = `cd ${shellQuote(runDir)} && TMPDIR=${shellQuote(runDir)} exec ${shellQuote(nodeCommandOf(connected))} ${shellQuote(posix.join(runDir, file.name))}`;
+async function startRemoteHelper(connected: ConnectedHost, runDir: string, file: SiteFile, prelude?: string): Promise<string> {
+  const uploaded = await uploadRunFiles(connected, [file], runDir);
+  const before = [prelude, uploaded.prelude].filter(Boolean).map((command) => `${command} && `).join('');
+  const command = `${before}cd ${shellQuote(runDir)} && TMPDIR=${shellQuote(runDir)} exec ${shellQuote(nodeCommandOf(connected))} ${shellQuote(posix.join(runDir, file.name))}`;
   const helper = await connected.connection.exec(command);
   const output = { onData: (listener: (text: string) => void) => helper.channel.on('data', (data: Buffer) => listener(data.toString())) };
   return helperUrl(`${connected.host.name}: ${file.name}`, output, helper.exited, helper.stderr);

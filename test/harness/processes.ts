@@ -9,6 +9,8 @@ export function processesOfRun(tmp: string): number[] {
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
       try {
+        // A zombie is dead already: only its parent's wait is missing.
+        if (/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return false;
         return readFileSync(`/proc/${pid}/environ`).includes(marker);
       } catch {
         return false; // gone meanwhile, or not ours to read

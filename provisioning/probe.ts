@@ -50,6 +50,11 @@ export function inWorkDir(workDir: string, path: string): string {
   return full.startsWith('/') ? shellQuote(full) : `"$HOME"/${shellQuote(full)}`;
 }
 
+/** A shell test: `file` (a shell word) is a regular file of exactly `size` bytes; a cache file's name carries its hash, so that is a whole copy. */
+export function shellFileOfSize(file: string, size: number): string {
+  return `[ -f ${file} ] && [ "$(wc -c < ${file})" -eq ${size} ]`;
+}
+
 /** A file the probe looks for in the host's cache: `<hash>-<name>`, whole when it has this size. */
 export interface CacheLook {
   cacheName: string;
@@ -79,8 +84,7 @@ export function probeScript(node: string, browserPath?: string, workDir = '.squa
     `echo "disk_free_mb=$(df -Pk "$HOME" | awk 'NR==2 {print int($4/1024)}')"`,
     // The run's files in the cache, asked here so that a warm host costs no round trip more for them.
     ...cacheLooks.map(({ cacheName, size }) => {
-      const path = inWorkDir(workDir, `cache/${cacheName}`);
-      return `if [ -f ${path} ] && [ "$(wc -c < ${path})" -eq ${size} ]; then echo ${shellQuote(`cached=${cacheName}`)}; fi`;
+      return `if ${shellFileOfSize(inWorkDir(workDir, `cache/${cacheName}`), size)}; then echo ${shellQuote(`cached=${cacheName}`)}; fi`;
     }),
   ].join('\n');
 }
@@ -127,11 +131,6 @@ export function agentNode(probe: HostProbe): 'host' | 'runtime' | undefined {
   if (nodeMajor(probe.node) >= MIN_NODE_MAJOR) return 'host';
   if (nodeMajor(probe.runtimeNode) >= MIN_NODE_MAJOR) return 'runtime';
   return undefined;
-}
-
-/** What `hosts prepare` can install: Node.js and Chromium. */
-export function missingParts(probe: HostProbe): Array<'node' | 'chromium'> {
-  return [...(agentNode(probe) ? [] : (['node'] as const)), ...(probe.chromiumPath ? [] : (['chromium'] as const))];
 }
 
 /** What would still stop an agent once `hosts prepare` installed what it can. */

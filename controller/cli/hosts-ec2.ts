@@ -3,6 +3,7 @@
 import { type Command, Option } from 'commander';
 import { InputError, RunFailure } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
+import { AWS_REGION_PATTERN } from '../../src/protocol/hosts.js';
 import { ON_DEMAND_USD_PER_HOUR } from '../../provisioning/ec2.js';
 import { bringUpFleet, FleetGuard, type BringUpOptions } from '../ec2/fleet-hosts.js';
 import { listFleets, terminateFleets } from '../ec2/fleet.js';
@@ -29,11 +30,13 @@ export interface Ec2Flags {
   readyTimeout: string;
 }
 
+const regionFlag = () => new Option('--region <region>', 'AWS region (default: $AWS_REGION or $AWS_DEFAULT_REGION)');
+
 /** The flags of a launch, on `hosts launch` and on `run` (with --ec2). */
 export function addEc2LaunchOptions(command: Command): Command {
   return command
     .addOption(new Option('--type <type>', 'instance type').default('c7i.xlarge'))
-    .addOption(new Option('--region <region>', 'AWS region (default: $AWS_REGION or $AWS_DEFAULT_REGION)'))
+    .addOption(regionFlag())
     .option('--spot', 'spot instances (cheaper; AWS may take them back)')
     .option('--subnet <id>', 'subnet to launch into (default: the default VPC)')
     .option('--key <name>', 'an existing EC2 key pair (with --identity-file); without it squall makes one for the fleet')
@@ -49,7 +52,7 @@ export function addEc2LaunchOptions(command: Command): Command {
 function regionOf(flags: { region?: string }, io: Io): string {
   const region = flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   if (!region) throw new InputError('say which AWS region: --region us-east-1 (or set AWS_REGION)');
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new InputError(`--region ${region}: expected an AWS region such as us-east-1`);
+  if (!AWS_REGION_PATTERN.test(region)) throw new InputError(`--region ${region}: expected an AWS region such as us-east-1`);
   return region;
 }
 
@@ -154,7 +157,7 @@ On-demand list prices (us-east-1, USD/h): ${Object.entries(ON_DEMAND_USD_PER_HOU
   hosts
     .command('list')
     .description("every squall fleet in a region: count, type, age, time left, price per hour")
-    .option('--region <region>', 'AWS region (default: $AWS_REGION or $AWS_DEFAULT_REGION)')
+    .addOption(regionFlag())
     .action(async (flags: { region?: string }) => {
       const region = regionOf(flags, io);
       const fleets = await listFleets(region);
@@ -179,7 +182,7 @@ On-demand list prices (us-east-1, USD/h): ${Object.entries(ON_DEMAND_USD_PER_HOU
     .description('terminate a squall fleet (or all of them in the region)')
     .option('--fleet <id>', 'the fleet to end')
     .option('--all', "every squall fleet in the region")
-    .option('--region <region>', 'AWS region (default: $AWS_REGION or $AWS_DEFAULT_REGION)')
+    .addOption(regionFlag())
     .action(async (flags: { fleet?: string; all?: boolean; region?: string }) => {
       if (!flags.fleet === !flags.all) throw new InputError('say which: --fleet ID, or --all');
       const region = regionOf(flags, io);

@@ -39,5 +39,5 @@ export function tagFilters(tags: Record<string, string>): Array<{ Name: string; 
 /** An inventory's ec2 section: running instances with every one of its tags. */
 export async function discoverEc2(section: Ec2Discovery): Promise<Ec2Instance[]> {
   const api = await ec2Api(section.region);
-  return (await describeInstances(api, tagFilters(section.tags))).filter((instance) => instance.state === 'running');
+  return describeInstances(api, tagFilters(section.tags), ['running']);
 }

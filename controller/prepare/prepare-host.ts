@@ -7,14 +7,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { agentNode, nodeMajor, RUNTIME_CHROMIUM, RUNTIME_NODE, shellQuote, type HostProbe } from '../../provisioning/probe.js';
+import { nodeMajor, RUNTIME_CHROMIUM, RUNTIME_NODE, shellQuote, type HostProbe } from '../../provisioning/probe.js';
 import { planChromium, planNode, type ChromiumSource, type ChromiumStep, type ControllerNode, type NodeSource, type NodeStep } from '../../provisioning/prepare-plan.js';
 import { builtFile } from '../bundle.js';
 import { FETCH_BROWSER_BUNDLE } from '../paths.js';
 import { formatBytes } from '../format.js';
 import type { SshConnection } from '../ssh/connection.js';
 import { probeOver, type ConnectedHost } from '../sites/probe-hosts.js';
-import { absoluteWorkDir, cachePathOf, ensureCached } from '../sites/remote-files.js';
+import { absoluteWorkDir, cachePathOf, ensureCached, nodeCommandOf } from '../sites/remote-files.js';
 import type { SiteFile } from '../sites/site.js';
 
 export const DEFAULT_NODE_MIRROR = 'https://nodejs.org/dist';
@@ -46,7 +46,7 @@ export type PrepareProgress = (stage: string, fraction?: number) => void;
 
 export function controllerNode(): ControllerNode {
   const header = (process.report?.getReport() as { header?: { glibcVersionCompiler?: string } } | undefined)?.header;
-  const shared = Boolean((process.config.variables as { node_shared?: boolean | string }).node_shared === true || (process.config.variables as { node_shared?: boolean | string }).node_shared === 'true');
+  const shared = String((process.config.variables as { node_shared?: boolean | string }).node_shared) === 'true';
   return { version: process.version, platform: process.platform, arch: process.arch, ...(header?.glibcVersionCompiler ? { glibc: header.glibcVersionCompiler } : {}), ...(shared ? { shared } : {}) };
 }
 
@@ -98,7 +98,9 @@ export async function prepareHost(connected: ConnectedHost, settings: PrepareSet
     chromium = 'missing';
   } else {
     changed = true;
-    const got = chromiumStep.kind === 'install' ? await installChromium(connection, chromiumStep, progress) : await fetchChromium(connected, settings, progress);
+    // The node the fetch runs on: the one the host had, or the runtime just installed.
+    const nodeCommand = nodeStep.kind === 'have' ? nodeCommandOf(connected) : runtime;
+    const got = chromiumStep.kind === 'install' ? await installChromium(connection, chromiumStep, progress) : await fetchChromium(connected, nodeCommand, settings, progress);
     chromium = got.summary;
     bytesSent += got.bytesSent;
     if (got.problem) problems.push(got.problem);
@@ -206,14 +208,12 @@ async function installChromium(connection: SshConnection, step: Extract<Chromium
 }
 
 /** Chrome for Testing's headless shell, fetched by the host itself (dist/fetch-browser.mjs on its Node.js) into <workDir>/browsers. */
-async function fetchChromium(connected: ConnectedHost, settings: PrepareSettings, progress: PrepareProgress): Promise<ChromiumGot> {
+async function fetchChromium(connected: ConnectedHost, node: string, settings: PrepareSettings, progress: PrepareProgress): Promise<ChromiumGot> {
   const { connection } = connected;
   const workDir = absoluteWorkDir(connected);
   const helper = builtFile(FETCH_BROWSER_BUNDLE, 'fetch-browser.mjs', 'browser fetcher');
   const helperPath = cachePathOf(connected, helper);
   const sent = await ensureCached(connected, [helper], () => 'true');
-  const probe = await probeOver(connection, connected.host);
-  const node = agentNode(probe) === 'runtime' ? posix.join(workDir, RUNTIME_NODE) : connected.host.node;
   const mirror = settings.chromeMirror ? ` --base-url ${shellQuote(settings.chromeMirror)}` : '';
   const command = `${shellQuote(node)} ${shellQuote(helperPath)} --cache ${shellQuote(posix.join(workDir, 'browsers'))}${mirror}`;
   const { result, seconds } = await ticking(progress, 'chromium: downloading Chrome for Testing on the host', () => connection.run(command));

@@ -2,7 +2,7 @@
 // <workDir>/cache/<sha256>-<name> (skipped when there; by SFTP, or the exec
 // channel) and are linked into <workDir>/runs/<run>-<agent>, which cleanup removes.
 import { posix } from 'node:path';
-import { agentNode, RUNTIME_NODE, shellQuote } from '../../provisioning/probe.js';
+import { agentNode, RUNTIME_NODE, shellFileOfSize, shellQuote } from '../../provisioning/probe.js';
 import { HostError } from '../ssh/connection.js';
 import { openTransfer } from '../ssh/transfer.js';
 import type { ConnectedHost } from './probe-hosts.js';
@@ -40,11 +40,6 @@ export function cachePathOf(connected: ConnectedHost, file: Pick<SiteFile, 'hash
   return posix.join(absoluteWorkDir(connected), 'cache', cacheNameOf(file));
 }
 
-/** A shell test: the cache holds the file whole (its size; its name carries its hash). */
-function inCache(path: string, size: number): string {
-  return `[ -f ${shellQuote(path)} ] && [ "$(wc -c < ${shellQuote(path)})" -eq ${size} ]`;
-}
-
 /**
  * Makes sure the host's cache holds `files`, sending only the missing ones,
  * and runs `then` (a shell command per file, given its cache path) for each.
@@ -63,7 +58,7 @@ export async function ensureCached(
       `mkdir -p ${shellQuote(cacheDir)} || exit 1`,
       ...files.map((file, i) => {
         const cached = cachePathOf(connected, file);
-        return `if ${inCache(cached, file.size)}; then ${then(file, cached)} || exit 1; else echo missing=${i}; fi`;
+        return `if ${shellFileOfSize(shellQuote(cached), file.size)}; then ${then(file, cached)} || exit 1; else echo missing=${i}; fi`;
       }),
     ].join('\n'),
   );
@@ -74,7 +69,7 @@ export async function ensureCached(
   const transfer = await openTransfer(connection, connected.transfer);
   try {
     for (const file of missing) {
-      const sent = await transfer.upload(file, cacheDir, `${file.hash}-${file.name}`, onBytes && ((bytes) => onBytes(file, bytes)));
+      const sent = await transfer.upload(file, cacheDir, cacheNameOf(file), onBytes && ((bytes) => onBytes(file, bytes)));
       summary.uploaded += sent.skipped ? 0 : 1;
       summary.skipped += sent.skipped ? 1 : 0;
       summary.bytes += sent.bytes;

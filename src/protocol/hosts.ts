@@ -33,9 +33,12 @@ export const HostEntrySchema = HostSettingsSchema.extend({
   maxVUs: z.number().int().positive().optional(),
 }).strict();
 
+/** An AWS region's name: us-east-1, ap-southeast-2, us-gov-west-1. */
+export const AWS_REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
 /** EC2 instances as hosts: the running ones with these tags, named by instance id. */
 export const Ec2DiscoverySchema = HostSettingsSchema.extend({
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region such as us-east-1'),
+  region: z.string().regex(AWS_REGION_PATTERN, 'expected an AWS region such as us-east-1'),
   /** every tag must match; at least one */
   tags: z.record(z.string().min(1), z.string()).refine((tags) => Object.keys(tags).length > 0, 'name at least one tag'),
   /** which of an instance's addresses to dial (a ~/.ssh/config Host entry for its id wins) */

@@ -6,8 +6,8 @@
 // keep it in between runs on a developer's machine.
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort, generateKey, waitForBanner, type TestSshd } from './sshd.js';
+import { basename, join } from 'node:path';
+import { freePort, generateKey, sshdConfig, waitForBanner, type TestSshd } from './sshd.js';
 
 const MIRROR = process.env.SQUALL_TEST_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 const READY_MARK = '.squall-bare-root';
@@ -50,25 +50,8 @@ export async function startBareHost(options: { root: string; address: string; au
   const hostKey = generateKey(join(dir, `host_key_${Date.now()}`));
   writeFileSync(join(dir, 'authorized_keys'), options.authorizedKeys.join('\n') + '\n');
   const port = await freePort(address);
-  writeFileSync(
-    join(dir, 'sshd_config'),
-    [
-      `Port ${port}`,
-      `ListenAddress ${address}`,
-      `HostKey ${inside}/${hostKey.privateKeyPath.split('/').pop()}`,
-      `AuthorizedKeysFile ${inside}/authorized_keys`,
-      'StrictModes no',
-      'UsePAM no',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PermitRootLogin prohibit-password',
-      'AllowTcpForwarding yes',
-      'MaxSessions 50',
-      'Subsystem sftp internal-sftp',
-      'LogLevel ERROR',
-      '',
-    ].join('\n'),
-  );
+  const config = { port, address, hostKey: `${inside}/${basename(hostKey.privateKeyPath)}`, pidFile: `${inside}/sshd.pid`, authorizedKeys: `${inside}/authorized_keys`, sftp: true };
+  writeFileSync(join(dir, 'sshd_config'), sshdConfig(config));
   const mounts = ['dev', 'proc', 'sys'].map((m) => join(root, m));
   const script = [
     `mount --rbind /dev ${mounts[0]}`,

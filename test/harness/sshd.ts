@@ -67,6 +67,30 @@ async function waitForListener(netns: string, port: number, timeoutMs: number): 
   }
 }
 
+/** An sshd_config for a test server: keys only, root allowed, forwarding on, quiet. Paths as the server sees them. */
+export function sshdConfig(config: { port: number; address: string; hostKey: string; pidFile: string; authorizedKeys: string; sftp: boolean }): string {
+  return [
+    `Port ${config.port}`,
+    `ListenAddress ${config.address}`,
+    `HostKey ${config.hostKey}`,
+    `PidFile ${config.pidFile}`,
+    `AuthorizedKeysFile ${config.authorizedKeys}`,
+    'StrictModes no',
+    'UsePAM no',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'PubkeyAuthentication yes',
+    'PermitRootLogin prohibit-password',
+    'AllowTcpForwarding yes',
+    'ClientAliveInterval 0',
+    'MaxSessions 50',
+    'MaxStartups 50',
+    ...(config.sftp ? ['Subsystem sftp internal-sftp'] : []),
+    'LogLevel ERROR',
+    '',
+  ].join('\n');
+}
+
 export interface SshdOptions {
   dir: string;
   address: string;
@@ -91,29 +115,7 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
   writeFileSync(authorizedKeysPath, options.authorizedKeys.join('\n') + '\n');
   const port = options.port ?? (await freePort(options.address));
   const configPath = join(options.dir, 'sshd_config');
-  writeFileSync(
-    configPath,
-    [
-      `Port ${port}`,
-      `ListenAddress ${options.address}`,
-      `HostKey ${hostKey.privateKeyPath}`,
-      `PidFile ${join(options.dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${authorizedKeysPath}`,
-      'StrictModes no',
-      'UsePAM no',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PubkeyAuthentication yes',
-      'PermitRootLogin prohibit-password',
-      'AllowTcpForwarding yes',
-      'ClientAliveInterval 0',
-      'MaxSessions 50',
-      'MaxStartups 50',
-      ...(options.sftp === false ? [] : ['Subsystem sftp internal-sftp']),
-      'LogLevel ERROR',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(configPath, sshdConfig({ port, address: options.address, hostKey: hostKey.privateKeyPath, pidFile: join(options.dir, 'sshd.pid'), authorizedKeys: authorizedKeysPath, sftp: options.sftp !== false }));
   const sshd = ['/usr/sbin/sshd', '-D', '-e', '-f', configPath];
   const inNamespace = options.netns ? ['ip', 'netns', 'exec', options.netns] : [];
   const child = inNamespace.length > 0

@@ -46,7 +46,8 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
     const next = await control.awaitStart();
     if (next.kind === 'lost') return LOST;
     if (next.kind === 'stopped') return await finish({ code: 0, reason: 'stopped before start' });
-    const load = runLoad({ start: next.start, pool, uplink, control, agentId: config.agentId, log, activeVus: (count) => (activeVus = count) });
+    const metrics = loaded.scenario.options?.metrics;
+    const load = runLoad({ start: next.start, pool, uplink, control, agentId: config.agentId, log, activeVus: (count) => (activeVus = count), metrics });
     const outcome = await Promise.race([load, control.whenLost().then(() => LOST)]);
     activeVus = () => 0;
     return outcome === LOST ? LOST : await finish(outcome);

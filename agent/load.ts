@@ -1,7 +1,10 @@
 // An agent's share of the load, from its start message to its bye: VUs on
 // the plan's curve from t0, their events into aligned windows, each window
 // sent a little after it closes, the last ones at the end.
+import { UrlLabeler } from '../src/metrics/url-label.js';
 import { WindowAggregator } from '../src/metrics/window.js';
+import type { MetricsOptions } from '../src/scenario/index.js';
+import { DEFAULT_EVIDENCE_PER_ERROR, EvidenceBudget } from './evidence.js';
 import type { StartMessage, WindowBody } from '../src/protocol/messages.js';
 import type { AgentControl } from './control.js';
 import { ResourceMonitor } from './monitor.js';
@@ -21,6 +24,8 @@ export interface LoadInput {
   log: (line: string) => void;
   /** heartbeats report the scheduler's count of running VUs */
   activeVus: (count: () => number) => void;
+  /** the scenario's metrics options */
+  metrics?: MetricsOptions;
 }
 
 const BROWSER_EXITED = 'Chromium exited';
@@ -50,7 +55,12 @@ export async function runLoad(input: LoadInput): Promise<{ code: number; reason:
     stopReason = reason;
     scheduler.stop();
   });
-  pool.startLoad(start.env, offset, recorderFor(aggregator), () => {
+  const recorder = recorderFor(aggregator, {
+    labeler: new UrlLabeler(input.metrics?.requestGroups, input.metrics?.maxRequestLabels),
+    evidenceBudget: new EvidenceBudget(input.metrics?.evidencePerError ?? DEFAULT_EVIDENCE_PER_ERROR),
+    sendEvidence: (evidence) => uplink.send({ type: 'evidence', evidence }),
+  });
+  pool.startLoad(start.env, offset, recorder, () => {
     stopReason = BROWSER_EXITED;
     scheduler.abort();
   });

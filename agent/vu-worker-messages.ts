@@ -1,6 +1,7 @@
 // Messages between the agent's main thread (uplink, scheduler, windows) and
 // its VU worker threads (one browser each). In-process only: plain types.
-import type { StepOutcome, VuEvents } from './vu.js';
+import type { Evidence } from '../src/protocol/messages.js';
+import type { ObservedRequestEvent, StepOutcome, VuEvents } from './vu.js';
 
 export interface VuWorkerInit {
   role: 'vu-worker';
@@ -24,6 +25,9 @@ export type FromVuWorker =
   | { kind: 'iteration-started'; vu: number; iteration: number; atMs: number }
   | { kind: 'step-ended'; outcome: StepOutcome }
   | { kind: 'iteration-ended'; vu: number; iteration: number; atMs: number; result: IterationResult }
+  | { kind: 'requests'; batch: ObservedRequestEvent[] }
+  | { kind: 'page-view'; view: Parameters<NonNullable<VuEvents['pageViewEnded']>>[0] }
+  | { kind: 'evidence'; evidence: Evidence }
   | { kind: 'vu-ended'; vu: number; error?: string }
   | { kind: 'browser-exited' }
   | { kind: 'closed' };

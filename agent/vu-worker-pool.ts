@@ -136,6 +136,12 @@ export class VuWorkerPool {
         return events?.stepEnded(message.outcome);
       case 'iteration-ended':
         return events?.iterationEnded(message.vu, message.iteration, message.atMs, message.result);
+      case 'requests':
+        return events?.requestsObserved?.(message.batch);
+      case 'page-view':
+        return events?.pageViewEnded?.(message.view);
+      case 'evidence':
+        return events?.evidence?.(message.evidence);
       case 'vu-ended': {
         const pending = this.running.get(message.vu);
         this.running.delete(message.vu);

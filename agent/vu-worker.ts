@@ -7,6 +7,7 @@ import { loadScenario } from '../src/scenario/load.js';
 import { launchBrowser } from './browser.js';
 import type { RunningChromium } from './chromium-start.js';
 import type { FromVuWorker, ToVuWorker, VuWorkerInit } from './vu-worker-messages.js';
+import { DEFAULT_EVIDENCE_PER_ERROR, EvidenceBudget } from './evidence.js';
 import { VirtualUser, describeError, type VuEvents } from './vu.js';
 
 export async function runVuWorker(): Promise<void> {
@@ -33,6 +34,8 @@ class VuWorker {
   private env: Record<string, string> = {};
   private clockOffsetMs = 0;
   private readonly events: VuEvents;
+  /** shared by this worker's VUs; the agent holds them all to the same limit again */
+  private readonly evidenceBudget: EvidenceBudget;
 
   constructor(
     private readonly scenario: Scenario,
@@ -44,7 +47,11 @@ class VuWorker {
       iterationStarted: (vu, iteration, atMs) => post({ kind: 'iteration-started', vu, iteration, atMs }),
       stepEnded: (outcome) => post({ kind: 'step-ended', outcome }),
       iterationEnded: (vu, iteration, atMs, result) => post({ kind: 'iteration-ended', vu, iteration, atMs, result }),
+      requestsObserved: (batch) => post({ kind: 'requests', batch }),
+      pageViewEnded: (view) => post({ kind: 'page-view', view }),
+      evidence: (evidence) => post({ kind: 'evidence', evidence }),
     };
+    this.evidenceBudget = new EvidenceBudget(scenario.options?.metrics?.evidencePerError ?? DEFAULT_EVIDENCE_PER_ERROR);
   }
 
   handle(message: ToVuWorker): void {
@@ -66,7 +73,7 @@ class VuWorker {
 
   private startVu(id: number): void {
     const now = () => Date.now() + this.clockOffsetMs;
-    const vu = new VirtualUser({ id, browser: this.chromium.browser, scenario: this.scenario, env: this.env, now, events: this.events });
+    const vu = new VirtualUser({ id, browser: this.chromium.browser, scenario: this.scenario, env: this.env, now, events: this.events, evidenceBudget: this.evidenceBudget });
     this.vus.set(id, vu);
     vu.run()
       .then(

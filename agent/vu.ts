@@ -3,7 +3,11 @@
 import { performance } from 'node:perf_hooks';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import type { Scenario, ScenarioContext } from '../src/scenario/index.js';
+import type { RequestSample, VitalValues } from '../src/metrics/request-stats.js';
+import type { Evidence } from '../src/protocol/messages.js';
+import { captureEvidence, type EvidenceBudget } from './evidence.js';
 import { installLeanActions } from './lean-actions.js';
+import { PageMetrics } from './page-metrics/page-metrics.js';
 
 export interface StepOutcome {
   vu: number;
@@ -25,6 +29,18 @@ export interface VuEvents {
     atMs: number,
     result: { kind: 'completed' } | { kind: 'interrupted' } | { kind: 'failed'; errorClass: string; message: string; inStep: boolean },
   ): void;
+  /** requests the page timed; `atMs` (controller clock) is when the last byte came */
+  requestsObserved?(batch: ObservedRequestEvent[]): void;
+  /** a page view ended: its Web Vitals, for the step it began in */
+  pageViewEnded?(view: { step: string; atMs: number; vitals: VitalValues }): void;
+  /** a failed step's evidence, when the budget allowed one */
+  evidence?(evidence: Evidence): void;
+}
+
+export interface ObservedRequestEvent {
+  step: string;
+  atMs: number;
+  sample: RequestSample;
 }
 
 export interface VuOptions {
@@ -36,7 +52,12 @@ export interface VuOptions {
   /** controller-clock epoch ms */
   now: () => number;
   maxIterations?: number;
+  /** the failed steps that may leave evidence; none without one */
+  evidenceBudget?: EvidenceBudget;
 }
+
+/** Long iterations are read at a step's end once this much has passed since the last read, so their requests reach the window they happened in. */
+const READ_EVERY_MS = 5000;
 
 /** Thrown into a step when the run interrupts the VU. */
 class Interrupted extends Error {
@@ -68,8 +89,14 @@ export class VirtualUser {
   private stopRequested = false;
   private context: BrowserContext | undefined;
   private page: Page | undefined;
+  private metrics: PageMetrics | undefined;
+  private lastReadAt = 0;
 
   constructor(private readonly options: VuOptions) {}
+
+  private get collecting(): boolean {
+    return this.options.scenario.options?.metrics?.collect !== false && this.options.events.requestsObserved !== undefined;
+  }
 
   get id(): number {
     return this.options.id;
@@ -113,12 +140,14 @@ export class VirtualUser {
     events.iterationStarted(id, iteration, now());
     try {
       await this.options.scenario.run(this.contextFor(this.page, iteration));
+      if (!signal.aborted) await this.readMetrics(true);
       events.iterationEnded(id, iteration, now(), signal.aborted ? { kind: 'interrupted' } : { kind: 'completed' });
     } catch (error) {
       if (signal.aborted) {
         events.iterationEnded(id, iteration, now(), { kind: 'interrupted' });
         return;
       }
+      await this.readMetrics(true);
       const inStep = typeof error === 'object' && error !== null && recordedInStep.has(error);
       const described = describeError(error);
       events.iterationEnded(id, iteration, now(), { kind: 'failed', inStep, ...described });
@@ -126,13 +155,42 @@ export class VirtualUser {
       // target behind: the next one starts on a fresh page.
       const page = this.page;
       this.page = undefined;
+      this.metrics = undefined;
       await page.close().catch(() => {});
     }
   }
 
   private async newPage(): Promise<Page> {
     const page = await this.context!.newPage();
+    if (this.collecting) {
+      this.metrics = await PageMetrics.install(page, this.metricsSink());
+      this.lastReadAt = Date.now();
+    }
     return this.options.scenario.options?.browser?.leanActions === false ? page : installLeanActions(page);
+  }
+
+  /** The page's timings go out on the controller's clock: the page times on this host's. */
+  private metricsSink() {
+    const { events, now } = this.options;
+    return {
+      requests: (batch: Array<{ step: string; endedAt: number; sample: RequestSample }>) => {
+        const offset = now() - Date.now();
+        events.requestsObserved?.(batch.map(({ step, endedAt, sample }) => ({ step, atMs: endedAt + offset, sample })));
+      },
+      pageViewEnded: (view: { step: string; vitals: VitalValues }) => events.pageViewEnded?.({ ...view, atMs: now() }),
+    };
+  }
+
+  private async readMetrics(endView: boolean): Promise<void> {
+    if (!this.metrics) return;
+    this.lastReadAt = Date.now();
+    await this.metrics.read(endView);
+  }
+
+  private async keepEvidence(page: Page, failure: Omit<Evidence, 'url' | 'consoleErrors' | 'failedRequests' | 'screenshot'>): Promise<void> {
+    const { events, evidenceBudget } = this.options;
+    if (!events.evidence || !evidenceBudget?.take(failure.errorClass)) return;
+    events.evidence(await captureEvidence(page, this.metrics, failure));
   }
 
   private contextFor(page: Page, iteration: number): ScenarioContext {
@@ -148,16 +206,23 @@ export class VirtualUser {
         if (typeof name !== 'string' || name.trim() === '') throw new TypeError('step(name, fn): name must be a non-empty string');
         if (typeof fn !== 'function') throw new TypeError(`step("${name}", fn): fn must be a function`);
         signal.throwIfAborted();
+        this.metrics?.timeline.begin(name, Date.now());
         const started = performance.now();
         try {
           const value = await fn();
           if (signal.aborted) throw signal.reason;
           events.stepEnded({ vu: id, iteration, name, atMs: now(), durationMs: performance.now() - started });
+          this.metrics?.timeline.end(Date.now());
+          if (this.metrics && Date.now() - this.lastReadAt > READ_EVERY_MS) await this.readMetrics(false);
           return value;
         } catch (error) {
           if (signal.aborted) throw error;
           const durationMs = performance.now() - started;
-          events.stepEnded({ vu: id, iteration, name, atMs: now(), durationMs, error: describeError(error) });
+          const atMs = now();
+          this.metrics?.timeline.end(Date.now());
+          const described = describeError(error);
+          events.stepEnded({ vu: id, iteration, name, atMs, durationMs, error: described });
+          await this.keepEvidence(page, { step: name, ...described, at: atMs, vu: id, iteration });
           throw markRecorded(error);
         }
       },

@@ -14,3 +14,14 @@ export async function settledWithin(promise: Promise<unknown>, ms: number): Prom
     clearTimeout(timer);
   }
 }
+
+/** The value `promise` resolves to within `ms`; undefined when it rejects or the time runs out first. */
+export async function valueWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise.catch(() => undefined), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -26,6 +26,7 @@ function recordingHandlers() {
     },
     event: (message) => void calls.events.push(message),
     bye: () => {},
+    evidence: () => {},
     heartbeat: () => {},
     disconnected: (agentId) => void calls.disconnected.push(agentId),
     invalid: (_agentId, error) => void calls.invalid.push(error),

@@ -21,6 +21,8 @@ export interface HubHandlers {
   /** The ack follows once the window is committed: when this returns, or its promise resolves. `frame` is the text received. */
   window(message: MessageOf<'window'>, frame: string): void | Promise<void>;
   event(message: MessageOf<'event'>): void;
+  /** A failed step's evidence; saved before the ack. */
+  evidence(message: MessageOf<'evidence'>): void;
   bye(message: MessageOf<'bye'>): void;
   heartbeat(message: MessageOf<'heartbeat'>): void;
   /** The agent's socket closed or went silent; it may come back. */
@@ -158,6 +160,7 @@ export class AgentHub {
       session.lastProcessed = message.seq;
       if (message.type === 'ready') handlers.ready(message);
       else if (message.type === 'event') handlers.event(message);
+      else if (message.type === 'evidence') handlers.evidence(message);
       else handlers.bye(message);
     }
     this.ack(session, message.seq);

@@ -71,6 +71,8 @@ export class RunSession implements HubHandlers {
   readonly eventLog: string[] = [];
   duplicates = 0;
   invalidFrames = 0;
+  /** failed steps' evidence received */
+  evidenceItems = 0;
   private lastWindowSavedAt = 0;
   private uncheckpointed = false;
   private readonly writer = new GroupCommit<{ message: MessageOf<'window'>; frame: string }, SaveResult>((items) =>
@@ -206,6 +208,14 @@ export class RunSession implements HubHandlers {
     }
     this.notice(`agent ${label(agent)}: ${message.message}`);
     this.events.changed();
+  }
+
+  /** Saved at once (the ack follows); counted for the live view. */
+  evidence(message: MessageOf<'evidence'>): void {
+    const agent = this.agent(message.agentId);
+    if (!agent) return;
+    this.store.evidence.save(this.runId, message.agentId, message.seq, message.evidence);
+    this.evidenceItems += 1;
   }
 
   bye(message: MessageOf<'bye'>): void {

@@ -53,6 +53,18 @@ CREATE TABLE IF NOT EXISTS merged_windows (
   body TEXT NOT NULL,
   PRIMARY KEY (run_id, window_start)
 );
+-- a failed step's evidence (the agent's evidence message without its screenshot, which is a BLOB);
+-- added without a version step: older squalls never read it, and CREATE IF NOT EXISTS adds it to their stores
+CREATE TABLE IF NOT EXISTS evidence (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  agent_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  error_class TEXT NOT NULL,
+  body TEXT NOT NULL,
+  screenshot BLOB,
+  PRIMARY KEY (run_id, agent_id, seq)
+);
 CREATE TABLE IF NOT EXISTS series (
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   window_start INTEGER NOT NULL,

@@ -18,13 +18,18 @@ import {
   type RunRecord,
   type RunStatus,
 } from '../../src/protocol/store.js';
+import { EvidenceTable } from './evidence.js';
 import { migrate } from './migrate.js';
 import { STORE_DDL } from './schema.js';
 
 export type SaveResult = 'new' | 'duplicate' | 'replaced';
 
 export class RunStore {
-  private constructor(private readonly db: Database.Database) {}
+  readonly evidence: EvidenceTable;
+
+  private constructor(private readonly db: Database.Database) {
+    this.evidence = new EvidenceTable(db);
+  }
 
   static open(path: string): RunStore {
     let db: Database.Database;

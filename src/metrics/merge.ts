@@ -3,6 +3,7 @@
 import type { StepWindow, WindowBody } from '../protocol/messages.js';
 import type { MergedWindow } from '../protocol/merged.js';
 import { ErrorTallyBuilder, StepAccumulator } from './step-stats.js';
+import { pageViewTable, requestTable } from './request-stats.js';
 
 /** Step accumulators by name, kept in first-seen order. */
 export class StepTable {
@@ -30,6 +31,8 @@ export class StepTable {
 export class MergedWindowBuilder {
   private readonly steps = new StepTable();
   private readonly iterationErrors = new ErrorTallyBuilder();
+  private readonly requests = requestTable();
+  private readonly pageViews = pageViewTable();
   private readonly iterations = { started: 0, completed: 0, failed: 0 };
   private readonly vus = { min: 0, max: 0 };
   private agents = 0;
@@ -44,6 +47,8 @@ export class MergedWindowBuilder {
     if (body.windowStart !== this.windowStart) throw new Error('windows of different intervals');
     this.steps.add(body.steps);
     this.iterationErrors.addAll(body.iterationErrors);
+    this.requests.add(body.requests);
+    this.pageViews.add(body.pageViews);
     this.iterations.started += body.iterations.started;
     this.iterations.completed += body.iterations.completed;
     this.iterations.failed += body.iterations.failed;
@@ -54,6 +59,8 @@ export class MergedWindowBuilder {
   }
 
   build(): MergedWindow {
+    const requests = this.requests.toWire();
+    const pageViews = this.pageViews.toWire();
     return {
       windowStart: this.windowStart,
       windowMs: this.windowMs,
@@ -63,6 +70,8 @@ export class MergedWindowBuilder {
       vus: { ...this.vus },
       agents: this.agents,
       saturatedAgents: this.saturatedAgents,
+      ...(requests ? { requests } : {}),
+      ...(pageViews ? { pageViews } : {}),
     };
   }
 }

@@ -3,6 +3,7 @@
 import type { ResourceSample, WindowBody } from '../protocol/messages.js';
 import { StepTable } from './merge.js';
 import { ErrorTallyBuilder } from './step-stats.js';
+import { pageViewTable, requestTable, type RequestSample, type VitalValues } from './request-stats.js';
 
 export function alignWindow(atMs: number, windowMs: number): number {
   return Math.floor(atMs / windowMs) * windowMs;
@@ -11,6 +12,8 @@ export function alignWindow(atMs: number, windowMs: number): number {
 class WindowBuilder {
   readonly steps = new StepTable();
   readonly iterationErrors = new ErrorTallyBuilder();
+  readonly requests = requestTable();
+  readonly pageViews = pageViewTable();
   iterations = { started: 0, completed: 0, failed: 0 };
   vusMin: number;
   vusMax: number;
@@ -24,6 +27,8 @@ class WindowBuilder {
   }
 
   build(windowMs: number, resources: ResourceSample): WindowBody {
+    const requests = this.requests.toWire();
+    const pageViews = this.pageViews.toWire();
     return {
       windowStart: this.windowStart,
       windowMs,
@@ -33,6 +38,8 @@ class WindowBuilder {
       vus: { min: this.vusMin, max: this.vusMax },
       resources,
       saturated: false,
+      ...(requests ? { requests } : {}),
+      ...(pageViews ? { pageViews } : {}),
     };
   }
 }
@@ -55,6 +62,16 @@ export class WindowAggregator {
 
   stepFailed(name: string, atMs: number, errorClass: string, message: string): void {
     this.at(atMs).steps.get(name).recordFailure(errorClass, message);
+  }
+
+  /** `label` is the request's URL label, `step` the step it was made in. */
+  requestObserved(label: string, step: string, sample: RequestSample, atMs: number): void {
+    this.at(atMs).requests.get(label).record(sample, step);
+  }
+
+  /** A page view ended; `step` is the one it began in. */
+  pageViewed(step: string, vitals: VitalValues, atMs: number): void {
+    this.at(atMs).pageViews.get(step).record(vitals);
   }
 
   iterationStarted(atMs: number): void {

@@ -37,6 +37,57 @@ export const StepWindowSchema = z
   .strict()
   .refine((s) => s.failed <= s.count, 'failed cannot exceed count');
 
+/** Exact count, sum, min and max of some values, plus their histogram: a value distribution that merges. */
+export const DistributionSchema = z
+  .object({ count: Count.min(1), sum: z.number().nonnegative(), min: z.number().nonnegative(), max: z.number().nonnegative(), hist: HistogramSchema })
+  .strict();
+
+/** 2xx to 5xx by the response's status; `failed` got no response (a network error); `other`: 1xx, or a cross-origin response whose status the page may not read. */
+export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx', 'failed', 'other'] as const;
+export const StatusClassSchema = z.enum(STATUS_CLASSES);
+
+/**
+ * The requests of one URL label (origin + path, ids collapsed, or a
+ * scenario's group) in one window, from Resource and Navigation Timing.
+ * Timings are ms; a phase that did not happen (a reused connection has no
+ * connect, a cached response no TTFB) records nothing, so its count says how
+ * often it happened.
+ */
+export const RequestWindowSchema = z
+  .object({
+    count: Count,
+    statuses: z.partialRecord(StatusClassSchema, Count),
+    /** bytes on the wire (headers and body); 0 for cached ones */
+    bytes: Count,
+    /** answered from the browser's cache */
+    cached: Count,
+    /** how many were made during each step */
+    steps: z.record(z.string(), Count),
+    dns: DistributionSchema.optional(),
+    /** TCP connect, TLS excluded */
+    connect: DistributionSchema.optional(),
+    tls: DistributionSchema.optional(),
+    /** request sent to the first byte of the response */
+    ttfb: DistributionSchema.optional(),
+    /** first byte to last */
+    download: DistributionSchema.optional(),
+    /** start of the fetch to its last byte */
+    total: DistributionSchema.optional(),
+  })
+  .strict();
+
+/** Web Vitals of the page views that began during one step, one value per page view (web-vitals' final value when the view ended). */
+export const PageViewWindowSchema = z
+  .object({
+    views: Count,
+    LCP: DistributionSchema.optional(),
+    FCP: DistributionSchema.optional(),
+    CLS: DistributionSchema.optional(),
+    INP: DistributionSchema.optional(),
+    TTFB: DistributionSchema.optional(),
+  })
+  .strict();
+
 export const ResourceSampleSchema = z
   .object({
     /** whole-host CPU use over the window, 0..100 */
@@ -63,6 +114,10 @@ export const WindowBodySchema = z
     resources: ResourceSampleSchema,
     /** the agent's host was out of CPU (or its event loop lagged) this window and the one before: its numbers are distorted */
     saturated: z.boolean().default(false),
+    /** window format 2: requests by URL label; absent from format-1 windows and when the scenario turned collection off */
+    requests: z.record(z.string(), RequestWindowSchema).optional(),
+    /** window format 2: Web Vitals by the step the page view began in */
+    pageViews: z.record(z.string(), PageViewWindowSchema).optional(),
   })
   .strict();
 
@@ -119,6 +174,29 @@ export const AgentEventSchema = z
     message: z.string(),
   })
   .strict();
+/** What a failed step left behind, for a person to look at: kept for the first few failures of each error class. */
+export const EvidenceSchema = z
+  .object({
+    step: z.string(),
+    errorClass: z.string(),
+    message: z.string(),
+    /** controller-clock epoch ms when the step failed */
+    at: z.number().int().nonnegative(),
+    vu: Count,
+    iteration: Count,
+    /** the page's URL when the step failed */
+    url: z.string(),
+    /** the page's last console errors, uncaught exceptions and unhandled rejections, oldest first */
+    consoleErrors: z.array(z.string().max(1000)).max(10),
+    /** the page's last requests that failed or got a 4xx/5xx, oldest first */
+    failedRequests: z.array(z.object({ url: z.string(), status: z.number().int().nonnegative(), error: z.string().optional() }).strict()).max(10),
+    /** base64 JPEG of the viewport; absent when the page could not be captured (it crashed or closed) */
+    screenshot: z.string().max(8_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/).optional(),
+  })
+  .strict();
+export const EvidenceMessageSchema = z
+  .object({ type: z.literal('evidence'), ...Envelope, seq: Count, evidence: EvidenceSchema })
+  .strict();
 /** Sent once every window is out; `windows` lets the controller know when it has them all. */
 export const ByeSchema = z
   .object({ type: z.literal('bye'), ...Envelope, seq: Count, windows: Count, reason: z.string() })
@@ -130,6 +208,7 @@ export const AgentMessageSchema = z.discriminatedUnion('type', [
   WindowMessageSchema,
   HeartbeatSchema,
   AgentEventSchema,
+  EvidenceMessageSchema,
   ByeSchema,
 ]);
 
@@ -169,8 +248,13 @@ export const ControllerMessageSchema = z.discriminatedUnion('type', [
 export type Histogram = z.infer<typeof HistogramSchema>;
 export type ErrorTally = z.infer<typeof ErrorTallySchema>;
 export type StepWindow = z.infer<typeof StepWindowSchema>;
+export type Distribution = z.infer<typeof DistributionSchema>;
+export type StatusClass = z.infer<typeof StatusClassSchema>;
+export type RequestWindow = z.infer<typeof RequestWindowSchema>;
+export type PageViewWindow = z.infer<typeof PageViewWindowSchema>;
 export type ResourceSample = z.infer<typeof ResourceSampleSchema>;
 export type WindowBody = z.infer<typeof WindowBodySchema>;
+export type Evidence = z.infer<typeof EvidenceSchema>;
 export type HostFacts = z.infer<typeof HostFactsSchema>;
 export type AgentMessage = z.infer<typeof AgentMessageSchema>;
 export type ControllerMessage = z.infer<typeof ControllerMessageSchema>;

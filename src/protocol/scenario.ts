@@ -27,6 +27,17 @@ export const ScenarioOptionsSchema = z
       })
       .strict()
       .optional(),
+    metrics: z
+      .object({
+        collect: z.boolean({ error: 'expected true or false' }).optional(),
+        requestGroups: z
+          .array(z.object({ name: z.string().min(1, 'expected a name'), match: z.string().min(1, "expected a pattern such as '/api/products/*'") }).strict())
+          .optional(),
+        maxRequestLabels: z.number().int().min(1).max(10_000).optional(),
+        evidencePerError: z.number().int().min(0).max(100).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -29,6 +29,27 @@ export interface BrowserOptions {
   leanActions?: boolean;
 }
 
+/** A name for the request URLs a pattern matches: `*` is one path segment, `**` any number. */
+export interface RequestGroupOption {
+  name: string;
+  /** e.g. '/api/products/*', or with its origin: 'https://shop.example/api/**' */
+  match: string;
+}
+
+export interface MetricsOptions {
+  /**
+   * Request timing (Resource and Navigation Timing) and Web Vitals from every
+   * page, read once per iteration (default true). false: steps only.
+   */
+  collect?: boolean;
+  /** request groups by pattern, tried in order; a URL no group matches is labelled by its origin and path, ids collapsed */
+  requestGroups?: RequestGroupOption[];
+  /** distinct request labels per agent; later ones count as "other" (default 100) */
+  maxRequestLabels?: number;
+  /** failed steps whose screenshot, URL, console errors and failed requests are kept, per error class per agent (default 3; 0: none) */
+  evidencePerError?: number;
+}
+
 export interface ScenarioOptions {
   /** constant VUs for `duration` (ignored when `stages` is given) */
   vus?: number;
@@ -40,12 +61,18 @@ export interface ScenarioOptions {
   gracefulStop?: string;
   /**
    * Pass/fail criteria, checked at the end; a failed one makes the exit code 1.
-   * Targets: 'step:<name>', 'steps' (all steps together), 'iterations'.
-   * e.g. { 'step:add to cart': ['p95 < 800', 'failed < 1%'], iterations: ['completed > 100'] }
+   * Targets: 'step:<name>', 'steps' (all steps together), 'iterations',
+   * 'requests' (all requests), 'requests:<label>' (one URL label or group;
+   * metrics ttfb/total/connect/dns/tls/download:pNN, count, status5xx, ...),
+   * 'vitals:<LCP|FCP|CLS|INP|TTFB>' or 'vitals:<vital>:<step>' (pNN, count).
+   * e.g. { 'step:add to cart': ['p95 < 800', 'failed < 1%'], iterations: ['completed > 100'],
+   *        'vitals:LCP': ['p75 < 2500'], 'requests:/api/cart': ['ttfb:p95 < 300', 'status5xx < 1%'] }
    */
   thresholds?: Record<string, string[]>;
   /** how each VU's browser is set up */
   browser?: BrowserOptions;
+  /** what is measured besides steps, and what a failed step leaves behind */
+  metrics?: MetricsOptions;
 }
 
 export interface ScenarioContext {

@@ -1,0 +1,137 @@
+// Requests by URL label and Web Vitals by step, for one window or a whole
+// run: exact counts plus mergeable distributions, the same way steps are kept.
+import type { PageViewWindow, RequestWindow, StatusClass } from '../protocol/messages.js';
+import { DistributionSet } from './distribution.js';
+import { VITALS, type Vital } from './vitals.js';
+
+export const REQUEST_PHASES = ['dns', 'connect', 'tls', 'ttfb', 'download', 'total'] as const;
+export type RequestPhase = (typeof REQUEST_PHASES)[number];
+
+/** One request as the page timed it; a phase that did not happen is absent. */
+export interface RequestSample {
+  url: string;
+  /** the response's status; 0 when there was none or the page may not read it */
+  status: number;
+  /** no response at all: a network error (seen by the browser, not guessed from status 0) */
+  failed?: boolean;
+  bytes: number;
+  cached: boolean;
+  phases: Partial<Record<RequestPhase, number>>;
+}
+
+export function statusClass(sample: Pick<RequestSample, 'status' | 'failed'>): StatusClass {
+  if (sample.failed) return 'failed';
+  const { status } = sample;
+  if (status >= 200 && status < 300) return '2xx';
+  if (status >= 300 && status < 400) return '3xx';
+  if (status >= 400 && status < 500) return '4xx';
+  if (status >= 500 && status < 600) return '5xx';
+  return 'other';
+}
+
+export class RequestAccumulator {
+  count = 0;
+  bytes = 0;
+  cached = 0;
+  readonly statuses = new Map<StatusClass, number>();
+  readonly steps = new Map<string, number>();
+  readonly phases = new DistributionSet<RequestPhase>();
+
+  record(sample: RequestSample, step: string): void {
+    this.count += 1;
+    this.bytes += sample.bytes;
+    if (sample.cached) this.cached += 1;
+    bump(this.statuses, statusClass(sample), 1);
+    bump(this.steps, step, 1);
+    for (const phase of REQUEST_PHASES) {
+      const value = sample.phases[phase];
+      if (value !== undefined && value >= 0) this.phases.get(phase).record(value);
+    }
+  }
+
+  addWire(wire: RequestWindow): void {
+    this.count += wire.count;
+    this.bytes += wire.bytes;
+    this.cached += wire.cached;
+    for (const [status, n] of Object.entries(wire.statuses)) bump(this.statuses, status as StatusClass, n);
+    for (const [step, n] of Object.entries(wire.steps)) bump(this.steps, step, n);
+    this.phases.addWire(wire, REQUEST_PHASES);
+  }
+
+  status(cls: StatusClass): number {
+    return this.statuses.get(cls) ?? 0;
+  }
+
+  toWire(): RequestWindow {
+    return {
+      count: this.count,
+      statuses: Object.fromEntries(this.statuses),
+      bytes: this.bytes,
+      cached: this.cached,
+      steps: Object.fromEntries(this.steps),
+      ...this.phases.toWire(REQUEST_PHASES),
+    };
+  }
+}
+
+export type VitalValues = Partial<Record<Vital, number>>;
+
+export class PageViewAccumulator {
+  views = 0;
+  readonly vitals = new DistributionSet<Vital>();
+
+  record(values: VitalValues): void {
+    this.views += 1;
+    for (const vital of VITALS) {
+      const value = values[vital];
+      if (value !== undefined && Number.isFinite(value) && value >= 0) this.vitals.get(vital).record(value);
+    }
+  }
+
+  addWire(wire: PageViewWindow): void {
+    this.views += wire.views;
+    this.vitals.addWire(wire, VITALS);
+  }
+
+  toWire(): PageViewWindow {
+    return { views: this.views, ...this.vitals.toWire(VITALS) };
+  }
+}
+
+/** Accumulators by key in first-seen order: requests by label, page views by step. */
+export class KeyedTable<A extends { addWire(wire: W): void; toWire(): W }, W> {
+  readonly entries = new Map<string, A>();
+
+  constructor(private readonly create: () => A) {}
+
+  get(key: string): A {
+    let acc = this.entries.get(key);
+    if (!acc) {
+      acc = this.create();
+      this.entries.set(key, acc);
+    }
+    return acc;
+  }
+
+  add(wire: Record<string, W> | undefined): void {
+    if (!wire) return;
+    for (const [key, value] of Object.entries(wire)) this.get(key).addWire(value);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Undefined when empty, so windows without any stay format-1 shaped. */
+  toWire(): Record<string, W> | undefined {
+    if (this.entries.size === 0) return undefined;
+    return Object.fromEntries([...this.entries].map(([key, acc]) => [key, acc.toWire()]));
+  }
+}
+
+export const requestTable = () => new KeyedTable<RequestAccumulator, RequestWindow>(() => new RequestAccumulator());
+export const pageViewTable = () => new KeyedTable<PageViewAccumulator, PageViewWindow>(() => new PageViewAccumulator());
+
+function bump<K>(map: Map<K, number>, key: K, n: number): void {
+  map.set(key, (map.get(key) ?? 0) + n);
+}

@@ -5,7 +5,7 @@ import { InputError } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
 import { fileProblem } from '../files.js';
 import { shownPath } from '../paths.js';
-import { reportFromStore } from '../report/from-store.js';
+import { attachmentsFromStore, reportFromStore } from '../report/from-store.js';
 import { REPORT_FORMATS, renderReport, writeReportFiles, type FileFormat } from '../report/outputs.js';
 import { COLOURS, PLAIN, summaryText } from '../report/summary.js';
 import { exitCodeOf } from '../run/finish.js';
@@ -18,7 +18,7 @@ export function registerReport(program: Command, io: Io, setExit: (code: number)
     .description("render a past run's report again, from the store")
     .argument('<run-id>', 'a run id, a unique prefix of one, or "last"')
     .option('--format <format>', `terminal, ${REPORT_FORMATS.join(', ')}`, 'terminal')
-    .option('--out <dir>', 'write the file there (report.json, report.html, series.csv or junit.xml) instead of to stdout')
+    .option('--out <dir>', 'write the file there (report.json with the failed steps\' screenshots, report.html, series.csv with requests.csv and vitals.csv, or junit.xml) instead of to stdout')
     .addOption(dbFlag())
     .addHelpText('after', '\nThe exit code is that of the run: 0 passed, 1 a threshold failed, 3 aborted or failed.')
     .action((query: string, flags: { format: string; out?: string; db?: string }) =>
@@ -27,18 +27,20 @@ export function registerReport(program: Command, io: Io, setExit: (code: number)
         if (format !== 'terminal' && !REPORT_FORMATS.includes(format)) {
           throw new InputError(`--format ${flags.format}: expected terminal, ${REPORT_FORMATS.join(', ')}`);
         }
-        const report = reportFromStore(store, resolveRunId(store, query));
+        const runId = resolveRunId(store, query);
+        const report = reportFromStore(store, runId);
+        const attachments = attachmentsFromStore(store, runId);
         if (format === 'terminal') io.out(summaryText(report, [], io.isTTY ? COLOURS : PLAIN));
         else if (flags.out) {
           const dir = resolve(io.cwd, flags.out);
           let files: string[];
           try {
-            files = writeReportFiles(report, dir, [format]);
+            files = writeReportFiles(report, dir, [format], attachments);
           } catch (error) {
             throw new InputError(`--out ${flags.out}: ${fileProblem(dir, error, (path) => shownPath(io.cwd, path))}`);
           }
           for (const file of files) io.out(`wrote ${shownPath(io.cwd, file)}\n`);
-        } else io.out(renderReport(report, format));
+        } else io.out(renderReport(report, format, attachments));
         setExit(exitCodeOf(report));
       }),
     );

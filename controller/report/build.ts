@@ -7,6 +7,8 @@ import type { ErrorTally, WindowBody } from '../../src/protocol/messages.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
 import { REPORT_SCHEMA, type Report, type ReportAgent } from '../../src/protocol/report.js';
 import type { AgentRecord, RunRecord } from '../../src/protocol/store.js';
+import type { StoredEvidence } from '../store/evidence.js';
+import { browserSections, browserTotals, type BrowserTotals, evidenceEntries, seriesBrowserFields } from './browser-metrics.js';
 import { evaluateThresholds, type Observations, type ThresholdSpec } from './thresholds.js';
 
 export interface ReportInput {
@@ -18,6 +20,8 @@ export interface ReportInput {
   thresholds: readonly ThresholdSpec[];
   /** the run's controller stopped before its end */
   partial?: boolean;
+  /** failed steps' evidence, as the store keeps it */
+  evidence?: readonly StoredEvidence[];
 }
 
 function errorList(tally: ErrorTally): Report['steps'][number]['errors'] {
@@ -111,17 +115,18 @@ function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[], run: 
 }
 
 /** What thresholds are checked against: the merged numbers of these windows. */
-export function observationsOf(windows: readonly MergedWindow[], durationMs: number): Observations & { totals: StepTable } {
+export function observationsOf(windows: readonly MergedWindow[], durationMs: number): Observations & { totals: StepTable; browser: BrowserTotals } {
   const totals = new StepTable();
   const allSteps = new StepAccumulator();
   for (const window of windows) {
     totals.add(window.steps);
     for (const stats of Object.values(window.steps)) allSteps.addWindow(stats);
   }
-  return { totals, steps: totals.steps, allSteps, iterations: sumIterations(windows), durationMs };
+  const browser = browserTotals(windows);
+  return { totals, steps: totals.steps, allSteps, iterations: sumIterations(windows), durationMs, requests: browser.requests, pageViews: browser.pageViews, browser };
 }
 
-export function buildReport({ run, agents, windows, agentWindows, thresholds, partial = false }: ReportInput): Report {
+export function buildReport({ run, agents, windows, agentWindows, thresholds, partial = false, evidence = [] }: ReportInput): Report {
   const ordered = [...windows].sort((a, b) => a.windowStart - b.windowStart);
   const durationMs = Math.max(0, (run.endedAt ?? Date.now()) - run.startedAt);
   const observations = observationsOf(ordered, durationMs);
@@ -174,7 +179,10 @@ export function buildReport({ run, agents, windows, agentWindows, thresholds, pa
       iterations: { ...window.iterations },
       steps: Object.fromEntries(Object.entries(window.steps).map(([name, stats]) => [name, latencyOf(StepAccumulator.of(stats))])),
       saturatedAgents: window.saturatedAgents,
+      ...seriesBrowserFields(window),
     })),
     agents: agents.map((agent) => agentBreakdown(agent, byAgent.get(agent.agentId) ?? [], run)),
+    ...browserSections(observations.browser),
+    evidence: evidenceEntries(evidence),
   };
 }

@@ -17,7 +17,37 @@ export function seriesCsv(report: Report): string {
       rows.push([point.t, step, stats.count, stats.failed, stats.p50, stats.p90, stats.p95, stats.p99, stats.max, point.vus]);
     }
   }
+  return csvOf(rows);
+}
+
+export const REQUESTS_CSV_HEADER = ['t', 'label', 'count', '2xx', '3xx', '4xx', '5xx', 'failed', 'other', 'ttfb_p50', 'ttfb_p95', 'total_p50', 'total_p95'] as const;
+export const VITALS_CSV_HEADER = ['t', 'step', 'vital', 'count', 'p75'] as const;
+
+function csvOf(rows: Array<Array<string | number>>): string {
   return rows.map((row) => row.map(cell).join(',')).join('\n') + '\n';
+}
+
+/** requests.csv: one row per window per URL label. */
+export function requestsCsv(report: Report): string {
+  const rows: Array<Array<string | number>> = [[...REQUESTS_CSV_HEADER]];
+  for (const point of report.series) {
+    for (const [label, r] of Object.entries(point.requests ?? {})) {
+      const s = r.statuses;
+      rows.push([point.t, label, r.count, s['2xx'] ?? 0, s['3xx'] ?? 0, s['4xx'] ?? 0, s['5xx'] ?? 0, s.failed ?? 0, s.other ?? 0, r.ttfbP50, r.ttfbP95, r.totalP50, r.totalP95]);
+    }
+  }
+  return csvOf(rows);
+}
+
+/** vitals.csv: one row per window per step per vital (ms; CLS a score). */
+export function vitalsCsv(report: Report): string {
+  const rows: Array<Array<string | number>> = [[...VITALS_CSV_HEADER]];
+  for (const point of report.series) {
+    for (const [step, vitals] of Object.entries(point.vitals ?? {})) {
+      for (const [vital, v] of Object.entries(vitals)) rows.push([point.t, step, vital, v.count, v.p75]);
+    }
+  }
+  return csvOf(rows);
 }
 
 /** Reads series.csv back (RFC 4180 quoting); for tests and tools. */

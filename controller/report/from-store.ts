@@ -6,12 +6,18 @@ import type { RunStore } from '../store/store.js';
 import { mergeByInterval } from '../../src/metrics/merge.js';
 import { localProbe, runStatusNow, type LivenessProbe } from '../store/liveness.js';
 import { buildReport } from './build.js';
+import { evidenceImages } from './browser-metrics.js';
+
+/** The run's failed-step screenshots, by the file name its report gives them. */
+export function attachmentsFromStore(store: RunStore, runId: string): Map<string, Buffer> {
+  return evidenceImages(store.evidence.list(runId));
+}
 
 export function reportFromStore(store: RunStore, runId: string, probe: LivenessProbe = localProbe()): Report {
   const stored = store.getRun(runId);
   if (!stored) throw new InputError(`no run "${runId}" in the store (squall runs lists them)`);
   const agentWindows = store.agentWindows(runId);
-  const common = { agents: store.agents(runId), agentWindows, thresholds: stored.config.thresholds };
+  const common = { agents: store.agents(runId), agentWindows, thresholds: stored.config.thresholds, evidence: store.evidence.list(runId) };
   if (runStatusNow(stored, probe) !== 'interrupted') return buildReport({ ...common, run: stored, windows: store.mergedWindows(runId) });
   // Its controller died before merging the series and writing the end: both come from the raw windows.
   const lastWindowEnd = Math.max(0, ...agentWindows.map((w) => w.body.windowStart + w.body.windowMs));

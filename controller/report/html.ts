@@ -7,26 +7,11 @@ import type { Report, ReportAgent, ReportStep, ThresholdResult } from '../../src
 import { clock } from '../format.js';
 import { PARTIAL_NOTE, lossText } from './summary.js';
 import { escapeHtml, renderReportCharts } from './html-charts.js';
+import { COUNT, cell, formatNumber, formatPct, htmlMs, section, table, textCell } from './html-parts.js';
+import { evidenceBlock, EVIDENCE_STYLE, pageViewsSection, requestsSection } from './html-browser.js';
 
 export { escapeHtml } from './html-charts.js';
-
-const COUNT = new Intl.NumberFormat('en-US');
-
-/** The page's own typography: a space before the unit, an em dash for no value. */
-export function htmlMs(ms: number): string {
-  if (!Number.isFinite(ms)) return '—';
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms > 0 && ms < 10) return `${ms.toFixed(1)} ms`;
-  return `${Math.round(ms)} ms`;
-}
-
-function formatPct(part: number, whole: number): string {
-  return whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '—';
-}
-
-function formatNumber(value: number): string {
-  return Number.isInteger(value) ? COUNT.format(value) : String(Number(value.toFixed(2)));
-}
+export { htmlMs } from './html-parts.js';
 
 /** UTC, so the same report reads the same wherever it is opened. */
 function formatInstant(iso: string | undefined): string {
@@ -34,23 +19,6 @@ function formatInstant(iso: string | undefined): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-}
-
-function cell(field: string, raw: number | string, text: string, className = 'num'): string {
-  return `<td data-field="${field}" data-value="${escapeHtml(String(raw))}" class="${className}">${escapeHtml(text)}</td>`;
-}
-
-function textCell(field: string, text: string, className = ''): string {
-  return `<td data-field="${field}"${className ? ` class="${className}"` : ''}>${escapeHtml(text)}</td>`;
-}
-
-function table(headers: readonly string[], rows: readonly string[], className = ''): string {
-  const head = headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
-  return `<div class="scroll"><table${className ? ` class="${className}"` : ''}><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
-}
-
-function section(id: string, title: string, body: string): string {
-  return `<section id="${id}"><h2>${escapeHtml(title)}</h2>${body}</section>`;
 }
 
 function statusBadge(status: string, good: readonly string[]): string {
@@ -136,7 +104,7 @@ function stepsSection(steps: readonly ReportStep[]): string {
   return section('steps', 'Steps', table(headers, steps.map(stepRow)) + '<p class="note">Latencies are of successful attempts.</p>');
 }
 
-function errorsSection(report: Report): string {
+function errorsSection(report: Report, attachments: ReadonlyMap<string, Buffer>): string {
   if (report.errors.length === 0) return section('errors', 'Errors', '<p class="empty">No errors.</p>');
   const rows = report.errors.map(
     (e) =>
@@ -144,7 +112,7 @@ function errorsSection(report: Report): string {
       textCell('errorClass', e.errorClass, 'mono fail') +
       textCell('step', e.step ?? 'outside steps', e.step === undefined ? 'dim' : '') +
       cell('count', e.count, COUNT.format(e.count)) +
-      `<td data-field="sample"><pre class="sample">${escapeHtml(e.sample)}</pre></td>` +
+      `<td data-field="sample"><pre class="sample">${escapeHtml(e.sample)}</pre>${evidenceBlock(report, e, attachments)}</td>` +
       '</tr>',
   );
   return section('errors', 'Errors', table(['Class', 'Step', 'Count', 'Sample'], rows));
@@ -245,7 +213,7 @@ footer{color:var(--dim);font-size:12px;text-align:center;padding:8px}
 @media print{body{background:#fff;font-size:11px}main{padding:0;max-width:none}section{border:none;padding:0;margin:12px 0;break-inside:avoid-page}.charts{grid-template-columns:1fr 1fr}.chart-box{break-inside:avoid}.scroll{overflow:visible}pre.sample{max-height:none}}
 `;
 
-export function renderHtmlReport(report: Report): string {
+export function renderHtmlReport(report: Report, attachments: ReadonlyMap<string, Buffer> = new Map()): string {
   const { run } = report;
   const title = `squall report: ${run.scenario} (${run.id})`;
   return [
@@ -253,10 +221,11 @@ export function renderHtmlReport(report: Report): string {
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    // Screenshots are embedded as data: URLs; nothing is ever fetched.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${STYLE}</style>`,
+    `<style>${STYLE}${EVIDENCE_STYLE}</style>`,
     '</head>',
     '<body><main>',
     `<header><h1>${escapeHtml(run.scenario)} <span class="dim">· squall run ${escapeHtml(run.id)}</span></h1>${overallVerdict(report.thresholds)}</header>`,
@@ -265,7 +234,9 @@ export function renderHtmlReport(report: Report): string {
     thresholdsSection(report.thresholds),
     stepsSection(report.steps),
     section('charts', 'Over time', renderReportCharts(report)),
-    errorsSection(report),
+    requestsSection(report),
+    pageViewsSection(report),
+    errorsSection(report, attachments),
     hostsSection(report),
     `<footer>${escapeHtml(report.schema)} · generated by squall</footer>`,
     '</main></body>',

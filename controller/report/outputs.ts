@@ -1,15 +1,19 @@
 // The files every run ends with, and `squall report` renders again: one
-// renderer per format, all from the same report object.
+// renderer per format, all from the same report object. Screenshots of failed
+// steps (attachments) go beside report.json, and into report.html.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { makeDirectory } from '../files.js';
 import type { Report } from '../../src/protocol/report.js';
-import { seriesCsv } from './csv.js';
+import { requestsCsv, seriesCsv, vitalsCsv } from './csv.js';
 import { renderHtmlReport } from './html.js';
 import { junitXml } from './junit.js';
 
 export const REPORT_FORMATS = ['json', 'html', 'csv', 'junit'] as const;
 export type FileFormat = (typeof REPORT_FORMATS)[number];
+
+/** Screenshots by the file name the report gives them (report.evidence[].screenshot). */
+export type Attachments = ReadonlyMap<string, Buffer>;
 
 export const FILE_NAMES: Record<FileFormat, string> = {
   json: 'report.json',
@@ -18,12 +22,12 @@ export const FILE_NAMES: Record<FileFormat, string> = {
   junit: 'junit.xml',
 };
 
-export function renderReport(report: Report, format: FileFormat): string {
+export function renderReport(report: Report, format: FileFormat, attachments: Attachments = new Map()): string {
   switch (format) {
     case 'json':
       return JSON.stringify(report, null, 2) + '\n';
     case 'html':
-      return renderHtmlReport(report);
+      return renderHtmlReport(report, attachments);
     case 'csv':
       return seriesCsv(report);
     case 'junit':
@@ -31,12 +35,27 @@ export function renderReport(report: Report, format: FileFormat): string {
   }
 }
 
+/** A format's files beyond its main one: csv adds requests.csv and vitals.csv when the run collected them, json the screenshots. */
+function extraFiles(report: Report, format: FileFormat, attachments: Attachments): Array<[string, string | Buffer]> {
+  if (format === 'csv' && report.requests) return [['requests.csv', requestsCsv(report)], ['vitals.csv', vitalsCsv(report)]];
+  if (format === 'json') return [...attachments];
+  return [];
+}
+
 /** Writes the given formats into `dir`; returns the paths written. */
-export function writeReportFiles(report: Report, dir: string, formats: readonly FileFormat[] = REPORT_FORMATS): string[] {
+export function writeReportFiles(report: Report, dir: string, formats: readonly FileFormat[] = REPORT_FORMATS, attachments: Attachments = new Map()): string[] {
   makeDirectory(dir);
-  return formats.map((format) => {
+  return formats.flatMap((format) => {
     const path = join(dir, FILE_NAMES[format]);
-    writeFileSync(path, renderReport(report, format));
-    return path;
+    writeFileSync(path, renderReport(report, format, attachments));
+    const extras = extraFiles(report, format, attachments).map(([name, content]) => {
+      const extra = join(dir, name);
+      makeDirectory(dirname(extra));
+      writeFileSync(extra, content);
+      return extra;
+    });
+    // Screenshots are many: the list names the folder once.
+    const shown = format === 'json' && extras.length > 0 ? [join(dir, 'evidence')] : extras;
+    return [path, ...shown];
   });
 }

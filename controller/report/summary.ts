@@ -40,6 +40,35 @@ export function lossText(loss: NonNullable<Report['agents'][number]['loss']>): s
   return loss.iterationsAtMost === undefined ? windows : `${windows} (steps of at most ${loss.iterationsAtMost} iterations missing)`;
 }
 
+const TOP_REQUESTS = 5;
+
+/** The slowest request labels by TTFB p95, and each step's vitals p75: where a slow step's time went. */
+function browserLines(report: Report, paint: Paint): string[] {
+  const lines: string[] = [];
+  const requests = [...(report.requests ?? [])].filter((r) => r.ttfb).sort((a, b) => b.ttfb!.p95 - a.ttfb!.p95);
+  if (requests.length > 0) {
+    const header = ['request (slowest TTFB p95)', 'count', 'errors', 'ttfb p50', 'ttfb p95', 'total p95'].map(paint.bold);
+    const rows = requests.slice(0, TOP_REQUESTS).map((r) => {
+      const errors = (r.statuses['4xx'] ?? 0) + (r.statuses['5xx'] ?? 0) + (r.statuses.failed ?? 0);
+      return [r.label, String(r.count), errors > 0 ? paint.red(String(errors)) : '0', formatMs(r.ttfb!.p50), formatMs(r.ttfb!.p95), r.total ? formatMs(r.total.p95) : '-'];
+    });
+    lines.push('', ...alignedTable([header, ...rows], (c) => c > 0));
+    if (requests.length > TOP_REQUESTS) lines.push(paint.dim(`  and ${requests.length - TOP_REQUESTS} more labels in report.html and requests.csv`));
+  }
+  const pv = report.pageViews;
+  if (pv && pv.views > 0) {
+    const tone = (band: string) => (band === 'good' ? paint.green : band === 'poor' ? paint.red : paint.yellow);
+    const vitalsText = (vitals: NonNullable<Report['pageViews']>['vitals']) =>
+      Object.entries(vitals)
+        .map(([name, v]) => tone(v.band)(`${name} ${name === 'CLS' ? v.p75.toFixed(3) : formatMs(v.p75)}`))
+        .join('  ');
+    lines.push('', `web vitals p75 (${pv.views} page views): ${vitalsText(pv.vitals)}`);
+    for (const step of pv.steps) lines.push(paint.dim(`  ${step.step} (${step.views}): `) + vitalsText(step.vitals));
+  }
+  if (report.evidence.length > 0) lines.push(paint.dim(`evidence of ${report.evidence.length} failed step${report.evidence.length === 1 ? '' : 's'} (screenshot, URL, console errors): report.html, under Errors`));
+  return lines;
+}
+
 /** Said in every format of a partial report. */
 export const PARTIAL_NOTE = 'PARTIAL: the controller stopped before the run ended; these are the windows the store had received';
 
@@ -61,6 +90,7 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
     ]);
     lines.push(...alignedTable([header, ...rows], (c) => c > 0));
   }
+  lines.push(...browserLines(report, paint));
   const it = report.iterations;
   lines.push('', `iterations: ${it.started} started, ${it.completed} completed, ${it.failed > 0 ? paint.red(`${it.failed} failed`) : '0 failed'}`);
   for (const error of report.errors.slice(0, 5)) {

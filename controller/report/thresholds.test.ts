@@ -79,7 +79,7 @@ describe('thresholds', () => {
     ['step:home', 'p95 < 5%', /"p95" is a time: write ms or s, not %/],
     ['step:home', 'count < 2.5', /"count" is a count: expected a whole number/],
     ['iterations', 'p95 < 5', /unknown metric "p95"; use started, completed, failed, rate/],
-    ['step:', 'p95 < 5', /the target must be "step:<step name>", "steps" or "iterations"/],
+    ['step:', 'p95 < 5', /the target must be "step:<step name>", "steps", "iterations", "requests"/],
     ['checkout', 'p95 < 5', /the target must be/],
   ])('rejects %s "%s"', (target, expression, message) => {
     expect(() => parseThreshold(spec(target, expression))).toThrow(InputError);

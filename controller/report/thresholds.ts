@@ -3,26 +3,39 @@
 //   'step:add to cart': ['p95 < 800', 'failed < 1%']
 //   'steps': ['p99 < 3s']            every step's samples merged together
 //   'iterations': ['completed > 100', 'failed < 5%']
+//   'requests…' and 'vitals…': threshold-browser.ts
 import { InputError } from '../../src/errors.js';
+import type { RequestPhase } from '../../src/metrics/request-stats.js';
 import type { StepAccumulator } from '../../src/metrics/step-stats.js';
 import type { ThresholdResult } from '../../src/protocol/report.js';
 import type { ThresholdSpec } from '../../src/protocol/store.js';
+import {
+  browserMetricHelp,
+  browserScope,
+  browserUnit,
+  isBrowserMetric,
+  measureBrowser,
+  splitPhaseFlag,
+  type BrowserObservations,
+  type BrowserScope,
+  type Operator,
+  type Unit,
+} from './threshold-browser.js';
 
 export type { ThresholdSpec };
 
-type Operator = '<' | '<=' | '>' | '>=' | '==' | '!=';
-type Unit = 'ms' | 'count' | 'percent' | 'rate';
-
 export interface ParsedThreshold extends ThresholdSpec {
-  scope: { kind: 'step'; name: string } | { kind: 'steps' } | { kind: 'iterations' };
+  scope: { kind: 'step'; name: string } | { kind: 'steps' } | { kind: 'iterations' } | BrowserScope;
   metric: string;
+  /** a request phase the metric is of: "ttfb" in "ttfb:p95 < 300" */
+  phase?: RequestPhase;
   operator: Operator;
   /** in the metric's unit: ms, a count, a percentage, or per second */
   value: number;
   unit: Unit;
 }
 
-export interface Observations {
+export interface Observations extends BrowserObservations {
   steps: ReadonlyMap<string, StepAccumulator>;
   /** all steps' samples together */
   allSteps: StepAccumulator;
@@ -30,7 +43,7 @@ export interface Observations {
   durationMs: number;
 }
 
-const EXPRESSION = /^\s*([a-z]+[0-9.]*)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*(ms|s|%|\/s)?\s*$/;
+const EXPRESSION = /^\s*(?:([a-z]+):)?([a-z][a-z0-9.]*)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*(ms|s|%|\/s)?\s*$/;
 const STEP_METRICS = ['min', 'max', 'mean', 'count', 'failed', 'rate'];
 const ITERATION_METRICS = ['started', 'completed', 'failed', 'rate'];
 
@@ -39,12 +52,31 @@ function fail(spec: ThresholdSpec, why: string): never {
   throw new InputError(`${where} "${spec.target}": "${spec.expression}": ${why}`);
 }
 
+function scopeOf(spec: ThresholdSpec): ParsedThreshold['scope'] {
+  const { target } = spec;
+  if (target === 'steps') return { kind: 'steps' };
+  if (target === 'iterations') return { kind: 'iterations' };
+  if (target.startsWith('step:') && target.length > 5) return { kind: 'step', name: target.slice(5) };
+  const browser = browserScope(target);
+  if (typeof browser === 'string') fail(spec, browser);
+  if (browser) return browser;
+  fail(spec, 'the target must be "step:<step name>", "steps", "iterations", "requests", "requests:<label>" or "vitals:<LCP|FCP|CLS|INP|TTFB>"');
+}
+
 export function parseThreshold(spec: ThresholdSpec): ParsedThreshold {
-  const scope = spec.target === 'steps' ? ({ kind: 'steps' } as const) : spec.target === 'iterations' ? ({ kind: 'iterations' } as const) : spec.target.startsWith('step:') && spec.target.length > 5 ? ({ kind: 'step', name: spec.target.slice(5) } as const) : undefined;
-  if (!scope) fail(spec, 'the target must be "step:<step name>", "steps" or "iterations"');
+  const scope = scopeOf(spec);
   const match = EXPRESSION.exec(spec.expression);
   if (!match) fail(spec, 'expected <metric> <operator> <value>, e.g. "p95 < 800" or "failed < 1%"');
-  const [, metric, operator, number, suffix] = match as unknown as [string, string, Operator, string, string | undefined];
+  const [, phase, metric, operator, number, suffix] = match as unknown as [string, string | undefined, string, Operator, string, string | undefined];
+  if (scope.kind === 'requests' || scope.kind === 'vitals') {
+    if (!isBrowserMetric(scope, metric, phase)) fail(spec, `unknown metric "${phase ? `${phase}:` : ''}${metric}"; use ${browserMetricHelp(scope)}`);
+    const unit = browserUnit(scope, metric, suffix);
+    if (!['ms', 'count', 'percent', 'rate', 'score'].includes(unit)) fail(spec, unit);
+    if (unit === 'count' && !Number.isInteger(Number(number))) fail(spec, `"${metric}" is a count: expected a whole number`);
+    const value = Number(number) * (unit === 'ms' && suffix === 's' ? 1000 : 1);
+    return { ...spec, scope, metric, ...(phase ? { phase: phase as RequestPhase } : {}), operator, value, unit: unit as Unit };
+  }
+  if (phase) fail(spec, `"${phase}:" names a request phase: only "requests" targets have them`);
   const allowed = scope.kind === 'iterations' ? ITERATION_METRICS : STEP_METRICS;
   const percentile = scope.kind !== 'iterations' && /^p(\d{1,2}(\.\d+)?)$/.test(metric);
   if (!percentile && !allowed.includes(metric)) {
@@ -70,7 +102,9 @@ export function parseThreshold(spec: ThresholdSpec): ParsedThreshold {
 }
 
 export function parseThresholdFlag(flag: string): ThresholdSpec {
-  // The step name may itself hold colons; the expression never does.
+  const phased = splitPhaseFlag(flag);
+  if (phased) return phased;
+  // The step name may itself hold colons; the expression never does (but for a request phase, above).
   const cut = flag.lastIndexOf(':');
   if (cut <= 0) {
     throw new InputError(`--threshold "${flag}": expected <target>:<expression>, e.g. "step:home:p95<500" or "iterations:failed<1%"`);
@@ -117,6 +151,7 @@ function percent(part: number, whole: number): number {
 
 function measure(t: ParsedThreshold, obs: Observations): number | string {
   const seconds = Math.max(obs.durationMs / 1000, 0.001);
+  if (t.scope.kind === 'requests' || t.scope.kind === 'vitals') return measureBrowser({ ...t, scope: t.scope }, obs, round, percent);
   if (t.scope.kind === 'iterations') {
     const it = obs.iterations;
     if (t.metric === 'rate') return round(it.completed / seconds);
@@ -156,7 +191,7 @@ export function evaluateThresholds(specs: readonly ThresholdSpec[], obs: Observa
       ...base,
       actual,
       passed,
-      detail: `${t.metric} was ${show(actual, t.unit)}${passed ? '' : `, not ${t.operator} ${show(t.value, t.unit)}`}`,
+      detail: `${t.phase ? `${t.phase}:` : ''}${t.metric} was ${show(actual, t.unit)}${passed ? '' : `, not ${t.operator} ${show(t.value, t.unit)}`}`,
     };
   });
 }

@@ -5,8 +5,8 @@ import type { Report } from '../../src/protocol/report.js';
 import type { RunStatus } from '../../src/protocol/store.js';
 import { fileProblem } from '../files.js';
 import { shownPath } from '../paths.js';
-import { reportFromStore } from '../report/from-store.js';
-import { writeReportFiles } from '../report/outputs.js';
+import { attachmentsFromStore, reportFromStore } from '../report/from-store.js';
+import { writeReportFiles, type Attachments } from '../report/outputs.js';
 import { COLOURS, PLAIN, summaryText } from '../report/summary.js';
 import type { RunStore } from '../store/store.js';
 import type { PreparedRun } from './prepare.js';
@@ -27,7 +27,7 @@ export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io:
   store.finishRun(runId, status, endedAt);
   store.rebuildMerged(runId);
   const report = reportFromStore(store, runId);
-  const files = writeFiles(report, prepared, io);
+  const files = writeFiles(report, prepared, io, attachmentsFromStore(store, runId));
   io.out(summaryText(report, (files ?? []).map((file) => shownPath(io.cwd, file)), io.isTTY ? COLOURS : PLAIN));
   if (session.duplicates > 0) io.err(`(${session.duplicates} resent windows were already stored and not counted twice)\n`);
   if (!files) {
@@ -37,9 +37,9 @@ export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io:
 }
 
 /** The report files, or undefined when they cannot be written (a full disk, a folder gone): the run is kept in the store all the same. */
-function writeFiles(report: Report, prepared: PreparedRun, io: Io): string[] | undefined {
+function writeFiles(report: Report, prepared: PreparedRun, io: Io, attachments: Attachments): string[] | undefined {
   try {
-    return writeReportFiles(report, prepared.outDir);
+    return writeReportFiles(report, prepared.outDir, undefined, attachments);
   } catch (error) {
     const show = (path: string) => shownPath(io.cwd, path);
     io.err(`squall: ${show(prepared.outDir)}: ${fileProblem(prepared.outDir, error, show)}\n`);

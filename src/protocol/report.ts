@@ -2,6 +2,8 @@
 // milliseconds; instants are ISO-8601 strings. docs/report-format.md
 // describes every field.
 import { z } from 'zod';
+import { VITALS } from '../metrics/vitals.js';
+import { StatusClassSchema } from './messages.js';
 import { AgentStatusSchema, RunStatusSchema, ThresholdSpecSchema } from './store.js';
 
 export const REPORT_SCHEMA = 'squall.report/v1';
@@ -37,6 +39,69 @@ export const ReportStepSchema = StepLatencySchema.extend({
   errors: z.array(ReportErrorSchema),
 }).strict();
 
+/** A distribution's figures over some span: of the values recorded (a phase that did not happen records none). */
+export const DistributionSummarySchema = z
+  .object({ count: Count, mean: z.number().nonnegative(), p50: z.number().nonnegative(), p75: z.number().nonnegative(), p95: z.number().nonnegative(), p99: z.number().nonnegative(), max: z.number().nonnegative() })
+  .strict();
+
+const StatusCountsSchema = z.partialRecord(StatusClassSchema, Count);
+
+/** The requests of one URL label (or group) over the run. */
+export const ReportRequestSchema = z
+  .object({
+    label: z.string(),
+    count: Count,
+    statuses: StatusCountsSchema,
+    bytes: Count,
+    cached: Count,
+    /** requests made during each step */
+    steps: z.record(z.string(), Count),
+    dns: DistributionSummarySchema.optional(),
+    connect: DistributionSummarySchema.optional(),
+    tls: DistributionSummarySchema.optional(),
+    ttfb: DistributionSummarySchema.optional(),
+    download: DistributionSummarySchema.optional(),
+    total: DistributionSummarySchema.optional(),
+  })
+  .strict();
+
+export const VitalBandSchema = z.enum(['good', 'needs-improvement', 'poor']);
+
+/** One Web Vital over some page views: its figures, and the band of its p75 (how Google assesses a page). */
+export const ReportVitalSchema = DistributionSummarySchema.extend({ band: VitalBandSchema }).strict();
+const VitalsSchema = z.partialRecord(z.enum(VITALS), ReportVitalSchema);
+
+export const ReportPageViewsSchema = z
+  .object({
+    views: Count,
+    vitals: VitalsSchema,
+    /** by the step each page view began in */
+    steps: z.array(z.object({ step: z.string(), views: Count, vitals: VitalsSchema }).strict()),
+  })
+  .strict();
+
+/** A failed step's evidence; `screenshot` is a file beside report.json (report.html embeds it). */
+export const ReportEvidenceSchema = z
+  .object({
+    agent: z.string(),
+    step: z.string(),
+    errorClass: z.string(),
+    message: z.string(),
+    at: z.string(),
+    vu: Count,
+    iteration: Count,
+    url: z.string(),
+    consoleErrors: z.array(z.string()),
+    failedRequests: z.array(z.object({ url: z.string(), status: Count, error: z.string().optional() }).strict()),
+    screenshot: z.string().optional(),
+  })
+  .strict();
+
+/** Per window, per label: what the dashboard and requests.csv show. */
+export const ReportSeriesRequestSchema = z
+  .object({ count: Count, statuses: StatusCountsSchema, ttfbP50: Ms, ttfbP95: Ms, totalP50: Ms, totalP95: Ms })
+  .strict();
+
 export const ReportSeriesPointSchema = z
   .object({
     /** ms from the run's start to the start of this window */
@@ -49,6 +114,10 @@ export const ReportSeriesPointSchema = z
     steps: z.record(z.string(), StepLatencySchema),
     /** agents whose host was saturated in this window: their numbers are distorted */
     saturatedAgents: Count,
+    /** requests by label, when the run collected them */
+    requests: z.record(z.string(), ReportSeriesRequestSchema).optional(),
+    /** page views' vitals by step: count and p75 of each */
+    vitals: z.record(z.string(), z.partialRecord(z.enum(VITALS), z.object({ count: Count, p75: z.number().nonnegative() }).strict())).optional(),
   })
   .strict();
 
@@ -137,6 +206,12 @@ export const ReportSchema = z
     thresholds: z.array(ThresholdResultSchema),
     series: z.array(ReportSeriesPointSchema),
     agents: z.array(ReportAgentSchema),
+    /** requests by URL label, most made first; absent when the run collected none (collection off, or a run from before it existed) */
+    requests: z.array(ReportRequestSchema).optional(),
+    /** Web Vitals of the run's page views; absent like requests */
+    pageViews: ReportPageViewsSchema.optional(),
+    /** failed steps' evidence, oldest first */
+    evidence: z.array(ReportEvidenceSchema).default([]),
   })
   .strict();
 
@@ -144,4 +219,9 @@ export type Report = z.infer<typeof ReportSchema>;
 export type ReportStep = z.infer<typeof ReportStepSchema>;
 export type ReportSeriesPoint = z.infer<typeof ReportSeriesPointSchema>;
 export type ReportAgent = z.infer<typeof ReportAgentSchema>;
+export type DistributionSummary = z.infer<typeof DistributionSummarySchema>;
+export type ReportRequest = z.infer<typeof ReportRequestSchema>;
+export type ReportVital = z.infer<typeof ReportVitalSchema>;
+export type ReportPageViews = z.infer<typeof ReportPageViewsSchema>;
+export type ReportEvidence = z.infer<typeof ReportEvidenceSchema>;
 export type ThresholdResult = z.infer<typeof ThresholdResultSchema>;

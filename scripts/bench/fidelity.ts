@@ -48,6 +48,11 @@ export interface Curve {
   pssPerVuMbAtCapacity: number;
 }
 
+/** Host CPU time per iteration (one fidelity step each) over the measured span, ms. */
+export function cpuMsPerIteration(result: PointResult, measureMs: number, cores: number): number {
+  return result.samples > 0 ? ((result.hostCpuPct / 100) * cores * measureMs) / result.samples : Number.NaN;
+}
+
 function point(result: PointResult, baseline: PointResult, measureMs: number, cores: number): CurvePoint {
   const p50Ratio = result.p50 / baseline.p50;
   return {
@@ -55,7 +60,7 @@ function point(result: PointResult, baseline: PointResult, measureMs: number, co
     p50Ratio,
     p95Ratio: result.p95 / baseline.p95,
     pssPerVuMb: result.browserPssMb / result.vus,
-    cpuMsPerIteration: result.samples > 0 ? ((result.hostCpuPct / 100) * cores * measureMs) / result.samples : Number.NaN,
+    cpuMsPerIteration: cpuMsPerIteration(result, measureMs, cores),
     withinLimit: keepsFidelity({ p50Ratio, failedPct: result.failedPct, samples: result.samples }),
   };
 }

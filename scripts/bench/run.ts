@@ -8,7 +8,8 @@ import { measureCurves, type Curve, type CurveTiming, FIDELITY_LIMIT } from './f
 import { benchIngest, type IngestOptions, type IngestResult } from './ingest.js';
 import { competentRunner, FULL_CHROMIUM, naiveKeptRunner, naiveRunner } from './runners/baselines.js';
 import { startTarget } from './target.js';
-import { squallRunner } from './runners/squall.js';
+import { squallNoMetricsRunner, squallRunner } from './runners/squall.js';
+import { measureMetricsCost, type MetricsCostOptions } from './metrics-cost.js';
 import type { Runner } from './runners/types.js';
 
 type Mode = 'full' | 'quick' | 'smoke';
@@ -19,6 +20,13 @@ const TIMING: Record<Mode, CurveTiming> = {
   quick: { warmupMs: 5_000, measureMs: 12_000, baselineMs: 24_000, refineSteps: 2, maxVus: 64, growth: 4 },
   // Two iterations (about 3.5 s each) per VU inside the measured span, so every point has samples.
   smoke: { warmupMs: 3_000, measureMs: 8_000, baselineMs: 8_000, refineSteps: 0, maxVus: 2, vuLimit: 2 },
+};
+
+// Collection on and off at a load the host holds (the fidelity curve's 12 to 28 VUs here), in turns.
+const METRICS_COST: Record<Mode, MetricsCostOptions> = {
+  full: { vus: 12, rounds: 5, warmupMs: 10_000, measureMs: 30_000 },
+  quick: { vus: 12, rounds: 3, warmupMs: 5_000, measureMs: 15_000 },
+  smoke: { vus: 2, rounds: 1, warmupMs: 3_000, measureMs: 8_000 },
 };
 
 // As squall's agents report (spread over 2 s after the boundary), then all
@@ -131,7 +139,7 @@ async function main(): Promise<void> {
   if (only !== 'ingest') {
     const app = await startTarget();
     try {
-      const runners: Runner[] = [squallRunner, competentRunner, ...(existsSync(FULL_CHROMIUM) ? [naiveRunner, naiveKeptRunner] : [])];
+      const runners: Runner[] = [squallRunner, squallNoMetricsRunner, competentRunner, ...(existsSync(FULL_CHROMIUM) ? [naiveRunner, naiveKeptRunner] : [])];
       if (!existsSync(FULL_CHROMIUM)) log(`no ${FULL_CHROMIUM}: the naive baselines are skipped (apt-get install chromium)`);
       log(`fidelity curves, the runners taking turns: ${runners.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
       const curves = await measureCurves(runners, app.url, TIMING[mode], log);
@@ -151,6 +159,7 @@ async function main(): Promise<void> {
         vsCompetent: ratio('competent'),
         vsNaive: ratio('naive'),
         vsNaiveKept: ratio('naive-kept'),
+        metricsOff: capacity('squall-off'),
       };
       console.log(
         `\nfidelity: p50 of "product" (100 ms API) against each runner's own 1-VU baseline; capacity = most VUs within ${FIDELITY_LIMIT}x.\n` +
@@ -165,6 +174,19 @@ async function main(): Promise<void> {
       );
       console.log(
         `squall vs competent: ${ratio('competent')?.toFixed(2) ?? '-'}x; vs naive: ${ratio('naive')?.toFixed(2) ?? '-'}x; vs naive-kept: ${ratio('naive-kept')?.toFixed(2) ?? '-'}x`,
+      );
+      log('browser metrics: collection on and off in turns');
+      const cost = await measureMetricsCost(app.url, METRICS_COST[mode], log);
+      results.metricsCost = cost;
+      const cpuAt = (name: string) => {
+        const curve = curves.find((c) => c.runner === name);
+        return curve?.points.find((p) => p.vus === curve.capacity)?.cpuMsPerIteration;
+      };
+      console.log(
+        `\nbrowser metrics (request timing, Web Vitals, evidence) on vs off, ${cost.rounds} rounds in turns at ${cost.vus} VUs: ` +
+          `${cost.onCpuMs.toFixed(1)} vs ${cost.offCpuMs.toFixed(1)} CPU ms/iteration = ${cost.ratio.toFixed(3)}x ` +
+          `(rounds: ${cost.pairs.map((p) => `${p.ratio.toFixed(3)}x`).join(', ')}); ` +
+          `VU capacity on ${capacity('squall')} (${cpuAt('squall')?.toFixed(0) ?? '-'} CPU ms/iteration), off ${capacity('squall-off')} (${cpuAt('squall-off')?.toFixed(0) ?? '-'})`,
       );
     } finally {
       await app.close();

@@ -8,20 +8,21 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../harness/cli.js';
 
 describe('npm run bench', () => {
-  it('runs in --smoke mode and writes bench-results.json with curves, capacities and ingest numbers', () => {
+  it('runs in --smoke mode and writes bench-results.json with curves, capacities, the cost of browser metrics and ingest numbers', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'squall-bench-')), 'bench-results.json');
     const stdout = execFileSync(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/bench/run.ts', '--smoke', '--out', out], {
       cwd: ROOT,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 230_000,
+      timeout: 330_000,
     });
     expect(stdout).toMatch(/VU capacity: squall \d+/);
     expect(stdout).toMatch(/squall vs competent: [\d.]+x/);
+    expect(stdout).toMatch(/browser metrics \(request timing, Web Vitals, evidence\) on vs off, 1 rounds in turns at 2 VUs: [\d.]+ vs [\d.]+ CPU ms\/iteration = [\d.]+x/);
     const results = JSON.parse(readFileSync(out, 'utf8'));
     expect(results).toMatchObject({ schema: 'squall.bench/v1', mode: 'smoke', machine: { cores: expect.any(Number) } });
     const runners = results.fidelity.map((c: { runner: string }) => c.runner);
-    expect(runners).toEqual(['squall', 'competent', 'naive', 'naive-kept']);
+    expect(runners).toEqual(['squall', 'squall-off', 'competent', 'naive', 'naive-kept']);
     for (const curve of results.fidelity) {
       expect(curve.points.map((p: { vus: number }) => p.vus)).toEqual([1, 2]);
       for (const point of curve.points) {
@@ -42,6 +43,8 @@ describe('npm run bench', () => {
     }
     expect(results.bestBaselineP50).toBe(Math.min(...results.fidelity.map((c: { baseline: { p50: number } }) => c.baseline.p50)));
     expect(results.capacity).toMatchObject({ squall: expect.any(Number), competent: expect.any(Number), naive: expect.any(Number), naiveKept: expect.any(Number), vsNaiveKept: expect.any(Number) });
+    expect(results.metricsCost).toMatchObject({ vus: 2, rounds: 1, onCpuMs: expect.any(Number), offCpuMs: expect.any(Number), ratio: expect.any(Number) });
+    expect(results.metricsCost.pairs[0].on.samples).toBeGreaterThan(0);
     expect(results.ingest[0]).toMatchObject({ agents: 20, steps: 20, windowsSent: 20, windowsAcked: 20, ackP99Ms: expect.any(Number), controllerBusyCpuPct: expect.any(Number), controllerPeakRssMb: expect.any(Number) });
-  }, 240_000);
+  }, 340_000);
 });

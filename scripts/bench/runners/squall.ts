@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { shareByWeight, type Assign } from '../../../controller/run/assign.js';
 import type { RunHooks, RunOutcome, RunRequest } from '../../../controller/run/request.js';
 import { executeRun, withPreparedRun } from '../../../controller/run/run.js';
@@ -26,53 +27,63 @@ function runSquall(request: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
   return withPreparedRun(request, io, (prepared) => executeRun(prepared, io, { assign, hooks }));
 }
 
-export const squallRunner: Runner = {
-  name: 'squall',
-  describe: 'squall agent: one headless shell, a context per VU',
-  async measure({ vus, target, warmupMs, measureMs }: MeasureOptions): Promise<PointResult> {
-    const dir = mkdtempSync(join(tmpdir(), 'squall-bench-'));
-    let probe: WindowProbe | undefined;
-    let t0 = 0;
+/** The reference workload without request timing and Web Vitals: what collecting them costs. */
+export const REFERENCE_NO_METRICS = fileURLToPath(new URL('../reference-no-metrics.scenario.ts', import.meta.url));
+
+export const squallRunner = squallRunnerFor('squall', 'squall agent: one headless shell, a context per VU, browser metrics on (the default)', REFERENCE_SCENARIO);
+export const squallNoMetricsRunner = squallRunnerFor('squall-off', 'the same with browser metrics off', REFERENCE_NO_METRICS);
+
+function squallRunnerFor(name: string, describe: string, scenario: string): Runner {
+  return {
+    name,
+    describe,
+    measure: (options) => measureSquall(scenario, options),
+  };
+}
+
+async function measureSquall(scenario: string, { vus, target, warmupMs, measureMs }: MeasureOptions): Promise<PointResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'squall-bench-'));
+  let probe: WindowProbe | undefined;
+  let t0 = 0;
+  try {
+    const outcome = await runSquall(
+      {
+        scenario,
+        flags: { vus, duration: `${Math.ceil((warmupMs + measureMs) / 1000) + 2}s` },
+        env: { TARGET: target },
+        window: '1s',
+        out: join(dir, 'out'),
+        db: join(dir, 'runs.db'),
+        dashboard: false,
+      },
+      {
+        started: (start) => {
+          t0 = start;
+          probe = probeWindow(start + warmupMs, measureMs);
+        },
+      },
+    );
+    const system = await probe!.done;
+    const store = RunStore.open(outcome.dbPath);
     try {
-      const outcome = await runSquall(
-        {
-          scenario: REFERENCE_SCENARIO,
-          flags: { vus, duration: `${Math.ceil((warmupMs + measureMs) / 1000) + 2}s` },
-          env: { TARGET: target },
-          window: '1s',
-          out: join(dir, 'out'),
-          db: join(dir, 'runs.db'),
-          dashboard: false,
-        },
-        {
-          started: (start) => {
-            t0 = start;
-            probe = probeWindow(start + warmupMs, measureMs);
-          },
-        },
-      );
-      const system = await probe!.done;
-      const store = RunStore.open(outcome.dbPath);
-      try {
-        // Windows are 1 s multiples of the wall clock: the span starts at the first edge after the warm-up.
-        const from = Math.ceil((t0 + warmupMs) / 1000) * 1000;
-        const windows = store.mergedWindows(outcome.runId).filter((w) => w.windowStart >= from && w.windowStart + w.windowMs <= from + measureMs);
-        const table = new StepTable();
-        for (const window of windows) table.add(window.steps);
-        const step = table.get(FIDELITY_STEP);
-        return {
-          vus,
-          p50: step.percentile(0.5),
-          p95: step.percentile(0.95),
-          samples: step.count,
-          failedPct: step.count > 0 ? (100 * step.failed) / step.count : 0,
-          ...system,
-        };
-      } finally {
-        store.close();
-      }
+      // Windows are 1 s multiples of the wall clock: the span starts at the first edge after the warm-up.
+      const from = Math.ceil((t0 + warmupMs) / 1000) * 1000;
+      const windows = store.mergedWindows(outcome.runId).filter((w) => w.windowStart >= from && w.windowStart + w.windowMs <= from + measureMs);
+      const table = new StepTable();
+      for (const window of windows) table.add(window.steps);
+      const step = table.get(FIDELITY_STEP);
+      return {
+        vus,
+        p50: step.percentile(0.5),
+        p95: step.percentile(0.95),
+        samples: step.count,
+        failedPct: step.count > 0 ? (100 * step.failed) / step.count : 0,
+        ...system,
+      };
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      store.close();
     }
-  },
-};
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

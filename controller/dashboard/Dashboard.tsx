@@ -5,6 +5,7 @@ import { SERIES_COLORS, pointsFor, renderChart } from './chart.js';
 import { layoutFor } from './layout.js';
 import {
   agentRows,
+  browserPanelView,
   chartsView,
   eventsLine,
   headerView,
@@ -171,6 +172,35 @@ function AgentsPanel({ snapshot, rows, width }: { snapshot: DashboardSnapshot; r
   );
 }
 
+const BAND_COLORS = { good: 'green', 'needs-improvement': 'yellow', poor: 'red' } as const;
+
+function BrowserPanel({ snapshot, rows, width }: { snapshot: DashboardSnapshot; rows: number; width: number }) {
+  const view = browserPanelView(snapshot, rows);
+  if (!view) return null;
+  const labelWidth = Math.max(16, Math.min(60, width - 40, Math.max(4, ...view.rows.map((r) => r.label.length))));
+  const widths = [labelWidth, 7, 7, 9, 9];
+  const more = view.labels > view.rows.length ? ` +${view.labels - view.rows.length}` : '';
+  return (
+    <Box flexDirection="column" width={width}>
+      <Columns bold cells={[`request${more}`, 'count', 'errors', 'ttfb p95↓', 'total p95']} widths={widths} />
+      {view.rows.map((row) => (
+        <Columns key={row.label} cells={[row.label, row.count, row.errors, row.ttfbP95, row.totalP95]} widths={widths} color={row.failing ? 'red' : undefined} />
+      ))}
+      <Text wrap="truncate">
+        <Text dimColor>{view.statuses}</Text>
+        <Text dimColor>{'   vitals p75: '}</Text>
+        {view.vitals.length === 0 && <Text dimColor>no page view ended yet</Text>}
+        {view.vitals.map((v) => (
+          <Text key={v.text} color={BAND_COLORS[v.band]}>
+            {v.text}
+            {'  '}
+          </Text>
+        ))}
+      </Text>
+    </Box>
+  );
+}
+
 export interface DashboardProps {
   snapshot: DashboardSnapshot;
   scope: StepScope;
@@ -180,12 +210,14 @@ export interface DashboardProps {
 
 export function Dashboard({ snapshot, scope, width, height }: DashboardProps) {
   const events = eventsLine(snapshot);
-  const layout = layoutFor(width, height, new Set(snapshot.windows.flatMap((w) => Object.keys(w.steps))).size, snapshot.agents.length, events.length);
+  const labels = new Set(snapshot.windows.flatMap((w) => Object.keys(w.requests ?? {}))).size || (snapshot.windows.some((w) => w.pageViews) ? 1 : 0);
+  const layout = layoutFor(width, height, new Set(snapshot.windows.flatMap((w) => Object.keys(w.steps))).size, snapshot.agents.length, events.length, labels);
   return (
     <Box flexDirection="column" width={width}>
       <Header snapshot={snapshot} width={width} />
       <StepsTable snapshot={snapshot} scope={scope} rows={layout.stepRows} width={width} />
       {layout.chartHeight > 0 && <Charts snapshot={snapshot} width={width} height={layout.chartHeight} wide={layout.wide} />}
+      {layout.requestRows > 0 && <BrowserPanel snapshot={snapshot} rows={layout.requestRows} width={width} />}
       <AgentsPanel snapshot={snapshot} rows={layout.agentRows} width={width} />
       {events.slice(-layout.eventLines).map((line, i) => (
         <Text key={i} color="yellow" wrap="truncate">

@@ -9,7 +9,7 @@ import { fixtureSnapshot, fixtureWindows } from './fixtures.js';
 import { LiveDashboard } from './live.js';
 import { crossedThresholds } from './snapshot.js';
 import { bucketWindows } from '../buckets.js';
-import { agentRows, chartsView, headerView, stepRows } from './view-model.js';
+import { agentRows, browserPanelView, chartsView, headerView, stepRows } from './view-model.js';
 
 function frame(windows: number, width: number, height: number, scope: 'window' | 'run' = 'window'): string[] {
   return renderToString(<Dashboard snapshot={fixtureSnapshot(windows)} scope={scope} width={width} height={height} />, { columns: width }).split('\n');
@@ -62,6 +62,32 @@ describe('dashboard view models', () => {
     const view = headerView(fixtureSnapshot(20));
     expect(view).toMatchObject({ vus: 'VUs 6/10', time: '1m41s / 4h1m', stage: 'stage 2/2' });
     expect(headerView(fixtureSnapshot(0, { t0: undefined })).stage).toBe('preparing agents');
+  });
+});
+
+describe('browser panel', () => {
+  it('ranks request labels by TTFB p95, counts error statuses and shows vitals p75 with their bands', () => {
+    const view = browserPanelView(fixtureSnapshot(20), 2)!;
+    expect(view.rows.map((r) => r.label)).toEqual(['http://shop/api/cart', 'http://shop/api/products']);
+    expect(view.labels).toBe(3);
+    const failures = fixtureSnapshot(20).windows.reduce((sum, w) => sum + (w.requests?.['http://shop/api/cart']?.statuses['5xx'] ?? 0), 0);
+    expect(failures).toBeGreaterThan(0);
+    expect(view.rows[0]).toMatchObject({ count: '200', errors: String(failures), failing: true });
+    expect(view.statuses).toBe(`2xx ${600 - failures}  5xx ${failures}`);
+    expect(view.vitals.map((v) => v.text.split(' ')[0])).toEqual(['LCP', 'FCP', 'CLS', 'TTFB']);
+    expect(view.vitals[0]!.band).toBe('needs-improvement');
+  });
+
+  it('is absent for a run without browser metrics, and drawn in the frame when there are', () => {
+    const plain = fixtureSnapshot(5);
+    for (const w of plain.windows) {
+      delete w.requests;
+      delete w.pageViews;
+    }
+    expect(browserPanelView(plain, 5)).toBeUndefined();
+    const lines = frame(20, 140, 50);
+    expect(lines.some((l) => /request .*ttfb p95↓/.test(l))).toBe(true);
+    expect(lines.some((l) => l.includes('vitals p75: LCP'))).toBe(true);
   });
 });
 

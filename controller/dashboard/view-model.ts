@@ -9,7 +9,10 @@ import type { MergedWindow } from '../../src/protocol/merged.js';
 import type { Plan } from '../../src/protocol/plan.js';
 import type { AgentStatus } from '../../src/protocol/store.js';
 import { formatMs } from '../format.js';
-
+import { PageViewAccumulator, RequestAccumulator } from '../../src/metrics/request-stats.js';
+import { VITALS, vitalBand, type VitalBand } from '../../src/metrics/vitals.js';
+import { STATUS_CLASSES } from '../../src/protocol/messages.js';
+import { browserTotals } from '../report/browser-metrics.js';
 
 export interface AgentSnapshot {
   id: string;
@@ -212,4 +215,56 @@ export function eventsLine(s: DashboardSnapshot, maxEvents = 2): string[] {
   const top = [...errors].sort((a, b) => b[1] - a[1]).slice(0, 3);
   if (top.length > 0) lines.push(`top errors: ${top.map(([name, count]) => `${name} x${count}`).join(', ')}`);
   return lines;
+}
+
+export interface RequestRow {
+  label: string;
+  count: string;
+  errors: string;
+  ttfbP95: string;
+  totalP95: string;
+  failing: boolean;
+}
+
+export interface BrowserPanelView {
+  /** labels by TTFB p95, slowest first */
+  rows: RequestRow[];
+  /** how many labels there are in all */
+  labels: number;
+  /** "2xx 120  4xx 3  5xx 1": every request of the run by status class */
+  statuses: string;
+  /** "LCP 1.2s  FCP 800ms …": p75 of every page view so far, with each one's band */
+  vitals: Array<{ text: string; band: VitalBand }>;
+}
+
+/** The run so far: top request groups by TTFB p95, error statuses, vitals p75; undefined when the run collects none. */
+export function browserPanelView(s: DashboardSnapshot, maxRows: number): BrowserPanelView | undefined {
+  const { requests, pageViews, collected } = browserTotals(s.windows);
+  if (!collected) return undefined;
+  const all = new RequestAccumulator();
+  const rows = [...requests]
+    .map(([label, acc]) => {
+      all.addWire(acc.toWire());
+      const ttfb = acc.phases.get('ttfb');
+      const total = acc.phases.get('total');
+      const errors = acc.status('4xx') + acc.status('5xx') + acc.status('failed');
+      return {
+        order: ttfb.count > 0 ? ttfb.quantile(0.95) : -1,
+        row: { label, count: String(acc.count), errors: String(errors), ttfbP95: ttfb.count > 0 ? formatMs(ttfb.quantile(0.95)) : '-', totalP95: total.count > 0 ? formatMs(total.quantile(0.95)) : '-', failing: errors > 0 },
+      };
+    })
+    .sort((a, b) => b.order - a.order)
+    .map((entry) => entry.row);
+  const views = new PageViewAccumulator();
+  for (const acc of pageViews.values()) views.addWire(acc.toWire());
+  const vitals = VITALS.flatMap((vital) => {
+    const dist = views.vitals.byName.get(vital);
+    if (!dist || dist.count === 0) return [];
+    const p75 = dist.quantile(0.75);
+    return [{ text: `${vital} ${vital === 'CLS' ? p75.toFixed(3) : formatMs(p75)}`, band: vitalBand(vital, p75) }];
+  });
+  const statuses = STATUS_CLASSES.filter((cls) => all.status(cls) > 0)
+    .map((cls) => `${cls} ${all.status(cls)}`)
+    .join('  ');
+  return { rows: rows.slice(0, maxRows), labels: rows.length, statuses: statuses || 'no request yet', vitals };
 }

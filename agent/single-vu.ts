@@ -3,6 +3,7 @@
 // check` tries a scenario through this before it is scaled up.
 import type { Scenario } from '../src/scenario/index.js';
 import { launchBrowser, type LaunchRetryListener } from './browser.js';
+import { DEFAULT_EVIDENCE_PER_ERROR, EvidenceBudget } from './evidence.js';
 import { VirtualUser, type VuEvents } from './vu.js';
 
 export interface SingleVuOptions {
@@ -22,7 +23,8 @@ export async function runSingleVu(options: SingleVuOptions): Promise<void> {
   const chromium = await launchBrowser(options.browserPath, scenario.options?.browser, options.onRetry);
   try {
     options.onBrowser(await chromium.browser.version());
-    await new VirtualUser({ id: 1, browser: chromium.browser, scenario, env, events, now: Date.now, maxIterations: options.iterations }).run();
+    const evidenceBudget = new EvidenceBudget(scenario.options?.metrics?.evidencePerError ?? DEFAULT_EVIDENCE_PER_ERROR);
+    await new VirtualUser({ id: 1, browser: chromium.browser, scenario, env, events, now: Date.now, maxIterations: options.iterations, evidenceBudget }).run();
   } finally {
     await chromium.close();
   }

@@ -12,6 +12,9 @@ import { InputError } from '../src/errors.js';
 import type { Io } from '../src/io.js';
 import { formatMs } from './format.js';
 import { prepareScenario } from './scenario-file.js';
+import { checkBrowserLines, saveScreenshot } from './check-browser.js';
+import type { ObservedRequestEvent } from '../agent/vu.js';
+import type { VitalValues } from '../src/metrics/request-stats.js';
 
 export interface CheckResult {
   passed: boolean;
@@ -25,6 +28,8 @@ export async function checkScenario(scenarioPath: string, flags: { env?: Record<
   try {
     const prepared = await prepareScenario(scenarioPath, workDir, io.cwd);
     const steps: StepOutcome[] = [];
+    const requests: ObservedRequestEvent[] = [];
+    const pageViews: Array<{ step: string; vitals: VitalValues }> = [];
     let iterationError: string | undefined;
     const events: VuEvents = {
       iterationStarted: () => {},
@@ -36,6 +41,15 @@ export async function checkScenario(scenarioPath: string, flags: { env?: Record<
       },
       iterationEnded: (_vu, _iteration, _at, result) => {
         if (result.kind === 'failed') iterationError = result.inStep ? 'a step failed' : `${result.errorClass}: ${result.message}`;
+      },
+      requestsObserved: (batch) => void requests.push(...batch),
+      pageViewEnded: (view) => void pageViews.push(view),
+      evidence: (evidence) => {
+        const shot = saveScreenshot(evidence, io.cwd);
+        io.out(`       page: ${evidence.url || '(none)'}\n`);
+        for (const line of evidence.consoleErrors) io.out(`       console: ${line}\n`);
+        for (const r of evidence.failedRequests) io.out(`       request: ${r.status > 0 ? r.status : (r.error ?? 'failed')} ${r.url}\n`);
+        if (shot) io.out(`       screenshot: ${shot}\n`);
       },
     };
     await runSingleVu({
@@ -50,6 +64,7 @@ export async function checkScenario(scenarioPath: string, flags: { env?: Record<
       throw error instanceof BrowserStartError ? new InputError(launchFailureNotice(found.path, error.message)) : error;
     });
     if (iterationError && !steps.some((s) => s.error)) io.out(`  FAIL outside any step: ${iterationError}\n`);
+    for (const line of checkBrowserLines(requests, pageViews)) io.out(`${line}\n`);
     const passed = iterationError === undefined;
     io.out(passed ? `passed: ${steps.length} steps\n` : `failed: ${steps.filter((s) => !s.error).length} of ${steps.length} steps passed\n`);
     return { passed, steps };

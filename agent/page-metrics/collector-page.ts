@@ -106,7 +106,7 @@ export function installCollector(webVitals: WebVitals, names: { report: string; 
   addEventListener('unhandledrejection', (event) => keep(state.consoleErrors, `unhandled rejection: ${text(event.reason)}`.slice(0, 1000)));
 
   /** Requests since the last report; with `end`, the view's vitals too, once: the view counts as ended. */
-  const report = (end: boolean): PageReport => {
+  const take = (end: boolean): PageReport => {
     // Entries the observer has not been called back with yet.
     for (const entry of observer.takeRecords()) record(entry as PerformanceResourceTiming);
     takeNavigation();
@@ -118,10 +118,19 @@ export function installCollector(webVitals: WebVitals, names: { report: string; 
     }
     return out;
   };
+  // An interaction's event timing entry (INP) reaches web-vitals after the next frame, and web-vitals
+  // handles it when the page is idle: the end of a view waits for two frames and an idle period
+  // (150 ms at most, for a page that draws none or is never idle).
+  const settled = () =>
+    new Promise<void>((resolve) => {
+      setTimeout(resolve, 150);
+      requestAnimationFrame(() => requestAnimationFrame(() => requestIdleCallback(() => setTimeout(resolve, 0), { timeout: 100 })));
+    });
+  const report = (end: boolean): PageReport | Promise<PageReport> => (end && !state.ended ? settled().then(() => take(true)) : take(false));
   const flush = () => {
     if (state.ended) return;
     const binding = (globalThis as unknown as Record<string, ((payload: string) => void) | undefined>)[names.binding];
-    binding?.(JSON.stringify(report(true)));
+    binding?.(JSON.stringify(take(true)));
   };
   addEventListener('beforeunload', flush, true);
   addEventListener('pagehide', flush, true);

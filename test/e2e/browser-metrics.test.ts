@@ -86,8 +86,8 @@ describe('browser metrics on real runs', () => {
     expect(views.vitals.FCP!.count).toBe(views.views);
     expect(views.vitals.TTFB!.count).toBe(views.views);
     expect(views.vitals.LCP!.band).toBe('good');
-    // The products list renders after its 200 ms fetch: the largest paint comes after it.
-    expect(views.vitals.LCP!.p50).toBeGreaterThan(PRODUCTS_DELAY_MS);
+    // Each view's largest paint is at or after its first: so are their percentiles.
+    expect(views.vitals.LCP!.p50).toBeGreaterThanOrEqual(views.vitals.FCP!.p50);
     // Clicks are interactions: INP for the views that had them.
     expect(views.vitals.INP!.count).toBe(views.views);
   });

@@ -1,5 +1,5 @@
 // squall check: one VU, one iteration, each step's result and time.
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,10 +33,22 @@ describe('squall check', () => {
   it('shows the failing step, its error and exits 1', async () => {
     app.configure({ cartErrorRate: 1 });
     try {
-      const result = await runCli(['check', fixture('shop.scenario.ts'), '--env', `TARGET=${app.url}`]);
+      const dir = mkdtempSync(join(tmpdir(), 'squall-check-fail-'));
+      const result = await runCli(['check', fixture('shop.scenario.ts'), '--env', `TARGET=${app.url}`], { cwd: dir });
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/^ {2}FAIL add to cart\s+\d+ms {2}Error: cart says: error: injected failure$/m);
       expect(result.stdout).toMatch(/^failed: 1 of 2 steps passed$/m);
+      // The failed step's evidence: the page, the failed request, the screenshot on disk.
+      expect(result.stdout).toContain(`       page: ${app.url}/\n`);
+      expect(result.stdout).toContain(`       request: 500 ${app.url}/api/cart\n`);
+      const shot = /^ {7}screenshot: (\S+\.jpg)$/m.exec(result.stdout)?.[1];
+      expect(shot).toBeDefined();
+      expect(shot).toMatch(/^squall-results\/check\//);
+      expect(readFileSync(join(dir, shot!)).readUInt16BE(0)).toBe(0xffd8);
+      // What the iteration requested, slowest first, and the page view's vitals.
+      expect(result.stdout).toMatch(/^requests: 4, slowest first/m);
+      expect(result.stdout).toMatch(/^ {2}500 .* http:\/\/127\.0\.0\.1:\d+\/api\/cart {2}\(add to cart\)$/m);
+      expect(result.stdout).toMatch(/^page view in "home": LCP \d+ms {2}FCP/m);
     } finally {
       app.configure({ cartErrorRate: 0 });
     }

@@ -1,0 +1,128 @@
+// The page collector in real headless Chromium on a real server: one value
+// per page view, intermediate pages included (they report as they unload),
+// requests attributed to steps by time, network failures told from status 0,
+// and what a failed step's evidence takes from the page.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBrowser } from '../../src/browser-path.js';
+import { PageMetrics, type EndedPageView, type ObservedRequest } from './page-metrics.js';
+import { StepTimeline, sampleOf } from './timeline.js';
+
+const PAGE = (title: string) => `<!doctype html><html><body><h1>${title}</h1><p>some text for a contentful paint</p>
+<a id="next" href="/b">next</a><button id="more" onclick="this.textContent += '!'">more</button>
+<script>fetch('/api/slow').then((r) => r.text());</script>
+${title === '/c' ? "<script>setTimeout(() => { throw new Error('uncaught in a timer'); });</script>" : ''}</body></html>`;
+
+describe('page collector', () => {
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/api/slow') return void setTimeout(() => res.end('ok'), 80);
+      if (req.url === '/missing') {
+        res.writeHead(404);
+        return void res.end('no');
+      }
+      res.setHeader('content-type', 'text/html');
+      res.end(PAGE(req.url ?? ''));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const found = findBrowser(undefined);
+    if ('error' in found) throw new Error(found.error);
+    browser = await puppeteer.launch({ executablePath: found.path, headless: 'shell', args: ['--no-sandbox'] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  async function instrumented(): Promise<{ page: Page; metrics: PageMetrics; requests: ObservedRequest[]; views: EndedPageView[] }> {
+    const page = await browser.newPage();
+    const requests: ObservedRequest[] = [];
+    const views: EndedPageView[] = [];
+    const metrics = await PageMetrics.install(page, { requests: (batch) => void requests.push(...batch), pageViewEnded: (view) => void views.push(view) });
+    return { page, metrics, requests, views };
+  }
+
+  it('reports every page view once, the one navigated away from included, each to the step it began in', async () => {
+    const { page, metrics, requests, views } = await instrumented();
+    metrics.timeline.begin('first', Date.now());
+    await page.goto(`${base}/a`);
+    await page.waitForNetworkIdle({ idleTime: 100 });
+    metrics.timeline.end(Date.now());
+    metrics.timeline.begin('second', Date.now());
+    await Promise.all([page.waitForNavigation(), page.click('#next')]);
+    await page.waitForNetworkIdle({ idleTime: 100 });
+    metrics.timeline.end(Date.now());
+    await metrics.read(true);
+    await metrics.read(true);
+    expect(views.map((v) => v.step)).toEqual(['first', 'second']);
+    for (const view of views) {
+      expect(view.vitals.FCP).toBeGreaterThan(0);
+      expect(view.vitals.LCP).toBeGreaterThan(0);
+      expect(view.vitals.TTFB).toBeGreaterThanOrEqual(0);
+    }
+    // The only interaction of the first page navigated away before its next paint: no INP to report (web-vitals would have none either).
+    const urls = requests.map((r) => `${r.step} ${r.sample.url.replace(base, '')}`);
+    expect(urls.sort()).toEqual(['first /a', 'first /api/slow', 'second /api/slow', 'second /b']);
+    const slow = requests.find((r) => r.sample.url.endsWith('/api/slow'))!;
+    expect(slow.sample.status).toBe(200);
+    expect(slow.sample.phases.ttfb).toBeGreaterThanOrEqual(79);
+    expect(slow.sample.phases.ttfb).toBeLessThan(150);
+    await page.close();
+  });
+
+  it('tells a network failure from a status, and keeps the page\'s errors for evidence', async () => {
+    const { page, metrics, requests, views } = await instrumented();
+    metrics.timeline.begin('only', Date.now());
+    await page.goto(`${base}/c`);
+    await page.click('#more');
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await page.evaluate(async (dead: string) => {
+      await fetch('/missing').then((r) => r.text());
+      await fetch(dead).catch(() => undefined);
+      console.error('boom', { code: 7 });
+    }, `http://127.0.0.1:${deadPort}/gone`);
+    const evidence = await metrics.evidence();
+    expect(evidence.consoleErrors).toEqual(['uncaught Error: uncaught in a timer', 'boom {"code":7}']);
+    expect(evidence.failedRequests).toEqual([
+      { url: `${base}/missing`, status: 404 },
+      { url: `http://127.0.0.1:${deadPort}/gone`, status: 0, error: 'net::ERR_CONNECTION_REFUSED' },
+    ]);
+    await metrics.read(true);
+    // A click that stayed on the page: an interaction, so INP.
+    expect(views[0]!.vitals.INP).toBeGreaterThanOrEqual(0);
+    const byUrl = new Map(requests.map((r) => [r.sample.url, r.sample]));
+    expect(byUrl.get(`${base}/missing`)).toMatchObject({ status: 404 });
+    expect(byUrl.get(`http://127.0.0.1:${deadPort}/gone`)).toMatchObject({ status: 0, failed: true });
+    await page.close();
+  });
+});
+
+describe('step timeline', () => {
+  it('gives the running step, else the one before, else the first', () => {
+    const timeline = new StepTimeline();
+    expect(timeline.stepAt(5)).toBe('(no step)');
+    timeline.begin('home', 10);
+    timeline.end(20);
+    timeline.begin('cart', 30);
+    expect(timeline.stepAt(5)).toBe('home');
+    expect(timeline.stepAt(15)).toBe('home');
+    expect(timeline.stepAt(25)).toBe('home');
+    expect(timeline.stepAt(31)).toBe('cart');
+  });
+
+  it('turns a page record into a sample without the phases that did not happen', () => {
+    expect(sampleOf(['u', 200, -1, 1.5, -1, 90, 2, 95, 500, 0, 0, 0], false)).toEqual({ url: 'u', status: 200, bytes: 500, cached: false, phases: { connect: 1.5, ttfb: 90, download: 2, total: 95 } });
+    expect(sampleOf(['u', 0, -1, -1, -1, -1, -1, 3, 0, 0, 0, 0], true)).toEqual({ url: 'u', status: 0, failed: true, bytes: 0, cached: false, phases: {} });
+  });
+});

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick | --smoke] [--out bench-results.json] [--only fidelity|ingest]
+// npm run bench [-- --quick | --smoke] [--out bench-results.json] [--only fidelity|metrics|ingest] [--rounds n]
 // VU density and fidelity of squall against three baselines run in the same
 // process, then controller ingest. Prints tables; writes bench-results.json.
 import { execFileSync } from 'node:child_process';
@@ -139,49 +139,54 @@ async function main(): Promise<void> {
   if (only !== 'ingest') {
     const app = await startTarget();
     try {
-      const runners: Runner[] = [squallRunner, squallNoMetricsRunner, competentRunner, ...(existsSync(FULL_CHROMIUM) ? [naiveRunner, naiveKeptRunner] : [])];
-      if (!existsSync(FULL_CHROMIUM)) log(`no ${FULL_CHROMIUM}: the naive baselines are skipped (apt-get install chromium)`);
-      log(`fidelity curves, the runners taking turns: ${runners.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
-      const curves = await measureCurves(runners, app.url, TIMING[mode], log);
-      const capacity = (name: string) => curves.find((c) => c.runner === name)?.capacity;
-      const ratio = (name: string) => {
-        const other = capacity(name);
-        return other ? capacity('squall')! / other : null;
-      };
-      results.workload = { scenario: 'controller/calibrate/reference.scenario.ts', step: 'product', apiLatencyMs: 100, thinkMs: 1000, fidelityLimit: FIDELITY_LIMIT };
-      results.fidelity = curves;
-      results.bestBaselineP50 = bestBaseline(curves);
-      results.capacity = {
-        squall: capacity('squall'),
-        competent: capacity('competent'),
-        naive: capacity('naive') ?? null,
-        naiveKept: capacity('naive-kept') ?? null,
-        vsCompetent: ratio('competent'),
-        vsNaive: ratio('naive'),
-        vsNaiveKept: ratio('naive-kept'),
-        metricsOff: capacity('squall-off'),
-      };
-      console.log(
-        `\nfidelity: p50 of "product" (100 ms API) against each runner's own 1-VU baseline; capacity = most VUs within ${FIDELITY_LIMIT}x.\n` +
-          `p50/best: against the fastest 1-VU p50 of any runner, i.e. the runner's own overhead included\n`,
-      );
-      console.log(fidelityTable(curves));
-      const atCapacity = (c: Curve) => c.points.find((p) => p.vus === c.capacity);
-      console.log(
-        `\nVU capacity: ${curves
-          .map((c) => `${c.runner} ${c.capacity} (PSS ${c.pssPerVuMbAtCapacity.toFixed(1)} MB/VU, ${atCapacity(c)?.cpuMsPerIteration.toFixed(0) ?? '-'} CPU ms/iteration)`)
-          .join(', ')}`,
-      );
-      console.log(
-        `squall vs competent: ${ratio('competent')?.toFixed(2) ?? '-'}x; vs naive: ${ratio('naive')?.toFixed(2) ?? '-'}x; vs naive-kept: ${ratio('naive-kept')?.toFixed(2) ?? '-'}x`,
-      );
+      let capacity = (_name: string): number | undefined => undefined;
+      let cpuAt = (_name: string): number | undefined => undefined;
+      if (only !== 'metrics') {
+        const runners: Runner[] = [squallRunner, squallNoMetricsRunner, competentRunner, ...(existsSync(FULL_CHROMIUM) ? [naiveRunner, naiveKeptRunner] : [])];
+        if (!existsSync(FULL_CHROMIUM)) log(`no ${FULL_CHROMIUM}: the naive baselines are skipped (apt-get install chromium)`);
+        log(`fidelity curves, the runners taking turns: ${runners.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
+        const curves = await measureCurves(runners, app.url, TIMING[mode], log);
+        capacity = (name: string) => curves.find((c) => c.runner === name)?.capacity;
+        cpuAt = (name: string) => {
+          const curve = curves.find((c) => c.runner === name);
+          return curve?.points.find((p) => p.vus === curve.capacity)?.cpuMsPerIteration;
+        };
+        const ratio = (name: string) => {
+          const other = capacity(name);
+          return other ? capacity('squall')! / other : null;
+        };
+        results.workload = { scenario: 'controller/calibrate/reference.scenario.ts', step: 'product', apiLatencyMs: 100, thinkMs: 1000, fidelityLimit: FIDELITY_LIMIT };
+        results.fidelity = curves;
+        results.bestBaselineP50 = bestBaseline(curves);
+        results.capacity = {
+          squall: capacity('squall'),
+          competent: capacity('competent'),
+          naive: capacity('naive') ?? null,
+          naiveKept: capacity('naive-kept') ?? null,
+          vsCompetent: ratio('competent'),
+          vsNaive: ratio('naive'),
+          vsNaiveKept: ratio('naive-kept'),
+          metricsOff: capacity('squall-off'),
+        };
+        console.log(
+          `\nfidelity: p50 of "product" (100 ms API) against each runner's own 1-VU baseline; capacity = most VUs within ${FIDELITY_LIMIT}x.\n` +
+            `p50/best: against the fastest 1-VU p50 of any runner, i.e. the runner's own overhead included\n`,
+        );
+        console.log(fidelityTable(curves));
+        const atCapacity = (c: Curve) => c.points.find((p) => p.vus === c.capacity);
+        console.log(
+          `\nVU capacity: ${curves
+            .map((c) => `${c.runner} ${c.capacity} (PSS ${c.pssPerVuMbAtCapacity.toFixed(1)} MB/VU, ${atCapacity(c)?.cpuMsPerIteration.toFixed(0) ?? '-'} CPU ms/iteration)`)
+            .join(', ')}`,
+        );
+        console.log(
+          `squall vs competent: ${ratio('competent')?.toFixed(2) ?? '-'}x; vs naive: ${ratio('naive')?.toFixed(2) ?? '-'}x; vs naive-kept: ${ratio('naive-kept')?.toFixed(2) ?? '-'}x`,
+        );
+      }
       log('browser metrics: collection on and off in turns');
-      const cost = await measureMetricsCost(app.url, METRICS_COST[mode], log);
+      const rounds = argument('--rounds');
+      const cost = await measureMetricsCost(app.url, { ...METRICS_COST[mode], ...(rounds ? { rounds: Number(rounds) } : {}) }, log);
       results.metricsCost = cost;
-      const cpuAt = (name: string) => {
-        const curve = curves.find((c) => c.runner === name);
-        return curve?.points.find((p) => p.vus === curve.capacity)?.cpuMsPerIteration;
-      };
       console.log(
         `\nbrowser metrics (request timing, Web Vitals, evidence) on vs off, ${cost.rounds} rounds in turns at ${cost.vus} VUs: ` +
           `${cost.onCpuMs.toFixed(1)} vs ${cost.offCpuMs.toFixed(1)} CPU ms/iteration = ${cost.ratio.toFixed(3)}x ` +
@@ -193,7 +198,7 @@ async function main(): Promise<void> {
     }
   }
 
-  if (only !== 'fidelity') {
+  if (only !== 'fidelity' && only !== 'metrics') {
     const ingest: IngestResult[] = [];
     for (const options of INGEST[mode]) {
       log(`controller ingest: ${options.agents} agents x ${options.steps} steps`);

@@ -102,7 +102,7 @@ describe('browser metrics on real runs', () => {
     expect(rows[0]).toEqual([...REQUESTS_CSV_HEADER]);
     const csvProducts = rows.filter((r) => r[1] === `${app.url}/api/products`).reduce((sum, r) => sum + Number(r[2]), 0);
     expect(csvProducts).toBe(stats['GET /api/products']!.hits);
-    expect(readFileSync(join(dir, 'healthy', 'vitals.csv'), 'utf8')).toMatch(/^t,step,vital,count,p75\n\d+,home,LCP,\d+,[\d.]+$/m);
+    expect(readFileSync(join(dir, 'healthy', 'vitals.csv'), 'utf8')).toMatch(/^t,step,vital,count,p75\n-?\d+,home,LCP,\d+,[\d.]+$/m);
   });
 
   it('keeps screenshots of failed steps within the limit, viewable in report.html, and fails request thresholds with exit 1', async () => {

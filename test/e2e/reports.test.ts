@@ -92,8 +92,11 @@ describe('reports, thresholds, history and compare on real runs', () => {
     expect(JSON.parse(again.stdout)).toEqual(baselineReport);
     expect(again.stdout).toBe(readFileSync(join(dir, 'baseline', 'report.json'), 'utf8'));
     const csv = await runCli(['report', baselineReport.run.id.slice(0, 18), '--format', 'csv', '--out', join(dir, 'again'), '--db', db]);
-    expect(csv.stdout.trim()).toBe(`wrote ${join(dir, 'again', 'series.csv')}`);
-    expect(readFileSync(join(dir, 'again', 'series.csv'), 'utf8')).toBe(readFileSync(join(dir, 'baseline', 'series.csv'), 'utf8'));
+    // The run collected browser metrics: csv is the series and the requests and vitals beside it.
+    expect(csv.stdout.trim().split('\n')).toEqual(['series.csv', 'requests.csv', 'vitals.csv'].map((name) => `wrote ${join(dir, 'again', name)}`));
+    for (const name of ['series.csv', 'requests.csv', 'vitals.csv']) {
+      expect(readFileSync(join(dir, 'again', name), 'utf8')).toBe(readFileSync(join(dir, 'baseline', name), 'utf8'));
+    }
     const missing = await runCli(['report', 'nope', '--db', db]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toBe('squall: no run "nope" in the store (squall runs lists them)');

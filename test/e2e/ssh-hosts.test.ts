@@ -110,6 +110,10 @@ describe('agents on hosts over SSH', () => {
       expect(step.count).toBe(cart.hits);
       expect(step.failed).toBe(cart.errors);
       expect(outcome.report.steps.find((s) => s.name === 'home')!.count).toBe(app.stats()['GET /api/products']!.hits);
+      // The agent bundle carries web-vitals and the collector to hosts without node_modules: requests and vitals merge across hosts.
+      const cartRequests = outcome.report.requests!.find((r) => r.label.endsWith('/api/cart'))!;
+      expect(cartRequests.count).toBe(cart.hits);
+      expect(outcome.report.pageViews!.views).toBe(outcome.report.steps.find((s) => s.name === 'home')!.count);
     });
 
     it('gave each host its weighted share of the VUs, and each ran it', () => {

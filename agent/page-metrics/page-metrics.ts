@@ -1,7 +1,7 @@
 // The VU's side of the page collector: installs it on a page, reads it in one
 // round trip when asked, takes what a document sent as it went away, and
 // turns the page's records into samples attributed to steps.
-import type { Page } from 'puppeteer-core';
+import type { CDPSession, Page } from 'puppeteer-core';
 import { valueWithin } from '../../src/settled-within.js';
 import type { RequestSample, VitalValues } from '../../src/metrics/request-stats.js';
 import type { PageEvidence, PageReport } from './collector-page.js';
@@ -26,6 +26,21 @@ export interface PageMetricsSink {
   pageViewEnded(view: EndedPageView): void;
 }
 
+/**
+ * The page's own DevTools session, where puppeteer has the Runtime domain on
+ * already: a session of our own would need Runtime enabled again, and every
+ * context event of every navigation would be sent and parsed twice. Puppeteer
+ * ignores bindings it does not know. `_client()` is puppeteer's (internal)
+ * accessor; without it, a session of our own.
+ */
+async function pageSession(page: Page): Promise<CDPSession> {
+  const own = (page as unknown as { _client?: () => CDPSession })._client?.();
+  if (own) return own;
+  const session = await page.createCDPSession();
+  await session.send('Runtime.enable');
+  return session;
+}
+
 /** A read gives up after this: a page whose script hangs must not hang the VU. */
 const READ_TIMEOUT_MS = 2000;
 const KEEP_FAILURES = 5;
@@ -38,18 +53,18 @@ export class PageMetrics {
 
   private constructor(
     private readonly page: Page,
+    private readonly session: CDPSession,
     private readonly sink: PageMetricsSink,
   ) {}
 
   static async install(page: Page, sink: PageMetricsSink): Promise<PageMetrics> {
-    const metrics = new PageMetrics(page, sink);
+    const session = await pageSession(page);
+    const metrics = new PageMetrics(page, session, sink);
     // Puppeteer already follows the Network domain for every page; this listener only reads what it parsed.
     page.on('requestfailed', (request) => metrics.failed(request.url(), request.failure()?.errorText ?? 'failed'));
-    const session = await page.createCDPSession();
     session.on('Runtime.bindingCalled', (event: { name: string; payload: string }) => {
       if (event.name === COLLECTOR_NAMES.binding) metrics.take(JSON.parse(event.payload) as PageReport);
     });
-    await session.send('Runtime.enable');
     await session.send('Runtime.addBinding', { name: COLLECTOR_NAMES.binding });
     await page.evaluateOnNewDocument(collectorScript());
     return metrics;
@@ -57,14 +72,12 @@ export class PageMetrics {
 
   /** Takes the current document's requests; with `endView`, its vitals too, once. */
   async read(endView: boolean): Promise<void> {
-    const report = await valueWithin(
-      this.page.evaluate((name: string, end: boolean) => {
-        const read = (globalThis as unknown as Record<string, ((end: boolean) => unknown) | undefined>)[name];
-        return read ? read(end) : undefined;
-      }, COLLECTOR_NAMES.report, endView),
-      READ_TIMEOUT_MS,
-    );
-    if (report) this.take(report as PageReport);
+    // An expression in the page's main world, straight over the page's session: none of
+    // puppeteer's function serialisation and handle bookkeeping for one JSON value.
+    const expression = `globalThis.${COLLECTOR_NAMES.report}?.(${endView})`;
+    const result = await valueWithin(this.session.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }), READ_TIMEOUT_MS);
+    const report = result?.result.value as PageReport | undefined;
+    if (report) this.take(report);
   }
 
   /** The page's last errors and failed requests, for a failed step's evidence. */

@@ -14,27 +14,47 @@ export interface MetricsCostOptions {
   measureMs: number;
 }
 
+interface MetricsCostSide {
+  /** host CPU (everything on the machine) per iteration */
+  cpuMsPerIteration: number;
+  /** the agent's and its browsers' own CPU per iteration: the steadier measure */
+  generatorCpuMsPerIteration: number;
+  p50: number;
+  samples: number;
+}
+
 export interface MetricsCostRound {
-  on: { cpuMsPerIteration: number; p50: number; samples: number };
-  off: { cpuMsPerIteration: number; p50: number; samples: number };
+  on: MetricsCostSide;
+  off: MetricsCostSide;
+  /** on / off of the generator's CPU per iteration */
   ratio: number;
+  hostRatio: number;
 }
 
 export interface MetricsCost extends MetricsCostOptions {
   rounds: number;
   pairs: MetricsCostRound[];
-  /** mean CPU ms per iteration over the rounds */
+  /** mean load-generator CPU ms per iteration over the rounds (agent and browsers) */
   onCpuMs: number;
   offCpuMs: number;
   /** on / off: 1.05 is 5 % more CPU per iteration with collection on */
   ratio: number;
+  /** the same from whole-host CPU (noisier: the controller, the target and the rest of the machine too) */
+  onHostCpuMs: number;
+  offHostCpuMs: number;
+  hostRatio: number;
 }
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 export async function measureMetricsCost(target: string, options: MetricsCostOptions, log: (line: string) => void): Promise<MetricsCost> {
   const cores = os.cpus().length;
-  const summary = (result: PointResult) => ({ cpuMsPerIteration: cpuMsPerIteration(result, options.measureMs, cores), p50: result.p50, samples: result.samples });
+  const summary = (result: PointResult): MetricsCostSide => ({
+    cpuMsPerIteration: cpuMsPerIteration(result, options.measureMs, cores),
+    generatorCpuMsPerIteration: result.samples > 0 ? (result.generatorCpuMs ?? Number.NaN) / result.samples : Number.NaN,
+    p50: result.p50,
+    samples: result.samples,
+  });
   const pairs: MetricsCostRound[] = [];
   for (let round = 0; round < options.rounds; round += 1) {
     const measure = async (runner: typeof squallRunner) => summary(await runner.measure({ vus: options.vus, target, warmupMs: options.warmupMs, measureMs: options.measureMs }));
@@ -44,11 +64,16 @@ export async function measureMetricsCost(target: string, options: MetricsCostOpt
     const a = await measure(first);
     const b = await measure(second);
     const [on, off] = first === squallRunner ? [a, b] : [b, a];
-    const pair = { on, off, ratio: on.cpuMsPerIteration / off.cpuMsPerIteration };
+    const pair = { on, off, ratio: on.generatorCpuMsPerIteration / off.generatorCpuMsPerIteration, hostRatio: on.cpuMsPerIteration / off.cpuMsPerIteration };
     pairs.push(pair);
-    log(`  metrics cost, round ${round + 1}/${options.rounds} at ${options.vus} VUs: on ${on.cpuMsPerIteration.toFixed(1)} / off ${off.cpuMsPerIteration.toFixed(1)} CPU ms/iteration (${pair.ratio.toFixed(3)}x), p50 ${on.p50.toFixed(1)} / ${off.p50.toFixed(1)} ms`);
+    log(
+      `  metrics cost, round ${round + 1}/${options.rounds} at ${options.vus} VUs: agent+browsers on ${on.generatorCpuMsPerIteration.toFixed(1)} / off ${off.generatorCpuMsPerIteration.toFixed(1)} CPU ms/iteration (${pair.ratio.toFixed(3)}x); ` +
+        `host ${on.cpuMsPerIteration.toFixed(1)} / ${off.cpuMsPerIteration.toFixed(1)} (${pair.hostRatio.toFixed(3)}x); p50 ${on.p50.toFixed(1)} / ${off.p50.toFixed(1)} ms`,
+    );
   }
-  const onCpuMs = mean(pairs.map((p) => p.on.cpuMsPerIteration));
-  const offCpuMs = mean(pairs.map((p) => p.off.cpuMsPerIteration));
-  return { ...options, pairs, onCpuMs, offCpuMs, ratio: onCpuMs / offCpuMs };
+  const onCpuMs = mean(pairs.map((p) => p.on.generatorCpuMsPerIteration));
+  const offCpuMs = mean(pairs.map((p) => p.off.generatorCpuMsPerIteration));
+  const onHostCpuMs = mean(pairs.map((p) => p.on.cpuMsPerIteration));
+  const offHostCpuMs = mean(pairs.map((p) => p.off.cpuMsPerIteration));
+  return { ...options, pairs, onCpuMs, offCpuMs, ratio: onCpuMs / offCpuMs, onHostCpuMs, offHostCpuMs, hostRatio: onHostCpuMs / offHostCpuMs };
 }

@@ -190,7 +190,8 @@ async function main(): Promise<void> {
       console.log(
         `\nbrowser metrics (request timing, Web Vitals, evidence) on vs off, ${cost.rounds} rounds in turns at ${cost.vus} VUs: ` +
           `${cost.onCpuMs.toFixed(1)} vs ${cost.offCpuMs.toFixed(1)} CPU ms/iteration = ${cost.ratio.toFixed(3)}x ` +
-          `(rounds: ${cost.pairs.map((p) => `${p.ratio.toFixed(3)}x`).join(', ')}); ` +
+          `of the agent and its browsers (rounds: ${cost.pairs.map((p) => `${p.ratio.toFixed(3)}x`).join(', ')}); ` +
+          `whole host ${cost.onHostCpuMs.toFixed(1)} vs ${cost.offHostCpuMs.toFixed(1)} = ${cost.hostRatio.toFixed(3)}x; ` +
           `VU capacity on ${capacity('squall')} (${cpuAt('squall')?.toFixed(0) ?? '-'} CPU ms/iteration), off ${capacity('squall-off')} (${cpuAt('squall-off')?.toFixed(0) ?? '-'})`,
       );
     } finally {

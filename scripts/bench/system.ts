@@ -68,3 +68,34 @@ export function browserPssMb(root = process.pid): { mb: number; processes: numbe
   const browsers = descendants(root).filter((p) => /chrom/i.test(p.cmdline.split(' ')[0] ?? ''));
   return { mb: browsers.reduce((sum, p) => sum + pssKb(p.pid), 0) / 1024, processes: browsers.length };
 }
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU ticks of every process below `root` but those `exclude` matches, by pid. */
+export function treeCpuTicks(root: number, exclude: RegExp): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const p of descendants(root)) {
+    if (exclude.test(p.cmdline)) continue;
+    try {
+      const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime: fields 14 and 15 of stat, the 12th and 13th after the command name.
+      ticks.set(p.pid, Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks;
+}
+
+/**
+ * CPU ms the tree spent between two readings: a process that started in
+ * between counts from zero; one that ended in between loses what it spent
+ * (the load generator's agent and browsers live through a measured span).
+ */
+export function treeCpuMs(from: ReadonlyMap<number, number>, to: ReadonlyMap<number, number>): number {
+  let ticks = 0;
+  for (const [pid, now] of to) ticks += now - (from.get(pid) ?? 0);
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}

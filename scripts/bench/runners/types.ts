@@ -17,6 +17,8 @@ export interface PointResult {
   hostCpuPct: number;
   browserPssMb: number;
   browserProcesses: number;
+  /** CPU ms the load generator's own processes (agent, browsers; not the target, not this process) spent over the span, when measured */
+  generatorCpuMs?: number;
 }
 
 export interface Runner {

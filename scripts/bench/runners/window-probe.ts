@@ -1,19 +1,33 @@
 // Host CPU and browser memory over a measurement window that starts at a
 // given instant: CPU from its start to its end, PSS sampled in its middle.
-import { browserPssMb, cpuPercent, cpuTicks } from '../system.js';
+import { browserPssMb, cpuPercent, cpuTicks, treeCpuMs, treeCpuTicks } from '../system.js';
 
 export interface WindowProbe {
-  done: Promise<{ hostCpuPct: number; browserPssMb: number; browserProcesses: number }>;
+  /** generatorCpuMs: CPU of this process's children but the target (the agent and its browsers, or a baseline's browsers) */
+  done: Promise<{ hostCpuPct: number; browserPssMb: number; browserProcesses: number; generatorCpuMs: number }>;
 }
+
+/** The benchmark's target runs as a child too: its CPU is the site's, not the load generator's. */
+const TARGET = /demo-shop/;
 
 export function probeWindow(startAt: number, measureMs: number): WindowProbe {
   return {
     done: new Promise((resolve) => {
       setTimeout(() => {
         const from = cpuTicks();
+        const treeFrom = treeCpuTicks(process.pid, TARGET);
         let pss = { mb: 0, processes: 0 };
         setTimeout(() => (pss = browserPssMb()), measureMs / 2);
-        setTimeout(() => resolve({ hostCpuPct: cpuPercent(from, cpuTicks()), browserPssMb: pss.mb, browserProcesses: pss.processes }), measureMs);
+        setTimeout(
+          () =>
+            resolve({
+              hostCpuPct: cpuPercent(from, cpuTicks()),
+              browserPssMb: pss.mb,
+              browserProcesses: pss.processes,
+              generatorCpuMs: treeCpuMs(treeFrom, treeCpuTicks(process.pid, TARGET)),
+            }),
+          measureMs,
+        );
       }, Math.max(0, startAt - Date.now()));
     }),
   };

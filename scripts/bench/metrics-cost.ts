@@ -45,13 +45,22 @@ export interface MetricsCost extends MetricsCostOptions {
   hostRatio: number;
 }
 
+/** The reference iteration has three steps. */
+const STEPS_PER_ITERATION = 3;
+
+function iterationsIn(result: PointResult): number {
+  const iterations = result.stepsInSpan !== undefined ? result.stepsInSpan / STEPS_PER_ITERATION : result.samples;
+  return iterations > 0 ? iterations : Number.NaN;
+}
+
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 export async function measureMetricsCost(target: string, options: MetricsCostOptions, log: (line: string) => void): Promise<MetricsCost> {
   const cores = os.cpus().length;
   const summary = (result: PointResult): MetricsCostSide => ({
     cpuMsPerIteration: cpuMsPerIteration(result, options.measureMs, cores),
-    generatorCpuMsPerIteration: result.samples > 0 ? (result.generatorCpuMs ?? Number.NaN) / result.samples : Number.NaN,
+    // Iterations as steps / 3: a span cuts iterations at its edges, steps three times finer.
+    generatorCpuMsPerIteration: (result.generatorCpuMs ?? Number.NaN) / iterationsIn(result),
     p50: result.p50,
     samples: result.samples,
   });

@@ -72,12 +72,14 @@ async function measureSquall(scenario: string, { vus, target, warmupMs, measureM
       const table = new StepTable();
       for (const window of windows) table.add(window.steps);
       const step = table.get(FIDELITY_STEP);
+      const stepsInSpan = [...table.steps.values()].reduce((sum, acc) => sum + acc.count, 0);
       return {
         vus,
         p50: step.percentile(0.5),
         p95: step.percentile(0.95),
         samples: step.count,
         failedPct: step.count > 0 ? (100 * step.failed) / step.count : 0,
+        stepsInSpan,
         ...system,
       };
     } finally {

@@ -19,6 +19,8 @@ export interface PointResult {
   browserProcesses: number;
   /** CPU ms the load generator's own processes (agent, browsers; not the target, not this process) spent over the span, when measured */
   generatorCpuMs?: number;
+  /** every step of the scenario that ended in the span (3 per iteration): a finer count of the work done than samples */
+  stepsInSpan?: number;
 }
 
 export interface Runner {

@@ -119,12 +119,13 @@ export function installCollector(webVitals: WebVitals, names: { report: string; 
     return out;
   };
   // An interaction's event timing entry (INP) reaches web-vitals after the next frame, and web-vitals
-  // handles it when the page is idle: the end of a view waits for two frames and an idle period
-  // (150 ms at most, for a page that draws none or is never idle).
+  // handles it when the page is idle: the end of a view asks for one frame, then waits for two idle
+  // periods (150 ms at most, for a page that draws none or is never idle). Each frame asked for is drawn:
+  // a second one cost about 2 % CPU per iteration on the reference workload, and no frame at all loses INP.
   const settled = () =>
     new Promise<void>((resolve) => {
       setTimeout(resolve, 150);
-      requestAnimationFrame(() => requestAnimationFrame(() => requestIdleCallback(() => setTimeout(resolve, 0), { timeout: 100 })));
+      requestAnimationFrame(() => requestIdleCallback(() => requestIdleCallback(() => setTimeout(resolve, 0), { timeout: 100 }), { timeout: 100 }));
     });
   const report = (end: boolean): PageReport | Promise<PageReport> => (end && !state.ended ? settled().then(() => take(true)) : take(false));
   const flush = () => {

@@ -9,7 +9,7 @@ import type { MergedWindow } from '../../src/protocol/merged.js';
 import type { Plan } from '../../src/protocol/plan.js';
 import type { AgentStatus } from '../../src/protocol/store.js';
 import { formatMs } from '../format.js';
-import { PageViewAccumulator, RequestAccumulator } from '../../src/metrics/request-stats.js';
+import { errorCount, PageViewAccumulator, RequestAccumulator } from '../../src/metrics/request-stats.js';
 import { VITALS, vitalBand, type VitalBand } from '../../src/metrics/vitals.js';
 import { STATUS_CLASSES } from '../../src/protocol/messages.js';
 import { browserTotals } from '../report/browser-metrics.js';
@@ -247,7 +247,7 @@ export function browserPanelView(s: DashboardSnapshot, maxRows: number): Browser
       all.addWire(acc.toWire());
       const ttfb = acc.phases.get('ttfb');
       const total = acc.phases.get('total');
-      const errors = acc.status('4xx') + acc.status('5xx') + acc.status('failed');
+      const errors = errorCount(Object.fromEntries(acc.statuses));
       return {
         order: ttfb.count > 0 ? ttfb.quantile(0.95) : -1,
         row: { label, count: String(acc.count), errors: String(errors), ttfbP95: ttfb.count > 0 ? formatMs(ttfb.quantile(0.95)) : '-', totalP95: total.count > 0 ? formatMs(total.quantile(0.95)) : '-', failing: errors > 0 },

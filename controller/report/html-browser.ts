@@ -1,6 +1,7 @@
 // report.html's sections for what the pages measured: requests by label, Web
 // Vitals by step with Google's bands, and failed steps' evidence (screenshots
 // embedded as data: URLs, so the page stays one self-contained file).
+import { errorCount } from '../../src/metrics/request-stats.js';
 import { VITALS, VITAL_THRESHOLDS, type Vital } from '../../src/metrics/vitals.js';
 import type { Report, ReportPageViews, ReportRequest, ReportVital } from '../../src/protocol/report.js';
 import { escapeHtml } from './html-charts.js';
@@ -23,7 +24,7 @@ function dist(field: string, value: number | undefined, show: (v: number) => str
 
 function requestRow(r: ReportRequest): string {
   const s = r.statuses;
-  const errors = (s['4xx'] ?? 0) + (s['5xx'] ?? 0) + (s.failed ?? 0);
+  const errors = errorCount(s);
   const status = (key: keyof typeof s) => cell(`status${key}`, s[key] ?? 0, COUNT.format(s[key] ?? 0), key !== '2xx' && key !== '3xx' && (s[key] ?? 0) > 0 ? 'num fail' : 'num');
   return (
     `<tr data-request="${escapeHtml(r.label)}">` +

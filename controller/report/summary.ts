@@ -4,6 +4,7 @@ import { SATURATION_CPU_PCT } from '../../src/limits.js';
 import { formatDuration } from '../../src/load/duration.js';
 import type { Report } from '../../src/protocol/report.js';
 import { formatMs } from '../format.js';
+import { errorCount } from '../../src/metrics/request-stats.js';
 
 export interface Paint {
   bold(text: string): string;
@@ -49,7 +50,7 @@ function browserLines(report: Report, paint: Paint): string[] {
   if (requests.length > 0) {
     const header = ['request (slowest TTFB p95)', 'count', 'errors', 'ttfb p50', 'ttfb p95', 'total p95'].map(paint.bold);
     const rows = requests.slice(0, TOP_REQUESTS).map((r) => {
-      const errors = (r.statuses['4xx'] ?? 0) + (r.statuses['5xx'] ?? 0) + (r.statuses.failed ?? 0);
+      const errors = errorCount(r.statuses);
       return [r.label, String(r.count), errors > 0 ? paint.red(String(errors)) : '0', formatMs(r.ttfb!.p50), formatMs(r.ttfb!.p95), r.total ? formatMs(r.total.p95) : '-'];
     });
     lines.push('', ...alignedTable([header, ...rows], (c) => c > 0));

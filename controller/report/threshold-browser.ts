@@ -2,9 +2,9 @@
 //   'requests': ['status5xx < 1%', 'ttfb:p95 < 300']        every request of the run
 //   'requests:/api/order': ['ttfb:p95 < 300', 'count > 100']  a label, a group, or a path (any origin)
 //   'vitals:LCP': ['p75 < 2500']   'vitals:CLS:home': ['p75 < 0.1']
-import { RequestAccumulator, REQUEST_PHASES, PageViewAccumulator, type RequestPhase } from '../../src/metrics/request-stats.js';
+import { errorCount, RequestAccumulator, REQUEST_PHASES, PageViewAccumulator, type RequestPhase } from '../../src/metrics/request-stats.js';
 import { VITALS, type Vital } from '../../src/metrics/vitals.js';
-import { normalisedUrl } from '../../src/metrics/url-label.js';
+import { normalisedUrl, pathOf } from '../../src/metrics/url-label.js';
 import type { ThresholdSpec } from '../../src/protocol/store.js';
 
 export type Operator = '<' | '<=' | '>' | '>=' | '==' | '!=';
@@ -68,7 +68,7 @@ function requestsOf(label: string | undefined, requests: ReadonlyMap<string, Req
   const merged = new RequestAccumulator();
   let found = false;
   for (const [key, acc] of requests) {
-    const path = normalisedUrl(key) === key ? key.replace(/^[a-z]+:\/\/[^/]+/i, '') : undefined;
+    const path = normalisedUrl(key) === key ? pathOf(key) : undefined;
     if (label === undefined || key === label || (label.startsWith('/') && path === label)) {
       merged.addWire(acc.toWire());
       found = true;
@@ -111,7 +111,7 @@ export function measureBrowser(t: BrowserThreshold, obs: BrowserObservations, ro
   if (t.metric === 'rate') return round(acc.count / seconds);
   const share = (n: number) => (t.unit === 'percent' ? percent(n, acc.count) : n);
   if (t.metric === 'cached') return share(acc.cached);
-  if (t.metric === 'errors') return share(acc.status('4xx') + acc.status('5xx') + acc.status('failed'));
+  if (t.metric === 'errors') return share(errorCount(Object.fromEntries(acc.statuses)));
   if (t.metric in STATUS_METRICS) return share(acc.status(STATUS_METRICS[t.metric as keyof typeof STATUS_METRICS]));
   const phase = t.phase ?? 'total';
   return timing(acc.phases.get(phase), false) ?? `no request had a ${phase} phase`;

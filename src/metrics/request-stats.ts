@@ -19,6 +19,13 @@ export interface RequestSample {
   phases: Partial<Record<RequestPhase, number>>;
 }
 
+/** Responses that went wrong: 4xx, 5xx, and requests that got none. */
+export const ERROR_STATUS_CLASSES: readonly StatusClass[] = ['4xx', '5xx', 'failed'];
+
+export function errorCount(statuses: Partial<Record<StatusClass, number>>): number {
+  return ERROR_STATUS_CLASSES.reduce((sum, cls) => sum + (statuses[cls] ?? 0), 0);
+}
+
 export function statusClass(sample: Pick<RequestSample, 'status' | 'failed'>): StatusClass {
   if (sample.failed) return 'failed';
   const { status } = sample;

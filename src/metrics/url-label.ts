@@ -42,6 +42,11 @@ export function normalisedUrl(raw: string): string {
   return `${url.origin}${path}`;
 }
 
+/** The path of a normalised URL: its origin taken off. */
+export function pathOf(normalised: string): string {
+  return normalised.replace(/^[a-z]+:\/\/[^/]+/i, '');
+}
+
 function patternRegex(match: string): RegExp {
   const escaped = match.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
   const source = escaped.replace(/\*\*|\*/g, (star) => (star === '**' ? '.*' : '[^/]*'));
@@ -66,7 +71,7 @@ export class UrlLabeler {
 
   label(raw: string): string {
     const normalised = normalisedUrl(raw);
-    const path = normalised.replace(/^[a-z]+:\/\/[^/]+/i, '');
+    const path = pathOf(normalised);
     const group = this.groups.find((g) => g.regex.test(normalised) || g.regex.test(path) || g.regex.test(raw));
     const label = group?.name ?? normalised;
     if (this.seen.has(label)) return label;

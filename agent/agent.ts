@@ -11,7 +11,7 @@ import { runLoad } from './load.js';
 import { hostFacts } from './monitor.js';
 import { Uplink } from './uplink.js';
 import { describeError } from './vu.js';
-import { VuWorkerPool, vuWorkersFor } from './vu-worker-pool.js';
+import { VuWorkerPool, vuWorkersFor, type OnDemandVu } from './vu-worker-pool.js';
 
 export type AgentExit = { code: number; reason: string };
 
@@ -42,12 +42,24 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
   if ('failure' in setup) return finish(failWith(uplink, setup.failure));
   const { pool, loaded } = setup;
   try {
+    const preAllocated = await preAllocate(pool, config, log);
+    if ('failure' in preAllocated) return await finish(failWith(uplink, preAllocated.failure));
     uplink.send({ type: 'ready', chromium: pool.chromium, scenario: loaded.name });
     const next = await control.awaitStart();
     if (next.kind === 'lost') return LOST;
     if (next.kind === 'stopped') return await finish({ code: 0, reason: 'stopped before start' });
     const metrics = loaded.scenario.options?.metrics;
-    const load = runLoad({ start: next.start, pool, uplink, control, agentId: config.agentId, log, activeVus: (count) => (activeVus = count), metrics });
+    const load = runLoad({
+      start: next.start,
+      pool,
+      preAllocated: preAllocated.vus,
+      uplink,
+      control,
+      agentId: config.agentId,
+      log,
+      activeVus: (count) => (activeVus = count),
+      metrics,
+    });
     const outcome = await Promise.race([load, control.whenLost().then(() => LOST)]);
     activeVus = () => 0;
     return outcome === LOST ? LOST : await finish(outcome);
@@ -80,6 +92,18 @@ async function setUpAgent(config: AgentConfig, script: string, uplink: Uplink, l
   } catch (error) {
     return { failure: launchFailureNotice(found.path, describeError(error).message) };
   }
+}
+
+/** An arrival-rate run's first VUs, made before the agent says ready: the first arrivals must find them. */
+async function preAllocate(pool: VuWorkerPool, config: AgentConfig, log: (line: string) => void): Promise<{ vus: OnDemandVu[] } | { failure: string }> {
+  const vus = Array.from({ length: config.preAllocatedVus }, (_, i) => pool.openVu(config.firstVu + i));
+  if (vus.length === 0) return { vus };
+  const startedAt = Date.now();
+  const settled = await Promise.allSettled(vus.map((vu) => vu.ready));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) return { failure: `could not make the pre-allocated VUs: ${describeError(failed.reason).message}` };
+  log(`${vus.length} VUs pre-allocated in ${Date.now() - startedAt} ms`);
+  return { vus };
 }
 
 /** The controller hears of the failure as an error event. */

@@ -6,6 +6,8 @@ import { WindowAggregator } from '../src/metrics/window.js';
 import type { MetricsOptions } from '../src/scenario/index.js';
 import { DEFAULT_EVIDENCE_PER_ERROR, EvidenceBudget } from './evidence.js';
 import type { StartMessage, WindowBody } from '../src/protocol/messages.js';
+import { isArrivalPlan } from '../src/protocol/plan.js';
+import { ArrivalScheduler } from './arrival-scheduler.js';
 import type { AgentControl } from './control.js';
 import { ResourceMonitor } from './monitor.js';
 import { recorderFor } from './recorder.js';
@@ -13,11 +15,13 @@ import { SaturationGuard } from './saturation.js';
 import { VuScheduler } from './scheduler.js';
 import type { Uplink } from './uplink.js';
 import { describeError } from './vu.js';
-import type { VuWorkerPool } from './vu-worker-pool.js';
+import type { OnDemandVu, VuWorkerPool } from './vu-worker-pool.js';
 
 export interface LoadInput {
   start: StartMessage;
   pool: VuWorkerPool;
+  /** an arrival-rate run's VUs, made before the agent said ready */
+  preAllocated?: readonly OnDemandVu[];
   uplink: Uplink;
   control: AgentControl;
   agentId: string;
@@ -34,21 +38,13 @@ export async function runLoad(input: LoadInput): Promise<{ code: number; reason:
   const { start, pool, uplink, control } = input;
   const offset = start.controllerNow - Date.now();
   const now = () => Date.now() + offset;
-  const aggregator = new WindowAggregator(start.windowMs, start.t0);
+  const aggregator = new WindowAggregator(start.windowMs, start.t0, isArrivalPlan(start.plan));
   const monitor = new ResourceMonitor();
   const windows = new WindowSender(uplink);
   // Each agent reports a little after the boundary, by an offset of its own:
   // thousands of agents closing the same window do not all land at once.
   const reportDelay = reportOffsetMs(input.agentId, start.windowMs);
-  const scheduler = new VuScheduler({
-    plan: start.plan,
-    t0: start.t0,
-    now,
-    firstVu: start.firstVu,
-    createVu: (id) => pool.createVu(id),
-    onActiveChange: (active) => aggregator.activeVusChanged(active, now()),
-    onVuError: (id, error) => input.log(`VU ${id} stopped: ${describeError(error).message}`),
-  });
+  const scheduler = schedulerFor(input, aggregator, now, () => windows.saturated);
   input.activeVus(() => scheduler.active);
   let stopReason = 'plan complete';
   control.running((reason) => {
@@ -76,16 +72,59 @@ export async function runLoad(input: LoadInput): Promise<{ code: number; reason:
   return { code: stopReason === BROWSER_EXITED ? 1 : 0, reason: stopReason };
 }
 
+interface LoadScheduler {
+  readonly active: number;
+  readonly done: Promise<void>;
+  start(): void;
+  stop(): void;
+  abort(): void;
+}
+
+/** A closed plan loops VUs on its curve; an arrival plan starts iterations on schedule on kept VUs. */
+function schedulerFor(input: LoadInput, aggregator: WindowAggregator, now: () => number, saturated: () => boolean): LoadScheduler {
+  const { start, pool } = input;
+  const onVuError = (id: number, error: unknown) => input.log(`VU ${id} stopped: ${describeError(error).message}`);
+  const plan = start.plan;
+  if (!isArrivalPlan(plan)) {
+    return new VuScheduler({
+      plan,
+      t0: start.t0,
+      now,
+      firstVu: start.firstVu,
+      createVu: (id) => pool.createVu(id),
+      onActiveChange: (active) => aggregator.activeVusChanged(active, now()),
+      onVuError,
+    });
+  }
+  const preAllocated = input.preAllocated ?? [];
+  return new ArrivalScheduler({
+    plan,
+    t0: start.t0,
+    now,
+    preAllocated,
+    nextVuId: start.firstVu + preAllocated.length,
+    openVu: (id) => pool.openVu(id),
+    onBusyChange: (busy, atMs) => aggregator.activeVusChanged(busy, atMs),
+    onAllocatedChange: (allocated, atMs) => aggregator.allocatedVusChanged(allocated, atMs),
+    onDropped: (atMs) => aggregator.iterationDropped(atMs),
+    onVuError,
+    saturated,
+  });
+}
+
 /** Marks each window saturated or not, sends it, and counts what was sent for the bye. */
 class WindowSender {
   private readonly guard = new SaturationGuard();
   sent = 0;
+  /** the last window sent was saturated */
+  saturated = false;
 
   constructor(private readonly uplink: Uplink) {}
 
   send(windows: readonly WindowBody[]): void {
     for (const window of windows) {
       window.saturated = this.guard.observe(window.resources);
+      this.saturated = window.saturated;
       this.uplink.send({ type: 'window', window });
       this.sent += 1;
     }

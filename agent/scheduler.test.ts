@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Plan } from '../src/protocol/plan.js';
+import type { ClosedPlan as Plan } from '../src/protocol/plan.js';
 import { VuScheduler, type ScheduledVu } from './scheduler.js';
 
 /** A VU whose iterations take `iterationMs` of (fake) time. */

@@ -2,7 +2,7 @@
 // target rises, lets the newest finish their iteration as it falls, and at
 // the end gives running iterations the graceful-stop time before
 // interrupting them.
-import type { Plan } from '../src/protocol/plan.js';
+import type { ClosedPlan } from '../src/protocol/plan.js';
 import { planDurationMs, vusAt } from '../src/load/stages.js';
 
 export interface ScheduledVu {
@@ -14,7 +14,7 @@ export interface ScheduledVu {
 }
 
 export interface SchedulerOptions {
-  plan: Plan;
+  plan: ClosedPlan;
   /** controller-clock epoch ms of VU time zero */
   t0: number;
   now: () => number;

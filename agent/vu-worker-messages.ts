@@ -12,6 +12,9 @@ export interface VuWorkerInit {
 export type ToVuWorker =
   | { kind: 'start-load'; env: Record<string, string>; clockOffsetMs: number }
   | { kind: 'start-vu'; vu: number }
+  /** an arrival-rate VU: make its context and page, say `vu-ready`, then run one iteration per `iterate` */
+  | { kind: 'open-vu'; vu: number }
+  | { kind: 'iterate'; vu: number }
   | { kind: 'stop-after-iteration'; vu: number }
   | { kind: 'interrupt'; vu: number }
   | { kind: 'close' };
@@ -28,6 +31,7 @@ export type FromVuWorker =
   | { kind: 'requests'; batch: ObservedRequestEvent[] }
   | { kind: 'page-view'; view: Parameters<NonNullable<VuEvents['pageViewEnded']>>[0] }
   | { kind: 'evidence'; evidence: Evidence }
+  | { kind: 'vu-ready'; vu: number }
   | { kind: 'vu-ended'; vu: number; error?: string }
   | { kind: 'browser-exited' }
   | { kind: 'closed' };

@@ -21,9 +21,24 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+/** An arrival-rate VU on some worker: kept between iterations, given one at a time. */
+export interface OnDemandVu {
+  readonly id: number;
+  /** resolves once its context and page are up; rejects when it could not make them */
+  readonly ready: Promise<void>;
+  /** settles when its loop has ended */
+  readonly done: Promise<void>;
+  /** run one iteration; `onIdle` hears when it has ended */
+  dispatch(): void;
+  stopAfterIteration(): void;
+  interrupt(): void;
+  onIdle: () => void;
+}
+
 export class VuWorkerPool {
   private events: VuEvents | undefined;
   private readonly running = new Map<number, Pending>();
+  private readonly onDemand = new Map<number, { vu: OnDemandVu; ready: Pending }>();
   private onBrowserExit: () => void = () => {};
 
   private constructor(
@@ -106,6 +121,29 @@ export class VuWorkerPool {
     };
   }
 
+  /** Starts making an arrival-rate VU; it runs nothing until dispatched. */
+  openVu(id: number): OnDemandVu {
+    const worker = this.workers[id % this.workers.length]!;
+    const send = (message: ToVuWorker) => worker.postMessage(message);
+    let readyPending!: Pending;
+    const ready = new Promise<void>((resolve, reject) => (readyPending = { resolve, reject }));
+    const done = new Promise<void>((resolve, reject) => this.running.set(id, { resolve, reject }));
+    // Whoever awaits only `done` must not see an unhandled rejection of `ready`.
+    ready.catch(() => {});
+    const vu: OnDemandVu = {
+      id,
+      ready,
+      done,
+      dispatch: () => send({ kind: 'iterate', vu: id }),
+      stopAfterIteration: () => send({ kind: 'stop-after-iteration', vu: id }),
+      interrupt: () => send({ kind: 'interrupt', vu: id }),
+      onIdle: () => {},
+    };
+    this.onDemand.set(id, { vu, ready: readyPending });
+    send({ kind: 'open-vu', vu: id });
+    return vu;
+  }
+
   /** Closes every browser and ends the threads. */
   async close(): Promise<void> {
     await Promise.all(
@@ -135,7 +173,10 @@ export class VuWorkerPool {
       case 'step-ended':
         return events?.stepEnded(message.outcome);
       case 'iteration-ended':
-        return events?.iterationEnded(message.vu, message.iteration, message.atMs, message.result);
+        events?.iterationEnded(message.vu, message.iteration, message.atMs, message.result);
+        return this.onDemand.get(message.vu)?.vu.onIdle();
+      case 'vu-ready':
+        return this.onDemand.get(message.vu)?.ready.resolve();
       case 'requests':
         return events?.requestsObserved?.(message.batch);
       case 'page-view':
@@ -145,6 +186,8 @@ export class VuWorkerPool {
       case 'vu-ended': {
         const pending = this.running.get(message.vu);
         this.running.delete(message.vu);
+        this.onDemand.get(message.vu)?.ready.reject(new Error(message.error ?? 'the VU ended before its page was up'));
+        this.onDemand.delete(message.vu);
         if (message.error) pending?.reject(new Error(message.error));
         else pending?.resolve();
         return;

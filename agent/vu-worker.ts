@@ -31,7 +31,8 @@ export async function runVuWorker(): Promise<void> {
 
 class VuWorker {
   private readonly vus = new Map<number, VirtualUser>();
-  private env: Record<string, string> = {};
+  /** filled in at start-load; arrival-rate VUs are made before it and read it at their first iteration */
+  private readonly env: Record<string, string> = {};
   private clockOffsetMs = 0;
   private readonly events: VuEvents;
   /** shared by this worker's VUs; the agent holds them all to the same limit again */
@@ -57,11 +58,15 @@ class VuWorker {
   handle(message: ToVuWorker): void {
     switch (message.kind) {
       case 'start-load':
-        this.env = message.env;
+        Object.assign(this.env, message.env);
         this.clockOffsetMs = message.clockOffsetMs;
         return;
       case 'start-vu':
-        return this.startVu(message.vu);
+        return this.startVu(message.vu, false);
+      case 'open-vu':
+        return this.startVu(message.vu, true);
+      case 'iterate':
+        return this.vus.get(message.vu)?.go();
       case 'stop-after-iteration':
         return this.vus.get(message.vu)?.stopAfterIteration();
       case 'interrupt':
@@ -71,9 +76,18 @@ class VuWorker {
     }
   }
 
-  private startVu(id: number): void {
+  private startVu(id: number, onDemand: boolean): void {
     const now = () => Date.now() + this.clockOffsetMs;
-    const vu = new VirtualUser({ id, browser: this.chromium.browser, scenario: this.scenario, env: this.env, now, events: this.events, evidenceBudget: this.evidenceBudget });
+    const vu = new VirtualUser({
+      id,
+      browser: this.chromium.browser,
+      scenario: this.scenario,
+      env: this.env,
+      now,
+      events: this.events,
+      evidenceBudget: this.evidenceBudget,
+      ...(onDemand ? { onDemand: { ready: () => this.post({ kind: 'vu-ready', vu: id }) } } : {}),
+    });
     this.vus.set(id, vu);
     vu.run()
       .then(

@@ -54,6 +54,12 @@ export interface VuOptions {
   maxIterations?: number;
   /** the failed steps that may leave evidence; none without one */
   evidenceBudget?: EvidenceBudget;
+  /**
+   * An arrival-rate VU: its context and page are made up front (then
+   * `ready` is called) and each iteration waits for `go()`; without it the
+   * VU loops on its own.
+   */
+  onDemand?: { ready(): void };
 }
 
 /** Long iterations are read at a step's end once this much has passed since the last read, so their requests reach the window they happened in. */
@@ -91,6 +97,9 @@ export class VirtualUser {
   private page: Page | undefined;
   private metrics: PageMetrics | undefined;
   private lastReadAt = 0;
+  /** an on-demand VU waiting for its next turn: true to run it, false to stop */
+  private turn: ((go: boolean) => void) | undefined;
+  private turnsAhead = 0;
 
   constructor(private readonly options: VuOptions) {}
 
@@ -105,6 +114,28 @@ export class VirtualUser {
   /** Finish the current iteration, then stop. */
   stopAfterIteration(): void {
     this.stopRequested = true;
+    this.takeTurn(false);
+  }
+
+  /** An on-demand VU: run one iteration now (or as soon as the current one ends). */
+  go(): void {
+    if (this.turn) this.takeTurn(true);
+    else this.turnsAhead += 1;
+  }
+
+  private takeTurn(go: boolean): void {
+    const turn = this.turn;
+    this.turn = undefined;
+    turn?.(go);
+  }
+
+  private nextTurn(): Promise<boolean> {
+    if (this.stopRequested) return Promise.resolve(false);
+    if (this.turnsAhead > 0) {
+      this.turnsAhead -= 1;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => (this.turn = resolve));
   }
 
   get stopping(): boolean {
@@ -115,15 +146,22 @@ export class VirtualUser {
   interrupt(): void {
     this.stopRequested = true;
     this.abortController.abort(new Interrupted('the run stopped this VU'));
+    this.takeTurn(false);
     void this.context?.close().catch(() => {});
   }
 
   async run(): Promise<void> {
-    const { maxIterations } = this.options;
+    const { maxIterations, onDemand } = this.options;
     try {
       this.context = await this.options.browser.createBrowserContext();
+      if (onDemand) {
+        // Making a page costs about as much as an iteration's first navigation: done before the VU counts as free.
+        this.page = await this.newPage();
+        onDemand.ready();
+      }
       for (let iteration = 0; !this.stopRequested; iteration += 1) {
         if (maxIterations !== undefined && iteration >= maxIterations) break;
+        if (onDemand && !(await this.nextTurn())) break;
         await this.iterate(iteration);
       }
     } catch (error) {
@@ -148,15 +186,18 @@ export class VirtualUser {
         return;
       }
       await this.readMetrics(true);
+      const endedAt = now();
       const inStep = typeof error === 'object' && error !== null && recordedInStep.has(error);
       const described = describeError(error);
-      events.iterationEnded(id, iteration, now(), { kind: 'failed', inStep, ...described });
       // A failed iteration may leave dialogs, hung navigations or a crashed
-      // target behind: the next one starts on a fresh page.
+      // target behind: the next one starts on a fresh page, which an
+      // on-demand VU makes before it says it is free again.
       const page = this.page;
       this.page = undefined;
       this.metrics = undefined;
       await page.close().catch(() => {});
+      if (this.options.onDemand && !signal.aborted) this.page = await this.newPage().catch(() => undefined);
+      events.iterationEnded(id, iteration, endedAt, { kind: 'failed', inStep, ...described });
     }
   }
 

@@ -3,9 +3,11 @@ import { InputError } from '../src/errors.js';
 import { parseDuration } from '../src/load/duration.js';
 import { constantPlan, parseStages } from '../src/load/stages.js';
 import type { Plan } from '../src/protocol/plan.js';
+import { resolveArrivalPlan, type ArrivalFlags } from './arrival-plan.js';
+import { durationFlag } from './duration-flag.js';
 import { ScenarioOptionsSchema, type ScenarioOptionsInput } from '../src/protocol/scenario.js';
 
-export interface LoadFlags {
+export interface LoadFlags extends ArrivalFlags {
   vus?: number;
   duration?: string;
   stages?: string;
@@ -15,11 +17,7 @@ export const DEFAULT_VUS = 1;
 export const DEFAULT_DURATION = '30s';
 export const DEFAULT_GRACEFUL_STOP = '30s';
 
-export function durationFlag(flag: string, text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new InputError(`${flag} ${text}: expected a duration such as 30s, 2m or 1m30s`);
-  return ms;
-}
+export { durationFlag };
 
 /** The scenario's options, checked; `scenarioFile` names the file in errors. */
 export function parseScenarioOptions(rawOptions: unknown, scenarioFile: string): ScenarioOptionsInput {
@@ -32,9 +30,33 @@ export function parseScenarioOptions(rawOptions: unknown, scenarioFile: string):
   return parsed.data;
 }
 
+/**
+ * --vus or --stages run a closed model, --rate or --rate-stages an arrival
+ * rate, whatever the scenario says; without either, the scenario's
+ * `arrival` makes it an arrival-rate run.
+ */
 export function resolvePlan(rawOptions: unknown, flags: LoadFlags, scenarioFile: string): Plan {
   const options = parseScenarioOptions(rawOptions, scenarioFile);
   const gracefulStopMs = parseDuration(options.gracefulStop ?? DEFAULT_GRACEFUL_STOP)!;
+  const closedFlag = flags.vus !== undefined ? '--vus' : flags.stages !== undefined ? '--stages' : undefined;
+  const rateFlag = flags.rate !== undefined ? '--rate' : flags.rateStages !== undefined ? '--rate-stages' : undefined;
+  if (closedFlag && rateFlag) {
+    throw new InputError(`${closedFlag} and ${rateFlag}: pick one: ${closedFlag} keeps VUs looping, ${rateFlag} starts iterations at a rate (size it with --max-vus)`);
+  }
+  if (options.arrival && options.stages) {
+    throw new InputError(`${scenarioFile}: options.stages: ramps VUs, which options.arrival does not use: ramp the rate with options.arrival.stages`);
+  }
+  if (rateFlag || (!closedFlag && options.arrival)) {
+    if (!rateFlag && typeof options.vus === 'number') {
+      throw new InputError(`${scenarioFile}: options.vus: with options.arrival, expected { preAllocated, max }, e.g. vus: { preAllocated: 10, max: 50 }`);
+    }
+    return resolveArrivalPlan(options, flags, gracefulStopMs, scenarioFile);
+  }
+  const sizingFlag = flags.maxVus !== undefined ? '--max-vus' : flags.preAllocatedVus !== undefined ? '--pre-allocated-vus' : flags.per !== undefined ? '--per' : flags.arrivals !== undefined ? '--arrivals' : undefined;
+  if (sizingFlag) throw new InputError(`${sizingFlag}: shapes an arrival rate: add --rate or --rate-stages (or options.arrival)`);
+  if (typeof options.vus === 'object' && !closedFlag) {
+    throw new InputError(`${scenarioFile}: options.vus: { preAllocated, max } sizes an arrival rate: add options.arrival, or give vus as a number`);
+  }
   if (flags.vus !== undefined && (!Number.isInteger(flags.vus) || flags.vus < 1)) {
     throw new InputError(`--vus ${flags.vus}: expected a whole number of at least 1`);
   }
@@ -52,8 +74,10 @@ export function resolvePlan(rawOptions: unknown, flags: LoadFlags, scenarioFile:
     };
   }
   const stagesTotal = options.stages?.reduce((sum, s) => sum + parseDuration(s.duration)!, 0);
-  const vus = flags.vus ?? options.vus ?? Math.max(DEFAULT_VUS, ...(options.stages?.map((s) => s.target) ?? []));
-  const duration = durationMs ?? (options.duration ? parseDuration(options.duration)! : (stagesTotal ?? parseDuration(DEFAULT_DURATION)!));
+  const vus = flags.vus ?? (typeof options.vus === 'number' ? options.vus : undefined) ?? Math.max(DEFAULT_VUS, ...(options.stages?.map((s) => s.target) ?? []));
+  // --vus over an arrival scenario keeps its schedule's length.
+  const ownDuration = options.duration ?? options.arrival?.duration;
+  const duration = durationMs ?? (ownDuration ? parseDuration(ownDuration)! : (stagesTotal ?? parseDuration(DEFAULT_DURATION)!));
   if (duration <= 0) throw new InputError(`the test duration must be more than 0`);
   return constantPlan(vus, duration, gracefulStopMs);
 }

@@ -3,7 +3,8 @@ import { formatDuration } from '../src/load/duration.js';
 import { clock, counted, formatMs } from './format.js';
 import { StepAccumulator } from '../src/metrics/step-stats.js';
 import type { MergedWindow } from '../src/protocol/merged.js';
-
+import { isArrivalPlan, type Plan } from '../src/protocol/plan.js';
+import { peakVus, planDurationMs } from '../src/load/stages.js';
 
 /**
  * One line: time into the run, VUs, steps and their rate, failures, and the
@@ -17,11 +18,12 @@ export function progressLine(window: MergedWindow, runStartMs: number, lateAgent
   const end = window.windowStart + window.windowMs - runStartMs;
   const parts = [
     `[${clock(Math.max(0, end)).padStart(5)}]`,
-    `vus ${window.vus.max}`,
+    window.vus.allocated !== undefined ? `vus ${window.vus.max} busy of ${window.vus.allocated}` : `vus ${window.vus.max}`,
     `steps ${attempts} (${rate.toFixed(1)}/s)`,
     `failed ${failed}${attempts > 0 ? ` (${((100 * failed) / attempts).toFixed(1)}%)` : ''}`,
     `iterations ${window.iterations.started} started ${window.iterations.completed} completed`,
   ];
+  if (window.iterations.dropped !== undefined) parts.push(`${window.iterations.dropped} dropped`);
   const byP95 = steps
     .filter((s) => s.acc.succeeded > 0)
     .sort((a, b) => b.acc.percentile(0.95) - a.acc.percentile(0.95))
@@ -32,13 +34,16 @@ export function progressLine(window: MergedWindow, runStartMs: number, lateAgent
   return parts.join('  ');
 }
 
-export function describePlanLine(
-  scenario: string,
-  peak: number,
-  durationMs: number,
-  stages: number,
-  agents: number,
-): string {
-  const profile = stages > 1 ? `${stages} stages up to ${peak} VUs` : `${peak} VUs`;
-  return `running "${scenario}": ${profile} for ${formatDuration(durationMs)} on ${counted(agents, 'agent')}`;
+export function describePlanLine(scenario: string, plan: Plan, agents: number): string {
+  const stages = plan.stages.length;
+  const peak = isArrivalPlan(plan) ? rateText(Math.max(plan.startRate, ...plan.stages.map((s) => s.rate)), plan.perMs) : `${peakVus(plan)} VUs`;
+  const profile = stages > 1 ? `${stages} stages up to ${peak}` : peak;
+  const sizing = isArrivalPlan(plan) ? ` (${plan.distribution} arrivals, ${plan.preAllocatedVus} VUs pre-allocated, at most ${plan.maxVus})` : '';
+  return `running "${scenario}": ${profile}${sizing} for ${formatDuration(planDurationMs(plan))} on ${counted(agents, 'agent')}`;
+}
+
+/** "20/s", "300/1m" */
+export function rateText(rate: number, perMs: number): string {
+  const unit = perMs === 1000 ? 's' : formatDuration(perMs);
+  return `${Number(rate.toFixed(3))}/${unit}`;
 }

@@ -3,7 +3,7 @@
 // pure (levels), and so is the analysis of the windows it produced.
 import { StepTable } from '../../src/metrics/merge.js';
 import type { WindowBody } from '../../src/protocol/messages.js';
-import type { Plan } from '../../src/protocol/plan.js';
+import type { ClosedPlan } from '../../src/protocol/plan.js';
 
 export const CALIBRATION_STEP = 'product';
 /** Most the p50 may grow over the 1-VU p50 while a host's numbers still count as true. */
@@ -48,7 +48,7 @@ export function calibrationLevels(maxVus: number, holdMs: number): CalibrationLe
 }
 
 /** One host's plan; every host runs all of it. */
-export function calibrationPlan(levels: readonly CalibrationLevel[]): Plan {
+export function calibrationPlan(levels: readonly CalibrationLevel[]): ClosedPlan {
   return {
     startVus: 0,
     stages: levels.flatMap((level) => [

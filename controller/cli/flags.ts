@@ -18,6 +18,18 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
+  return n;
+}
+
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0)) throw new InvalidArgumentError(`expected a number above 0, got "${value}"`);
+  return n;
+}
+
 export const envFlag = () => new Option('--env <KEY=VALUE>', "value for the scenario's env (repeatable)").argParser(collectEnv);
 
 export const browserPathFlag = () => new Option('--browser-path <path>', 'Chromium to drive on this machine (default: chromium-headless-shell, found automatically)');

@@ -1,5 +1,5 @@
 // squall run <scenario>: the load test itself.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Io } from '../../src/io.js';
 import type { ChromiumSource, NodeSource } from '../../provisioning/prepare-plan.js';
 import { InputError } from '../../src/errors.js';
@@ -19,7 +19,9 @@ import {
   chromiumFromFlag,
   chromeMirrorFlag,
   outFlag,
+  nonNegativeInt,
   positiveInt,
+  positiveNumber,
   windowFlag,
   type OutputFlags,
   type ScenarioFlags,
@@ -30,6 +32,12 @@ interface RunFlags extends ScenarioFlags, OutputFlags, Partial<Ec2Flags> {
   vus?: number;
   duration?: string;
   stages?: string;
+  rate?: number;
+  per?: string;
+  rateStages?: string;
+  maxVus?: number;
+  preAllocatedVus?: number;
+  arrivals?: string;
   threshold?: string[];
   hosts?: string;
   acceptNewHostKeys?: boolean;
@@ -50,6 +58,12 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
     .option('--vus <n>', "constant number of virtual users (overrides the scenario's options)", positiveInt)
     .option('--duration <time>', 'how long to hold the load, e.g. 30s, 2m, 1m30s')
     .option('--stages <list>', 'ramp profile as duration:target pairs, e.g. 10s:5,30s:5,10s:0')
+    .option('--rate <n>', 'arrival rate instead of looping VUs: start n iterations per --per for --duration, each on a free VU; when none is free it is dropped and counted', positiveNumber)
+    .option('--per <time>', 'the time unit of --rate and --rate-stages (default 1s)')
+    .option('--rate-stages <list>', 'ramping arrival rate as duration:rate pairs, e.g. 1m:10,5m:10,1m:50')
+    .option('--pre-allocated-vus <n>', 'arrival rate: VUs (browser contexts) made before the start (default: one second of the peak rate)', nonNegativeInt)
+    .option('--max-vus <n>', 'arrival rate: the most VUs, made ahead of need (default: ten seconds of the peak rate)', positiveInt)
+    .addOption(new Option('--arrivals <kind>', 'arrival rate: evenly spaced or random (Poisson) gaps').choices(['uniform', 'poisson']))
     .addOption(envFlag())
     .option('--threshold <target:expression>', 'pass/fail criterion, e.g. "step:home:p95<500" or "iterations:failed<1%" (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .addOption(windowFlag('15s'))
@@ -77,13 +91,16 @@ Examples:
   squall run shop.ts --env TARGET=https://staging.example.com
   squall run shop.ts --vus 20 --duration 5m
   squall run shop.ts --stages 1m:50,5m:50,1m:0 --window 10s
+  squall run shop.ts --rate 20 --duration 5m --max-vus 60
+  squall run shop.ts --rate-stages 2m:50,5m:50 --per 1m --arrivals poisson
   squall run shop.ts --hosts hosts.yaml --vus 400 --duration 10m
   squall run shop.ts --ec2 4 --type c7i.xlarge --region eu-west-1 --vus 200 --duration 10m
 
 Thresholds (in the scenario's options.thresholds or with --threshold):
   targets: step:<name>, steps (all steps together), iterations
   metrics: p50 p90 p95 p99 (any pNN) min max mean (ms, or s), count, failed (a count, or % of attempts), rate (/s);
-           for iterations: started completed failed (count or %) rate
+           for iterations: started completed failed dropped (count or %) rate
+           (rate: completed per second; in an arrival-rate run, started per second of the schedule)
   operators: < <= > >= == !=
 
 Writes report.json, report.html, series.csv and junit.xml into --out.
@@ -95,7 +112,17 @@ Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad 
     if (flags.ec2 !== undefined && flags.hosts) throw new InputError('--ec2 and --hosts: give one (--ec2 launches the hosts)');
     const request: RunRequest = {
       scenario,
-      flags: { vus: flags.vus, duration: flags.duration, stages: flags.stages },
+      flags: {
+        vus: flags.vus,
+        duration: flags.duration,
+        stages: flags.stages,
+        rate: flags.rate,
+        per: flags.per,
+        rateStages: flags.rateStages,
+        maxVus: flags.maxVus,
+        preAllocatedVus: flags.preAllocatedVus,
+        arrivals: flags.arrivals,
+      },
       env: flags.env ?? {},
       thresholds: flags.threshold ?? [],
       window: flags.window,

@@ -6,7 +6,9 @@ import { formatDuration } from '../../src/load/duration.js';
 import { peakVus, planDurationMs, stageAt, vusAt } from '../../src/load/stages.js';
 import { StepTable } from '../../src/metrics/merge.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
-import type { Plan } from '../../src/protocol/plan.js';
+import { isArrivalPlan, type ArrivalPlan, type Plan } from '../../src/protocol/plan.js';
+import { rateText } from '../progress.js';
+import { targetRateOver } from '../report/arrival.js';
 import type { AgentStatus } from '../../src/protocol/store.js';
 import { formatMs } from '../format.js';
 import { errorCount, PageViewAccumulator, RequestAccumulator } from '../../src/metrics/request-stats.js';
@@ -64,11 +66,20 @@ export function headerView(s: DashboardSnapshot): HeaderView {
     s.stopping ? 'stopping' : stage === -2 ? 'preparing agents' : stage === -1 ? 'finishing' : s.plan.stages.length > 1 ? `stage ${stage + 1}/${s.plan.stages.length}` : 'steady';
   return {
     title: `squall ${s.runId}  "${s.scenario}"`,
-    vus: `VUs ${active}/${s.t0 === undefined ? peakVus(s.plan) : vusAt(s.plan, elapsed)}`,
+    vus: isArrivalPlan(s.plan) ? arrivalHeader(s, s.plan, active) : `VUs ${active}/${s.t0 === undefined ? peakVus(s.plan) : vusAt(s.plan, elapsed)}`,
     time: `${formatDuration(Math.min(elapsed, total))} / ${formatDuration(total)}`,
     progress: total > 0 ? Math.min(1, elapsed / total) : 0,
     stage: stageText,
   };
+}
+
+/** Busy and kept VUs, the last complete window's start rate against the plan's, and the drops so far. */
+function arrivalHeader(s: DashboardSnapshot, plan: ArrivalPlan, busy: number): string {
+  const last = s.windows.filter((w) => w.windowStart + w.windowMs <= s.now).at(-1);
+  const kept = s.windows.at(-1)?.vus.allocated ?? plan.preAllocatedVus;
+  const dropped = s.windows.reduce((sum, w) => sum + (w.iterations.dropped ?? 0), 0);
+  const rate = last && s.t0 !== undefined ? `${(last.iterations.started / (last.windowMs / 1000)).toFixed(1)}/s of ${targetRateOver(plan, s.t0, last.windowStart, last.windowMs)}/s` : `${rateText(plan.startRate, plan.perMs)} asked`;
+  return `VUs ${busy} busy/${kept} kept  starts ${rate}  ${dropped} dropped`;
 }
 
 export function progressBar(fraction: number, width: number): string {

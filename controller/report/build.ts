@@ -1,6 +1,9 @@
 // Builds report.json from what the store holds: pure, so a report re-rendered
 // later from the store equals the one written at the end of the run.
+import { arrivalDurationMs } from '../../src/load/arrival.js';
 import { planDurationMs } from '../../src/load/stages.js';
+import { isArrivalPlan } from '../../src/protocol/plan.js';
+import { arrivalSection, targetRateOver } from './arrival.js';
 import { StepTable } from '../../src/metrics/merge.js';
 import { ErrorTallyBuilder, StepAccumulator } from '../../src/metrics/step-stats.js';
 import type { ErrorTally, WindowBody } from '../../src/protocol/messages.js';
@@ -47,14 +50,19 @@ export function latencyOf(acc: StepAccumulator): Report['series'][number]['steps
   };
 }
 
-function sumIterations(list: ReadonlyArray<{ iterations: { started: number; completed: number; failed: number } }>) {
+type IterationCounts = { started: number; completed: number; failed: number; dropped?: number };
+
+/** `dropped` only when some window counted drops (an arrival-rate run). */
+function sumIterations(list: ReadonlyArray<{ iterations: IterationCounts }>): IterationCounts {
   const total = { started: 0, completed: 0, failed: 0 };
+  let dropped: number | undefined;
   for (const { iterations } of list) {
     total.started += iterations.started;
     total.completed += iterations.completed;
     total.failed += iterations.failed;
+    if (iterations.dropped !== undefined) dropped = (dropped ?? 0) + iterations.dropped;
   }
-  return total;
+  return dropped === undefined ? total : { ...total, dropped };
 }
 
 /**
@@ -115,7 +123,11 @@ function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[], run: 
 }
 
 /** What thresholds are checked against: the merged numbers of these windows. */
-export function observationsOf(windows: readonly MergedWindow[], durationMs: number): Observations & { totals: StepTable; browser: BrowserTotals } {
+export function observationsOf(
+  windows: readonly MergedWindow[],
+  durationMs: number,
+  scheduleMs?: number,
+): Observations & { totals: StepTable; browser: BrowserTotals } {
   const totals = new StepTable();
   const allSteps = new StepAccumulator();
   for (const window of windows) {
@@ -123,13 +135,24 @@ export function observationsOf(windows: readonly MergedWindow[], durationMs: num
     for (const stats of Object.values(window.steps)) allSteps.addWindow(stats);
   }
   const browser = browserTotals(windows);
-  return { totals, steps: totals.steps, allSteps, iterations: sumIterations(windows), durationMs, requests: browser.requests, pageViews: browser.pageViews, browser };
+  return {
+    totals,
+    steps: totals.steps,
+    allSteps,
+    iterations: sumIterations(windows),
+    durationMs,
+    ...(scheduleMs !== undefined ? { scheduleMs } : {}),
+    requests: browser.requests,
+    pageViews: browser.pageViews,
+    browser,
+  };
 }
 
 export function buildReport({ run, agents, windows, agentWindows, thresholds, partial = false, evidence = [] }: ReportInput): Report {
   const ordered = [...windows].sort((a, b) => a.windowStart - b.windowStart);
   const durationMs = Math.max(0, (run.endedAt ?? Date.now()) - run.startedAt);
-  const observations = observationsOf(ordered, durationMs);
+  const arrivalPlan = isArrivalPlan(run.plan) ? run.plan : undefined;
+  const observations = observationsOf(ordered, durationMs, arrivalPlan ? arrivalDurationMs(arrivalPlan) : undefined);
   const { totals, iterations } = observations;
   const iterationErrors = new ErrorTallyBuilder();
   for (const window of ordered) iterationErrors.addAll(window.iterationErrors);
@@ -166,6 +189,7 @@ export function buildReport({ run, agents, windows, agentWindows, thresholds, pa
     },
     steps,
     iterations: { ...iterations, errors: outsideSteps },
+    ...(arrivalPlan ? { arrival: arrivalSection({ plan: arrivalPlan, windows: ordered, byAgent, agents }) } : {}),
     vus: { max: Math.max(0, ...ordered.map((w) => w.vus.max)) },
     errors: [...steps.flatMap((s) => s.errors.map((e) => ({ ...e, step: s.name }))), ...outsideSteps].sort(
       (a, b) => b.count - a.count || a.errorClass.localeCompare(b.errorClass),
@@ -177,6 +201,8 @@ export function buildReport({ run, agents, windows, agentWindows, thresholds, pa
       windowMs: window.windowMs,
       vus: window.vus.max,
       iterations: { ...window.iterations },
+      ...(window.vus.allocated !== undefined ? { allocatedVus: window.vus.allocated } : {}),
+      ...(arrivalPlan ? { targetRate: targetRateOver(arrivalPlan, run.startedAt, window.windowStart, window.windowMs) } : {}),
       steps: Object.fromEntries(Object.entries(window.steps).map(([name, stats]) => [name, latencyOf(StepAccumulator.of(stats))])),
       saturatedAgents: window.saturatedAgents,
       ...seriesBrowserFields(window),

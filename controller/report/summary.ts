@@ -5,6 +5,7 @@ import { formatDuration } from '../../src/load/duration.js';
 import type { Report } from '../../src/protocol/report.js';
 import { formatMs } from '../format.js';
 import { errorCount } from '../../src/metrics/request-stats.js';
+import { arrivalText } from './arrival.js';
 
 export interface Paint {
   bold(text: string): string;
@@ -94,6 +95,10 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
   lines.push(...browserLines(report, paint));
   const it = report.iterations;
   lines.push('', `iterations: ${it.started} started, ${it.completed} completed, ${it.failed > 0 ? paint.red(`${it.failed} failed`) : '0 failed'}`);
+  if (report.arrival) {
+    const [first, ...rest] = arrivalText(report.arrival, Date.parse(run.startedAt));
+    lines.push(report.arrival.dropped > 0 || report.arrival.notRun ? paint.red(first!) : paint.green(first!), ...rest.map((line) => paint.yellow(line)));
+  }
   for (const error of report.errors.slice(0, 5)) {
     lines.push(paint.dim(`  ${error.count} x ${error.errorClass} in ${error.step ? `"${error.step}"` : 'no step'}: ${error.sample}`));
   }

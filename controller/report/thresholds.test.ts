@@ -62,6 +62,22 @@ describe('thresholds', () => {
     expect(verdict('step:home', 'rate >= 2')).toMatchObject({ passed: true, actual: 2 });
   });
 
+  it('judges an arrival-rate run by its dropped share and the rate it started iterations at over its schedule', () => {
+    const open = { ...observations(), iterations: { started: 297, completed: 290, failed: 7, dropped: 3 }, scheduleMs: 30_000 };
+    const judge = (expression: string) => evaluateThresholds([spec('iterations', expression)], open)[0]!;
+    expect(judge('dropped < 1%')).toMatchObject({ passed: false, actual: 1, detail: 'dropped was 1%, not < 1%' });
+    expect(judge('dropped <= 1%').passed).toBe(true);
+    expect(judge('dropped == 3').passed).toBe(true);
+    expect(judge('rate >= 9.9')).toMatchObject({ passed: true, actual: 9.9 });
+    expect(judge('rate >= 10')).toMatchObject({ passed: false, detail: 'rate was 9.9/s, not >= 10/s' });
+    // A closed run drops nothing.
+    expect(verdict('iterations', 'dropped == 0').passed).toBe(true);
+    expect(evaluateThresholds([spec('iterations', 'dropped < 1%')], { ...observations(), iterations: { started: 0, completed: 0, failed: 0 } })[0]).toMatchObject({
+      passed: false,
+      detail: 'no iteration was due',
+    });
+  });
+
   it('fails, with a reason, a threshold on a step that never ran', () => {
     expect(verdict('step:checkout', 'p95 < 800')).toEqual({
       target: 'step:checkout',
@@ -78,7 +94,8 @@ describe('thresholds', () => {
     ['step:home', 'latency < 500', /unknown metric "latency"/],
     ['step:home', 'p95 < 5%', /"p95" is a time: write ms or s, not %/],
     ['step:home', 'count < 2.5', /"count" is a count: expected a whole number/],
-    ['iterations', 'p95 < 5', /unknown metric "p95"; use started, completed, failed, rate/],
+    ['iterations', 'p95 < 5', /unknown metric "p95"; use started, completed, failed, dropped, rate/],
+    ['iterations', 'dropped < 1ms', /"dropped" is a count: no unit \(or % for a share\)/],
     ['step:', 'p95 < 5', /the target must be "step:<step name>", "steps", "iterations", "requests"/],
     ['checkout', 'p95 < 5', /the target must be/],
   ])('rejects %s "%s"', (target, expression, message) => {

@@ -39,13 +39,15 @@ export interface Observations extends BrowserObservations {
   steps: ReadonlyMap<string, StepAccumulator>;
   /** all steps' samples together */
   allSteps: StepAccumulator;
-  iterations: { started: number; completed: number; failed: number };
+  iterations: { started: number; completed: number; failed: number; dropped?: number };
   durationMs: number;
+  /** an arrival-rate run: how long its schedule lasts; iterations:rate is then the rate it started them at */
+  scheduleMs?: number;
 }
 
 const EXPRESSION = /^\s*(?:([a-z]+):)?([a-z][a-z0-9.]*)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*(ms|s|%|\/s)?\s*$/;
 const STEP_METRICS = ['min', 'max', 'mean', 'count', 'failed', 'rate'];
-const ITERATION_METRICS = ['started', 'completed', 'failed', 'rate'];
+const ITERATION_METRICS = ['started', 'completed', 'failed', 'dropped', 'rate'];
 
 function fail(spec: ThresholdSpec, why: string): never {
   const where = spec.source === 'cli' ? '--threshold' : 'options.thresholds';
@@ -88,13 +90,13 @@ export function parseThreshold(spec: ThresholdSpec): ParsedThreshold {
     if (suffix && suffix !== 'ms' && suffix !== 's') fail(spec, `"${metric}" is a time: write ms or s, not ${suffix}`);
     unit = 'ms';
     if (suffix === 's') value *= 1000;
-  } else if (metric === 'failed' && suffix === '%') {
+  } else if ((metric === 'failed' || metric === 'dropped') && suffix === '%') {
     unit = 'percent';
   } else if (metric === 'rate') {
     if (suffix && suffix !== '/s') fail(spec, `"rate" is per second: write /s or nothing, not ${suffix}`);
     unit = 'rate';
   } else {
-    if (suffix) fail(spec, `"${metric}" is a count: no unit (${metric === 'failed' ? 'or % for a share' : 'not ' + suffix})`);
+    if (suffix) fail(spec, `"${metric}" is a count: no unit (${metric === 'failed' || metric === 'dropped' ? 'or % for a share' : 'not ' + suffix})`);
     if (!Number.isInteger(value)) fail(spec, `"${metric}" is a count: expected a whole number`);
     unit = 'count';
   }
@@ -154,7 +156,14 @@ function measure(t: ParsedThreshold, obs: Observations): number | string {
   if (t.scope.kind === 'requests' || t.scope.kind === 'vitals') return measureBrowser({ ...t, scope: t.scope }, obs, round, percent);
   if (t.scope.kind === 'iterations') {
     const it = obs.iterations;
-    if (t.metric === 'rate') return round(it.completed / seconds);
+    // An open model is judged by the rate it started iterations at, over its schedule; a closed one by what it completed.
+    if (t.metric === 'rate') return obs.scheduleMs !== undefined ? round(it.started / Math.max(obs.scheduleMs / 1000, 0.001)) : round(it.completed / seconds);
+    if (t.metric === 'dropped') {
+      const dropped = it.dropped ?? 0;
+      if (t.unit !== 'percent') return dropped;
+      const scheduled = it.started + dropped;
+      return scheduled === 0 ? 'no iteration was due' : percent(dropped, scheduled);
+    }
     if (t.metric === 'failed' && t.unit === 'percent') {
       const finished = it.completed + it.failed;
       return finished === 0 ? 'no iteration finished' : percent(it.failed, finished);

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { RunFailure } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
 import { firstVuNumbers } from '../../src/load/split.js';
+import { isArrivalPlan } from '../../src/protocol/plan.js';
 import { peakVus, planDurationMs } from '../../src/load/stages.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages.js';
 import { settledWithin } from '../../src/settled-within.js';
@@ -124,6 +125,7 @@ class LiveRun {
           heartbeatMs: prepared.timing.heartbeatMs,
           lostControllerMs: prepared.timing.agentGraceMs,
           peakVus: state.plannedVus,
+          ...(isArrivalPlan(assignment.plan) ? { preAllocatedVus: assignment.plan.preAllocatedVus, firstVu: state.firstVu } : {}),
           ...(assignment.vuWorkers !== undefined ? { vuWorkers: assignment.vuWorkers } : {}),
         }, (text) => this.session.notice(`${state.host}: ${text}`));
         void state.process.exited.then(({ code }) => this.session.processExited(state, code));
@@ -156,7 +158,7 @@ class LiveRun {
     const t0 = Date.now() + prepared.timing.startLeadMs;
     store.setRunStarted(prepared.runId, t0);
     const { plan } = prepared;
-    if (!this.feedback.dashboard) io.out(describePlanLine(prepared.scenarioName, peakVus(plan), planDurationMs(plan), plan.stages.length, this.agents.length) + '\n');
+    if (!this.feedback.dashboard) io.out(describePlanLine(prepared.scenarioName, plan, this.agents.length) + '\n');
     for (const { state, assignment } of this.agents) {
       this.hub.send(state.id, {
         type: 'start',

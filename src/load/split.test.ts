@@ -18,7 +18,38 @@ describe('splitCount', () => {
       { startVus: 0, stages: [{ durationMs: 1000, target: 6 }, { durationMs: 1000, target: 3 }], gracefulStopMs: 0 },
       [{ weight: 1 }, { weight: 2 }],
     );
-    expect(plans.map((p) => p.stages.map((s) => s.target))).toEqual([[2, 1], [4, 2]]);
+    expect(plans.map((p) => p.stages.map((s) => ('target' in s ? s.target : -1)))).toEqual([[2, 1], [4, 2]]);
     expect(firstVuNumbers(plans)).toEqual([1, 3]);
+  });
+});
+
+describe('splitPlan for an arrival rate', () => {
+  const arrival = {
+    model: 'arrival' as const,
+    perMs: 1000,
+    startRate: 12,
+    stages: [{ durationMs: 10_000, rate: 12 }],
+    distribution: 'uniform' as const,
+    seed: 1,
+    preAllocatedVus: 8,
+    maxVus: 40,
+    gracefulStopMs: 0,
+  };
+
+  it('keeps the run-wide rate and gives each agent its turns by weight, and VUs the same way', () => {
+    const plans = splitPlan(arrival, [{ weight: 1 }, { weight: 2 }, { weight: 1 }]);
+    expect(plans.map((p) => ('share' in p ? p.share : undefined))).toEqual([0, 1, 2].map((index) => ({ index, weights: [1, 2, 1] })));
+    expect(plans.map((p) => ('maxVus' in p ? [p.preAllocatedVus, p.maxVus] : []))).toEqual([[2, 10], [4, 20], [2, 10]]);
+    expect(plans.every((p) => 'startRate' in p && p.startRate === 12)).toBe(true);
+    expect(firstVuNumbers(plans)).toEqual([1, 11, 31]);
+  });
+
+  it('follows the VUs a capped host can hold instead of its weight', () => {
+    const plans = splitPlan(arrival, [{ weight: 1, maxVus: 4 }, { weight: 1 }]);
+    expect(plans.map((p) => ('share' in p ? p.share?.weights : undefined))).toEqual([[4, 36], [4, 36]]);
+  });
+
+  it('refuses fewer VUs than hosts', () => {
+    expect(() => splitPlan({ ...arrival, maxVus: 2, preAllocatedVus: 1 }, [{ weight: 1 }, { weight: 1 }, { weight: 1 }])).toThrow(/max VUs 2 cannot be split over 3 hosts/);
   });
 });

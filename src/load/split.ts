@@ -1,5 +1,6 @@
 // Deterministic split of a plan's VUs across agents by weight, within caps.
-import type { Plan } from '../protocol/plan.js';
+import { isArrivalPlan, type ArrivalPlan, type ClosedPlan, type Plan } from '../protocol/plan.js';
+import { peakVus } from './stages.js';
 
 export interface AgentShareSpec {
   weight: number;
@@ -43,8 +44,12 @@ export function splitCount(total: number, agents: readonly AgentShareSpec[]): nu
   return shares;
 }
 
-/** Each agent's own plan: every stage target split the same way. */
+/** Each agent's own plan: a closed plan's every stage target split the same way; an arrival plan's VUs and turns. */
 export function splitPlan(plan: Plan, agents: readonly AgentShareSpec[]): Plan[] {
+  return isArrivalPlan(plan) ? splitArrivalPlan(plan, agents) : splitClosedPlan(plan, agents);
+}
+
+function splitClosedPlan(plan: ClosedPlan, agents: readonly AgentShareSpec[]): ClosedPlan[] {
   const startShares = splitCount(plan.startVus, agents);
   const stageShares = plan.stages.map((stage) => splitCount(stage.target, agents));
   return agents.map((_, i) => ({
@@ -54,12 +59,31 @@ export function splitPlan(plan: Plan, agents: readonly AgentShareSpec[]): Plan[]
   }));
 }
 
+/**
+ * Every agent keeps the run's rate and takes its turns of the arrivals, by
+ * weight; VUs split the same way within each host's cap. When a cap binds,
+ * turns follow the VUs each agent can hold instead, so a small host is not
+ * given arrivals it has no VUs for.
+ */
+function splitArrivalPlan(plan: ArrivalPlan, agents: readonly AgentShareSpec[]): ArrivalPlan[] {
+  if (plan.maxVus < agents.length) {
+    throw new Error(`max VUs ${plan.maxVus} cannot be split over ${agents.length} hosts: give each host at least one`);
+  }
+  const maxShares = splitCount(plan.maxVus, agents);
+  const uncapped = splitCount(plan.maxVus, agents.map(({ weight }) => ({ weight })));
+  const capsBind = maxShares.some((share, i) => share !== uncapped[i]);
+  if (maxShares.some((share) => share === 0)) throw new Error(`max VUs ${plan.maxVus} leaves a host with none: raise it to at least one per host`);
+  const preShares = splitCount(plan.preAllocatedVus, agents.map((agent, i) => ({ weight: agent.weight, maxVus: maxShares[i]! })));
+  const weights = capsBind ? maxShares : agents.map((agent) => agent.weight);
+  return agents.map((_, index) => ({ ...plan, preAllocatedVus: preShares[index]!, maxVus: maxShares[index]!, share: { index, weights } }));
+}
+
 /** First VU number of each agent, so VU ids stay unique across the run. */
 export function firstVuNumbers(plans: readonly Plan[]): number[] {
   let next = 1;
   return plans.map((plan) => {
     const first = next;
-    next += Math.max(plan.startVus, ...plan.stages.map((s) => s.target));
+    next += peakVus(plan);
     return first;
   });
 }

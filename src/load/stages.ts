@@ -1,17 +1,19 @@
 // Load-profile math: how many VUs should be running at time t.
-import type { Plan, Stage } from '../protocol/plan.js';
+import { isArrivalPlan, type ClosedPlan, type Plan, type Stage } from '../protocol/plan.js';
 import { parseDuration } from './duration.js';
 
 export function planDurationMs(plan: Plan): number {
   return plan.stages.reduce((sum, stage) => sum + stage.durationMs, 0);
 }
 
+/** The most VUs the plan runs: an arrival plan's maximum. */
 export function peakVus(plan: Plan): number {
+  if (isArrivalPlan(plan)) return plan.maxVus;
   return Math.max(plan.startVus, ...plan.stages.map((s) => s.target));
 }
 
 /** Target VUs at `tMs` after t0: linear ramps between stage targets, 0 after the end. */
-export function vusAt(plan: Plan, tMs: number): number {
+export function vusAt(plan: ClosedPlan, tMs: number): number {
   if (tMs < 0) return 0;
   let from = plan.startVus;
   let stageStart = 0;
@@ -37,7 +39,7 @@ export function stageAt(plan: Plan, tMs: number): number {
   return -1;
 }
 
-export function constantPlan(vus: number, durationMs: number, gracefulStopMs: number): Plan {
+export function constantPlan(vus: number, durationMs: number, gracefulStopMs: number): ClosedPlan {
   return { startVus: vus, stages: [{ durationMs, target: vus }], gracefulStopMs };
 }
 

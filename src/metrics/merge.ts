@@ -35,6 +35,9 @@ export class MergedWindowBuilder {
   private readonly pageViews = pageViewTable();
   private readonly iterations = { started: 0, completed: 0, failed: 0 };
   private readonly vus = { min: 0, max: 0 };
+  /** arrival-rate windows only */
+  private dropped: number | undefined;
+  private allocated: number | undefined;
   private agents = 0;
   private saturatedAgents = 0;
 
@@ -54,6 +57,8 @@ export class MergedWindowBuilder {
     this.iterations.failed += body.iterations.failed;
     this.vus.min += body.vus.min;
     this.vus.max += body.vus.max;
+    if (body.iterations.dropped !== undefined) this.dropped = (this.dropped ?? 0) + body.iterations.dropped;
+    if (body.vus.allocated !== undefined) this.allocated = (this.allocated ?? 0) + body.vus.allocated;
     this.agents += 1;
     if (body.saturated) this.saturatedAgents += 1;
   }
@@ -65,9 +70,9 @@ export class MergedWindowBuilder {
       windowStart: this.windowStart,
       windowMs: this.windowMs,
       steps: this.steps.toWire(),
-      iterations: { ...this.iterations },
+      iterations: this.dropped !== undefined ? { ...this.iterations, dropped: this.dropped } : { ...this.iterations },
       iterationErrors: this.iterationErrors.toWire(),
-      vus: { ...this.vus },
+      vus: this.allocated !== undefined ? { ...this.vus, allocated: this.allocated } : { ...this.vus },
       agents: this.agents,
       saturatedAgents: this.saturatedAgents,
       ...(requests ? { requests } : {}),

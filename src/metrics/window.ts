@@ -15,15 +15,20 @@ class WindowBuilder {
   readonly requests = requestTable();
   readonly pageViews = pageViewTable();
   iterations = { started: 0, completed: 0, failed: 0 };
+  dropped = 0;
   vusMin: number;
   vusMax: number;
+  allocatedMax: number;
 
   constructor(
     readonly windowStart: number,
     activeVus: number,
+    allocated: number,
+    private readonly arrivals: boolean,
   ) {
     this.vusMin = activeVus;
     this.vusMax = activeVus;
+    this.allocatedMax = allocated;
   }
 
   build(windowMs: number, resources: ResourceSample): WindowBody {
@@ -33,9 +38,9 @@ class WindowBuilder {
       windowStart: this.windowStart,
       windowMs,
       steps: this.steps.toWire(),
-      iterations: { ...this.iterations },
+      iterations: this.arrivals ? { ...this.iterations, dropped: this.dropped } : { ...this.iterations },
       iterationErrors: this.iterationErrors.toWire(),
-      vus: { min: this.vusMin, max: this.vusMax },
+      vus: this.arrivals ? { min: this.vusMin, max: this.vusMax, allocated: this.allocatedMax } : { min: this.vusMin, max: this.vusMax },
       resources,
       saturated: false,
       ...(requests ? { requests } : {}),
@@ -48,10 +53,13 @@ export class WindowAggregator {
   private readonly open = new Map<number, WindowBuilder>();
   private nextToClose: number;
   private activeVus = 0;
+  private allocatedVus = 0;
 
+  /** `arrivals`: an arrival-rate run, whose windows count dropped iterations and the VUs kept */
   constructor(
     private readonly windowMs: number,
     startMs: number,
+    private readonly arrivals = false,
   ) {
     this.nextToClose = alignWindow(startMs, windowMs);
   }
@@ -89,6 +97,18 @@ export class WindowAggregator {
     this.at(atMs).iterationErrors.add(errorClass, message);
   }
 
+  /** An arrival found no free VU; `atMs` is when it was due. */
+  iterationDropped(atMs: number): void {
+    this.at(atMs).dropped += 1;
+  }
+
+  /** VUs kept by an arrival-rate run, busy or free. */
+  allocatedVusChanged(allocated: number, atMs: number): void {
+    const window = this.at(atMs);
+    this.allocatedVus = allocated;
+    window.allocatedMax = Math.max(window.allocatedMax, allocated);
+  }
+
   activeVusChanged(active: number, atMs: number): void {
     // The window opens with the count from before this change.
     const window = this.at(atMs);
@@ -121,7 +141,7 @@ export class WindowAggregator {
 
   private take(resources: ResourceSample): WindowBody {
     const start = this.nextToClose;
-    const builder = this.open.get(start) ?? new WindowBuilder(start, this.activeVus);
+    const builder = this.open.get(start) ?? new WindowBuilder(start, this.activeVus, this.allocatedVus, this.arrivals);
     this.open.delete(start);
     this.nextToClose += this.windowMs;
     return builder.build(this.windowMs, resources);
@@ -132,7 +152,7 @@ export class WindowAggregator {
     const start = Math.max(alignWindow(atMs, this.windowMs), this.nextToClose);
     let builder = this.open.get(start);
     if (!builder) {
-      builder = new WindowBuilder(start, this.activeVus);
+      builder = new WindowBuilder(start, this.activeVus, this.allocatedVus, this.arrivals);
       this.open.set(start, builder);
     }
     return builder;

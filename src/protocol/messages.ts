@@ -88,6 +88,8 @@ export const PageViewWindowSchema = z
   })
   .strict();
 
+export const IterationCountsSchema = z.object({ started: Count, completed: Count, failed: Count, dropped: Count.optional() }).strict();
+
 export const ResourceSampleSchema = z
   .object({
     /** whole-host CPU use over the window, 0..100 */
@@ -107,10 +109,12 @@ export const WindowBodySchema = z
     windowStart: z.number().int().nonnegative(),
     windowMs: z.number().int().positive(),
     steps: z.record(z.string(), StepWindowSchema),
-    iterations: z.object({ started: Count, completed: Count, failed: Count }).strict(),
+    /** `dropped` (window format 3, arrival-rate runs): arrivals due in this window that found no free VU */
+    iterations: IterationCountsSchema,
     /** errors thrown by the scenario outside any step */
     iterationErrors: ErrorTallySchema,
-    vus: z.object({ min: Count, max: Count }).strict(),
+    /** VUs running an iteration (all of them in a closed run); `allocated` (arrival-rate runs): the most kept, busy or free */
+    vus: z.object({ min: Count, max: Count, allocated: Count.optional() }).strict(),
     resources: ResourceSampleSchema,
     /** the agent's host was out of CPU (or its event loop lagged) this window and the one before: its numbers are distorted */
     saturated: z.boolean().default(false),

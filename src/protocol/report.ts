@@ -11,6 +11,9 @@ export const REPORT_SCHEMA = 'squall.report/v1';
 const Count = z.number().int().nonnegative();
 const Ms = z.number().nonnegative();
 
+/** `dropped`: arrival-rate runs only, arrivals that found no free VU */
+const IterationCountsSchema = z.object({ started: Count, completed: Count, failed: Count, dropped: Count.optional() }).strict();
+
 export const ReportErrorSchema = z
   .object({ errorClass: z.string(), count: Count, sample: z.string() })
   .strict();
@@ -110,7 +113,11 @@ export const ReportSeriesPointSchema = z
     windowMs: z.number().int().positive(),
     /** peak active VUs in the window, summed over agents */
     vus: Count,
-    iterations: z.object({ started: Count, completed: Count, failed: Count }).strict(),
+    iterations: IterationCountsSchema,
+    /** arrival-rate runs: the most VUs kept (busy or free), summed over agents; `vus` counts the busy ones */
+    allocatedVus: Count.optional(),
+    /** arrival-rate runs: the plan's rate over this window, per second */
+    targetRate: z.number().nonnegative().optional(),
     steps: z.record(z.string(), StepLatencySchema),
     /** agents whose host was saturated in this window: their numbers are distorted */
     saturatedAgents: Count,
@@ -153,7 +160,7 @@ export const ReportAgentSchema = z
       .optional(),
     /** what this host measured, step by step */
     steps: z.array(StepLatencySchema.extend({ name: z.string() }).strict()),
-    iterations: z.object({ started: Count, completed: Count, failed: Count }).strict(),
+    iterations: IterationCountsSchema,
     /** the host's own load while it ran: high CPU distorts its numbers */
     resources: z
       .object({
@@ -164,6 +171,38 @@ export const ReportAgentSchema = z
       })
       .strict()
       .optional(),
+  })
+  .strict();
+
+export const DROP_REASONS = ['max-vus', 'saturated', 'growing'] as const;
+
+export const ReportArrivalSchema = z
+  .object({
+    /** the rate's unit; rates below are per it, as asked */
+    perMs: z.number().int().positive(),
+    startRate: z.number().nonnegative(),
+    stages: z.array(z.object({ durationMs: Ms, rate: z.number().nonnegative() }).strict()),
+    distribution: z.enum(['uniform', 'poisson']),
+    preAllocatedVus: Count,
+    maxVus: Count,
+    /** arrivals the schedule holds (with Poisson arrivals, their expected number) */
+    expected: Count,
+    /** arrivals the agents reached: started + dropped */
+    scheduled: Count,
+    started: Count,
+    dropped: Count,
+    droppedPct: z.number().nonnegative(),
+    /** per second over the schedule: asked for on average, and started */
+    targetRate: z.number().nonnegative(),
+    achievedRate: z.number().nonnegative(),
+    /** the most VUs kept at once, over all agents */
+    allocatedMax: Count,
+    /** when the first dropped arrival was due */
+    firstDropAt: z.string().optional(),
+    /** why arrivals were dropped: every VU busy at the maximum, the host out of CPU, or VUs still being made */
+    dropReasons: z.array(z.enum(DROP_REASONS)),
+    /** arrivals of lost agents after they were lost: neither started nor dropped, and not given to the others */
+    notRun: z.object({ count: Count, agents: z.array(z.string()) }).strict().optional(),
   })
   .strict();
 
@@ -192,14 +231,9 @@ export const ReportSchema = z
       })
       .strict(),
     steps: z.array(ReportStepSchema),
-    iterations: z
-      .object({
-        started: Count,
-        completed: Count,
-        failed: Count,
-        errors: z.array(ReportErrorSchema),
-      })
-      .strict(),
+    iterations: IterationCountsSchema.extend({ errors: z.array(ReportErrorSchema) }).strict(),
+    /** an arrival-rate run: the rate asked for and what was held */
+    arrival: ReportArrivalSchema.optional(),
     vus: z.object({ max: Count }).strict(),
     /** every error class of the run, most frequent first; step is absent for errors outside steps */
     errors: z.array(ReportErrorSchema.extend({ step: z.string().optional() }).strict()),
@@ -216,6 +250,8 @@ export const ReportSchema = z
   .strict();
 
 export type Report = z.infer<typeof ReportSchema>;
+export type ReportArrival = z.infer<typeof ReportArrivalSchema>;
+export type DropReason = (typeof DROP_REASONS)[number];
 export type ReportStep = z.infer<typeof ReportStepSchema>;
 export type ReportSeriesPoint = z.infer<typeof ReportSeriesPointSchema>;
 export type ReportAgent = z.infer<typeof ReportAgentSchema>;

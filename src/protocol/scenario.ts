@@ -10,9 +10,41 @@ export const DurationText = z
 
 const VuCount = z.number().int().nonnegative().max(1_000_000);
 
+const Rate = z.number({ error: 'expected a number >= 0: iterations per `per`' }).nonnegative().max(1_000_000);
+
+/** Sizes an arrival-rate run: browser contexts made before the start, and the most it may grow to. */
+const ArrivalVusSchema = z
+  .object({ preAllocated: VuCount.optional(), max: VuCount.min(1).optional() })
+  .strict()
+  .refine((v) => v.preAllocated === undefined || v.max === undefined || v.max >= v.preAllocated, {
+    error: 'max must be at least preAllocated',
+    path: ['max'],
+  });
+
+export const ArrivalOptionsSchema = z
+  .object({
+    /** iterations started per `per`, held for `duration` */
+    rate: Rate.optional(),
+    /** the rate's time unit (default 1s) */
+    per: DurationText.optional(),
+    duration: DurationText.optional(),
+    /** ramping: each stage moves the rate linearly to its own */
+    stages: z.array(z.object({ duration: DurationText, rate: Rate }).strict()).min(1).optional(),
+    /** the rate before the first stage (default 0) */
+    startRate: Rate.optional(),
+    /** evenly spaced arrivals (default) or Poisson: random gaps at the same rate */
+    distribution: z.enum(['uniform', 'poisson'], { error: 'expected "uniform" or "poisson"' }).optional(),
+  })
+  .strict()
+  .refine((a) => a.rate === undefined || a.stages === undefined, { error: 'give rate (with duration) or stages, not both', path: ['stages'] })
+  .refine((a) => a.rate !== undefined || a.stages !== undefined, { error: 'expected rate (with duration) or stages', path: ['rate'] });
+
 export const ScenarioOptionsSchema = z
   .object({
-    vus: VuCount.optional(),
+    /** a number: constant VUs (closed model); with arrival: { preAllocated, max } */
+    vus: z.union([VuCount, ArrivalVusSchema], { error: 'expected a number of VUs, or { preAllocated, max } with arrival' }).optional(),
+    /** an open model: iterations start on schedule on a free VU, or are dropped and counted */
+    arrival: ArrivalOptionsSchema.optional(),
     duration: DurationText.optional(),
     stages: z.array(z.object({ duration: DurationText, target: VuCount }).strict()).min(1).optional(),
     gracefulStop: DurationText.optional(),

@@ -50,9 +50,39 @@ export interface MetricsOptions {
   evidencePerError?: number;
 }
 
+/** An open model: iterations start on schedule, whether or not the site keeps up (k6's arrival-rate executors). */
+export interface ArrivalOption {
+  /** iterations started per `per`, held for `duration` */
+  rate?: number;
+  /** the rate's time unit, e.g. "1s" (default), "1m" */
+  per?: string;
+  /** e.g. "5m"; needed with `rate` */
+  duration?: string;
+  /** ramping: each stage moves the rate linearly from the previous one to its own */
+  stages?: Array<{ duration: string; rate: number }>;
+  /** the rate before the first stage (default 0) */
+  startRate?: number;
+  /** "uniform" (default): evenly spaced; "poisson": random gaps, the same rate on average */
+  distribution?: 'uniform' | 'poisson';
+}
+
+/** How many VUs (browser contexts) an arrival-rate run keeps. */
+export interface ArrivalVus {
+  /** made before the start (default: one second of arrivals at the peak rate) */
+  preAllocated?: number;
+  /** grown ahead of need up to this (default: ten seconds of arrivals at the peak rate) */
+  max?: number;
+}
+
 export interface ScenarioOptions {
-  /** constant VUs for `duration` (ignored when `stages` is given) */
-  vus?: number;
+  /** constant VUs for `duration` (ignored when `stages` is given); with `arrival`: { preAllocated, max } */
+  vus?: number | ArrivalVus;
+  /**
+   * Start iterations at a rate instead of looping VUs: `{ rate: 20, per: '1s', duration: '5m' }`
+   * or `{ stages: [{ duration: '2m', rate: 50 }], per: '1m' }`. An arrival that finds
+   * no free VU is dropped and counted.
+   */
+  arrival?: ArrivalOption;
   /** e.g. "1m" */
   duration?: string;
   /** ramp profile: each stage moves linearly from the previous target to its own */

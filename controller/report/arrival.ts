@@ -1,0 +1,97 @@
+// An arrival-rate run's account: the rate asked for, what was started, what
+// was dropped since when and why, and what lost agents never ran. Pure.
+import { arrivalDurationMs, arrivalsBy } from '../../src/load/arrival.js';
+import type { WindowBody } from '../../src/protocol/messages.js';
+import type { MergedWindow } from '../../src/protocol/merged.js';
+import type { ArrivalPlan } from '../../src/protocol/plan.js';
+import type { DropReason, ReportArrival } from '../../src/protocol/report.js';
+import type { AgentRecord } from '../../src/protocol/store.js';
+import { clock } from '../format.js';
+
+export interface ArrivalInput {
+  plan: ArrivalPlan;
+  windows: readonly MergedWindow[];
+  /** each agent's own windows: why it dropped is a per-host question */
+  byAgent: ReadonlyMap<string, readonly WindowBody[]>;
+  agents: readonly AgentRecord[];
+}
+
+export function arrivalSection({ plan, windows, byAgent, agents }: ArrivalInput): ReportArrival {
+  const durationMs = arrivalDurationMs(plan);
+  const expected = Math.round(arrivalsBy(plan, durationMs));
+  const started = windows.reduce((sum, w) => sum + w.iterations.started, 0);
+  const dropped = windows.reduce((sum, w) => sum + (w.iterations.dropped ?? 0), 0);
+  const scheduled = started + dropped;
+  const firstDrop = windows.find((w) => (w.iterations.dropped ?? 0) > 0);
+  const lost = agents.filter((a) => a.status === 'lost');
+  const seconds = durationMs / 1000;
+  return {
+    perMs: plan.perMs,
+    startRate: plan.startRate,
+    stages: plan.stages.map((s) => ({ durationMs: s.durationMs, rate: s.rate })),
+    distribution: plan.distribution,
+    preAllocatedVus: plan.preAllocatedVus,
+    maxVus: plan.maxVus,
+    expected,
+    scheduled,
+    started,
+    dropped,
+    droppedPct: scheduled > 0 ? Math.round((10_000 * dropped) / scheduled) / 100 : 0,
+    targetRate: round(expected / seconds),
+    achievedRate: round(started / seconds),
+    allocatedMax: Math.max(0, ...windows.map((w) => w.vus.allocated ?? 0)),
+    ...(firstDrop ? { firstDropAt: new Date(firstDrop.windowStart).toISOString() } : {}),
+    dropReasons: dropReasons(agents, byAgent),
+    // Poisson arrivals vary around their mean: what lost agents did not run is only exact for uniform ones.
+    ...(lost.length > 0 ? { notRun: { count: Math.max(0, expected - scheduled), agents: lost.map((a) => a.host) } } : {}),
+  };
+}
+
+/** A window's drops on a host: all its VUs were busy at its maximum, or its CPU was out, or it was still making VUs. */
+function dropReasons(agents: readonly AgentRecord[], byAgent: ReadonlyMap<string, readonly WindowBody[]>): DropReason[] {
+  const reasons = new Set<DropReason>();
+  for (const agent of agents) {
+    for (const body of byAgent.get(agent.agentId) ?? []) {
+      if ((body.iterations.dropped ?? 0) === 0) continue;
+      if ((body.vus.allocated ?? 0) >= agent.plannedVus) reasons.add('max-vus');
+      else if (body.saturated) reasons.add('saturated');
+      else reasons.add('growing');
+    }
+  }
+  return [...reasons];
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** The plan's rate over one window, per second: what the dashboard and the series set beside the achieved rate. */
+export function targetRateOver(plan: ArrivalPlan, runStartedAt: number, windowStart: number, windowMs: number): number {
+  const from = windowStart - runStartedAt;
+  return round(((arrivalsBy(plan, from + windowMs) - arrivalsBy(plan, Math.max(0, from))) * 1000) / windowMs);
+}
+
+const REASON_TEXT: Record<DropReason, string> = {
+  'max-vus': 'every VU was busy at the maximum (raise vus.max, or the site is too slow for this rate)',
+  saturated: 'the load host ran out of CPU (use more hosts or fewer VUs each: squall calibrate)',
+  growing: 'VUs were still being made (raise vus.preAllocated)',
+};
+
+/** The run's arrivals in plain words: held, or how many dropped, since when, and why. */
+export function arrivalText(arrival: ReportArrival, runStartedAt: number): string[] {
+  const lines: string[] = [];
+  if (arrival.dropped === 0) {
+    lines.push(`arrival rate held: ${arrival.started} iterations started (${arrival.achievedRate}/s of ${arrival.targetRate}/s asked), none dropped; at most ${arrival.allocatedMax} VUs kept`);
+  } else {
+    const since = arrival.firstDropAt ? ` from ${clock(Math.max(0, Date.parse(arrival.firstDropAt) - runStartedAt))}` : '';
+    lines.push(
+      `arrival rate NOT held: ${arrival.dropped} of ${arrival.scheduled} arrivals dropped (${arrival.droppedPct}%)${since}; ` +
+        `${arrival.started} started (${arrival.achievedRate}/s of ${arrival.targetRate}/s asked), at most ${arrival.allocatedMax} of ${arrival.maxVus} VUs kept`,
+    );
+    for (const reason of arrival.dropReasons) lines.push(`  because ${REASON_TEXT[reason]}`);
+  }
+  if (arrival.notRun) {
+    lines.push(`  ${arrival.notRun.count} arrivals were never run: ${arrival.notRun.agents.join(', ')} lost, and a lost host's share is not given to the others`);
+  }
+  return lines;
+}

@@ -78,3 +78,15 @@ export function parseCsv(text: string): string[][] {
   if (field !== '' || row.length > 0) rows.push([...row, field]);
   return rows;
 }
+
+export const ARRIVALS_CSV_HEADER = ['t', 'target_rate', 'started', 'dropped', 'completed', 'failed', 'vus_busy', 'vus_kept'] as const;
+
+/** arrivals.csv (arrival-rate runs): one row per window, rates per second. */
+export function arrivalsCsv(report: Report): string {
+  const rows: Array<Array<string | number>> = [[...ARRIVALS_CSV_HEADER]];
+  for (const point of report.series) {
+    const it = point.iterations;
+    rows.push([point.t, point.targetRate ?? 0, it.started, it.dropped ?? 0, it.completed, it.failed, point.vus, point.allocatedVus ?? 0]);
+  }
+  return csvOf(rows);
+}

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { makeDirectory } from '../files.js';
 import type { Report } from '../../src/protocol/report.js';
-import { requestsCsv, seriesCsv, vitalsCsv } from './csv.js';
+import { arrivalsCsv, requestsCsv, seriesCsv, vitalsCsv } from './csv.js';
 import { renderHtmlReport } from './html.js';
 import { junitXml } from './junit.js';
 
@@ -35,9 +35,17 @@ export function renderReport(report: Report, format: FileFormat, attachments: At
   }
 }
 
-/** A format's files beyond its main one: csv adds requests.csv and vitals.csv when the run collected them, json the screenshots. */
+/**
+ * A format's files beyond its main one: csv adds requests.csv and vitals.csv
+ * when the run collected them and arrivals.csv for an arrival-rate run, json the screenshots.
+ */
 function extraFiles(report: Report, format: FileFormat, attachments: Attachments): Array<[string, string | Buffer]> {
-  if (format === 'csv' && report.requests) return [['requests.csv', requestsCsv(report)], ['vitals.csv', vitalsCsv(report)]];
+  if (format === 'csv') {
+    const files: Array<[string, string]> = [];
+    if (report.requests) files.push(['requests.csv', requestsCsv(report)], ['vitals.csv', vitalsCsv(report)]);
+    if (report.arrival) files.push(['arrivals.csv', arrivalsCsv(report)]);
+    return files;
+  }
   if (format === 'json') return [...attachments];
   return [];
 }

@@ -199,6 +199,56 @@ describe('agents on hosts over SSH', () => {
     }
   });
 
+  it('splits an arrival rate over hosts weighted 1, 2, 1: the total is what was asked, each window shared by weight', async () => {
+    lab.trust();
+    app.reset();
+    const io = memoryIo();
+    const outcome = await runLoadTest(
+      {
+        scenario: fixture('arrival.scenario.ts'),
+        flags: { rate: 4, duration: '10s', maxVus: 12, preAllocatedVus: 8 },
+        env: { TARGET: app.url },
+        window: '2s',
+        out: join(dir, 'arrival'),
+        db: join(dir, 'arrival.db'),
+        hosts: lab.inventory([{ host: good[0]! }, { host: good[1]!, weight: 2 }, { host: good[2]! }]),
+      },
+      io,
+    );
+    expect(io.stderr()).not.toMatch(/internal error/);
+    expect(outcome.exitCode).toBe(0);
+    const arrival = outcome.report.arrival!;
+    expect(arrival).toMatchObject({ expected: 40, dropped: 0 });
+    expect(arrival.started).toBe(app.stats()['GET /api/products']!.hits);
+    expect(Math.abs(arrival.started - 40)).toBeLessThanOrEqual(1);
+    expect(outcome.report.agents.map((a) => a.vus)).toEqual([3, 6, 3]);
+    // Every window of 2 s holds 8 arrivals: 2, 4 and 2 by weight, each host within one of its share.
+    const weights = [1, 2, 1];
+    const db = new Database(join(dir, 'arrival.db'), { readonly: true });
+    try {
+      const rows = db.prepare('SELECT agent_id, body FROM agent_windows WHERE run_id = ?').all(outcome.runId) as Array<{ agent_id: string; body: string }>;
+      const started = new Map<number, Map<string, number>>();
+      for (const row of rows) {
+        const body = WindowBodySchema.parse((JSON.parse(row.body) as { window: unknown }).window);
+        const perAgent = started.get(body.windowStart) ?? new Map<string, number>();
+        perAgent.set(row.agent_id, body.iterations.started);
+        started.set(body.windowStart, perAgent);
+      }
+      const t0 = Date.parse(outcome.report.run.startedAt);
+      const inside = [...started.entries()].filter(([start]) => start >= t0 && start + 2000 <= t0 + 10_000);
+      expect(inside.length).toBeGreaterThanOrEqual(3);
+      for (const [, perAgent] of inside) {
+        const total = [...perAgent.values()].reduce((a, b) => a + b, 0);
+        expect(Math.abs(total - 8)).toBeLessThanOrEqual(1);
+        outcome.report.agents.forEach((agent, i) => {
+          expect(Math.abs((perAgent.get(agent.id) ?? 0) - (total * weights[i]!) / 4), `${agent.host}: ${JSON.stringify([...perAgent])}`).toBeLessThanOrEqual(1);
+        });
+      }
+    } finally {
+      db.close();
+    }
+  }, 120_000);
+
   describe('host keys', () => {
     const name = (host: LabHost) => `${host.sshd.address}:${host.sshd.port}`;
     const fingerprintOf = (host: LabHost) =>

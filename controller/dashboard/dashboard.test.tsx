@@ -63,6 +63,15 @@ describe('dashboard view models', () => {
     expect(view).toMatchObject({ vus: 'VUs 6/10', time: '1m41s / 4h1m', stage: 'stage 2/2' });
     expect(headerView(fixtureSnapshot(0, { t0: undefined })).stage).toBe('preparing agents');
   });
+
+  it('the header of an arrival-rate run tells busy and kept VUs, the rate started against the rate asked, and the drops', () => {
+    const plan = { model: 'arrival' as const, perMs: 1000, startRate: 2, stages: [{ durationMs: 600_000, rate: 2 }], distribution: 'uniform' as const, seed: 1, preAllocatedVus: 4, maxVus: 20, gracefulStopMs: 0 };
+    const snapshot = fixtureSnapshot(4, { plan });
+    // The fixture starts 10 iterations per 5 s window: 2/s, as asked; two windows dropped some.
+    snapshot.windows = snapshot.windows.map((w, i) => ({ ...w, iterations: { ...w.iterations, dropped: i === 1 ? 3 : i === 2 ? 2 : 0 }, vus: { ...w.vus, allocated: 5 + i } }));
+    expect(headerView(snapshot).vus).toBe('VUs 6 busy/8 kept  starts 2.0/s of 2/s  5 dropped');
+    expect(headerView({ ...snapshot, t0: undefined, windows: [] }).vus).toBe('VUs 6 busy/4 kept  starts 2/s asked  0 dropped');
+  });
 });
 
 describe('browser panel', () => {

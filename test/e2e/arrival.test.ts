@@ -101,6 +101,10 @@ describe('an arrival rate against the demo shop', () => {
       expect(result.stdout).toMatch(/arrival rate NOT held: \d+ of 100 arrivals dropped \(\d+(\.\d+)?%\) from 0:0\d; \d+ started \([\d.]+\/s of 10\/s asked\), at most 3 of 3 VUs kept/);
       expect(result.stdout).toMatch(/because every VU was busy at the maximum/);
       expect(report.thresholds[0]).toMatchObject({ target: 'iterations', passed: false });
+      const html = readFileSync(join(dir, 'slow', 'report.html'), 'utf8');
+      expect(html).toMatch(/<section id="arrivals"><h2>Arrivals<\/h2><p class="verdict bad" data-field="arrivalVerdict">arrival rate NOT held: /);
+      expect(html).toContain(`data-field="dropped" data-value="${report.arrival!.dropped}"`);
+      expect(html).toContain('Iterations per second: asked, started and dropped');
     });
 
     it('keeps the drops and kept VUs in the stored windows, and in arrivals.csv', () => {

@@ -3,7 +3,7 @@
 // slow the arrivals (coordinated omission). VUs are made ahead of need,
 // within the plan's maximum, because making a browser context mid-test is
 // what costs.
-import { arrivalDurationMs, ownArrivals, rateAt } from '../src/load/arrival.js';
+import { arrivalDurationMs, ownArrivals, rateAt, TurnTaker } from '../src/load/arrival.js';
 import type { ArrivalPlan } from '../src/protocol/plan.js';
 import type { OnDemandVu } from './vu-worker-pool.js';
 
@@ -20,8 +20,8 @@ export interface ArrivalSchedulerOptions {
   /** VUs running an iteration, and VUs kept (busy or free), as they change */
   onBusyChange: (busy: number, atMs: number) => void;
   onAllocatedChange: (allocated: number, atMs: number) => void;
-  /** an arrival found no free VU; `atMs` is when it was due */
-  onDropped: (atMs: number) => void;
+  /** an arrival found no free VU; `atMs` is when it was due, `flow` the named flow it was for */
+  onDropped: (atMs: number, flow?: string) => void;
   onVuError: (id: number, error: unknown) => void;
   /** true while the host is out of CPU: more VUs would only slow the ones there are */
   saturated?: () => boolean;
@@ -44,6 +44,8 @@ export class ArrivalScheduler {
   private nextVuId: number;
   private meanIterationMs: number | undefined;
   private readonly due: Iterator<number>;
+  /** a scenario with named flows: each of this agent's arrivals is for the flow whose turn it is */
+  private readonly flowTurns: TurnTaker | undefined;
   private nextDue: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private endedAt: number | undefined;
@@ -53,6 +55,7 @@ export class ArrivalScheduler {
   constructor(private readonly options: ArrivalSchedulerOptions) {
     this.nextVuId = options.nextVuId;
     this.due = ownArrivals(options.plan);
+    this.flowTurns = options.plan.flows ? new TurnTaker(options.plan.flows.map((f) => f.weight)) : undefined;
     for (const vu of options.preAllocated) {
       this.keep(vu);
       this.free.push(vu);
@@ -103,11 +106,12 @@ export class ArrivalScheduler {
   }
 
   private arrive(dueAt: number): void {
+    const flow = this.flowTurns ? this.options.plan.flows![this.flowTurns.next()]!.name : undefined;
     const vu = this.free.shift();
-    if (!vu) return this.options.onDropped(dueAt);
+    if (!vu) return this.options.onDropped(dueAt, flow);
     const at = this.options.now();
     this.busySince.set(vu.id, at);
-    vu.dispatch();
+    vu.dispatch(flow);
     this.options.onBusyChange(this.busySince.size, at);
   }
 

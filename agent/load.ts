@@ -106,7 +106,7 @@ function schedulerFor(input: LoadInput, aggregator: WindowAggregator, now: () =>
     openVu: (id) => pool.openVu(id),
     onBusyChange: (busy, atMs) => aggregator.activeVusChanged(busy, atMs),
     onAllocatedChange: (allocated, atMs) => aggregator.allocatedVusChanged(allocated, atMs),
-    onDropped: (atMs) => aggregator.iterationDropped(atMs),
+    onDropped: (atMs, flow) => aggregator.iterationDropped(atMs, flow),
     onVuError,
     saturated,
   });

@@ -17,7 +17,7 @@ export interface RecorderExtras {
 
 export function recorderFor(aggregator: WindowAggregator, extras?: RecorderExtras): VuEvents {
   return {
-    iterationStarted: (_vu, _iteration, atMs) => aggregator.iterationStarted(atMs),
+    iterationStarted: (_vu, _iteration, atMs, flow) => aggregator.iterationStarted(atMs, flow),
     stepEnded: (outcome) => {
       if (outcome.error) {
         aggregator.stepFailed(outcome.name, outcome.atMs, outcome.error.errorClass, outcome.error.message);
@@ -25,9 +25,9 @@ export function recorderFor(aggregator: WindowAggregator, extras?: RecorderExtra
         aggregator.stepSucceeded(outcome.name, outcome.atMs, outcome.durationMs);
       }
     },
-    iterationEnded: (_vu, _iteration, atMs, result) => {
+    iterationEnded: (_vu, _iteration, atMs, result, flow) => {
       if (result.kind === 'interrupted') return;
-      aggregator.iterationEnded(atMs, result.kind === 'completed');
+      aggregator.iterationEnded(atMs, result.kind === 'completed', flow);
       if (result.kind === 'failed' && !result.inStep) {
         aggregator.iterationError(atMs, result.errorClass, result.message);
       }

@@ -1,13 +1,17 @@
 // One VU for a fixed number of iterations in a browser of its own, started
 // and driven exactly as a VU worker starts and drives its VUs: `squall
 // check` tries a scenario through this before it is scaled up.
+import type { ScenarioFlows } from '../src/scenario/flows.js';
 import type { Scenario } from '../src/scenario/index.js';
+import { FlowPicker } from './flow-picker.js';
 import { launchBrowser, type LaunchRetryListener } from './browser.js';
 import { DEFAULT_EVIDENCE_PER_ERROR, EvidenceBudget } from './evidence.js';
 import { VirtualUser, type VuEvents } from './vu.js';
 
 export interface SingleVuOptions {
   scenario: Scenario;
+  /** with several, each runs once per iteration asked, in order */
+  flows: ScenarioFlows;
   browserPath: string;
   env: Readonly<Record<string, string>>;
   events: VuEvents;
@@ -24,7 +28,9 @@ export async function runSingleVu(options: SingleVuOptions): Promise<void> {
   try {
     options.onBrowser(await chromium.browser.version());
     const evidenceBudget = new EvidenceBudget(scenario.options?.metrics?.evidencePerError ?? DEFAULT_EVIDENCE_PER_ERROR);
-    await new VirtualUser({ id: 1, browser: chromium.browser, scenario, env, events, now: Date.now, maxIterations: options.iterations, evidenceBudget }).run();
+    const flows = new FlowPicker(options.flows, 0, true);
+    const maxIterations = options.iterations * options.flows.flows.length;
+    await new VirtualUser({ id: 1, browser: chromium.browser, scenario, flows, env, events, now: Date.now, maxIterations, evidenceBudget }).run();
   } finally {
     await chromium.close();
   }

@@ -14,7 +14,8 @@ export type ToVuWorker =
   | { kind: 'start-vu'; vu: number }
   /** an arrival-rate VU: make its context and page, say `vu-ready`, then run one iteration per `iterate` */
   | { kind: 'open-vu'; vu: number }
-  | { kind: 'iterate'; vu: number }
+  /** `flow`: the flow the scheduler chose for this arrival */
+  | { kind: 'iterate'; vu: number; flow?: string }
   | { kind: 'stop-after-iteration'; vu: number }
   | { kind: 'interrupt'; vu: number }
   | { kind: 'close' };
@@ -25,9 +26,9 @@ export type FromVuWorker =
   | { kind: 'ready'; chromium: string; pid?: number }
   | { kind: 'failed'; message: string }
   | { kind: 'launch-retry'; attempt: number; message: string }
-  | { kind: 'iteration-started'; vu: number; iteration: number; atMs: number }
+  | { kind: 'iteration-started'; vu: number; iteration: number; atMs: number; flow?: string }
   | { kind: 'step-ended'; outcome: StepOutcome }
-  | { kind: 'iteration-ended'; vu: number; iteration: number; atMs: number; result: IterationResult }
+  | { kind: 'iteration-ended'; vu: number; iteration: number; atMs: number; result: IterationResult; flow?: string }
   | { kind: 'requests'; batch: ObservedRequestEvent[] }
   | { kind: 'page-view'; view: Parameters<NonNullable<VuEvents['pageViewEnded']>>[0] }
   | { kind: 'evidence'; evidence: Evidence }

@@ -28,8 +28,8 @@ export interface OnDemandVu {
   readonly ready: Promise<void>;
   /** settles when its loop has ended */
   readonly done: Promise<void>;
-  /** run one iteration; `onIdle` hears when it has ended */
-  dispatch(): void;
+  /** run one iteration (of `flow`, else the VU's next weighted one); `onIdle` hears when it has ended */
+  dispatch(flow?: string): void;
   stopAfterIteration(): void;
   interrupt(): void;
   onIdle: () => void;
@@ -134,7 +134,7 @@ export class VuWorkerPool {
       id,
       ready,
       done,
-      dispatch: () => send({ kind: 'iterate', vu: id }),
+      dispatch: (flow) => send({ kind: 'iterate', vu: id, ...(flow ? { flow } : {}) }),
       stopAfterIteration: () => send({ kind: 'stop-after-iteration', vu: id }),
       interrupt: () => send({ kind: 'interrupt', vu: id }),
       onIdle: () => {},
@@ -169,11 +169,11 @@ export class VuWorkerPool {
     const events = this.events;
     switch (message.kind) {
       case 'iteration-started':
-        return events?.iterationStarted(message.vu, message.iteration, message.atMs);
+        return events?.iterationStarted(message.vu, message.iteration, message.atMs, message.flow);
       case 'step-ended':
         return events?.stepEnded(message.outcome);
       case 'iteration-ended':
-        events?.iterationEnded(message.vu, message.iteration, message.atMs, message.result);
+        events?.iterationEnded(message.vu, message.iteration, message.atMs, message.result, message.flow);
         return this.onDemand.get(message.vu)?.vu.onIdle();
       case 'vu-ready':
         return this.onDemand.get(message.vu)?.ready.resolve();

@@ -4,6 +4,8 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Scenario } from '../src/scenario/index.js';
 import { loadScenario } from '../src/scenario/load.js';
+import type { ScenarioFlows } from '../src/scenario/flows.js';
+import { FlowPicker } from './flow-picker.js';
 import { launchBrowser } from './browser.js';
 import type { RunningChromium } from './chromium-start.js';
 import type { FromVuWorker, ToVuWorker, VuWorkerInit } from './vu-worker-messages.js';
@@ -16,15 +18,16 @@ export async function runVuWorker(): Promise<void> {
   const post = (message: FromVuWorker) => port.postMessage(message);
   let chromium: RunningChromium;
   let scenario: Scenario;
+  let flows: ScenarioFlows;
   try {
-    scenario = (await loadScenario(init.scenarioPath, init.scenarioPath, 'scenario')).scenario;
+    ({ scenario, flows } = await loadScenario(init.scenarioPath, init.scenarioPath, 'scenario'));
     chromium = await launchBrowser(init.browserPath, scenario.options?.browser, (message, attempt) => post({ kind: 'launch-retry', attempt, message }));
   } catch (error) {
     post({ kind: 'failed', message: describeError(error).message });
     return;
   }
   chromium.browser.on('disconnected', () => post({ kind: 'browser-exited' }));
-  const worker = new VuWorker(scenario, chromium, port, post);
+  const worker = new VuWorker(scenario, flows, chromium, port, post);
   port.on('message', (message: ToVuWorker) => worker.handle(message));
   post({ kind: 'ready', chromium: await chromium.browser.version(), pid: chromium.pid });
 }
@@ -40,14 +43,15 @@ class VuWorker {
 
   constructor(
     private readonly scenario: Scenario,
+    private readonly flows: ScenarioFlows,
     private readonly chromium: RunningChromium,
     private readonly port: MessagePort,
     private readonly post: (message: FromVuWorker) => void,
   ) {
     this.events = {
-      iterationStarted: (vu, iteration, atMs) => post({ kind: 'iteration-started', vu, iteration, atMs }),
+      iterationStarted: (vu, iteration, atMs, flow) => post({ kind: 'iteration-started', vu, iteration, atMs, ...(flow ? { flow } : {}) }),
       stepEnded: (outcome) => post({ kind: 'step-ended', outcome }),
-      iterationEnded: (vu, iteration, atMs, result) => post({ kind: 'iteration-ended', vu, iteration, atMs, result }),
+      iterationEnded: (vu, iteration, atMs, result, flow) => post({ kind: 'iteration-ended', vu, iteration, atMs, result, ...(flow ? { flow } : {}) }),
       requestsObserved: (batch) => post({ kind: 'requests', batch }),
       pageViewEnded: (view) => post({ kind: 'page-view', view }),
       evidence: (evidence) => post({ kind: 'evidence', evidence }),
@@ -66,7 +70,7 @@ class VuWorker {
       case 'open-vu':
         return this.startVu(message.vu, true);
       case 'iterate':
-        return this.vus.get(message.vu)?.go();
+        return this.vus.get(message.vu)?.go(message.flow);
       case 'stop-after-iteration':
         return this.vus.get(message.vu)?.stopAfterIteration();
       case 'interrupt':
@@ -82,6 +86,8 @@ class VuWorker {
       id,
       browser: this.chromium.browser,
       scenario: this.scenario,
+      // VUs start at different turns of the mix, so the first iterations of a run are mixed too.
+      flows: new FlowPicker(this.flows, id - 1),
       env: this.env,
       now,
       events: this.events,

@@ -2,7 +2,9 @@
 // `run` in a loop and reporting each step's outcome as an event.
 import { performance } from 'node:perf_hooks';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import type { FlowSpec } from '../src/scenario/flows.js';
 import type { Scenario, ScenarioContext } from '../src/scenario/index.js';
+import type { FlowPicker } from './flow-picker.js';
 import type { RequestSample, VitalValues } from '../src/metrics/request-stats.js';
 import type { Evidence } from '../src/protocol/messages.js';
 import { captureEvidence, type EvidenceBudget } from './evidence.js';
@@ -20,7 +22,8 @@ export interface StepOutcome {
 }
 
 export interface VuEvents {
-  iterationStarted(vu: number, iteration: number, atMs: number): void;
+  /** `flow`: the flow the iteration runs, when the scenario names its flows */
+  iterationStarted(vu: number, iteration: number, atMs: number, flow?: string): void;
   stepEnded(outcome: StepOutcome): void;
   /** `interrupted`: the run stopped it; neither a completion nor a failure */
   iterationEnded(
@@ -28,6 +31,7 @@ export interface VuEvents {
     iteration: number,
     atMs: number,
     result: { kind: 'completed' } | { kind: 'interrupted' } | { kind: 'failed'; errorClass: string; message: string; inStep: boolean },
+    flow?: string,
   ): void;
   /** requests the page timed; `atMs` (controller clock) is when the last byte came */
   requestsObserved?(batch: ObservedRequestEvent[]): void;
@@ -47,6 +51,8 @@ export interface VuOptions {
   id: number;
   browser: Browser;
   scenario: Scenario;
+  /** the scenario's journeys and which one each iteration runs */
+  flows: FlowPicker;
   env: Readonly<Record<string, string>>;
   events: VuEvents;
   /** controller-clock epoch ms */
@@ -97,9 +103,9 @@ export class VirtualUser {
   private page: Page | undefined;
   private metrics: PageMetrics | undefined;
   private lastReadAt = 0;
-  /** an on-demand VU waiting for its next turn: true to run it, false to stop */
-  private turn: ((go: boolean) => void) | undefined;
-  private turnsAhead = 0;
+  /** an on-demand VU waiting for its next turn: the flow to run (or '' for the next weighted one), or false to stop */
+  private turn: ((go: string | false) => void) | undefined;
+  private readonly turnsAhead: string[] = [];
 
   constructor(private readonly options: VuOptions) {}
 
@@ -117,25 +123,25 @@ export class VirtualUser {
     this.takeTurn(false);
   }
 
-  /** An on-demand VU: run one iteration now (or as soon as the current one ends). */
-  go(): void {
-    if (this.turn) this.takeTurn(true);
-    else this.turnsAhead += 1;
+  /** An on-demand VU: run one iteration of `flow` now (or as soon as the current one ends). */
+  go(flow = ''): void {
+    if (this.turn) this.takeTurn(flow);
+    else this.turnsAhead.push(flow);
   }
 
-  private takeTurn(go: boolean): void {
+  private takeTurn(go: string | false): void {
     const turn = this.turn;
     this.turn = undefined;
     turn?.(go);
   }
 
-  private nextTurn(): Promise<boolean> {
-    if (this.stopRequested) return Promise.resolve(false);
-    if (this.turnsAhead > 0) {
-      this.turnsAhead -= 1;
-      return Promise.resolve(true);
-    }
-    return new Promise((resolve) => (this.turn = resolve));
+  /** The flow of the next iteration; undefined to stop. */
+  private async nextTurn(): Promise<FlowSpec | undefined> {
+    if (!this.options.onDemand) return this.options.flows.next();
+    if (this.stopRequested) return undefined;
+    const ahead = this.turnsAhead.shift();
+    const go = ahead ?? (await new Promise<string | false>((resolve) => (this.turn = resolve)));
+    return go === false ? undefined : this.options.flows.byName(go || undefined);
   }
 
   get stopping(): boolean {
@@ -161,8 +167,9 @@ export class VirtualUser {
       }
       for (let iteration = 0; !this.stopRequested; iteration += 1) {
         if (maxIterations !== undefined && iteration >= maxIterations) break;
-        if (onDemand && !(await this.nextTurn())) break;
-        await this.iterate(iteration);
+        const flow = await this.nextTurn();
+        if (!flow) break;
+        await this.iterate(iteration, flow);
       }
     } catch (error) {
       if (!this.abortController.signal.aborted) throw error;
@@ -171,18 +178,19 @@ export class VirtualUser {
     }
   }
 
-  private async iterate(iteration: number): Promise<void> {
+  private async iterate(iteration: number, flow: FlowSpec): Promise<void> {
     const { events, now, id } = this.options;
     const signal = this.abortController.signal;
+    const flowName = this.options.flows.named ? flow.name : undefined;
     if (!this.page || this.page.isClosed()) this.page = await this.newPage();
-    events.iterationStarted(id, iteration, now());
+    events.iterationStarted(id, iteration, now(), flowName);
     try {
-      await this.options.scenario.run(this.contextFor(this.page, iteration));
+      await flow.run(this.contextFor(this.page, iteration, flowName));
       if (!signal.aborted) await this.readMetrics(true);
-      events.iterationEnded(id, iteration, now(), signal.aborted ? { kind: 'interrupted' } : { kind: 'completed' });
+      events.iterationEnded(id, iteration, now(), signal.aborted ? { kind: 'interrupted' } : { kind: 'completed' }, flowName);
     } catch (error) {
       if (signal.aborted) {
-        events.iterationEnded(id, iteration, now(), { kind: 'interrupted' });
+        events.iterationEnded(id, iteration, now(), { kind: 'interrupted' }, flowName);
         return;
       }
       await this.readMetrics(true);
@@ -197,7 +205,7 @@ export class VirtualUser {
       this.metrics = undefined;
       await page.close().catch(() => {});
       if (this.options.onDemand && !signal.aborted) this.page = await this.newPage().catch(() => undefined);
-      events.iterationEnded(id, iteration, endedAt, { kind: 'failed', inStep, ...described });
+      events.iterationEnded(id, iteration, endedAt, { kind: 'failed', inStep, ...described }, flowName);
     }
   }
 
@@ -234,7 +242,8 @@ export class VirtualUser {
     events.evidence(await captureEvidence(page, this.metrics, failure));
   }
 
-  private contextFor(page: Page, iteration: number): ScenarioContext {
+  /** `flow`: a named flow's steps are reported as "<flow>/<step>" */
+  private contextFor(page: Page, iteration: number, flow: string | undefined): ScenarioContext {
     const { events, now, id, env } = this.options;
     const signal = this.abortController.signal;
     return {
@@ -243,9 +252,10 @@ export class VirtualUser {
       vu: id,
       iteration,
       signal,
-      step: async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
-        if (typeof name !== 'string' || name.trim() === '') throw new TypeError('step(name, fn): name must be a non-empty string');
-        if (typeof fn !== 'function') throw new TypeError(`step("${name}", fn): fn must be a function`);
+      step: async <T>(given: string, fn: () => Promise<T> | T): Promise<T> => {
+        if (typeof given !== 'string' || given.trim() === '') throw new TypeError('step(name, fn): name must be a non-empty string');
+        if (typeof fn !== 'function') throw new TypeError(`step("${given}", fn): fn must be a function`);
+        const name = flow ? `${flow}/${given}` : given;
         signal.throwIfAborted();
         this.metrics?.timeline.begin(name, Date.now());
         const started = performance.now();

@@ -11,7 +11,7 @@ import { findBrowser } from '../src/browser-path.js';
 import { InputError } from '../src/errors.js';
 import type { Io } from '../src/io.js';
 import { formatMs } from './format.js';
-import { prepareScenario } from './scenario-file.js';
+import { prepareScenario, type PreparedScenario } from './scenario-file.js';
 import { checkBrowserLines, saveScreenshot } from './check-browser.js';
 import type { ObservedRequestEvent } from '../agent/vu.js';
 import type { VitalValues } from '../src/metrics/request-stats.js';
@@ -19,6 +19,10 @@ import type { VitalValues } from '../src/metrics/request-stats.js';
 export interface CheckResult {
   passed: boolean;
   steps: StepOutcome[];
+}
+
+function checkedIterations({ flows, named }: PreparedScenario['flows']): string {
+  return named ? `1 iteration of each flow (${flows.map((f) => f.name).join(', ')})` : '1 iteration';
 }
 
 export async function checkScenario(scenarioPath: string, flags: { env?: Record<string, string>; browserPath?: string }, io: Io): Promise<CheckResult> {
@@ -32,7 +36,9 @@ export async function checkScenario(scenarioPath: string, flags: { env?: Record<
     const pageViews: Array<{ step: string; vitals: VitalValues }> = [];
     let iterationError: string | undefined;
     const events: VuEvents = {
-      iterationStarted: () => {},
+      iterationStarted: (_vu, _iteration, _at, flow) => {
+        if (flow) io.out(`flow ${flow}:\n`);
+      },
       stepEnded: (outcome) => {
         steps.push(outcome);
         const mark = outcome.error ? 'FAIL' : 'ok  ';
@@ -40,7 +46,7 @@ export async function checkScenario(scenarioPath: string, flags: { env?: Record<
         io.out(`  ${mark} ${outcome.name.padEnd(24)} ${formatMs(outcome.durationMs).padStart(7)}${detail}\n`);
       },
       iterationEnded: (_vu, _iteration, _at, result) => {
-        if (result.kind === 'failed') iterationError = result.inStep ? 'a step failed' : `${result.errorClass}: ${result.message}`;
+        if (result.kind === 'failed') iterationError ??= result.inStep ? 'a step failed' : `${result.errorClass}: ${result.message}`;
       },
       requestsObserved: (batch) => void requests.push(...batch),
       pageViewEnded: (view) => void pageViews.push(view),
@@ -54,12 +60,13 @@ export async function checkScenario(scenarioPath: string, flags: { env?: Record<
     };
     await runSingleVu({
       scenario: prepared.scenario,
+      flows: prepared.flows,
       browserPath: found.path,
       env: flags.env ?? {},
       events,
       iterations: 1,
       onRetry: (message, attempt) => io.err(`${launchRetryNotice(found.path, message, attempt)}\n`),
-      onBrowser: (version) => io.out(`checking "${prepared.name}": 1 VU, 1 iteration, ${version}\n`),
+      onBrowser: (version) => io.out(`checking "${prepared.name}": 1 VU, ${checkedIterations(prepared.flows)}, ${version}\n`),
     }).catch((error: unknown) => {
       throw error instanceof BrowserStartError ? new InputError(launchFailureNotice(found.path, error.message)) : error;
     });

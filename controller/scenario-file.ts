@@ -3,6 +3,7 @@
 import { basename, extname } from 'node:path';
 import type { ScenarioOptionsInput } from '../src/protocol/scenario.js';
 import { loadScenario } from '../src/scenario/load.js';
+import type { ScenarioFlows } from '../src/scenario/flows.js';
 import type { Scenario } from '../src/scenario/index.js';
 import { bundleScenario, type ScenarioBundle } from './bundle.js';
 import { parseScenarioOptions } from './load-plan.js';
@@ -12,6 +13,7 @@ export interface PreparedScenario {
   /** its own name, or the file's */
   name: string;
   scenario: Scenario;
+  flows: ScenarioFlows;
   options: ScenarioOptionsInput;
 }
 
@@ -20,5 +22,5 @@ export async function prepareScenario(scenarioPath: string, workDir: string, cwd
   const bundle = await bundleScenario(scenarioPath, workDir, cwd);
   const loaded = await loadScenario(bundle.path, scenarioPath, basename(scenarioPath, extname(scenarioPath)));
   const options = parseScenarioOptions(loaded.scenario.options, scenarioPath);
-  return { bundle, name: loaded.name, scenario: loaded.scenario, options };
+  return { bundle, name: loaded.name, scenario: loaded.scenario, flows: loaded.flows, options };
 }

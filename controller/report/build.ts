@@ -4,7 +4,8 @@ import { arrivalDurationMs } from '../../src/load/arrival.js';
 import { planDurationMs } from '../../src/load/stages.js';
 import { isArrivalPlan } from '../../src/protocol/plan.js';
 import { arrivalSection, targetRateOver } from './arrival.js';
-import { StepTable } from '../../src/metrics/merge.js';
+import { flowsSection, flowTotals } from './flows.js';
+import { addCounts, StepTable } from '../../src/metrics/merge.js';
 import { ErrorTallyBuilder, StepAccumulator } from '../../src/metrics/step-stats.js';
 import type { ErrorTally, WindowBody } from '../../src/protocol/messages.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
@@ -50,19 +51,11 @@ export function latencyOf(acc: StepAccumulator): Report['series'][number]['steps
   };
 }
 
-type IterationCounts = { started: number; completed: number; failed: number; dropped?: number };
+type IterationCounts = WindowBody['iterations'];
 
 /** `dropped` only when some window counted drops (an arrival-rate run). */
 function sumIterations(list: ReadonlyArray<{ iterations: IterationCounts }>): IterationCounts {
-  const total = { started: 0, completed: 0, failed: 0 };
-  let dropped: number | undefined;
-  for (const { iterations } of list) {
-    total.started += iterations.started;
-    total.completed += iterations.completed;
-    total.failed += iterations.failed;
-    if (iterations.dropped !== undefined) dropped = (dropped ?? 0) + iterations.dropped;
-  }
-  return dropped === undefined ? total : { ...total, dropped };
+  return list.reduce<IterationCounts>((total, { iterations }) => addCounts(total, iterations), { started: 0, completed: 0, failed: 0 });
 }
 
 /**
@@ -140,6 +133,7 @@ export function observationsOf(
     steps: totals.steps,
     allSteps,
     iterations: sumIterations(windows),
+    flows: flowTotals(windows),
     durationMs,
     ...(scheduleMs !== undefined ? { scheduleMs } : {}),
     requests: browser.requests,
@@ -190,6 +184,7 @@ export function buildReport({ run, agents, windows, agentWindows, thresholds, pa
     steps,
     iterations: { ...iterations, errors: outsideSteps },
     ...(arrivalPlan ? { arrival: arrivalSection({ plan: arrivalPlan, windows: ordered, byAgent, agents }) } : {}),
+    ...(run.plan.flows ? { flows: flowsSection(run.plan.flows, ordered) } : {}),
     vus: { max: Math.max(0, ...ordered.map((w) => w.vus.max)) },
     errors: [...steps.flatMap((s) => s.errors.map((e) => ({ ...e, step: s.name }))), ...outsideSteps].sort(
       (a, b) => b.count - a.count || a.errorClass.localeCompare(b.errorClass),
@@ -203,6 +198,7 @@ export function buildReport({ run, agents, windows, agentWindows, thresholds, pa
       iterations: { ...window.iterations },
       ...(window.vus.allocated !== undefined ? { allocatedVus: window.vus.allocated } : {}),
       ...(arrivalPlan ? { targetRate: targetRateOver(arrivalPlan, run.startedAt, window.windowStart, window.windowMs) } : {}),
+      ...(window.flows ? { flows: window.flows } : {}),
       steps: Object.fromEntries(Object.entries(window.steps).map(([name, stats]) => [name, latencyOf(StepAccumulator.of(stats))])),
       saturatedAgents: window.saturatedAgents,
       ...seriesBrowserFields(window),

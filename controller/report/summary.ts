@@ -6,6 +6,7 @@ import type { Report } from '../../src/protocol/report.js';
 import { formatMs } from '../format.js';
 import { errorCount } from '../../src/metrics/request-stats.js';
 import { arrivalText } from './arrival.js';
+import { flowsText } from './flows.js';
 
 export interface Paint {
   bold(text: string): string;
@@ -95,6 +96,7 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
   lines.push(...browserLines(report, paint));
   const it = report.iterations;
   lines.push('', `iterations: ${it.started} started, ${it.completed} completed, ${it.failed > 0 ? paint.red(`${it.failed} failed`) : '0 failed'}`);
+  if (report.flows) lines.push(flowsText(report.flows));
   if (report.arrival) {
     const [first, ...rest] = arrivalText(report.arrival, Date.parse(run.startedAt));
     lines.push(report.arrival.dropped > 0 || report.arrival.notRun ? paint.red(first!) : paint.green(first!), ...rest.map((line) => paint.yellow(line)));

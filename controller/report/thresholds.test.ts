@@ -78,6 +78,23 @@ describe('thresholds', () => {
     });
   });
 
+  it('judges a named flow by its own iterations, and refuses a flow or step the scenario does not have', () => {
+    const flows = new Map([
+      ['browse', { started: 80, completed: 79, failed: 1 }],
+      ['checkout', { started: 20, completed: 18, failed: 2 }],
+    ]);
+    const judge = (target: string, expression: string) => evaluateThresholds([spec(target, expression)], { ...observations(), flows })[0]!;
+    expect(judge('flow:checkout', 'failed < 5%')).toMatchObject({ passed: false, actual: 10 });
+    expect(judge('flow:browse', 'completed >= 79').passed).toBe(true);
+    expect(judge('flow:gone', 'started > 0')).toMatchObject({ passed: false, detail: 'flow "gone" never ran' });
+    expect(() => parseThreshold(spec('flow:browse', 'p95 < 5'))).toThrow(/unknown metric "p95"; use started, completed, failed, dropped, rate/);
+    const names = ['browse', 'checkout'];
+    expect(() => thresholdSpecs({ 'flow:buy': ['failed < 1%'] }, [], names)).toThrow('options.thresholds "flow:buy": "failed < 1%": unknown flow "buy"; the scenario\'s flows: browse, checkout');
+    expect(() => thresholdSpecs({}, ['flow:buy:failed<1%'])).toThrow(/--threshold "flow:buy".*unknown flow "buy"; the scenario has no named flows/);
+    expect(() => thresholdSpecs({ 'step:home': ['p95 < 500'] }, [], names)).toThrow(/a step of a named flow is "<flow>\/<step>", e\.g\. "step:browse\/home"/);
+    expect(thresholdSpecs({ 'step:checkout/home': ['p95 < 500'], 'flow:checkout': ['failed < 1%'] }, [], names)).toHaveLength(2);
+  });
+
   it('fails, with a reason, a threshold on a step that never ran', () => {
     expect(verdict('step:checkout', 'p95 < 800')).toEqual({
       target: 'step:checkout',
@@ -96,7 +113,7 @@ describe('thresholds', () => {
     ['step:home', 'count < 2.5', /"count" is a count: expected a whole number/],
     ['iterations', 'p95 < 5', /unknown metric "p95"; use started, completed, failed, dropped, rate/],
     ['iterations', 'dropped < 1ms', /"dropped" is a count: no unit \(or % for a share\)/],
-    ['step:', 'p95 < 5', /the target must be "step:<step name>", "steps", "iterations", "requests"/],
+    ['step:', 'p95 < 5', /the target must be "step:<step name>", "steps", "iterations", "flow:<flow name>", "requests"/],
     ['checkout', 'p95 < 5', /the target must be/],
   ])('rejects %s "%s"', (target, expression, message) => {
     expect(() => parseThreshold(spec(target, expression))).toThrow(InputError);

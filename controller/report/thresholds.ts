@@ -24,8 +24,10 @@ import {
 
 export type { ThresholdSpec };
 
+type IterationCounts = { started: number; completed: number; failed: number; dropped?: number };
+
 export interface ParsedThreshold extends ThresholdSpec {
-  scope: { kind: 'step'; name: string } | { kind: 'steps' } | { kind: 'iterations' } | BrowserScope;
+  scope: { kind: 'step'; name: string } | { kind: 'steps' } | { kind: 'iterations' } | { kind: 'flow'; name: string } | BrowserScope;
   metric: string;
   /** a request phase the metric is of: "ttfb" in "ttfb:p95 < 300" */
   phase?: RequestPhase;
@@ -39,7 +41,9 @@ export interface Observations extends BrowserObservations {
   steps: ReadonlyMap<string, StepAccumulator>;
   /** all steps' samples together */
   allSteps: StepAccumulator;
-  iterations: { started: number; completed: number; failed: number; dropped?: number };
+  iterations: IterationCounts;
+  /** a scenario with named flows: the iterations of each */
+  flows?: ReadonlyMap<string, IterationCounts>;
   durationMs: number;
   /** an arrival-rate run: how long its schedule lasts; iterations:rate is then the rate it started them at */
   scheduleMs?: number;
@@ -59,10 +63,11 @@ function scopeOf(spec: ThresholdSpec): ParsedThreshold['scope'] {
   if (target === 'steps') return { kind: 'steps' };
   if (target === 'iterations') return { kind: 'iterations' };
   if (target.startsWith('step:') && target.length > 5) return { kind: 'step', name: target.slice(5) };
+  if (target.startsWith('flow:') && target.length > 5) return { kind: 'flow', name: target.slice(5) };
   const browser = browserScope(target);
   if (typeof browser === 'string') fail(spec, browser);
   if (browser) return browser;
-  fail(spec, 'the target must be "step:<step name>", "steps", "iterations", "requests", "requests:<label>" or "vitals:<LCP|FCP|CLS|INP|TTFB>"');
+  fail(spec, 'the target must be "step:<step name>", "steps", "iterations", "flow:<flow name>", "requests", "requests:<label>" or "vitals:<LCP|FCP|CLS|INP|TTFB>"');
 }
 
 export function parseThreshold(spec: ThresholdSpec): ParsedThreshold {
@@ -79,10 +84,11 @@ export function parseThreshold(spec: ThresholdSpec): ParsedThreshold {
     return { ...spec, scope, metric, ...(phase ? { phase: phase as RequestPhase } : {}), operator, value, unit: unit as Unit };
   }
   if (phase) fail(spec, `"${phase}:" names a request phase: only "requests" targets have them`);
-  const allowed = scope.kind === 'iterations' ? ITERATION_METRICS : STEP_METRICS;
-  const percentile = scope.kind !== 'iterations' && /^p(\d{1,2}(\.\d+)?)$/.test(metric);
+  const ofIterations = scope.kind === 'iterations' || scope.kind === 'flow';
+  const allowed = ofIterations ? ITERATION_METRICS : STEP_METRICS;
+  const percentile = !ofIterations && /^p(\d{1,2}(\.\d+)?)$/.test(metric);
   if (!percentile && !allowed.includes(metric)) {
-    fail(spec, `unknown metric "${metric}"; use ${scope.kind === 'iterations' ? allowed.join(', ') : `p50, p90, p95, p99 (any pNN), ${allowed.join(', ')}`}`);
+    fail(spec, `unknown metric "${metric}"; use ${ofIterations ? allowed.join(', ') : `p50, p90, p95, p99 (any pNN), ${allowed.join(', ')}`}`);
   }
   let value = Number(number);
   let unit: Unit;
@@ -114,14 +120,25 @@ export function parseThresholdFlag(flag: string): ThresholdSpec {
   return { target: flag.slice(0, cut).trim(), expression: flag.slice(cut + 1).trim(), source: 'cli' };
 }
 
-/** Scenario options' `thresholds` object to specs. */
-export function thresholdSpecs(options: Record<string, readonly string[]> | undefined, flags: readonly string[]): ThresholdSpec[] {
+/**
+ * Scenario options' `thresholds` object to specs. `flows`: a scenario's
+ * named flows, which its flow targets must name, and its steps' names begin with.
+ */
+export function thresholdSpecs(options: Record<string, readonly string[]> | undefined, flags: readonly string[], flows?: readonly string[]): ThresholdSpec[] {
   const fromScenario = Object.entries(options ?? {}).flatMap(([target, expressions]) =>
     expressions.map((expression) => ({ target, expression, source: 'scenario' as const })),
   );
   const specs = [...fromScenario, ...flags.map(parseThresholdFlag)];
-  specs.forEach(parseThreshold);
+  for (const spec of specs) checkFlowOf(spec, parseThreshold(spec).scope, flows);
   return specs;
+}
+
+function checkFlowOf(spec: ThresholdSpec, scope: ParsedThreshold['scope'], flows: readonly string[] | undefined): void {
+  const known = flows ? `the scenario's flows: ${flows.join(', ')}` : 'the scenario has no named flows';
+  if (scope.kind === 'flow' && !flows?.includes(scope.name)) fail(spec, `unknown flow "${scope.name}"; ${known}`);
+  if (scope.kind === 'step' && flows && !flows.some((flow) => scope.name.startsWith(`${flow}/`))) {
+    fail(spec, `a step of a named flow is "<flow>/<step>", e.g. "step:${flows[0]}/${scope.name}"; ${known}`);
+  }
 }
 
 function compare(actual: number, operator: Operator, expected: number): boolean {
@@ -154,8 +171,9 @@ function percent(part: number, whole: number): number {
 function measure(t: ParsedThreshold, obs: Observations): number | string {
   const seconds = Math.max(obs.durationMs / 1000, 0.001);
   if (t.scope.kind === 'requests' || t.scope.kind === 'vitals') return measureBrowser({ ...t, scope: t.scope }, obs, round, percent);
-  if (t.scope.kind === 'iterations') {
-    const it = obs.iterations;
+  if (t.scope.kind === 'iterations' || t.scope.kind === 'flow') {
+    const it = t.scope.kind === 'flow' ? obs.flows?.get(t.scope.name) : obs.iterations;
+    if (!it) return `flow "${(t.scope as { name: string }).name}" never ran`;
     // An open model is judged by the rate it started iterations at, over its schedule; a closed one by what it completed.
     if (t.metric === 'rate') return obs.scheduleMs !== undefined ? round(it.started / Math.max(obs.scheduleMs / 1000, 0.001)) : round(it.completed / seconds);
     if (t.metric === 'dropped') {

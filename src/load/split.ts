@@ -56,6 +56,7 @@ function splitClosedPlan(plan: ClosedPlan, agents: readonly AgentShareSpec[]): C
     startVus: startShares[i]!,
     stages: plan.stages.map((stage, s) => ({ durationMs: stage.durationMs, target: stageShares[s]![i]! })),
     gracefulStopMs: plan.gracefulStopMs,
+    ...(plan.flows ? { flows: plan.flows } : {}),
   }));
 }
 

@@ -38,6 +38,7 @@ export class MergedWindowBuilder {
   /** arrival-rate windows only */
   private dropped: number | undefined;
   private allocated: number | undefined;
+  private readonly flows = new Map<string, IterationCounts>();
   private agents = 0;
   private saturatedAgents = 0;
 
@@ -59,6 +60,7 @@ export class MergedWindowBuilder {
     this.vus.max += body.vus.max;
     if (body.iterations.dropped !== undefined) this.dropped = (this.dropped ?? 0) + body.iterations.dropped;
     if (body.vus.allocated !== undefined) this.allocated = (this.allocated ?? 0) + body.vus.allocated;
+    for (const [name, counts] of Object.entries(body.flows ?? {})) this.flows.set(name, addCounts(this.flows.get(name), counts));
     this.agents += 1;
     if (body.saturated) this.saturatedAgents += 1;
   }
@@ -77,8 +79,17 @@ export class MergedWindowBuilder {
       saturatedAgents: this.saturatedAgents,
       ...(requests ? { requests } : {}),
       ...(pageViews ? { pageViews } : {}),
+      ...(this.flows.size > 0 ? { flows: Object.fromEntries(this.flows) } : {}),
     };
   }
+}
+
+type IterationCounts = WindowBody['iterations'];
+
+/** Iteration counts added; `dropped` only when either has it (an arrival-rate run's). */
+export function addCounts(a: IterationCounts | undefined, b: IterationCounts): IterationCounts {
+  const sum = { started: (a?.started ?? 0) + b.started, completed: (a?.completed ?? 0) + b.completed, failed: (a?.failed ?? 0) + b.failed };
+  return a?.dropped !== undefined || b.dropped !== undefined ? { ...sum, dropped: (a?.dropped ?? 0) + (b.dropped ?? 0) } : sum;
 }
 
 /** Every agent's windows of a run, merged per interval, in order of interval. */

@@ -16,6 +16,8 @@ class WindowBuilder {
   readonly pageViews = pageViewTable();
   iterations = { started: 0, completed: 0, failed: 0 };
   dropped = 0;
+  /** a scenario with named flows: the iterations of each */
+  readonly flows = new Map<string, { started: number; completed: number; failed: number; dropped: number }>();
   vusMin: number;
   vusMax: number;
   allocatedMax: number;
@@ -45,7 +47,23 @@ class WindowBuilder {
       saturated: false,
       ...(requests ? { requests } : {}),
       ...(pageViews ? { pageViews } : {}),
+      ...(this.flows.size > 0 ? { flows: this.flowsToWire() } : {}),
     };
+  }
+
+  flow(name: string) {
+    let counts = this.flows.get(name);
+    if (!counts) {
+      counts = { started: 0, completed: 0, failed: 0, dropped: 0 };
+      this.flows.set(name, counts);
+    }
+    return counts;
+  }
+
+  private flowsToWire(): NonNullable<WindowBody['flows']> {
+    return Object.fromEntries(
+      [...this.flows].map(([name, { dropped, ...counts }]) => [name, this.arrivals ? { ...counts, dropped } : counts]),
+    );
   }
 }
 
@@ -82,14 +100,19 @@ export class WindowAggregator {
     this.at(atMs).pageViews.get(step).record(vitals);
   }
 
-  iterationStarted(atMs: number): void {
-    this.at(atMs).iterations.started += 1;
+  /** `flow`: the named flow the iteration runs */
+  iterationStarted(atMs: number, flow?: string): void {
+    const window = this.at(atMs);
+    window.iterations.started += 1;
+    if (flow !== undefined) window.flow(flow).started += 1;
   }
 
-  iterationEnded(atMs: number, ok: boolean): void {
-    const iterations = this.at(atMs).iterations;
-    if (ok) iterations.completed += 1;
-    else iterations.failed += 1;
+  iterationEnded(atMs: number, ok: boolean, flow?: string): void {
+    const window = this.at(atMs);
+    for (const counts of flow !== undefined ? [window.iterations, window.flow(flow)] : [window.iterations]) {
+      if (ok) counts.completed += 1;
+      else counts.failed += 1;
+    }
   }
 
   /** An error thrown by the scenario outside any step. */
@@ -98,8 +121,10 @@ export class WindowAggregator {
   }
 
   /** An arrival found no free VU; `atMs` is when it was due. */
-  iterationDropped(atMs: number): void {
-    this.at(atMs).dropped += 1;
+  iterationDropped(atMs: number, flow?: string): void {
+    const window = this.at(atMs);
+    window.dropped += 1;
+    if (flow !== undefined) window.flow(flow).dropped += 1;
   }
 
   /** VUs kept by an arrival-rate run, busy or free. */

@@ -122,6 +122,8 @@ export const WindowBodySchema = z
     requests: z.record(z.string(), RequestWindowSchema).optional(),
     /** window format 2: Web Vitals by the step the page view began in */
     pageViews: z.record(z.string(), PageViewWindowSchema).optional(),
+    /** window format 3: a scenario with named flows, the iterations of each */
+    flows: z.record(z.string(), IterationCountsSchema).optional(),
   })
   .strict();
 

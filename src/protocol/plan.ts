@@ -10,6 +10,9 @@ export const StageSchema = z
   })
   .strict();
 
+/** A scenario's named flows and their weights: each iteration runs one of them, in this mix. Absent: its one `run`. */
+export const FlowMixSchema = z.array(z.object({ name: z.string().min(1), weight: z.number().positive() }).strict()).min(1);
+
 export const ClosedPlanSchema = z
   .object({
     /** VUs running at time zero, before the first stage ramps from there */
@@ -17,6 +20,7 @@ export const ClosedPlanSchema = z
     stages: z.array(StageSchema).min(1),
     /** how long running iterations may finish after the plan ends, before they are interrupted */
     gracefulStopMs: z.number().int().nonnegative(),
+    flows: FlowMixSchema.optional(),
   })
   .strict();
 
@@ -50,6 +54,7 @@ export const ArrivalPlanSchema = z
      */
     share: z.object({ index: z.number().int().nonnegative(), weights: z.array(z.number().positive()).min(1) }).strict().optional(),
     gracefulStopMs: z.number().int().nonnegative(),
+    flows: FlowMixSchema.optional(),
   })
   .strict();
 
@@ -60,6 +65,7 @@ export type ClosedPlan = z.infer<typeof ClosedPlanSchema>;
 export type RateStage = z.infer<typeof RateStageSchema>;
 export type ArrivalPlan = z.infer<typeof ArrivalPlanSchema>;
 export type Plan = z.infer<typeof PlanSchema>;
+export type FlowMix = z.infer<typeof FlowMixSchema>;
 
 export function isArrivalPlan(plan: Plan): plan is ArrivalPlan {
   return 'model' in plan && plan.model === 'arrival';

@@ -118,6 +118,8 @@ export const ReportSeriesPointSchema = z
     allocatedVus: Count.optional(),
     /** arrival-rate runs: the plan's rate over this window, per second */
     targetRate: z.number().nonnegative().optional(),
+    /** named flows: the iterations of each */
+    flows: z.record(z.string(), IterationCountsSchema).optional(),
     steps: z.record(z.string(), StepLatencySchema),
     /** agents whose host was saturated in this window: their numbers are distorted */
     saturatedAgents: Count,
@@ -171,6 +173,22 @@ export const ReportAgentSchema = z
       })
       .strict()
       .optional(),
+  })
+  .strict();
+
+/** One named flow over the run: its share of the iterations, asked and started. */
+export const ReportFlowSchema = z
+  .object({
+    name: z.string(),
+    weight: z.number().positive(),
+    /** its weight's share of all weights, % */
+    askedPct: z.number().nonnegative(),
+    /** its share of every flow's started iterations, % */
+    startedPct: z.number().nonnegative(),
+    started: Count,
+    completed: Count,
+    failed: Count,
+    dropped: Count.optional(),
   })
   .strict();
 
@@ -234,6 +252,8 @@ export const ReportSchema = z
     iterations: IterationCountsSchema.extend({ errors: z.array(ReportErrorSchema) }).strict(),
     /** an arrival-rate run: the rate asked for and what was held */
     arrival: ReportArrivalSchema.optional(),
+    /** a scenario with named flows: the mix asked and achieved; their steps are named "<flow>/<step>" */
+    flows: z.array(ReportFlowSchema).optional(),
     vus: z.object({ max: Count }).strict(),
     /** every error class of the run, most frequent first; step is absent for errors outside steps */
     errors: z.array(ReportErrorSchema.extend({ step: z.string().optional() }).strict()),
@@ -251,6 +271,7 @@ export const ReportSchema = z
 
 export type Report = z.infer<typeof ReportSchema>;
 export type ReportArrival = z.infer<typeof ReportArrivalSchema>;
+export type ReportFlow = z.infer<typeof ReportFlowSchema>;
 export type DropReason = (typeof DROP_REASONS)[number];
 export type ReportStep = z.infer<typeof ReportStepSchema>;
 export type ReportSeriesPoint = z.infer<typeof ReportSeriesPointSchema>;

@@ -77,9 +77,13 @@ export const ScenarioModuleSchema = z.object({
   name: z.string().min(1).optional(),
   /** validated with the command-line flags, where the plan is resolved */
   options: z.unknown().optional(),
-  run: z.custom<(...args: unknown[]) => unknown>((value) => typeof value === 'function', {
-    error: 'expected a function run({ page, step, think, env, vu, iteration })',
-  }),
+  run: z
+    .custom<(...args: unknown[]) => unknown>((value) => typeof value === 'function', {
+      error: 'expected a function run({ page, step, think, env, vu, iteration })',
+    })
+    .optional(),
+  /** checked by src/scenario/flows.ts, which also finds flows among named exports */
+  flows: z.unknown().optional(),
 });
 
 export type ScenarioOptionsInput = z.infer<typeof ScenarioOptionsSchema>;

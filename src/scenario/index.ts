@@ -122,13 +122,30 @@ export interface ScenarioContext {
   signal: AbortSignal;
 }
 
+/** One user journey of several in a run: its share of the iterations, and what it does. */
+export interface Flow {
+  /** iterations of this flow per iterations of all flows' weights together (default 1): 8 and 2 make an 80/20 mix */
+  weight?: number;
+  run(context: ScenarioContext): Promise<void>;
+}
+
 export interface Scenario {
   name?: string;
   options?: ScenarioOptions;
-  run(context: ScenarioContext): Promise<void>;
+  /** the one journey every iteration makes; or give `flows` */
+  run?(context: ScenarioContext): Promise<void>;
+  /** several journeys by name, e.g. { browse: { weight: 8, run }, checkout: { weight: 2, run } }; steps are reported as "browse/home" */
+  flows?: Record<string, Flow>;
 }
 
 /** Identity at run time; gives a scenario file its types. */
 export function defineScenario<S extends Scenario>(scenario: S): S {
   return scenario;
+}
+
+/** Marks a named export as a flow: `export const checkout = defineFlow({ weight: 2, run })`. */
+export const FLOW_MARK = Symbol.for('squall.flow');
+
+export function defineFlow<F extends Flow>(flow: F): F {
+  return Object.assign(flow, { [FLOW_MARK]: true });
 }

@@ -2,11 +2,14 @@
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
 import { ScenarioModuleSchema } from '../protocol/scenario.js';
+import { flowsOf, type ScenarioFlows } from './flows.js';
 import type { Scenario } from './index.js';
 
 export interface LoadedScenario {
   name: string;
   scenario: Scenario;
+  /** its journeys: its `run` as the one flow, or its named flows */
+  flows: ScenarioFlows;
 }
 
 /**
@@ -34,5 +37,5 @@ export async function loadScenario(bundlePath: string, displayPath: string, fall
     throw new InputError(`${displayPath}: ${what}`);
   }
   const scenario = exported as Scenario;
-  return { name: result.data.name ?? fallbackName, scenario };
+  return { name: result.data.name ?? fallbackName, scenario, flows: flowsOf(module, exported as Record<string, unknown>, displayPath) };
 }

@@ -67,7 +67,8 @@ async function loop(options: MeasureOptions, open: OpenPage, lifetime: PageLifet
           },
           think: (ms) => new Promise((resolve) => setTimeout(resolve, typeof ms === 'number' ? ms : ms[0])),
         };
-        await scenario.run(context).catch(() => {});
+        // The reference scenario is one `run`, not flows.
+        await scenario.run!(context).catch(() => {});
         if (lifetime === 'iteration') {
           await opened.close();
           opened = undefined;

@@ -7,7 +7,7 @@ import type { Report, ReportAgent, ReportStep, ThresholdResult } from '../../src
 import { clock } from '../format.js';
 import { PARTIAL_NOTE, lossText } from './summary.js';
 import { escapeHtml, renderReportCharts } from './html-charts.js';
-import { arrivalSection } from './html-arrival.js';
+import { arrivalSection, flowsSection } from './html-load.js';
 import { COUNT, cell, formatNumber, formatPct, htmlMs, section, table, textCell } from './html-parts.js';
 import { evidenceBlock, EVIDENCE_STYLE, pageViewsSection, requestsSection } from './html-browser.js';
 
@@ -234,6 +234,7 @@ export function renderHtmlReport(report: Report, attachments: ReadonlyMap<string
     section('run', 'Run', metadata(report)),
     thresholdsSection(report.thresholds),
     stepsSection(report.steps),
+    flowsSection(report),
     arrivalSection(report),
     section('charts', 'Over time', renderReportCharts(report)),
     requestsSection(report),

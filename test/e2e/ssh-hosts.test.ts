@@ -199,13 +199,13 @@ describe('agents on hosts over SSH', () => {
     }
   });
 
-  it('splits an arrival rate over hosts weighted 1, 2, 1: the total is what was asked, each window shared by weight', async () => {
+  it('splits an arrival rate of two flows over hosts weighted 1, 2, 1: the total is what was asked, each window shared by weight, the mix held', async () => {
     lab.trust();
     app.reset();
     const io = memoryIo();
     const outcome = await runLoadTest(
       {
-        scenario: fixture('arrival.scenario.ts'),
+        scenario: fixture('flows.scenario.ts'),
         flags: { rate: 4, duration: '10s', maxVus: 12, preAllocatedVus: 8 },
         env: { TARGET: app.url },
         window: '2s',
@@ -222,6 +222,11 @@ describe('agents on hosts over SSH', () => {
     expect(arrival.started).toBe(app.stats()['GET /api/products']!.hits);
     expect(Math.abs(arrival.started - 40)).toBeLessThanOrEqual(1);
     expect(outcome.report.agents.map((a) => a.vus)).toEqual([3, 6, 3]);
+    // Each host runs its own arrivals 8:2, so the run's mix is 8:2 to within one iteration per host.
+    const [browse, checkout] = outcome.report.flows!;
+    expect(Math.abs(checkout!.started - arrival.started * 0.2)).toBeLessThanOrEqual(3);
+    expect(browse!.started + checkout!.started).toBe(arrival.started);
+    expect(outcome.report.steps.find((s) => s.name === 'checkout/add to cart')!.count).toBe(app.stats()['POST /api/cart']!.hits);
     // Every window of 2 s holds 8 arrivals: 2, 4 and 2 by weight, each host within one of its share.
     const weights = [1, 2, 1];
     const db = new Database(join(dir, 'arrival.db'), { readonly: true });

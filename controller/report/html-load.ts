@@ -1,5 +1,6 @@
-// report.html's account of an arrival-rate run: was the rate held, the rate
-// asked against the rate started window by window, the drops and the VUs kept.
+// report.html's account of the load: an arrival-rate run's rate (held or not,
+// asked against started window by window, drops, VUs kept) and a scenario's
+// flows (the mix asked against the mix started).
 import type { Report } from '../../src/protocol/report.js';
 import { bucketWindows } from '../buckets.js';
 import { rateText } from '../progress.js';
@@ -53,4 +54,24 @@ function rateChart(report: Report): string {
       { label: 'dropped', colour: '#dc2626' },
     ],
   });
+}
+
+export function flowsSection(report: Report): string {
+  const flows = report.flows;
+  if (!flows) return '';
+  const rows = flows.map(
+    (f) =>
+      `<tr data-flow="${escapeHtml(f.name)}"><th scope="row">${escapeHtml(f.name)}</th>` +
+      cell('weight', f.weight, String(f.weight)) +
+      cell('askedPct', f.askedPct, `${f.askedPct}%`) +
+      cell('startedPct', f.startedPct, `${f.startedPct}%`) +
+      cell('started', f.started, COUNT.format(f.started)) +
+      cell('completed', f.completed, COUNT.format(f.completed)) +
+      cell('failed', f.failed, COUNT.format(f.failed), f.failed > 0 ? 'num fail' : 'num') +
+      (f.dropped !== undefined ? cell('dropped', f.dropped, COUNT.format(f.dropped), f.dropped > 0 ? 'num fail' : 'num') : '') +
+      '</tr>',
+  );
+  const dropped = flows.some((f) => f.dropped !== undefined) ? ['Dropped'] : [];
+  const headers = ['Flow', 'Weight', 'Mix asked', 'Mix started', 'Started', 'Completed', 'Failed', ...dropped];
+  return section('flows', 'Flows', table(headers, rows) + '<p class="note">Their steps are named &lt;flow&gt;/&lt;step&gt; in the tables and charts.</p>');
 }

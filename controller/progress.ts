@@ -24,6 +24,7 @@ export function progressLine(window: MergedWindow, runStartMs: number, lateAgent
     `iterations ${window.iterations.started} started ${window.iterations.completed} completed`,
   ];
   if (window.iterations.dropped !== undefined) parts.push(`${window.iterations.dropped} dropped`);
+  if (window.flows) parts.push(`flows ${Object.entries(window.flows).map(([name, counts]) => `${name} ${counts.started}${counts.dropped ? ` (${counts.dropped} dropped)` : ''}`).join(', ')}`);
   const byP95 = steps
     .filter((s) => s.acc.succeeded > 0)
     .sort((a, b) => b.acc.percentile(0.95) - a.acc.percentile(0.95))

@@ -11,6 +11,9 @@ import type { PointResult, Runner } from './runners/types.js';
 
 export { FIDELITY_LIMIT } from '../../controller/calibrate/levels.js';
 
+/** The issue's bar for an arrival rate held: under 1 % of arrivals dropped. */
+const MAX_DROPPED_PCT = 1;
+
 export interface CurveTiming {
   warmupMs: number;
   measureMs: number;
@@ -61,7 +64,8 @@ function point(result: PointResult, baseline: PointResult, measureMs: number, co
     p95Ratio: result.p95 / baseline.p95,
     pssPerVuMb: result.browserPssMb / result.vus,
     cpuMsPerIteration: cpuMsPerIteration(result, measureMs, cores),
-    withinLimit: keepsFidelity({ p50Ratio, failedPct: result.failedPct, samples: result.samples }),
+    // An arrival-rate point also has to start what was due: dropped arrivals are load not applied.
+    withinLimit: keepsFidelity({ p50Ratio, failedPct: result.failedPct, samples: result.samples }) && (result.droppedPct ?? 0) < MAX_DROPPED_PCT,
   };
 }
 
@@ -129,8 +133,8 @@ export async function measureCurves(runners: readonly Runner[], target: string, 
       const result = await runner.measure({ vus: next!.vus, target, warmupMs: timing.warmupMs, measureMs: next!.measureMs });
       const measured = search.record(result, next!.measureMs);
       log(
-        `  ${runner.name.padEnd(10)} ${String(result.vus).padStart(4)} VUs  p50 ${result.p50.toFixed(1)} ms (${measured.p50Ratio.toFixed(2)}x)  ` +
-          `p95 ${result.p95.toFixed(1)} ms  ${result.samples} samples  CPU ${result.hostCpuPct.toFixed(0)}%  PSS ${measured.pssPerVuMb.toFixed(1)} MB/VU  ${measured.cpuMsPerIteration.toFixed(0)} CPU ms/iteration`,
+        `  ${runner.name.padEnd(10)} ${String(result.vus).padStart(4)} ${runner.unit ?? 'VUs'}  p50 ${result.p50.toFixed(1)} ms (${measured.p50Ratio.toFixed(2)}x)  ` +
+          `p95 ${result.p95.toFixed(1)} ms  ${result.samples} samples${result.droppedPct !== undefined ? `  dropped ${result.droppedPct.toFixed(1)}%` : ''}  CPU ${result.hostCpuPct.toFixed(0)}%  PSS ${measured.pssPerVuMb.toFixed(1)} MB/VU  ${measured.cpuMsPerIteration.toFixed(0)} CPU ms/iteration`,
       );
     }
   }

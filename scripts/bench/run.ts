@@ -1,4 +1,4 @@
-// npm run bench [-- --quick | --smoke] [--out bench-results.json] [--only fidelity|metrics|ingest] [--rounds n]
+// npm run bench [-- --quick | --smoke] [--out bench-results.json] [--only fidelity|rate|metrics|ingest] [--rounds n]
 // VU density and fidelity of squall against three baselines run in the same
 // process, then controller ingest. Prints tables; writes bench-results.json.
 import { execFileSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import { measureCurves, type Curve, type CurveTiming, FIDELITY_LIMIT } from './f
 import { benchIngest, type IngestOptions, type IngestResult } from './ingest.js';
 import { competentRunner, FULL_CHROMIUM, naiveKeptRunner, naiveRunner } from './runners/baselines.js';
 import { startTarget } from './target.js';
-import { squallNoMetricsRunner, squallRunner } from './runners/squall.js';
+import { squallArrivalRunner, squallNoMetricsRunner, squallRunner } from './runners/squall.js';
 import { measureMetricsCost, type MetricsCostOptions } from './metrics-cost.js';
 import type { Runner } from './runners/types.js';
 
@@ -20,6 +20,14 @@ const TIMING: Record<Mode, CurveTiming> = {
   quick: { warmupMs: 5_000, measureMs: 12_000, baselineMs: 24_000, refineSteps: 2, maxVus: 64, growth: 4 },
   // Two iterations (about 3.5 s each) per VU inside the measured span, so every point has samples.
   smoke: { warmupMs: 3_000, measureMs: 8_000, baselineMs: 8_000, refineSteps: 0, maxVus: 2, vuLimit: 2 },
+};
+
+// The arrival-rate capacity: the reference workload at 1, 2, 4, … iterations a
+// second (the 1/s point is the baseline), then bisection, like the VU curve.
+const RATE_TIMING: Record<Mode, CurveTiming> = {
+  full: { warmupMs: 10_000, measureMs: 30_000, baselineMs: 60_000, refineSteps: 3, maxVus: 64 },
+  quick: { warmupMs: 5_000, measureMs: 12_000, baselineMs: 24_000, refineSteps: 2, maxVus: 32 },
+  smoke: { warmupMs: 3_000, measureMs: 6_000, baselineMs: 6_000, refineSteps: 0, maxVus: 1, vuLimit: 1 },
 };
 
 // Collection on and off at a load the host holds (the fidelity curve's 12 to 28 VUs here), in turns.
@@ -141,7 +149,7 @@ async function main(): Promise<void> {
     try {
       let capacity = (_name: string): number | undefined => undefined;
       let cpuAt = (_name: string): number | undefined => undefined;
-      if (only !== 'metrics') {
+      if (only !== 'metrics' && only !== 'rate') {
         const runners: Runner[] = [squallRunner, squallNoMetricsRunner, competentRunner, ...(existsSync(FULL_CHROMIUM) ? [naiveRunner, naiveKeptRunner] : [])];
         if (!existsSync(FULL_CHROMIUM)) log(`no ${FULL_CHROMIUM}: the naive baselines are skipped (apt-get install chromium)`);
         log(`fidelity curves, the runners taking turns: ${runners.map((r) => `${r.name} (${r.describe})`).join('; ')}`);
@@ -183,23 +191,37 @@ async function main(): Promise<void> {
           `squall vs competent: ${ratio('competent')?.toFixed(2) ?? '-'}x; vs naive: ${ratio('naive')?.toFixed(2) ?? '-'}x; vs naive-kept: ${ratio('naive-kept')?.toFixed(2) ?? '-'}x`,
         );
       }
-      log('browser metrics: collection on and off in turns');
-      const rounds = argument('--rounds');
-      const cost = await measureMetricsCost(app.url, { ...METRICS_COST[mode], ...(rounds ? { rounds: Number(rounds) } : {}) }, log);
-      results.metricsCost = cost;
-      console.log(
-        `\nbrowser metrics (request timing, Web Vitals, evidence) on vs off, ${cost.rounds} rounds in turns at ${cost.vus} VUs: ` +
-          `${cost.onCpuMs.toFixed(1)} vs ${cost.offCpuMs.toFixed(1)} CPU ms/iteration = ${cost.ratio.toFixed(3)}x ` +
-          `of the agent and its browsers (rounds: ${cost.pairs.map((p) => `${p.ratio.toFixed(3)}x`).join(', ')}); ` +
-          `whole host ${cost.onHostCpuMs.toFixed(1)} vs ${cost.offHostCpuMs.toFixed(1)} = ${cost.hostRatio.toFixed(3)}x; ` +
-          `VU capacity on ${capacity('squall')} (${cpuAt('squall')?.toFixed(0) ?? '-'} CPU ms/iteration), off ${capacity('squall-off')} (${cpuAt('squall-off')?.toFixed(0) ?? '-'})`,
-      );
+      if (only === undefined || only === 'rate') {
+        log(`arrival-rate capacity: ${squallArrivalRunner.describe}`);
+        const [curve] = await measureCurves([squallArrivalRunner], app.url, RATE_TIMING[mode], log);
+        results.arrivalCapacity = curve;
+        console.log(`\narrival-rate capacity (highest rate with under 1 % dropped and p50 within ${FIDELITY_LIMIT}x of the 1/s p50): ${curve!.capacity}/s`);
+        console.log(
+          curve!.points
+            .map((p) => `  ${String(p.vus).padStart(3)}/s  p50 ${p.p50.toFixed(1)} ms (${p.p50Ratio.toFixed(2)}x)  dropped ${(p.droppedPct ?? 0).toFixed(1)}%  host CPU ${p.hostCpuPct.toFixed(0)}%${p.withinLimit ? '' : '  over'}`)
+            .join('\n'),
+        );
+        console.log(`VU capacity beside it: ${capacity('squall') ?? '- (not measured in this run)'} VUs`);
+      }
+      if (only !== 'rate') {
+        log('browser metrics: collection on and off in turns');
+        const rounds = argument('--rounds');
+        const cost = await measureMetricsCost(app.url, { ...METRICS_COST[mode], ...(rounds ? { rounds: Number(rounds) } : {}) }, log);
+        results.metricsCost = cost;
+        console.log(
+          `\nbrowser metrics (request timing, Web Vitals, evidence) on vs off, ${cost.rounds} rounds in turns at ${cost.vus} VUs: ` +
+            `${cost.onCpuMs.toFixed(1)} vs ${cost.offCpuMs.toFixed(1)} CPU ms/iteration = ${cost.ratio.toFixed(3)}x ` +
+            `of the agent and its browsers (rounds: ${cost.pairs.map((p) => `${p.ratio.toFixed(3)}x`).join(', ')}); ` +
+            `whole host ${cost.onHostCpuMs.toFixed(1)} vs ${cost.offHostCpuMs.toFixed(1)} = ${cost.hostRatio.toFixed(3)}x; ` +
+            `VU capacity on ${capacity('squall')} (${cpuAt('squall')?.toFixed(0) ?? '-'} CPU ms/iteration), off ${capacity('squall-off')} (${cpuAt('squall-off')?.toFixed(0) ?? '-'})`,
+        );
+      }
     } finally {
       await app.close();
     }
   }
 
-  if (only !== 'fidelity' && only !== 'metrics') {
+  if (only !== 'fidelity' && only !== 'metrics' && only !== 'rate') {
     const ingest: IngestResult[] = [];
     for (const options of INGEST[mode]) {
       log(`controller ingest: ${options.agents} agents x ${options.steps} steps`);

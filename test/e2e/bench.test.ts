@@ -18,9 +18,12 @@ describe('npm run bench', () => {
     });
     expect(stdout).toMatch(/VU capacity: squall \d+/);
     expect(stdout).toMatch(/squall vs competent: [\d.]+x/);
+    expect(stdout).toMatch(/arrival-rate capacity \(highest rate with under 1 % dropped and p50 within 1\.2x of the 1\/s p50\): \d+\/s/);
     expect(stdout).toMatch(/browser metrics \(request timing, Web Vitals, evidence\) on vs off, 1 rounds in turns at 2 VUs: [\d.]+ vs [\d.]+ CPU ms\/iteration = [\d.]+x/);
     const results = JSON.parse(readFileSync(out, 'utf8'));
     expect(results).toMatchObject({ schema: 'squall.bench/v1', mode: 'smoke', machine: { cores: expect.any(Number) } });
+    expect(results.arrivalCapacity.points).toEqual([expect.objectContaining({ vus: 1, droppedPct: expect.any(Number), p50: expect.any(Number) })]);
+    expect(results.arrivalCapacity.points[0].samples).toBeGreaterThan(0);
     const runners = results.fidelity.map((c: { runner: string }) => c.runner);
     expect(runners).toEqual(['squall', 'squall-off', 'competent', 'naive', 'naive-kept']);
     for (const curve of results.fidelity) {

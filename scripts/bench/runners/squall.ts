@@ -37,11 +37,30 @@ function squallRunnerFor(name: string, describe: string, scenario: string): Runn
   return {
     name,
     describe,
-    measure: (options) => measureSquall(scenario, options),
+    measure: (options) => measureSquall(scenario, options, { vus: options.vus }),
   };
 }
 
-async function measureSquall(scenario: string, { vus, target, warmupMs, measureMs }: MeasureOptions): Promise<PointResult> {
+/** Kept VUs per arrival per second: the reference iteration takes about 3.5 s, so this is twice what Little's law asks. */
+const VUS_PER_RATE = 8;
+
+/**
+ * The reference workload as an arrival rate: `vus` of the options is the rate
+ * per second. Its PointResult counts arrivals dropped in the span.
+ */
+export const squallArrivalRunner: Runner = {
+  name: 'squall-rate',
+  describe: 'squall agent, the reference workload at an arrival rate (iterations started per second)',
+  unit: '/s',
+  measure: (options) =>
+    measureSquall(REFERENCE_SCENARIO, options, {
+      rate: options.vus,
+      maxVus: Math.ceil(options.vus * VUS_PER_RATE),
+      preAllocatedVus: Math.ceil(options.vus * VUS_PER_RATE * 0.6),
+    }),
+};
+
+async function measureSquall(scenario: string, { vus, target, warmupMs, measureMs }: MeasureOptions, load: RunRequest['flags']): Promise<PointResult> {
   const dir = mkdtempSync(join(tmpdir(), 'squall-bench-'));
   let probe: WindowProbe | undefined;
   let t0 = 0;
@@ -49,7 +68,7 @@ async function measureSquall(scenario: string, { vus, target, warmupMs, measureM
     const outcome = await runSquall(
       {
         scenario,
-        flags: { vus, duration: `${Math.ceil((warmupMs + measureMs) / 1000) + 2}s` },
+        flags: { ...load, duration: `${Math.ceil((warmupMs + measureMs) / 1000) + 2}s` },
         env: { TARGET: target },
         window: '1s',
         out: join(dir, 'out'),
@@ -73,6 +92,8 @@ async function measureSquall(scenario: string, { vus, target, warmupMs, measureM
       for (const window of windows) table.add(window.steps);
       const step = table.get(FIDELITY_STEP);
       const stepsInSpan = [...table.steps.values()].reduce((sum, acc) => sum + acc.count, 0);
+      const dropped = windows.reduce((sum, w) => sum + (w.iterations.dropped ?? 0), 0);
+      const due = dropped + windows.reduce((sum, w) => sum + w.iterations.started, 0);
       return {
         vus,
         p50: step.percentile(0.5),
@@ -80,6 +101,7 @@ async function measureSquall(scenario: string, { vus, target, warmupMs, measureM
         samples: step.count,
         failedPct: step.count > 0 ? (100 * step.failed) / step.count : 0,
         stepsInSpan,
+        ...(load.rate !== undefined ? { droppedPct: due > 0 ? (100 * dropped) / due : 0 } : {}),
         ...system,
       };
     } finally {

@@ -21,11 +21,15 @@ export interface PointResult {
   generatorCpuMs?: number;
   /** every step of the scenario that ended in the span (3 per iteration): a finer count of the work done than samples */
   stepsInSpan?: number;
+  /** an arrival-rate point: arrivals due in the span that found no free VU, % */
+  droppedPct?: number;
 }
 
 export interface Runner {
   name: string;
   describe: string;
+  /** what MeasureOptions.vus counts for this runner, in its log lines: "VUs" unless said ("/s" for an arrival rate) */
+  unit?: string;
   measure(options: MeasureOptions): Promise<PointResult>;
 }
 

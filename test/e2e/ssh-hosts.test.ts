@@ -254,6 +254,46 @@ describe('agents on hosts over SSH', () => {
     }
   }, 120_000);
 
+  it("keeps a lost host's share of an arrival rate to itself, and says how many arrivals were never run", async () => {
+    lab.trust();
+    app.reset();
+    const victim = good[2]!;
+    const victimId = `${victim.sshd.address}:${victim.sshd.port}`;
+    let killed = false;
+    const io = memoryIo();
+    const outcome = await runLoadTest(
+      {
+        scenario: fixture('arrival.scenario.ts'),
+        flags: { rate: 6, duration: '10s', maxVus: 18, preAllocatedVus: 6 },
+        env: { TARGET: app.url },
+        window: '2s',
+        out: join(dir, 'arrival-lost'),
+        db: join(dir, 'arrival-lost.db'),
+        hosts: lab.inventory(good.map((host) => ({ host }))),
+      },
+      io,
+      {
+        windowCommitted: (agentId) => {
+          if (!killed && agentId === victimId) {
+            killed = true;
+            execSync(`pkill -KILL -f '[${victim.workDir[0]}]${victim.workDir.slice(1)}/runs/.*/agent[.]mjs'`);
+          }
+        },
+      },
+    );
+    expect(killed).toBe(true);
+    expect(outcome.report.agents.find((a) => a.id === victimId)!.status).toBe('lost');
+    const arrival = outcome.report.arrival!;
+    // The others ran their own thirds, no more: what the lost host would have run is counted apart, not dropped.
+    expect(arrival.notRun!.agents).toEqual([victimId]);
+    expect(arrival.notRun!.count).toBeGreaterThan(5);
+    expect(arrival.scheduled + arrival.notRun!.count).toBe(60);
+    expect(arrival.dropped).toBe(0);
+    const others = outcome.report.agents.filter((a) => a.id !== victimId);
+    for (const agent of others) expect(Math.abs(agent.iterations.started - 20)).toBeLessThanOrEqual(1);
+    expect(io.stdout()).toMatch(new RegExp(`\\d+ arrivals were never run: ${victimId.replace(/\./g, '\\.')} lost, and a lost host's share is not given to the others`));
+  }, 120_000);
+
   describe('host keys', () => {
     const name = (host: LabHost) => `${host.sshd.address}:${host.sshd.port}`;
     const fingerprintOf = (host: LabHost) =>

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import type { FlowSpec } from '../src/scenario/flows.js';
 import type { Scenario, ScenarioContext } from '../src/scenario/index.js';
 import type { FlowPicker } from './flow-picker.js';
+import { Turns } from './turns.js';
 import type { RequestSample, VitalValues } from '../src/metrics/request-stats.js';
 import type { Evidence } from '../src/protocol/messages.js';
 import { captureEvidence, type EvidenceBudget } from './evidence.js';
@@ -103,9 +104,7 @@ export class VirtualUser {
   private page: Page | undefined;
   private metrics: PageMetrics | undefined;
   private lastReadAt = 0;
-  /** an on-demand VU waiting for its next turn: the flow to run (or '' for the next weighted one), or false to stop */
-  private turn: ((go: string | false) => void) | undefined;
-  private readonly turnsAhead: string[] = [];
+  private readonly turns = new Turns();
 
   constructor(private readonly options: VuOptions) {}
 
@@ -120,28 +119,19 @@ export class VirtualUser {
   /** Finish the current iteration, then stop. */
   stopAfterIteration(): void {
     this.stopRequested = true;
-    this.takeTurn(false);
+    this.turns.stop();
   }
 
   /** An on-demand VU: run one iteration of `flow` now (or as soon as the current one ends). */
   go(flow = ''): void {
-    if (this.turn) this.takeTurn(flow);
-    else this.turnsAhead.push(flow);
-  }
-
-  private takeTurn(go: string | false): void {
-    const turn = this.turn;
-    this.turn = undefined;
-    turn?.(go);
+    this.turns.give(flow);
   }
 
   /** The flow of the next iteration; undefined to stop. */
   private async nextTurn(): Promise<FlowSpec | undefined> {
     if (!this.options.onDemand) return this.options.flows.next();
-    if (this.stopRequested) return undefined;
-    const ahead = this.turnsAhead.shift();
-    const go = ahead ?? (await new Promise<string | false>((resolve) => (this.turn = resolve)));
-    return go === false ? undefined : this.options.flows.byName(go || undefined);
+    const turn = await this.turns.next();
+    return turn === false ? undefined : this.options.flows.byName(turn || undefined);
   }
 
   get stopping(): boolean {
@@ -152,7 +142,7 @@ export class VirtualUser {
   interrupt(): void {
     this.stopRequested = true;
     this.abortController.abort(new Interrupted('the run stopped this VU'));
-    this.takeTurn(false);
+    this.turns.stop();
     void this.context?.close().catch(() => {});
   }
 

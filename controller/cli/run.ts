@@ -4,6 +4,7 @@ import type { Io } from '../../src/io.js';
 import type { ChromiumSource, NodeSource } from '../../provisioning/prepare-plan.js';
 import { InputError } from '../../src/errors.js';
 import { runOnEc2 } from '../run/ec2-run.js';
+import type { LoadFlags } from '../load-plan.js';
 import type { RunRequest } from '../run/request.js';
 import { runLoadTest } from '../run/run.js';
 import { addEc2LaunchOptions, bringUpOptionsOf, type Ec2Flags } from './hosts-ec2.js';
@@ -27,17 +28,8 @@ import {
   type ScenarioFlags,
 } from './flags.js';
 
-interface RunFlags extends ScenarioFlags, OutputFlags, Partial<Ec2Flags> {
+interface RunFlags extends ScenarioFlags, OutputFlags, Partial<Ec2Flags>, LoadFlags {
   ec2?: number;
-  vus?: number;
-  duration?: string;
-  stages?: string;
-  rate?: number;
-  per?: string;
-  rateStages?: string;
-  maxVus?: number;
-  preAllocatedVus?: number;
-  arrivals?: string;
   threshold?: string[];
   hosts?: string;
   acceptNewHostKeys?: boolean;
@@ -48,6 +40,11 @@ interface RunFlags extends ScenarioFlags, OutputFlags, Partial<Ec2Flags> {
   nodeMirror?: string;
   chromiumFrom?: ChromiumSource;
   chromeMirror?: string;
+}
+
+/** Only the load's flags: commander's object holds every other option too. */
+function loadFlagsOf({ vus, duration, stages, rate, per, rateStages, maxVus, preAllocatedVus, arrivals }: LoadFlags): LoadFlags {
+  return { vus, duration, stages, rate, per, rateStages, maxVus, preAllocatedVus, arrivals };
 }
 
 export function registerRun(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -112,17 +109,7 @@ Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad 
     if (flags.ec2 !== undefined && flags.hosts) throw new InputError('--ec2 and --hosts: give one (--ec2 launches the hosts)');
     const request: RunRequest = {
       scenario,
-      flags: {
-        vus: flags.vus,
-        duration: flags.duration,
-        stages: flags.stages,
-        rate: flags.rate,
-        per: flags.per,
-        rateStages: flags.rateStages,
-        maxVus: flags.maxVus,
-        preAllocatedVus: flags.preAllocatedVus,
-        arrivals: flags.arrivals,
-      },
+      flags: loadFlagsOf(flags),
       env: flags.env ?? {},
       thresholds: flags.threshold ?? [],
       window: flags.window,

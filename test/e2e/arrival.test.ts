@@ -40,11 +40,12 @@ describe('an arrival rate against the demo shop', () => {
 
     it('starts 300 ± 1 iterations, as the shop counted them, and drops none', () => {
       expect(result.stderr).not.toMatch(/internal error/);
-      expect(result.code).toBe(0);
       const served = app.stats()['GET /api/products']!.hits;
+      // On a failure, what the run said: why it dropped, if it did.
+      expect(result.code, `${result.stdout}\n${JSON.stringify(report.arrival)}`).toBe(0);
       expect(Math.abs(served - 300)).toBeLessThanOrEqual(1);
       expect(report.iterations).toMatchObject({ started: served, completed: served, failed: 0, dropped: 0 });
-      expect(report.arrival).toMatchObject({ expected: 300, scheduled: served, dropped: 0, targetRate: 10, preAllocatedVus: 4, maxVus: 30 });
+      expect(report.arrival, JSON.stringify(report.arrival)).toMatchObject({ expected: 300, scheduled: served, dropped: 0, targetRate: 10, preAllocatedVus: 10, maxVus: 30 });
       expect(report.thresholds.map((t) => t.passed)).toEqual([true, true]);
       expect(result.stdout).toMatch(/arrival rate held: 300 iterations started \(10\/s of 10\/s asked\), none dropped/);
     });
@@ -58,9 +59,9 @@ describe('an arrival rate against the demo shop', () => {
         expect(Math.abs(point.iterations.started - 50), JSON.stringify(point.iterations)).toBeLessThanOrEqual(1);
         expect(point.targetRate).toBe(10);
       }
-      // 10/s of ~150 ms iterations needs two or three VUs busy; none is made past need.
-      expect(report.arrival!.allocatedMax).toBeGreaterThanOrEqual(4);
-      expect(report.arrival!.allocatedMax).toBeLessThanOrEqual(12);
+      // 10/s of ~150 ms iterations needs two or three VUs busy: the 10 made up front are enough, none is made past need.
+      expect(report.arrival!.allocatedMax).toBeGreaterThanOrEqual(10);
+      expect(report.arrival!.allocatedMax).toBeLessThanOrEqual(15);
     });
   });
 

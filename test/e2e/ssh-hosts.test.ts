@@ -24,6 +24,11 @@ function leftovers(workDir: string): string {
   }
 }
 
+/** SIGKILL the agent a run started on `host`: a host that vanishes mid-run. */
+function killAgentOn(host: LabHost): void {
+  execSync(`pkill -KILL -f '[${host.workDir[0]}]${host.workDir.slice(1)}/runs/.*/agent[.]mjs'`);
+}
+
 function runFolders(host: LabHost): string[] {
   const runs = join(host.workDir, 'runs');
   return existsSync(runs) ? readdirSync(runs) : [];
@@ -175,7 +180,7 @@ describe('agents on hosts over SSH', () => {
         windowCommitted: (agentId) => {
           if (killedAt === 0 && agentId === `${victim.sshd.address}:${victim.sshd.port}`) {
             killedAt = Date.now();
-            execSync(`pkill -KILL -f '[${victim.workDir[0]}]${victim.workDir.slice(1)}/runs/.*/agent[.]mjs'`);
+            killAgentOn(victim);
           }
         },
       },
@@ -276,7 +281,7 @@ describe('agents on hosts over SSH', () => {
         windowCommitted: (agentId) => {
           if (!killed && agentId === victimId) {
             killed = true;
-            execSync(`pkill -KILL -f '[${victim.workDir[0]}]${victim.workDir.slice(1)}/runs/.*/agent[.]mjs'`);
+            killAgentOn(victim);
           }
         },
       },

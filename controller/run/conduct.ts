@@ -173,7 +173,7 @@ class LiveRun {
       this.session.setStatus(state, 'running');
     }
     this.feedback.started(t0);
-    hooks.started?.(t0);
+    hooks.started?.(t0, this.agents.flatMap(({ state }) => (state.process?.pid !== undefined ? [state.process.pid] : [])));
     return t0;
   }
 

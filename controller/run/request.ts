@@ -38,8 +38,8 @@ export interface RunRequest {
 }
 
 export interface RunHooks {
-  /** Every agent has been sent its start; VU time zero is `t0`. Benchmarks time their samples from it. */
-  started?(t0: number): void;
+  /** Every agent has been sent its start; VU time zero is `t0`. Benchmarks time their samples from it, and count local agents' CPU by `localPids`. */
+  started?(t0: number, localPids: number[]): void;
   /** An agent's window is committed to the store and its ack not yet sent: tests inject faults here. */
   windowCommitted?(agentId: string, seq: number): void;
 }

@@ -1,6 +1,8 @@
 // What the run needs from a started agent, wherever it runs.
 export interface AgentProcess {
   host: string;
+  /** a local agent's process id (benchmarks count its CPU); absent for a remote one */
+  pid?: number;
   /** resolves when the agent process is gone */
   exited: Promise<{ code: number | null; signal: string | null }>;
   /** its last lines of stderr, to explain a failure */

@@ -43,6 +43,7 @@ export function startLocalAgent(config: AgentConfigInput): AgentProcess {
   child.stdin!.write(JSON.stringify(config) + '\n');
   return {
     host: 'localhost',
+    ...(child.pid !== undefined ? { pid: child.pid } : {}),
     exited,
     logTail: tail,
     kill: () => {

@@ -4,7 +4,7 @@
 // each and their ratio, with each pair's own ratio to show the spread.
 import os from 'node:os';
 import { cpuMsPerIteration } from './fidelity.js';
-import { squallNoMetricsRunner, squallRunner } from './runners/squall.js';
+import { measureSideBySide, squallNoMetricsRunner, squallRunner } from './runners/squall.js';
 import type { PointResult } from './runners/types.js';
 
 export interface MetricsCostOptions {
@@ -12,6 +12,12 @@ export interface MetricsCostOptions {
   rounds: number;
   warmupMs: number;
   measureMs: number;
+  /**
+   * On and off at the same time, half the VUs each, every run counting its own
+   * agent's CPU: a host whose speed drifts (or whose VM host takes CPU from it)
+   * slows both alike, where taking turns leaves each round to its own moment.
+   */
+  sideBySide?: boolean;
 }
 
 interface MetricsCostSide {
@@ -66,17 +72,11 @@ export async function measureMetricsCost(target: string, options: MetricsCostOpt
   });
   const pairs: MetricsCostRound[] = [];
   for (let round = 0; round < options.rounds; round += 1) {
-    const measure = async (runner: typeof squallRunner) => summary(await runner.measure({ vus: options.vus, target, warmupMs: options.warmupMs, measureMs: options.measureMs }));
-    // Alternate which goes first, so a trend over the run does not favour one.
-    const first = round % 2 === 0 ? squallRunner : squallNoMetricsRunner;
-    const second = first === squallRunner ? squallNoMetricsRunner : squallRunner;
-    const a = await measure(first);
-    const b = await measure(second);
-    const [on, off] = first === squallRunner ? [a, b] : [b, a];
+    const [on, off] = options.sideBySide ? await sideBySide(target, options, summary) : await inTurns(target, options, round, summary);
     const pair = { on, off, ratio: on.generatorCpuMsPerIteration / off.generatorCpuMsPerIteration, hostRatio: on.cpuMsPerIteration / off.cpuMsPerIteration };
     pairs.push(pair);
     log(
-      `  metrics cost, round ${round + 1}/${options.rounds} at ${options.vus} VUs: agent+browsers on ${on.generatorCpuMsPerIteration.toFixed(1)} / off ${off.generatorCpuMsPerIteration.toFixed(1)} CPU ms/iteration (${pair.ratio.toFixed(3)}x); ` +
+      `  metrics cost, round ${round + 1}/${options.rounds} at ${options.vus} VUs${options.sideBySide ? ' (side by side)' : ''}: agent+browsers on ${on.generatorCpuMsPerIteration.toFixed(1)} / off ${off.generatorCpuMsPerIteration.toFixed(1)} CPU ms/iteration (${pair.ratio.toFixed(3)}x); ` +
         `host ${on.cpuMsPerIteration.toFixed(1)} / ${off.cpuMsPerIteration.toFixed(1)} (${pair.hostRatio.toFixed(3)}x); p50 ${on.p50.toFixed(1)} / ${off.p50.toFixed(1)} ms`,
     );
   }
@@ -85,4 +85,22 @@ export async function measureMetricsCost(target: string, options: MetricsCostOpt
   const onHostCpuMs = mean(pairs.map((p) => p.on.cpuMsPerIteration));
   const offHostCpuMs = mean(pairs.map((p) => p.off.cpuMsPerIteration));
   return { ...options, pairs, onCpuMs, offCpuMs, ratio: onCpuMs / offCpuMs, onHostCpuMs, offHostCpuMs, hostRatio: onHostCpuMs / offHostCpuMs };
+}
+
+type Summary = (result: PointResult) => MetricsCostSide;
+
+/** On, then off (or off, then on in odd rounds, so a trend over the run does not favour one). */
+async function inTurns(target: string, options: MetricsCostOptions, round: number, summary: Summary): Promise<[MetricsCostSide, MetricsCostSide]> {
+  const measure = async (runner: typeof squallRunner) => summary(await runner.measure({ vus: options.vus, target, warmupMs: options.warmupMs, measureMs: options.measureMs }));
+  const first = round % 2 === 0 ? squallRunner : squallNoMetricsRunner;
+  const second = first === squallRunner ? squallNoMetricsRunner : squallRunner;
+  const a = await measure(first);
+  const b = await measure(second);
+  return first === squallRunner ? [a, b] : [b, a];
+}
+
+/** Both at once, half the VUs each; host CPU is then shared, so only the agents' own CPU tells them apart. */
+async function sideBySide(target: string, options: MetricsCostOptions, summary: Summary): Promise<[MetricsCostSide, MetricsCostSide]> {
+  const [on, off] = await measureSideBySide({ vus: Math.max(1, Math.round(options.vus / 2)), target, warmupMs: options.warmupMs, measureMs: options.measureMs });
+  return [summary(on), summary(off)];
 }

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick | --smoke] [--out bench-results.json] [--only fidelity|rate|metrics|ingest] [--rounds n]
+// npm run bench [-- --quick | --smoke] [--out bench-results.json] [--only fidelity|rate|metrics|ingest] [--rounds n] [--side-by-side]
 // VU density and fidelity of squall against three baselines run in the same
 // process, then controller ingest. Prints tables; writes bench-results.json.
 import { execFileSync } from 'node:child_process';
@@ -204,12 +204,13 @@ async function main(): Promise<void> {
         console.log(`VU capacity beside it: ${capacity('squall') ?? '- (not measured in this run)'} VUs`);
       }
       if (only !== 'rate') {
-        log('browser metrics: collection on and off in turns');
+        log(`browser metrics: collection on and off ${process.argv.includes('--side-by-side') ? 'side by side' : 'in turns'}`);
         const rounds = argument('--rounds');
-        const cost = await measureMetricsCost(app.url, { ...METRICS_COST[mode], ...(rounds ? { rounds: Number(rounds) } : {}) }, log);
+        const sideBySide = process.argv.includes('--side-by-side');
+        const cost = await measureMetricsCost(app.url, { ...METRICS_COST[mode], ...(rounds ? { rounds: Number(rounds) } : {}), ...(sideBySide ? { sideBySide } : {}) }, log);
         results.metricsCost = cost;
         console.log(
-          `\nbrowser metrics (request timing, Web Vitals, evidence) on vs off, ${cost.rounds} rounds in turns at ${cost.vus} VUs: ` +
+          `\nbrowser metrics (request timing, Web Vitals, evidence) on vs off, ${cost.rounds} rounds ${cost.sideBySide ? 'side by side (half the VUs each)' : 'in turns'} at ${cost.vus} VUs: ` +
             `${cost.onCpuMs.toFixed(1)} vs ${cost.offCpuMs.toFixed(1)} CPU ms/iteration = ${cost.ratio.toFixed(3)}x ` +
             `of the agent and its browsers (rounds: ${cost.pairs.map((p) => `${p.ratio.toFixed(3)}x`).join(', ')}); ` +
             `whole host ${cost.onHostCpuMs.toFixed(1)} vs ${cost.offHostCpuMs.toFixed(1)} = ${cost.hostRatio.toFixed(3)}x; ` +

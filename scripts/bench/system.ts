@@ -72,16 +72,16 @@ export function browserPssMb(root = process.pid): { mb: number; processes: numbe
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
-/** User + system CPU ticks of every process below `root` but those `exclude` matches, by pid. */
-export function treeCpuTicks(root: number, exclude: RegExp): Map<number, number> {
+/** User + system CPU ticks of every process below `root` (and `root` itself with `withRoot`) but those `exclude` matches, by pid. */
+export function treeCpuTicks(root: number, exclude: RegExp, withRoot = false): Map<number, number> {
   const ticks = new Map<number, number>();
-  for (const p of descendants(root)) {
-    if (exclude.test(p.cmdline)) continue;
+  const pids = [...(withRoot ? [root] : []), ...descendants(root).filter((p) => !exclude.test(p.cmdline)).map((p) => p.pid)];
+  for (const pid of pids) {
     try {
-      const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       // utime and stime: fields 14 and 15 of stat, the 12th and 13th after the command name.
-      ticks.set(p.pid, Number(fields[11]) + Number(fields[12]));
+      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
     } catch {
       // the process ended meanwhile
     }

@@ -30,6 +30,14 @@ function runSquall(request: RunRequest, hooks: RunHooks): Promise<RunOutcome> {
 /** The reference workload without request timing and Web Vitals: what collecting them costs. */
 export const REFERENCE_NO_METRICS = fileURLToPath(new URL('../reference-no-metrics.scenario.ts', import.meta.url));
 
+/** The same measure of each scenario, for two runs side by side: each counts its own agent's CPU only. */
+export function measureSideBySide(options: MeasureOptions): Promise<[on: PointResult, off: PointResult]> {
+  return Promise.all([
+    measureSquall(REFERENCE_SCENARIO, options, { vus: options.vus }, true),
+    measureSquall(REFERENCE_NO_METRICS, options, { vus: options.vus }, true),
+  ]);
+}
+
 export const squallRunner = squallRunnerFor('squall', 'squall agent: one headless shell, a context per VU, browser metrics on (the default)', REFERENCE_SCENARIO);
 export const squallNoMetricsRunner = squallRunnerFor('squall-off', 'the same with browser metrics off', REFERENCE_NO_METRICS);
 
@@ -60,7 +68,7 @@ export const squallArrivalRunner: Runner = {
     }),
 };
 
-async function measureSquall(scenario: string, { vus, target, warmupMs, measureMs }: MeasureOptions, load: RunRequest['flags']): Promise<PointResult> {
+async function measureSquall(scenario: string, { vus, target, warmupMs, measureMs }: MeasureOptions, load: RunRequest['flags'], ownTreeOnly = false): Promise<PointResult> {
   const dir = mkdtempSync(join(tmpdir(), 'squall-bench-'));
   let probe: WindowProbe | undefined;
   let t0 = 0;
@@ -76,9 +84,10 @@ async function measureSquall(scenario: string, { vus, target, warmupMs, measureM
         dashboard: false,
       },
       {
-        started: (start) => {
+        started: (start, localPids) => {
           t0 = start;
-          probe = probeWindow(start + warmupMs, measureMs);
+          // Side by side with another run, only this run's agent is this run's generator.
+          probe = probeWindow(start + warmupMs, measureMs, ownTreeOnly ? localPids : undefined);
         },
       },
     );

@@ -10,12 +10,20 @@ export interface WindowProbe {
 /** The benchmark's target runs as a child too: its CPU is the site's, not the load generator's. */
 const TARGET = /demo-shop/;
 
-export function probeWindow(startAt: number, measureMs: number): WindowProbe {
+/**
+ * `agents`: count only these processes and their descendants as the generator
+ * (two runs measured side by side), instead of every child of this process but the target.
+ */
+export function probeWindow(startAt: number, measureMs: number, agents?: readonly number[]): WindowProbe {
+  const generatorTicks = () => {
+    if (!agents) return treeCpuTicks(process.pid, TARGET);
+    return new Map(agents.flatMap((pid) => [...treeCpuTicks(pid, TARGET, true)]));
+  };
   return {
     done: new Promise((resolve) => {
       setTimeout(() => {
         const from = cpuTicks();
-        const treeFrom = treeCpuTicks(process.pid, TARGET);
+        const treeFrom = generatorTicks();
         let pss = { mb: 0, processes: 0 };
         setTimeout(() => (pss = browserPssMb()), measureMs / 2);
         setTimeout(
@@ -24,7 +32,7 @@ export function probeWindow(startAt: number, measureMs: number): WindowProbe {
               hostCpuPct: cpuPercent(from, cpuTicks()),
               browserPssMb: pss.mb,
               browserProcesses: pss.processes,
-              generatorCpuMs: treeCpuMs(treeFrom, treeCpuTicks(process.pid, TARGET)),
+              generatorCpuMs: treeCpuMs(treeFrom, generatorTicks()),
             }),
           measureMs,
         );

@@ -3,13 +3,13 @@ import type { ArrivalPlan } from '../src/protocol/plan.js';
 import { ArrivalScheduler } from './arrival-scheduler.js';
 import type { OnDemandVu } from './vu-worker-pool.js';
 
-/** A VU whose iterations take `iterationMs` of (fake) time, made in `openMs`. */
-function fakeVu(id: number, iterationMs: number, log: { dispatched: number[]; busyPeak: number }, openMs = 0): OnDemandVu {
+/** A VU whose iterations take `iterationMs` of (fake) time. */
+function fakeVu(id: number, iterationMs: number, log: { dispatched: number[]; busyPeak: number }): OnDemandVu {
   let endLoop!: () => void;
   let busy = false;
   const vu: OnDemandVu = {
     id,
-    ready: new Promise((resolve) => setTimeout(resolve, openMs)),
+    ready: new Promise((resolve) => setTimeout(resolve, 0)),
     done: new Promise<void>((resolve) => (endLoop = resolve)),
     dispatch: () => {
       if (busy) throw new Error(`VU ${id} dispatched while busy`);
@@ -34,7 +34,7 @@ function plan(overrides: Partial<ArrivalPlan> = {}): ArrivalPlan {
   return { model: 'arrival', perMs: 1000, startRate: 10, stages: [{ durationMs: 10_000, rate: 10 }], distribution: 'uniform', seed: 1, preAllocatedVus: 2, maxVus: 50, gracefulStopMs: 1000, ...overrides };
 }
 
-function run(p: ArrivalPlan, iterationMs: number, openMs = 0) {
+function run(p: ArrivalPlan, iterationMs: number, saturated?: () => boolean) {
   const log = { dispatched: [] as number[], busyPeak: 0 };
   const counts = { dropped: 0, allocated: 0, opened: 0 };
   const t0 = Date.now();
@@ -46,7 +46,7 @@ function run(p: ArrivalPlan, iterationMs: number, openMs = 0) {
     nextVuId: 1 + p.preAllocatedVus,
     openVu: (id) => {
       counts.opened += 1;
-      return fakeVu(id, iterationMs, log, openMs);
+      return fakeVu(id, iterationMs, log);
     },
     onBusyChange: (busy) => (log.busyPeak = Math.max(log.busyPeak, busy)),
     onAllocatedChange: (allocated) => (counts.allocated = Math.max(counts.allocated, allocated)),
@@ -54,6 +54,7 @@ function run(p: ArrivalPlan, iterationMs: number, openMs = 0) {
     onVuError: (id, error) => {
       throw new Error(`VU ${id}: ${String(error)}`);
     },
+    ...(saturated ? { saturated } : {}),
   });
   scheduler.start();
   return { scheduler, log, counts };
@@ -86,32 +87,12 @@ describe('ArrivalScheduler', () => {
   });
 
   it('does not make VUs while the host is saturated', async () => {
-    const log = { dispatched: [] as number[], busyPeak: 0 };
-    let opened = 0;
-    let dropped = 0;
-    const p = plan({ preAllocatedVus: 2 });
-    const scheduler = new ArrivalScheduler({
-      plan: p,
-      t0: Date.now(),
-      now: () => Date.now(),
-      preAllocated: [fakeVu(1, 1500, log), fakeVu(2, 1500, log)],
-      nextVuId: 3,
-      openVu: (id) => {
-        opened += 1;
-        return fakeVu(id, 1500, log);
-      },
-      onBusyChange: () => {},
-      onAllocatedChange: () => {},
-      onDropped: () => (dropped += 1),
-      onVuError: () => {},
-      saturated: () => true,
-    });
-    scheduler.start();
+    const { scheduler, log, counts } = run(plan({ preAllocatedVus: 2 }), 1500, () => true);
     await vi.advanceTimersByTimeAsync(15_000);
     await scheduler.done;
-    expect(opened).toBe(0);
-    expect(dropped).toBeGreaterThan(0);
-    expect(log.dispatched.length + dropped).toBe(100);
+    expect(counts.opened).toBe(0);
+    expect(counts.dropped).toBeGreaterThan(0);
+    expect(log.dispatched.length + counts.dropped).toBe(100);
   });
 
   it('interrupts iterations still running after the graceful stop', async () => {

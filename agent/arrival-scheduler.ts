@@ -3,7 +3,8 @@
 // slow the arrivals (coordinated omission). VUs are made ahead of need,
 // within the plan's maximum, because making a browser context mid-test is
 // what costs.
-import { arrivalDurationMs, ownArrivals, rateAt, TurnTaker } from '../src/load/arrival.js';
+import { ownArrivals, rateAt, TurnTaker } from '../src/load/arrival.js';
+import { planDurationMs } from '../src/load/stages.js';
 import type { ArrivalPlan } from '../src/protocol/plan.js';
 import type { OnDemandVu } from './vu-worker-pool.js';
 
@@ -44,6 +45,8 @@ export class ArrivalScheduler {
   private nextVuId: number;
   private meanIterationMs: number | undefined;
   private readonly due: Iterator<number>;
+  /** this agent's fraction of the run's arrivals */
+  private readonly share: number;
   /** a scenario with named flows: each of this agent's arrivals is for the flow whose turn it is */
   private readonly flowTurns: TurnTaker | undefined;
   private nextDue: number | undefined;
@@ -55,6 +58,8 @@ export class ArrivalScheduler {
   constructor(private readonly options: ArrivalSchedulerOptions) {
     this.nextVuId = options.nextVuId;
     this.due = ownArrivals(options.plan);
+    const weights = options.plan.share?.weights ?? [1];
+    this.share = weights[options.plan.share?.index ?? 0]! / weights.reduce((a, b) => a + b, 0);
     this.flowTurns = options.plan.flows ? new TurnTaker(options.plan.flows.map((f) => f.weight)) : undefined;
     for (const vu of options.preAllocated) {
       this.keep(vu);
@@ -98,7 +103,7 @@ export class ArrivalScheduler {
       this.arrive(t0 + this.nextDue);
       this.nextDue = this.due.next().value ?? undefined;
     }
-    const durationMs = arrivalDurationMs(plan);
+    const durationMs = planDurationMs(plan);
     if (elapsed >= durationMs) return this.end(t0 + durationMs);
     this.grow(elapsed);
     const untilNext = this.nextDue === undefined ? durationMs - elapsed : this.nextDue - elapsed;
@@ -131,9 +136,7 @@ export class ArrivalScheduler {
   private grow(elapsed: number): void {
     const { plan } = this.options;
     if (this.options.saturated?.()) return;
-    const weights = plan.share?.weights ?? [1];
-    const share = weights[plan.share?.index ?? 0]! / weights.reduce((a, b) => a + b, 0);
-    const ratePerMs = Math.max(rateAt(plan, elapsed), rateAt(plan, elapsed + LOOKAHEAD_MS)) * share;
+    const ratePerMs = Math.max(rateAt(plan, elapsed), rateAt(plan, elapsed + LOOKAHEAD_MS)) * this.share;
     const byRate = this.meanIterationMs === undefined ? 0 : Math.ceil(ratePerMs * this.meanIterationMs * HEADROOM) + 1;
     const byBusy = Math.ceil(this.busySince.size * HEADROOM) + 1;
     const wanted = Math.min(plan.maxVus, Math.max(plan.preAllocatedVus, byRate, byBusy));

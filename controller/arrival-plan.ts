@@ -2,7 +2,9 @@
 // the command line (flags win): the rate's shape, and how many VUs to keep.
 import { randomInt } from 'node:crypto';
 import { InputError } from '../src/errors.js';
+import { peakRate } from '../src/load/arrival.js';
 import { parseDuration } from '../src/load/duration.js';
+import { parseDurationPairs } from '../src/load/stages.js';
 import { durationFlag } from './duration-flag.js';
 import type { ArrivalPlan, RateStage } from '../src/protocol/plan.js';
 import type { ScenarioOptionsInput } from '../src/protocol/scenario.js';
@@ -24,18 +26,10 @@ export interface ArrivalFlags {
 const PRE_ALLOCATED_SECONDS = 1;
 const MAX_SECONDS = 10;
 
-/** Parses "30s:10,2m:50" (duration:rate pairs); an error string names what is wrong. */
+/** Parses "30s:10,2m:50" (duration:rate pairs, each stage longer than 0s), or says what is wrong. */
 export function parseRateStages(text: string): RateStage[] | string {
-  const stages: RateStage[] = [];
-  for (const part of text.split(',').map((p) => p.trim())) {
-    const match = /^([^:]+):(\d+(?:\.\d+)?)$/.exec(part);
-    const durationMs = match ? parseDuration(match[1]!) : undefined;
-    if (!match || durationMs === undefined || durationMs <= 0) {
-      return `"${part}" is not a stage; expected duration:rate like 30s:10, comma-separated`;
-    }
-    stages.push({ durationMs, rate: Number(match[2]) });
-  }
-  return stages;
+  const pairs = parseDurationPairs(text, /\d+(?:\.\d+)?/, 'rate', true);
+  return typeof pairs === 'string' ? pairs : pairs.map(({ durationMs, value }) => ({ durationMs, rate: value }));
 }
 
 export function resolveArrivalPlan(options: ScenarioOptionsInput, flags: ArrivalFlags, gracefulStopMs: number, file: string): ArrivalPlan {
@@ -44,13 +38,12 @@ export function resolveArrivalPlan(options: ScenarioOptionsInput, flags: Arrival
   if (perMs <= 0) throw new InputError(flags.per !== undefined ? `--per ${flags.per}: must be more than 0` : `${file}: options.arrival.per: must be more than 0`);
   const { startRate, stages } = rateShape(options, flags, file);
   const distribution = distributionOf(flags.arrivals ?? arrival?.distribution);
-  const peakPerSecond = (Math.max(startRate, ...stages.map((s) => s.rate)) * 1000) / perMs;
+  const peakPerSecond = (peakRate({ startRate, stages }) * 1000) / perMs;
   const sizing = typeof options.vus === 'object' ? options.vus : {};
   const fromFlag = flags.maxVus !== undefined;
   const max = flags.maxVus ?? sizing.max;
   const preAllocated = flags.preAllocatedVus ?? sizing.preAllocated ?? Math.min(max ?? Infinity, Math.max(1, Math.ceil(peakPerSecond * PRE_ALLOCATED_SECONDS)));
   const maxVus = max ?? Math.max(preAllocated, Math.ceil(peakPerSecond * MAX_SECONDS), 1);
-  if (maxVus < 1) throw new InputError(fromFlag ? `--max-vus ${maxVus}: expected at least 1` : `${file}: options.vus.max: expected at least 1`);
   if (maxVus < preAllocated) {
     const preSource = flags.preAllocatedVus !== undefined ? '--pre-allocated-vus' : 'options.vus.preAllocated';
     throw new InputError(`${fromFlag ? `--max-vus ${maxVus}` : `${file}: options.vus.max`}: must be at least the pre-allocated VUs (${preSource} ${preAllocated})`);

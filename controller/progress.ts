@@ -4,6 +4,7 @@ import { clock, counted, formatMs } from './format.js';
 import { StepAccumulator } from '../src/metrics/step-stats.js';
 import type { MergedWindow } from '../src/protocol/merged.js';
 import { isArrivalPlan, type Plan } from '../src/protocol/plan.js';
+import { peakRate } from '../src/load/arrival.js';
 import { peakVus, planDurationMs } from '../src/load/stages.js';
 
 /**
@@ -37,7 +38,7 @@ export function progressLine(window: MergedWindow, runStartMs: number, lateAgent
 
 export function describePlanLine(scenario: string, plan: Plan, agents: number): string {
   const stages = plan.stages.length;
-  const peak = isArrivalPlan(plan) ? rateText(Math.max(plan.startRate, ...plan.stages.map((s) => s.rate)), plan.perMs) : `${peakVus(plan)} VUs`;
+  const peak = isArrivalPlan(plan) ? rateText(peakRate(plan), plan.perMs) : `${peakVus(plan)} VUs`;
   const profile = stages > 1 ? `${stages} stages up to ${peak}` : peak;
   const sizing = isArrivalPlan(plan) ? ` (${plan.distribution} arrivals, ${plan.preAllocatedVus} VUs pre-allocated, at most ${plan.maxVus})` : '';
   return `running "${scenario}": ${profile}${sizing} for ${formatDuration(planDurationMs(plan))} on ${counted(agents, 'agent')}`;

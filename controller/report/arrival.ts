@@ -1,12 +1,14 @@
 // An arrival-rate run's account: the rate asked for, what was started, what
 // was dropped since when and why, and what lost agents never ran. Pure.
-import { arrivalDurationMs, arrivalsBy } from '../../src/load/arrival.js';
+import { arrivalsBy } from '../../src/load/arrival.js';
+import { planDurationMs } from '../../src/load/stages.js';
 import type { WindowBody } from '../../src/protocol/messages.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
 import type { ArrivalPlan } from '../../src/protocol/plan.js';
 import type { DropReason, ReportArrival } from '../../src/protocol/report.js';
 import type { AgentRecord } from '../../src/protocol/store.js';
 import { clock } from '../format.js';
+import { round, sharePct } from './numbers.js';
 
 export interface ArrivalInput {
   plan: ArrivalPlan;
@@ -17,7 +19,7 @@ export interface ArrivalInput {
 }
 
 export function arrivalSection({ plan, windows, byAgent, agents }: ArrivalInput): ReportArrival {
-  const durationMs = arrivalDurationMs(plan);
+  const durationMs = planDurationMs(plan);
   const expected = Math.round(arrivalsBy(plan, durationMs));
   const started = windows.reduce((sum, w) => sum + w.iterations.started, 0);
   const dropped = windows.reduce((sum, w) => sum + (w.iterations.dropped ?? 0), 0);
@@ -36,7 +38,7 @@ export function arrivalSection({ plan, windows, byAgent, agents }: ArrivalInput)
     scheduled,
     started,
     dropped,
-    droppedPct: scheduled > 0 ? Math.round((10_000 * dropped) / scheduled) / 100 : 0,
+    droppedPct: sharePct(dropped, scheduled),
     targetRate: round(expected / seconds),
     achievedRate: round(started / seconds),
     allocatedMax: Math.max(0, ...windows.map((w) => w.vus.allocated ?? 0)),
@@ -59,10 +61,6 @@ function dropReasons(agents: readonly AgentRecord[], byAgent: ReadonlyMap<string
     }
   }
   return [...reasons];
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 /** The plan's rate over one window, per second: what the dashboard and the series set beside the achieved rate. */

@@ -6,10 +6,7 @@ import { VITALS, vitalBand } from '../../src/metrics/vitals.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
 import type { DistributionSummary, Report, ReportEvidence, ReportPageViews, ReportRequest, ReportSeriesPoint } from '../../src/protocol/report.js';
 import type { StoredEvidence } from '../store/evidence.js';
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
+import { round } from './numbers.js';
 
 /** CLS is a score of a few hundredths: more digits than a time needs. */
 function roundFine(value: number): number {

@@ -1,10 +1,10 @@
 // Builds report.json from what the store holds: pure, so a report re-rendered
 // later from the store equals the one written at the end of the run.
-import { arrivalDurationMs } from '../../src/load/arrival.js';
 import { planDurationMs } from '../../src/load/stages.js';
 import { isArrivalPlan } from '../../src/protocol/plan.js';
 import { arrivalSection, targetRateOver } from './arrival.js';
 import { flowsSection, flowTotals } from './flows.js';
+import { round } from './numbers.js';
 import { addCounts, StepTable } from '../../src/metrics/merge.js';
 import { ErrorTallyBuilder, StepAccumulator } from '../../src/metrics/step-stats.js';
 import type { ErrorTally, WindowBody } from '../../src/protocol/messages.js';
@@ -32,10 +32,6 @@ function errorList(tally: ErrorTally): Report['steps'][number]['errors'] {
   return Object.entries(tally)
     .map(([errorClass, { count, sample }]) => ({ errorClass, count, sample }))
     .sort((a, b) => b.count - a.count || a.errorClass.localeCompare(b.errorClass));
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 /** count, failed and the latency percentiles the report shows for a span. */
@@ -146,7 +142,7 @@ export function buildReport({ run, agents, windows, agentWindows, thresholds, pa
   const ordered = [...windows].sort((a, b) => a.windowStart - b.windowStart);
   const durationMs = Math.max(0, (run.endedAt ?? Date.now()) - run.startedAt);
   const arrivalPlan = isArrivalPlan(run.plan) ? run.plan : undefined;
-  const observations = observationsOf(ordered, durationMs, arrivalPlan ? arrivalDurationMs(arrivalPlan) : undefined);
+  const observations = observationsOf(ordered, durationMs, arrivalPlan ? planDurationMs(arrivalPlan) : undefined);
   const { totals, iterations } = observations;
   const iterationErrors = new ErrorTallyBuilder();
   for (const window of ordered) iterationErrors.addAll(window.iterationErrors);

@@ -4,6 +4,7 @@ import { addCounts } from '../../src/metrics/merge.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
 import type { FlowMix } from '../../src/protocol/plan.js';
 import type { ReportFlow } from '../../src/protocol/report.js';
+import { sharePct } from './numbers.js';
 
 type Counts = NonNullable<MergedWindow['flows']>[string];
 
@@ -13,15 +14,13 @@ export function flowTotals(windows: readonly MergedWindow[]): Map<string, Counts
   return totals;
 }
 
-const pct = (part: number, whole: number) => (whole > 0 ? Math.round((10_000 * part) / whole) / 100 : 0);
-
 export function flowsSection(mix: FlowMix, windows: readonly MergedWindow[]): ReportFlow[] {
   const totals = flowTotals(windows);
   const weights = mix.reduce((sum, f) => sum + f.weight, 0);
   const started = [...totals.values()].reduce((sum, c) => sum + c.started, 0);
   return mix.map(({ name, weight }) => {
     const counts = totals.get(name) ?? { started: 0, completed: 0, failed: 0 };
-    return { name, weight, askedPct: pct(weight, weights), startedPct: pct(counts.started, started), ...counts };
+    return { name, weight, askedPct: sharePct(weight, weights), startedPct: sharePct(counts.started, started), ...counts };
   });
 }
 

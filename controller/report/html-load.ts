@@ -1,6 +1,7 @@
 // report.html's account of the load: an arrival-rate run's rate (held or not,
 // asked against started window by window, drops, VUs kept) and a scenario's
 // flows (the mix asked against the mix started).
+import { peakRate } from '../../src/load/arrival.js';
 import type { Report } from '../../src/protocol/report.js';
 import { bucketWindows } from '../buckets.js';
 import { rateText } from '../progress.js';
@@ -14,10 +15,9 @@ export function arrivalSection(report: Report): string {
   const held = arrival.dropped === 0 && !arrival.notRun;
   const [first, ...rest] = arrivalText(arrival, Date.parse(report.run.startedAt));
   const verdict = `<p class="verdict ${held ? 'ok' : 'bad'}" data-field="arrivalVerdict">${escapeHtml(first!)}</p>${rest.map((line) => `<p class="note">${escapeHtml(line.trim())}</p>`).join('')}`;
-  const peak = Math.max(arrival.startRate, ...arrival.stages.map((s) => s.rate));
   const row =
     '<tr>' +
-    textCell('asked', `${arrival.stages.length > 1 ? `${arrival.stages.length} stages up to ` : ''}${rateText(peak, arrival.perMs)}, ${arrival.distribution}`) +
+    textCell('asked', `${arrival.stages.length > 1 ? `${arrival.stages.length} stages up to ` : ''}${rateText(peakRate(arrival), arrival.perMs)}, ${arrival.distribution}`) +
     cell('expected', arrival.expected, COUNT.format(arrival.expected)) +
     cell('started', arrival.started, COUNT.format(arrival.started)) +
     cell('dropped', arrival.dropped, `${COUNT.format(arrival.dropped)} (${arrival.droppedPct}%)`, arrival.dropped > 0 ? 'num fail' : 'num') +

@@ -21,6 +21,8 @@ import {
   type Operator,
   type Unit,
 } from './threshold-browser.js';
+// Rounded the way report.json shows it, so a verdict matches the numbers beside it.
+import { round } from './numbers.js';
 
 export type { ThresholdSpec };
 
@@ -156,11 +158,6 @@ function compare(actual: number, operator: Operator, expected: number): boolean 
     case '!=':
       return actual !== expected;
   }
-}
-
-/** Rounded the way report.json shows it, so a verdict matches the numbers beside it. */
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 /** A share in percent, without floating-point dust (1 of 100 is exactly 1). */

@@ -75,8 +75,9 @@ export async function prepareRun(request: RunRequest, io: Io): Promise<PreparedR
   try {
     const scenario = await prepareScenario(request.scenario, workDir, io.cwd);
     const resolved = resolvePlan(scenario.options, request.flags, request.scenario);
-    const plan = scenario.flows.named ? { ...resolved, flows: scenario.flows.flows.map(({ name, weight }) => ({ name, weight })) } : resolved;
-    const thresholds = thresholdSpecs(scenario.options.thresholds, request.thresholds ?? [], scenario.flows.named ? scenario.flows.flows.map((f) => f.name) : undefined);
+    const flows = scenario.flows.named ? scenario.flows.flows.map(({ name, weight }) => ({ name, weight })) : undefined;
+    const plan = flows ? { ...resolved, flows } : resolved;
+    const thresholds = thresholdSpecs(scenario.options.thresholds, request.thresholds ?? [], flows?.map((f) => f.name));
     if (planDurationMs(plan) <= 0) throw new InputError(`${request.scenario}: the load profile lasts 0s`);
     return {
       runId,

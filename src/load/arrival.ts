@@ -113,11 +113,7 @@ export function* ownArrivals(plan: ArrivalPlan): Generator<number> {
   for (const arrival of arrivals(plan)) if (arrival.agent === me) yield arrival.atMs;
 }
 
-export function arrivalDurationMs(plan: ArrivalPlan): number {
-  return plan.stages.reduce((sum, stage) => sum + stage.durationMs, 0);
-}
-
-/** Highest rate of the plan, in arrivals per second. */
-export function peakRatePerSecond(plan: ArrivalPlan): number {
-  return (Math.max(plan.startRate, ...plan.stages.map((s) => s.rate)) / plan.perMs) * 1000;
+/** The highest rate of a plan (or of a report's account of one), per its own `per`. */
+export function peakRate(plan: Pick<ArrivalPlan, 'startRate' | 'stages'>): number {
+  return Math.max(plan.startRate, ...plan.stages.map((s) => s.rate));
 }

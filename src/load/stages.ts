@@ -44,19 +44,27 @@ export function constantPlan(vus: number, durationMs: number, gracefulStopMs: nu
 }
 
 /**
- * Parses "10s:5,30s:5,10s:0" (duration:target pairs). Returns an error string
- * rather than throwing, so callers can name the flag or field it came from.
+ * Comma-separated duration:value pairs, as --stages and --rate-stages take
+ * them. Returns an error string rather than throwing, so callers can name the
+ * flag or field it came from. `value` matches the number; `positive`: a stage
+ * of 0s is not one.
  */
-export function parseStages(text: string): Stage[] | string {
-  const parts = text.split(',').map((p) => p.trim());
-  const stages: Stage[] = [];
-  for (const part of parts) {
-    const match = /^([^:]+):(\d+)$/.exec(part);
+export function parseDurationPairs(text: string, value: RegExp, what: string, positive = false): Array<{ durationMs: number; value: number }> | string {
+  const pairs: Array<{ durationMs: number; value: number }> = [];
+  const pattern = new RegExp(`^([^:]+):(${value.source})$`);
+  for (const part of text.split(',').map((p) => p.trim())) {
+    const match = pattern.exec(part);
     const durationMs = match ? parseDuration(match[1]!) : undefined;
-    if (!match || durationMs === undefined) {
-      return `"${part}" is not a stage; expected duration:target like 30s:10, comma-separated`;
+    if (!match || durationMs === undefined || (positive && durationMs <= 0)) {
+      return `"${part}" is not a stage; expected duration:${what} like 30s:10, comma-separated`;
     }
-    stages.push({ durationMs, target: Number(match[2]) });
+    pairs.push({ durationMs, value: Number(match[2]) });
   }
-  return stages;
+  return pairs;
+}
+
+/** Parses "10s:5,30s:5,10s:0" (duration:target pairs), or says what is wrong. */
+export function parseStages(text: string): Stage[] | string {
+  const pairs = parseDurationPairs(text, /\d+/, 'target');
+  return typeof pairs === 'string' ? pairs : pairs.map(({ durationMs, value }) => ({ durationMs, target: value }));
 }

@@ -33,10 +33,10 @@ export class MergedWindowBuilder {
   private readonly iterationErrors = new ErrorTallyBuilder();
   private readonly requests = requestTable();
   private readonly pageViews = pageViewTable();
-  private readonly iterations = { started: 0, completed: 0, failed: 0 };
+  /** with `dropped` once an arrival-rate window is in */
+  private iterations: IterationCounts = { started: 0, completed: 0, failed: 0 };
   private readonly vus = { min: 0, max: 0 };
   /** arrival-rate windows only */
-  private dropped: number | undefined;
   private allocated: number | undefined;
   private readonly flows = new Map<string, IterationCounts>();
   private agents = 0;
@@ -53,12 +53,9 @@ export class MergedWindowBuilder {
     this.iterationErrors.addAll(body.iterationErrors);
     this.requests.add(body.requests);
     this.pageViews.add(body.pageViews);
-    this.iterations.started += body.iterations.started;
-    this.iterations.completed += body.iterations.completed;
-    this.iterations.failed += body.iterations.failed;
+    this.iterations = addCounts(this.iterations, body.iterations);
     this.vus.min += body.vus.min;
     this.vus.max += body.vus.max;
-    if (body.iterations.dropped !== undefined) this.dropped = (this.dropped ?? 0) + body.iterations.dropped;
     if (body.vus.allocated !== undefined) this.allocated = (this.allocated ?? 0) + body.vus.allocated;
     for (const [name, counts] of Object.entries(body.flows ?? {})) this.flows.set(name, addCounts(this.flows.get(name), counts));
     this.agents += 1;
@@ -72,7 +69,7 @@ export class MergedWindowBuilder {
       windowStart: this.windowStart,
       windowMs: this.windowMs,
       steps: this.steps.toWire(),
-      iterations: this.dropped !== undefined ? { ...this.iterations, dropped: this.dropped } : { ...this.iterations },
+      iterations: { ...this.iterations },
       iterationErrors: this.iterationErrors.toWire(),
       vus: this.allocated !== undefined ? { ...this.vus, allocated: this.allocated } : { ...this.vus },
       agents: this.agents,

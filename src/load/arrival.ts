@@ -1,19 +1,11 @@
 // Open-model math: when iterations are due under an arrival rate. Pure, so
 // every agent computes the same run-wide schedule and takes its own turns.
 import type { ArrivalPlan } from '../protocol/plan.js';
+import { curveAt } from './stages.js';
 
 /** Arrivals per ms at `tMs`: linear ramps between stage rates, 0 outside the plan. */
 export function rateAt(plan: ArrivalPlan, tMs: number): number {
-  if (tMs < 0) return 0;
-  let from = plan.startRate;
-  let stageStart = 0;
-  for (const stage of plan.stages) {
-    const stageEnd = stageStart + stage.durationMs;
-    if (tMs < stageEnd) return (from + ((stage.rate - from) * (tMs - stageStart)) / stage.durationMs) / plan.perMs;
-    from = stage.rate;
-    stageStart = stageEnd;
-  }
-  return 0;
+  return curveAt(plan.startRate, plan.stages, (stage) => stage.rate, tMs) / plan.perMs;
 }
 
 /** Arrivals expected from t0 to `tMs`: the integral of the rate. */

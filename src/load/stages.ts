@@ -12,21 +12,27 @@ export function peakVus(plan: Plan): number {
   return Math.max(plan.startVus, ...plan.stages.map((s) => s.target));
 }
 
-/** Target VUs at `tMs` after t0: linear ramps between stage targets, 0 after the end. */
-export function vusAt(plan: ClosedPlan, tMs: number): number {
+/**
+ * A stage curve's value at `tMs`: linear from `start` (at 0) to each stage's
+ * value at its end; 0 before 0 and after the last stage. VU targets and
+ * arrival rates both follow one.
+ */
+export function curveAt<S extends { durationMs: number }>(start: number, stages: readonly S[], valueOf: (stage: S) => number, tMs: number): number {
   if (tMs < 0) return 0;
-  let from = plan.startVus;
+  let from = start;
   let stageStart = 0;
-  for (const stage of plan.stages) {
+  for (const stage of stages) {
     const stageEnd = stageStart + stage.durationMs;
-    if (tMs < stageEnd) {
-      const progress = (tMs - stageStart) / stage.durationMs;
-      return Math.round(from + (stage.target - from) * progress);
-    }
-    from = stage.target;
+    if (tMs < stageEnd) return from + (valueOf(stage) - from) * ((tMs - stageStart) / stage.durationMs);
+    from = valueOf(stage);
     stageStart = stageEnd;
   }
   return 0;
+}
+
+/** Target VUs at `tMs` after t0: linear ramps between stage targets, 0 after the end. */
+export function vusAt(plan: ClosedPlan, tMs: number): number {
+  return Math.round(curveAt(plan.startVus, plan.stages, (stage) => stage.target, tMs));
 }
 
 /** Index of the stage running at `tMs`, or -1 when the plan is over. */

@@ -3,30 +3,13 @@
 // dist/agent.mjs (the agent: one self-contained file to upload to any host)
 // and dist/demo-shop.mjs (squall calibrate's target, uploaded beside it).
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Bundled CommonJS dependencies call require(); give the ESM bundle one.
 const requireShim = "import { createRequire as __squallCreateRequire } from 'node:module'; const require = __squallCreateRequire(import.meta.url);";
 
-// The page collector's copy of web-vitals, inlined: agent/page-metrics/web-vitals-source.ts
-// reads it from node_modules, which a load host does not have.
-const webVitalsInline = {
-  name: 'web-vitals-inline',
-  setup(builder) {
-    builder.onLoad({ filter: /web-vitals-source\.ts$/ }, () => {
-      const dist = dirname(createRequire(import.meta.url).resolve('web-vitals'));
-      const text = readFileSync(join(dist, 'web-vitals.iife.js'), 'utf8');
-      return { contents: `export const WEB_VITALS_IIFE = ${JSON.stringify(text)};`, loader: 'js' };
-    });
-  },
-};
-
 const common = {
-  plugins: [webVitalsInline],
   absWorkingDir: root,
   bundle: true,
   platform: 'node',

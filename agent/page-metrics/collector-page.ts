@@ -1,10 +1,11 @@
 // Runs in every document a VU's page loads (evaluateOnNewDocument), before
 // the page's own scripts: it keeps the document's Resource and Navigation
-// Timing entries, its Web Vitals (Google's web-vitals, reportAllChanges, so
-// the latest value is always at hand) and its last errors, until the VU reads
+// Timing entries, its Web Vitals (vitals-page.ts) and its last errors, until the VU reads
 // them in one round trip, or the document goes away (beforeunload: headless
 // Chrome never fires visibilitychange on a navigation, and a binding called
 // at pagehide never arrives). Self-contained: it is sent as source text.
+
+import type { PageVitals } from './vitals-page.js';
 
 /** [url, status, dns, connect, tls, ttfb, download, total, bytes, cached 0/1, start, end]; -1: the phase did not happen; start and end are epoch ms. */
 export type RequestRecord = [string, number, number, number, number, number, number, number, number, number, number, number];
@@ -25,16 +26,11 @@ export interface PageEvidence {
   failedRequests: Array<{ url: string; status: number }>;
 }
 
-interface WebVitals {
-  [name: string]: (callback: (metric: { name: string; value: number }) => void, options: { reportAllChanges: boolean }) => void;
-}
-
-export function installCollector(webVitals: WebVitals, names: { report: string; evidence: string; binding: string }): void {
+export function installCollector(vitals: PageVitals, names: { report: string; evidence: string; binding: string }): void {
   const KEEP_ERRORS = 5;
   const origin = performance.timeOrigin;
   const state = {
     view: Math.random().toString(36).slice(2) + Date.now().toString(36),
-    vitals: {} as Record<string, number>,
     requests: [] as RequestRecord[],
     navigationTaken: false,
     ended: false,
@@ -81,11 +77,6 @@ export function installCollector(webVitals: WebVitals, names: { report: string; 
     for (const entry of list.getEntries()) record(entry as PerformanceResourceTiming);
   });
   observer.observe({ type: 'resource', buffered: true });
-  for (const name of ['onLCP', 'onFCP', 'onCLS', 'onINP', 'onTTFB']) {
-    webVitals[name]!((metric) => {
-      if (!state.ended) state.vitals[metric.name] = metric.value;
-    }, { reportAllChanges: true });
-  }
   const text = (value: unknown) => {
     if (value instanceof Error) return `${value.name}: ${value.message}`;
     if (typeof value === 'string') return value;
@@ -114,20 +105,16 @@ export function installCollector(webVitals: WebVitals, names: { report: string; 
     state.requests = [];
     if (end && !state.ended) {
       state.ended = true;
-      out.vitals = { ...state.vitals };
+      out.vitals = vitals.values();
     }
     return out;
   };
-  // An interaction's event timing entry (INP) reaches web-vitals after the next frame, and web-vitals
-  // handles it when the page is idle: the end of a view asks for one frame, then waits for two idle
-  // periods (150 ms at most, for a page that draws none or is never idle). Each frame asked for is drawn:
-  // a second one cost about 2 % CPU per iteration on the reference workload, and no frame at all loses INP.
-  const settled = () =>
-    new Promise<void>((resolve) => {
-      setTimeout(resolve, 150);
-      requestAnimationFrame(() => requestIdleCallback(() => requestIdleCallback(() => setTimeout(resolve, 0), { timeout: 100 }), { timeout: 100 }));
-    });
-  const report = (end: boolean): PageReport | Promise<PageReport> => (end && !state.ended ? settled().then(() => take(true)) : take(false));
+  // A view that ends while an input's Event Timing entry is on its way waits for it: else the last click's INP is lost.
+  const report = (end: boolean): PageReport | Promise<PageReport> => {
+    if (!end || state.ended) return take(false);
+    const input = vitals.inputSettled();
+    return input ? input.then(() => take(true)) : take(true);
+  };
   const flush = () => {
     if (state.ended) return;
     const binding = (globalThis as unknown as Record<string, ((payload: string) => void) | undefined>)[names.binding];

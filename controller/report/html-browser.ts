@@ -81,7 +81,7 @@ export function pageViewsSection(report: Report): string {
     return v === 'CLS' ? `CLS ≤ ${good} / > ${poor}` : `${v} ≤ ${good} / > ${poor} ms`;
   }).join('; ');
   const note =
-    `<p class="note">p75 / p95 per page view (web-vitals' value when the view ended: a navigation, or the iteration's end), by the step each view began in. ` +
+    `<p class="note">p75 / p95 per page view (computed as Google's web-vitals does, the value when the view ended: a navigation, or the iteration's end), by the step each view began in. ` +
     `Colour: Google's band of the p75 (good / needs improvement / poor: ${escapeHtml(bands)}). INP needs an interaction; headless pages have no user, so only the scenario's clicks and keys count.</p>`;
   return section('vitals', 'Web Vitals', table(['Step', 'Views', ...VITALS], rows) + note);
 }

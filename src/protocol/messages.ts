@@ -76,7 +76,7 @@ export const RequestWindowSchema = z
   })
   .strict();
 
-/** Web Vitals of the page views that began during one step, one value per page view (web-vitals' final value when the view ended). */
+/** Web Vitals of the page views that began during one step, one value per page view (its value, computed as web-vitals does, when the view ended). */
 export const PageViewWindowSchema = z
   .object({
     views: Count,

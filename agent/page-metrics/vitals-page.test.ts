@@ -64,16 +64,28 @@ describe('page vitals', () => {
     const page = await browser.newPage();
     await page.evaluateOnNewDocument(BOTH);
     await page.goto(`${base}/`);
-    await page.waitForSelector('h1');
+    // The heading's paint, not only its insertion: a value read before the late
+    // paint has been presented would lack it, in ours and in web-vitals alike.
+    await page.waitForFunction(() => {
+      const values = (globalThis as unknown as { __ours: { values(): Values } }).__ours.values();
+      return values.LCP !== undefined && values.FCP !== undefined && values.LCP > values.FCP;
+    });
     return page;
   }
 
-  /** Ours once its input has settled, and web-vitals' once it reports the same names (it works in idle callbacks). */
+  /** Ours once its input has settled, and web-vitals' once it has caught up with them (it works in idle callbacks), or after 5 s. */
   async function both(page: Page): Promise<{ ours: Values; reference: Values }> {
     await page.evaluate(() => (globalThis as unknown as { __ours: { inputSettled(): Promise<void> | undefined } }).__ours.inputSettled());
     const ours = await page.evaluate(() => (globalThis as unknown as { __ours: { values(): Values } }).__ours.values());
     await page
-      .waitForFunction((names: string[]) => names.every((name) => name in (globalThis as unknown as { __reference: Values }).__reference), { timeout: 5000 }, Object.keys(ours))
+      .waitForFunction(
+        (expected: Values) => {
+          const reference = (globalThis as unknown as { __reference: Values }).__reference;
+          return Object.entries(expected).every(([name, value]) => reference[name] === value);
+        },
+        { timeout: 5000 },
+        ours,
+      )
       .catch(() => undefined);
     const reference = await page.evaluate(() => (globalThis as unknown as { __reference: Values }).__reference);
     return { ours, reference };

@@ -96,7 +96,7 @@ async function setUpAgent(config: AgentConfig, script: string, uplink: Uplink, l
 
 /** An arrival-rate run's first VUs, made before the agent says ready: the first arrivals must find them. */
 async function preAllocate(pool: VuWorkerPool, config: AgentConfig, log: (line: string) => void): Promise<{ vus: OnDemandVu[] } | { failure: string }> {
-  const vus = Array.from({ length: config.preAllocatedVus }, (_, i) => pool.openVu(config.firstVu + i));
+  const vus = config.preAllocated.flatMap(({ firstVu, count }) => Array.from({ length: count }, (_, i) => pool.openVu(firstVu + i)));
   if (vus.length === 0) return { vus };
   const startedAt = Date.now();
   const settled = await Promise.allSettled(vus.map((vu) => vu.ready));

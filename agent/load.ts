@@ -6,7 +6,9 @@ import { WindowAggregator } from '../src/metrics/window.js';
 import type { MetricsOptions } from '../src/scenario/index.js';
 import { DEFAULT_EVIDENCE_PER_ERROR, EvidenceBudget } from './evidence.js';
 import type { StartMessage, WindowBody } from '../src/protocol/messages.js';
-import { isArrivalPlan } from '../src/protocol/plan.js';
+import { isArrivalPlan, isFlowLoadsPlan, loadsOf, type SinglePlan } from '../src/protocol/plan.js';
+import { loadFirstVus } from '../src/load/split.js';
+import { peakVus } from '../src/load/stages.js';
 import { ArrivalScheduler } from './arrival-scheduler.js';
 import type { AgentControl } from './control.js';
 import { ResourceMonitor } from './monitor.js';
@@ -38,7 +40,7 @@ export async function runLoad(input: LoadInput): Promise<{ code: number; reason:
   const { start, pool, uplink, control } = input;
   const offset = start.controllerNow - Date.now();
   const now = () => Date.now() + offset;
-  const aggregator = new WindowAggregator(start.windowMs, start.t0, isArrivalPlan(start.plan));
+  const aggregator = new WindowAggregator(start.windowMs, start.t0, loadsOf(start.plan).some(isArrivalPlan));
   const monitor = new ResourceMonitor();
   const windows = new WindowSender(uplink);
   // Each agent reports a little after the boundary, by an offset of its own:
@@ -80,36 +82,96 @@ interface LoadScheduler {
   abort(): void;
 }
 
-/** A closed plan loops VUs on its curve; an arrival plan starts iterations on schedule on kept VUs. */
+/**
+ * A closed plan loops VUs on its curve; an arrival plan starts iterations on
+ * schedule on kept VUs; a flow-loads plan runs one of those per load, side by
+ * side, each numbering its VUs in a range of its own.
+ */
 function schedulerFor(input: LoadInput, aggregator: WindowAggregator, now: () => number, saturated: () => boolean): LoadScheduler {
+  const { start } = input;
+  const plan = start.plan;
+  if (!isFlowLoadsPlan(plan)) return singleScheduler(input, plan, start.firstVu, input.preAllocated ?? [], aggregator, now, saturated);
+  const busy = plan.loads.map(() => 0);
+  const kept = plan.loads.map(() => 0);
+  const firsts = loadFirstVus(plan, start.firstVu);
+  const schedulers = plan.loads.map((load, i) => {
+    const first = firsts[i]!;
+    const own = (input.preAllocated ?? []).filter((vu) => vu.id >= first && vu.id < first + peakVus(load));
+    // Each flow's windows say what its load keeps: the flows of one load share its VUs.
+    const keptForFlows = (allocated: number, atMs: number) => load.flows.forEach((flow) => aggregator.flowAllocatedChanged(flow.name, allocated, atMs));
+    const counts: VuCounts = {
+      activeVusChanged: (active, atMs) => {
+        busy[i] = active;
+        if (!isArrivalPlan(load)) kept[i] = active;
+        aggregator.activeVusChanged(sum(busy), atMs);
+        if (!isArrivalPlan(load)) {
+          aggregator.allocatedVusChanged(sum(kept), atMs);
+          keptForFlows(active, atMs);
+        }
+      },
+      allocatedVusChanged: (allocated, atMs) => {
+        kept[i] = allocated;
+        aggregator.allocatedVusChanged(sum(kept), atMs);
+        keptForFlows(allocated, atMs);
+      },
+      iterationDropped: (atMs, flowName) => aggregator.iterationDropped(atMs, flowName),
+    };
+    return singleScheduler(input, load, first, own, counts, now, saturated);
+  });
+  return {
+    get active() {
+      return schedulers.reduce((total, scheduler) => total + scheduler.active, 0);
+    },
+    done: Promise.all(schedulers.map((scheduler) => scheduler.done)).then(() => undefined),
+    start: () => schedulers.forEach((scheduler) => scheduler.start()),
+    stop: () => schedulers.forEach((scheduler) => scheduler.stop()),
+    abort: () => schedulers.forEach((scheduler) => scheduler.abort()),
+  };
+}
+
+/** Where a scheduler reports its VUs and drops: the aggregator itself, or a flow-loads plan's sum of its loads. */
+type VuCounts = Pick<WindowAggregator, 'activeVusChanged' | 'allocatedVusChanged' | 'iterationDropped'>;
+
+function singleScheduler(
+  input: LoadInput,
+  plan: SinglePlan,
+  firstVu: number,
+  preAllocated: readonly OnDemandVu[],
+  counts: VuCounts,
+  now: () => number,
+  saturated: () => boolean,
+): LoadScheduler {
   const { start, pool } = input;
   const onVuError = (id: number, error: unknown) => input.log(`VU ${id} stopped: ${describeError(error).message}`);
-  const plan = start.plan;
   if (!isArrivalPlan(plan)) {
+    const flows = plan.flows?.map((flow) => flow.name);
     return new VuScheduler({
       plan,
       t0: start.t0,
       now,
-      firstVu: start.firstVu,
-      createVu: (id) => pool.createVu(id),
-      onActiveChange: (active) => aggregator.activeVusChanged(active, now()),
+      firstVu,
+      createVu: (id) => pool.createVu(id, flows),
+      onActiveChange: (active) => counts.activeVusChanged(active, now()),
       onVuError,
     });
   }
-  const preAllocated = input.preAllocated ?? [];
   return new ArrivalScheduler({
     plan,
     t0: start.t0,
     now,
     preAllocated,
-    nextVuId: start.firstVu + preAllocated.length,
+    nextVuId: firstVu + preAllocated.length,
     openVu: (id) => pool.openVu(id),
-    onBusyChange: (busy, atMs) => aggregator.activeVusChanged(busy, atMs),
-    onAllocatedChange: (allocated, atMs) => aggregator.allocatedVusChanged(allocated, atMs),
-    onDropped: (atMs, flow) => aggregator.iterationDropped(atMs, flow),
+    onBusyChange: (busy, atMs) => counts.activeVusChanged(busy, atMs),
+    onAllocatedChange: (allocated, atMs) => counts.allocatedVusChanged(allocated, atMs),
+    onDropped: (atMs, flow) => counts.iterationDropped(atMs, flow),
     onVuError,
     saturated,
   });
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 /** Marks each window saturated or not, sends it, and counts what was sent for the bye. */

@@ -96,7 +96,8 @@ export class VuWorkerPool {
     this.broadcast({ kind: 'start-load', env, clockOffsetMs });
   }
 
-  createVu(id: number): ScheduledVu {
+  /** `flows`: the named flows its iterations choose from; absent: all of the scenario's */
+  createVu(id: number, flows?: readonly string[]): ScheduledVu {
     const worker = this.workers[id % this.workers.length]!;
     const send = (message: ToVuWorker) => worker.postMessage(message);
     let stopping = false;
@@ -108,7 +109,7 @@ export class VuWorkerPool {
       run: () =>
         new Promise<void>((resolve, reject) => {
           this.running.set(id, { resolve, reject });
-          send({ kind: 'start-vu', vu: id });
+          send({ kind: 'start-vu', vu: id, ...(flows ? { flows: [...flows] } : {}) });
         }),
       stopAfterIteration: () => {
         stopping = true;

@@ -66,7 +66,7 @@ class VuWorker {
         this.clockOffsetMs = message.clockOffsetMs;
         return;
       case 'start-vu':
-        return this.startVu(message.vu, false);
+        return this.startVu(message.vu, false, message.flows);
       case 'open-vu':
         return this.startVu(message.vu, true);
       case 'iterate':
@@ -80,14 +80,14 @@ class VuWorker {
     }
   }
 
-  private startVu(id: number, onDemand: boolean): void {
+  private startVu(id: number, onDemand: boolean, flowNames?: readonly string[]): void {
     const now = () => Date.now() + this.clockOffsetMs;
     const vu = new VirtualUser({
       id,
       browser: this.chromium.browser,
       scenario: this.scenario,
       // VUs start at different turns of the mix, so the first iterations of a run are mixed too.
-      flows: new FlowPicker(this.flows, id - 1),
+      flows: new FlowPicker(flowNames ? { ...this.flows, flows: this.flows.flows.filter((f) => flowNames.includes(f.name)) } : this.flows, id - 1),
       env: this.env,
       now,
       events: this.events,

@@ -32,11 +32,12 @@ export function parseRateStages(text: string): RateStage[] | string {
   return typeof pairs === 'string' ? pairs : pairs.map(({ durationMs, value }) => ({ durationMs, rate: value }));
 }
 
-export function resolveArrivalPlan(options: ScenarioOptionsInput, flags: ArrivalFlags, gracefulStopMs: number, file: string): ArrivalPlan {
+/** `field` names the options in errors: "options", or a flow's own, such as "flows.checkout". */
+export function resolveArrivalPlan(options: ScenarioOptionsInput, flags: ArrivalFlags, gracefulStopMs: number, file: string, field = 'options'): ArrivalPlan {
   const arrival = options.arrival;
   const perMs = flags.per !== undefined ? durationFlag('--per', flags.per) : arrival?.per ? parseDuration(arrival.per)! : 1000;
-  if (perMs <= 0) throw new InputError(flags.per !== undefined ? `--per ${flags.per}: must be more than 0` : `${file}: options.arrival.per: must be more than 0`);
-  const { startRate, stages } = rateShape(options, flags, file);
+  if (perMs <= 0) throw new InputError(flags.per !== undefined ? `--per ${flags.per}: must be more than 0` : `${file}: ${field}.arrival.per: must be more than 0`);
+  const { startRate, stages } = rateShape(options, flags, file, field);
   const distribution = distributionOf(flags.arrivals ?? arrival?.distribution);
   const peakPerSecond = (peakRate({ startRate, stages }) * 1000) / perMs;
   const sizing = typeof options.vus === 'object' ? options.vus : {};
@@ -45,13 +46,13 @@ export function resolveArrivalPlan(options: ScenarioOptionsInput, flags: Arrival
   const preAllocated = flags.preAllocatedVus ?? sizing.preAllocated ?? Math.min(max ?? Infinity, Math.max(1, Math.ceil(peakPerSecond * PRE_ALLOCATED_SECONDS)));
   const maxVus = max ?? Math.max(preAllocated, Math.ceil(peakPerSecond * MAX_SECONDS), 1);
   if (maxVus < preAllocated) {
-    const preSource = flags.preAllocatedVus !== undefined ? '--pre-allocated-vus' : 'options.vus.preAllocated';
-    throw new InputError(`${fromFlag ? `--max-vus ${maxVus}` : `${file}: options.vus.max`}: must be at least the pre-allocated VUs (${preSource} ${preAllocated})`);
+    const preSource = flags.preAllocatedVus !== undefined ? '--pre-allocated-vus' : `${field}.vus.preAllocated`;
+    throw new InputError(`${fromFlag ? `--max-vus ${maxVus}` : `${file}: ${field}.vus.max`}: must be at least the pre-allocated VUs (${preSource} ${preAllocated})`);
   }
   return { model: 'arrival', perMs, startRate, stages, distribution, seed: randomInt(2 ** 31), preAllocatedVus: preAllocated, maxVus, gracefulStopMs };
 }
 
-function rateShape(options: ScenarioOptionsInput, flags: ArrivalFlags, file: string): { startRate: number; stages: RateStage[] } {
+function rateShape(options: ScenarioOptionsInput, flags: ArrivalFlags, file: string, field: string): { startRate: number; stages: RateStage[] } {
   const arrival = options.arrival;
   if (flags.rateStages !== undefined) {
     const stages = parseRateStages(flags.rateStages);
@@ -62,16 +63,16 @@ function rateShape(options: ScenarioOptionsInput, flags: ArrivalFlags, file: str
   if (flags.rate !== undefined) {
     // A closed scenario run at a rate from the command line keeps its own duration.
     const forRate = durationMs ?? (options.duration !== undefined ? parseDuration(options.duration)! : undefined);
-    if (forRate === undefined) throw new InputError(`--rate ${flags.rate}: needs a duration: add --duration (e.g. --duration 5m) or options.arrival.duration`);
+    if (forRate === undefined) throw new InputError(`--rate ${flags.rate}: needs a duration: add --duration (e.g. --duration 5m) or ${field}.arrival.duration`);
     return constant(flags.rate, forRate, '--duration');
   }
   if (arrival?.rate !== undefined) {
-    if (durationMs === undefined) throw new InputError(`${file}: options.arrival.duration: a rate needs a duration, e.g. duration: '5m'`);
-    return constant(arrival.rate, durationMs, 'options.arrival.duration');
+    if (durationMs === undefined) throw new InputError(`${file}: ${field}.arrival.duration: a rate needs a duration, e.g. duration: '5m'`);
+    return constant(arrival.rate, durationMs, `${field}.arrival.duration`);
   }
   const stages = arrival!.stages!.map((s) => ({ durationMs: parseDuration(s.duration)!, rate: s.rate }));
   const zero = stages.findIndex((s) => s.durationMs <= 0);
-  if (zero >= 0) throw new InputError(`${file}: options.arrival.stages.${zero}.duration: must be more than 0`);
+  if (zero >= 0) throw new InputError(`${file}: ${field}.arrival.stages.${zero}.duration: must be more than 0`);
   // --duration over a ramp holds its peak rate, as it holds the peak VUs of a closed ramp.
   if (flags.duration !== undefined) return constant(Math.max(...stages.map((s) => s.rate)), durationMs!, '--duration');
   return { startRate: arrival!.startRate ?? 0, stages };

@@ -2,7 +2,7 @@
 import { InputError } from '../src/errors.js';
 import { parseDuration } from '../src/load/duration.js';
 import { constantPlan, parseStages } from '../src/load/stages.js';
-import type { Plan } from '../src/protocol/plan.js';
+import type { SinglePlan } from '../src/protocol/plan.js';
 import { resolveArrivalPlan, type ArrivalFlags } from './arrival-plan.js';
 import { durationFlag } from './duration-flag.js';
 import { ScenarioOptionsSchema, type ScenarioOptionsInput } from '../src/protocol/scenario.js';
@@ -20,12 +20,11 @@ export const DEFAULT_GRACEFUL_STOP = '30s';
 export { durationFlag };
 
 /** The scenario's options, checked; `scenarioFile` names the file in errors. */
-export function parseScenarioOptions(rawOptions: unknown, scenarioFile: string): ScenarioOptionsInput {
+export function parseScenarioOptions(rawOptions: unknown, scenarioFile: string, field = 'options'): ScenarioOptionsInput {
   const parsed = ScenarioOptionsSchema.safeParse(rawOptions ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const field = ['options', ...issue.path].join('.');
-    throw new InputError(`${scenarioFile}: ${field}: ${issue.message}`);
+    throw new InputError(`${scenarioFile}: ${[field, ...issue.path].join('.')}: ${issue.message}`);
   }
   return parsed.data;
 }
@@ -35,8 +34,8 @@ export function parseScenarioOptions(rawOptions: unknown, scenarioFile: string):
  * rate, whatever the scenario says; without either, the scenario's
  * `arrival` makes it an arrival-rate run.
  */
-export function resolvePlan(rawOptions: unknown, flags: LoadFlags, scenarioFile: string): Plan {
-  const options = parseScenarioOptions(rawOptions, scenarioFile);
+export function resolvePlan(rawOptions: unknown, flags: LoadFlags, scenarioFile: string, field = 'options'): SinglePlan {
+  const options = parseScenarioOptions(rawOptions, scenarioFile, field);
   const gracefulStopMs = parseDuration(options.gracefulStop ?? DEFAULT_GRACEFUL_STOP)!;
   const closedFlag = flags.vus !== undefined ? '--vus' : flags.stages !== undefined ? '--stages' : undefined;
   const rateFlag = flags.rate !== undefined ? '--rate' : flags.rateStages !== undefined ? '--rate-stages' : undefined;
@@ -44,18 +43,18 @@ export function resolvePlan(rawOptions: unknown, flags: LoadFlags, scenarioFile:
     throw new InputError(`${closedFlag} and ${rateFlag}: pick one: ${closedFlag} keeps VUs looping, ${rateFlag} starts iterations at a rate (size it with --max-vus)`);
   }
   if (options.arrival && options.stages) {
-    throw new InputError(`${scenarioFile}: options.stages: ramps VUs, which options.arrival does not use: ramp the rate with options.arrival.stages`);
+    throw new InputError(`${scenarioFile}: ${field}.stages: ramps VUs, which ${field}.arrival does not use: ramp the rate with ${field}.arrival.stages`);
   }
   if (rateFlag || (!closedFlag && options.arrival)) {
     if (!rateFlag && typeof options.vus === 'number') {
-      throw new InputError(`${scenarioFile}: options.vus: with options.arrival, expected { preAllocated, max }, e.g. vus: { preAllocated: 10, max: 50 }`);
+      throw new InputError(`${scenarioFile}: ${field}.vus: with ${field}.arrival, expected { preAllocated, max }, e.g. vus: { preAllocated: 10, max: 50 }`);
     }
-    return resolveArrivalPlan(options, flags, gracefulStopMs, scenarioFile);
+    return resolveArrivalPlan(options, flags, gracefulStopMs, scenarioFile, field);
   }
   const sizingFlag = flags.maxVus !== undefined ? '--max-vus' : flags.preAllocatedVus !== undefined ? '--pre-allocated-vus' : flags.per !== undefined ? '--per' : flags.arrivals !== undefined ? '--arrivals' : undefined;
-  if (sizingFlag) throw new InputError(`${sizingFlag}: shapes an arrival rate: add --rate or --rate-stages (or options.arrival)`);
+  if (sizingFlag) throw new InputError(`${sizingFlag}: shapes an arrival rate: add --rate or --rate-stages (or ${field}.arrival)`);
   if (typeof options.vus === 'object' && !closedFlag) {
-    throw new InputError(`${scenarioFile}: options.vus: { preAllocated, max } sizes an arrival rate: add options.arrival, or give vus as a number`);
+    throw new InputError(`${scenarioFile}: ${field}.vus: { preAllocated, max } sizes an arrival rate: add ${field}.arrival, or give vus as a number`);
   }
   if (flags.vus !== undefined && (!Number.isInteger(flags.vus) || flags.vus < 1)) {
     throw new InputError(`--vus ${flags.vus}: expected a whole number of at least 1`);

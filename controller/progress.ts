@@ -3,7 +3,7 @@ import { formatDuration } from '../src/load/duration.js';
 import { clock, counted, formatMs } from './format.js';
 import { StepAccumulator } from '../src/metrics/step-stats.js';
 import type { MergedWindow } from '../src/protocol/merged.js';
-import { isArrivalPlan, type Plan } from '../src/protocol/plan.js';
+import { isArrivalPlan, isFlowLoadsPlan, type Plan, type SinglePlan } from '../src/protocol/plan.js';
 import { peakRate } from '../src/load/arrival.js';
 import { peakVus, planDurationMs } from '../src/load/stages.js';
 
@@ -37,11 +37,17 @@ export function progressLine(window: MergedWindow, runStartMs: number, lateAgent
 }
 
 export function describePlanLine(scenario: string, plan: Plan, agents: number): string {
+  const loads = isFlowLoadsPlan(plan) ? plan.loads.map((load) => `${load.flows.map((f) => f.name).join('+')} ${describeLoad(load)}`).join('; ') : describeLoad(plan);
+  return `running "${scenario}": ${loads} for ${formatDuration(planDurationMs(plan))} on ${counted(agents, 'agent')}`;
+}
+
+/** "3 stages up to 20/s (uniform arrivals, 20 VUs pre-allocated, at most 200)", "10 VUs" */
+export function describeLoad(plan: SinglePlan): string {
   const stages = plan.stages.length;
   const peak = isArrivalPlan(plan) ? rateText(peakRate(plan), plan.perMs) : `${peakVus(plan)} VUs`;
   const profile = stages > 1 ? `${stages} stages up to ${peak}` : peak;
   const sizing = isArrivalPlan(plan) ? ` (${plan.distribution} arrivals, ${plan.preAllocatedVus} VUs pre-allocated, at most ${plan.maxVus})` : '';
-  return `running "${scenario}": ${profile}${sizing} for ${formatDuration(planDurationMs(plan))} on ${counted(agents, 'agent')}`;
+  return `${profile}${sizing}`;
 }
 
 /** "20/s", "300/1m" */

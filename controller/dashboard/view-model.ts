@@ -6,7 +6,7 @@ import { formatDuration } from '../../src/load/duration.js';
 import { peakVus, planDurationMs, stageAt, vusAt } from '../../src/load/stages.js';
 import { StepTable } from '../../src/metrics/merge.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
-import { isArrivalPlan, type ArrivalPlan, type Plan } from '../../src/protocol/plan.js';
+import { isArrivalPlan, isFlowLoadsPlan, type ArrivalPlan, type Plan } from '../../src/protocol/plan.js';
 import { rateText } from '../progress.js';
 import { targetRateOver } from '../report/arrival.js';
 import type { AgentStatus } from '../../src/protocol/store.js';
@@ -61,16 +61,28 @@ export function headerView(s: DashboardSnapshot): HeaderView {
   const total = planDurationMs(s.plan);
   const elapsed = s.t0 === undefined ? 0 : Math.max(0, s.now - s.t0);
   const active = s.agents.reduce((sum, a) => sum + (a.status === 'running' ? a.activeVus : 0), 0);
-  const stage = s.t0 === undefined ? -2 : stageAt(s.plan, elapsed);
+  // A flow-loads plan's loads each have their own stages: it is only running or finishing.
+  const stages = isFlowLoadsPlan(s.plan) ? [{ durationMs: total }] : s.plan.stages;
+  const stage = s.t0 === undefined ? -2 : isFlowLoadsPlan(s.plan) ? (elapsed < total ? 0 : -1) : stageAt(s.plan, elapsed);
   const stageText =
-    s.stopping ? 'stopping' : stage === -2 ? 'preparing agents' : stage === -1 ? 'finishing' : s.plan.stages.length > 1 ? `stage ${stage + 1}/${s.plan.stages.length}` : 'steady';
+    s.stopping ? 'stopping' : stage === -2 ? 'preparing agents' : stage === -1 ? 'finishing' : stages.length > 1 ? `stage ${stage + 1}/${stages.length}` : 'steady';
   return {
     title: `squall ${s.runId}  "${s.scenario}"`,
-    vus: isArrivalPlan(s.plan) ? arrivalHeader(s, s.plan, active) : `VUs ${active}/${s.t0 === undefined ? peakVus(s.plan) : vusAt(s.plan, elapsed)}`,
+    vus: vusHeader(s, active, elapsed),
     time: `${formatDuration(Math.min(elapsed, total))} / ${formatDuration(total)}`,
     progress: total > 0 ? Math.min(1, elapsed / total) : 0,
     stage: stageText,
   };
+}
+
+function vusHeader(s: DashboardSnapshot, active: number, elapsed: number): string {
+  const plan = s.plan;
+  if (isArrivalPlan(plan)) return arrivalHeader(s, plan, active);
+  if (!isFlowLoadsPlan(plan)) return `VUs ${active}/${s.t0 === undefined ? peakVus(plan) : vusAt(plan, elapsed)}`;
+  if (!plan.loads.some(isArrivalPlan)) return `VUs ${active}/${peakVus(plan)}`;
+  const kept = s.windows.at(-1)?.vus.allocated ?? active;
+  const dropped = s.windows.reduce((sum, w) => sum + (w.iterations.dropped ?? 0), 0);
+  return `VUs ${active} busy/${kept} kept  ${dropped} dropped`;
 }
 
 /** Busy and kept VUs, the last complete window's start rate against the plan's, and the drops so far. */

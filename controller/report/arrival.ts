@@ -4,7 +4,8 @@ import { arrivalsBy } from '../../src/load/arrival.js';
 import { planDurationMs } from '../../src/load/stages.js';
 import type { WindowBody } from '../../src/protocol/messages.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
-import type { ArrivalPlan } from '../../src/protocol/plan.js';
+import { addCounts } from '../../src/metrics/merge.js';
+import { isArrivalPlan, type ArrivalPlan, type FlowLoadsPlan } from '../../src/protocol/plan.js';
 import type { DropReason, ReportArrival } from '../../src/protocol/report.js';
 import type { AgentRecord } from '../../src/protocol/store.js';
 import { clock } from '../format.js';
@@ -16,6 +17,27 @@ export interface ArrivalInput {
   /** each agent's own windows: why it dropped is a per-host question */
   byAgent: ReadonlyMap<string, readonly WindowBody[]>;
   agents: readonly AgentRecord[];
+}
+
+/**
+ * A run whose flows have loads of their own: each arrival-rate load's account,
+ * from its flows' counts and the VUs its flows' windows say it kept.
+ */
+export function flowLoadArrivals(plan: FlowLoadsPlan, input: Omit<ArrivalInput, 'plan'>): Array<ReportArrival & { flows: string[] }> {
+  return plan.loads.flatMap((load) => (isArrivalPlan(load) ? [load] : [])).map((load) => {
+    const names = load.flows.map((flow) => flow.name);
+    const byAgent = new Map([...input.byAgent].map(([agent, bodies]) => [agent, bodies.map((body) => ofFlows(body, names))]));
+    // What an agent kept for this load at most stands in for its share of the load's max VUs, which the store does not keep.
+    const agents = input.agents.map((agent) => ({ ...agent, plannedVus: Math.max(1, ...(byAgent.get(agent.agentId) ?? []).map((body) => body.vus.allocated ?? 0)) }));
+    return { ...arrivalSection({ plan: load, windows: input.windows.map((w) => ofFlows(w, names)), byAgent, agents }), flows: names };
+  });
+}
+
+/** A window as if it held only these flows: their iterations, and the VUs their load kept. */
+function ofFlows<W extends MergedWindow | WindowBody>(window: W, names: readonly string[]): W {
+  const counts = names.map((name) => window.flows?.[name]).filter((c) => c !== undefined);
+  const iterations = counts.reduce<WindowBody['iterations']>((sum, c) => addCounts(sum, c), { started: 0, completed: 0, failed: 0, dropped: 0 });
+  return { ...window, iterations, vus: { ...window.vus, allocated: Math.max(0, ...counts.map((c) => c.allocated ?? 0)) } };
 }
 
 export function arrivalSection({ plan, windows, byAgent, agents }: ArrivalInput): ReportArrival {

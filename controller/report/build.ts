@@ -1,8 +1,8 @@
 // Builds report.json from what the store holds: pure, so a report re-rendered
 // later from the store equals the one written at the end of the run.
 import { planDurationMs } from '../../src/load/stages.js';
-import { isArrivalPlan } from '../../src/protocol/plan.js';
-import { arrivalSection, targetRateOver } from './arrival.js';
+import { flowsOfPlan, isArrivalPlan, isFlowLoadsPlan, loadsOf, type Plan } from '../../src/protocol/plan.js';
+import { arrivalSection, flowLoadArrivals, targetRateOver } from './arrival.js';
 import { flowsSection, flowTotals } from './flows.js';
 import { round } from './numbers.js';
 import { addCounts, StepTable } from '../../src/metrics/merge.js';
@@ -116,6 +116,7 @@ export function observationsOf(
   windows: readonly MergedWindow[],
   durationMs: number,
   scheduleMs?: number,
+  flowScheduleMs?: ReadonlyMap<string, number>,
 ): Observations & { totals: StepTable; browser: BrowserTotals } {
   const totals = new StepTable();
   const allSteps = new StepAccumulator();
@@ -132,17 +133,26 @@ export function observationsOf(
     flows: flowTotals(windows),
     durationMs,
     ...(scheduleMs !== undefined ? { scheduleMs } : {}),
+    ...(flowScheduleMs && flowScheduleMs.size > 0 ? { flowScheduleMs } : {}),
     requests: browser.requests,
     pageViews: browser.pageViews,
     browser,
   };
 }
 
+/** The schedule of each flow an arrival-rate load runs, in a run whose flows have loads of their own. */
+function flowSchedules(plan: Plan): Map<string, number> {
+  if (!isFlowLoadsPlan(plan)) return new Map();
+  return new Map(plan.loads.filter(isArrivalPlan).flatMap((load) => load.flows.map((flow) => [flow.name, planDurationMs(load)] as const)));
+}
+
 export function buildReport({ run, agents, windows, agentWindows, thresholds, partial = false, evidence = [] }: ReportInput): Report {
   const ordered = [...windows].sort((a, b) => a.windowStart - b.windowStart);
   const durationMs = Math.max(0, (run.endedAt ?? Date.now()) - run.startedAt);
   const arrivalPlan = isArrivalPlan(run.plan) ? run.plan : undefined;
-  const observations = observationsOf(ordered, durationMs, arrivalPlan ? planDurationMs(arrivalPlan) : undefined);
+  const flowLoads = isFlowLoadsPlan(run.plan) ? run.plan : undefined;
+  const everyLoadArrives = loadsOf(run.plan).every(isArrivalPlan);
+  const observations = observationsOf(ordered, durationMs, everyLoadArrives ? planDurationMs(run.plan) : undefined, flowSchedules(run.plan));
   const { totals, iterations } = observations;
   const iterationErrors = new ErrorTallyBuilder();
   for (const window of ordered) iterationErrors.addAll(window.iterationErrors);
@@ -180,7 +190,8 @@ export function buildReport({ run, agents, windows, agentWindows, thresholds, pa
     steps,
     iterations: { ...iterations, errors: outsideSteps },
     ...(arrivalPlan ? { arrival: arrivalSection({ plan: arrivalPlan, windows: ordered, byAgent, agents }) } : {}),
-    ...(run.plan.flows ? { flows: flowsSection(run.plan.flows, ordered) } : {}),
+    ...(flowLoads ? { arrivals: flowLoadArrivals(flowLoads, { windows: ordered, byAgent, agents }) } : {}),
+    ...(flowsOfPlan(run.plan) ? { flows: flowsSection(run.plan, ordered) } : {}),
     vus: { max: Math.max(0, ...ordered.map((w) => w.vus.max)) },
     errors: [...steps.flatMap((s) => s.errors.map((e) => ({ ...e, step: s.name }))), ...outsideSteps].sort(
       (a, b) => b.count - a.count || a.errorClass.localeCompare(b.errorClass),

@@ -11,7 +11,16 @@ import { cell, COUNT, section, table, textCell } from './html-parts.js';
 
 export function arrivalSection(report: Report): string {
   const arrival = report.arrival;
+  if (report.arrivals) {
+    // A run whose flows have loads of their own: an account per arrival-rate load.
+    const parts = report.arrivals.map((load) => `<h3>${escapeHtml(load.flows.join(', '))}</h3>${arrivalAccount(report, load)}`);
+    return section('arrivals', 'Arrivals', parts.join(''));
+  }
   if (!arrival) return '';
+  return section('arrivals', 'Arrivals', arrivalAccount(report, arrival) + `<div class="charts">${rateChart(report)}</div>`);
+}
+
+function arrivalAccount(report: Report, arrival: NonNullable<Report['arrival']>): string {
   const held = arrival.dropped === 0 && !arrival.notRun;
   const [first, ...rest] = arrivalText(arrival, Date.parse(report.run.startedAt));
   const verdict = `<p class="verdict ${held ? 'ok' : 'bad'}" data-field="arrivalVerdict">${escapeHtml(first!)}</p>${rest.map((line) => `<p class="note">${escapeHtml(line.trim())}</p>`).join('')}`;
@@ -25,8 +34,7 @@ export function arrivalSection(report: Report): string {
     cell('achievedRate', arrival.achievedRate, `${arrival.achievedRate}/s`) +
     cell('allocatedMax', arrival.allocatedMax, `${arrival.allocatedMax} of ${arrival.maxVus} (${arrival.preAllocatedVus} pre-allocated)`) +
     '</tr>';
-  const numbers = table(['Asked', 'Due', 'Started', 'Dropped', 'Rate asked', 'Rate started', 'VUs kept'], [row]);
-  return section('arrivals', 'Arrivals', verdict + numbers + `<div class="charts">${rateChart(report)}</div>`);
+  return verdict + table(['Asked', 'Due', 'Started', 'Dropped', 'Rate asked', 'Rate started', 'VUs kept'], [row]);
 }
 
 function rateChart(report: Report): string {
@@ -59,19 +67,23 @@ function rateChart(report: Report): string {
 export function flowsSection(report: Report): string {
   const flows = report.flows;
   if (!flows) return '';
+  const dropped = flows.some((f) => f.dropped !== undefined) ? ['Dropped'] : [];
+  const busy = flows.some((f) => f.busyMax !== undefined) ? ['Most running'] : [];
+  const kept = flows.some((f) => f.allocatedMax !== undefined) ? ['VUs kept'] : [];
   const rows = flows.map(
     (f) =>
       `<tr data-flow="${escapeHtml(f.name)}"><th scope="row">${escapeHtml(f.name)}</th>` +
-      cell('weight', f.weight, String(f.weight)) +
-      cell('askedPct', f.askedPct, `${f.askedPct}%`) +
+      (f.load !== undefined ? textCell('load', `its own: ${f.load}`) : cell('weight', f.weight ?? 1, `weight ${f.weight}`)) +
+      (f.askedPct !== undefined ? cell('askedPct', f.askedPct, `${f.askedPct}%`) : textCell('askedPct', '')) +
       cell('startedPct', f.startedPct, `${f.startedPct}%`) +
       cell('started', f.started, COUNT.format(f.started)) +
       cell('completed', f.completed, COUNT.format(f.completed)) +
       cell('failed', f.failed, COUNT.format(f.failed), f.failed > 0 ? 'num fail' : 'num') +
-      (f.dropped !== undefined ? cell('dropped', f.dropped, COUNT.format(f.dropped), f.dropped > 0 ? 'num fail' : 'num') : '') +
+      (dropped.length > 0 ? cell('dropped', f.dropped ?? 0, COUNT.format(f.dropped ?? 0), (f.dropped ?? 0) > 0 ? 'num fail' : 'num') : '') +
+      (busy.length > 0 ? cell('busyMax', f.busyMax ?? 0, COUNT.format(f.busyMax ?? 0)) : '') +
+      (kept.length > 0 ? (f.allocatedMax !== undefined ? cell('allocatedMax', f.allocatedMax, COUNT.format(f.allocatedMax)) : textCell('allocatedMax', '')) : '') +
       '</tr>',
   );
-  const dropped = flows.some((f) => f.dropped !== undefined) ? ['Dropped'] : [];
-  const headers = ['Flow', 'Weight', 'Mix asked', 'Mix started', 'Started', 'Completed', 'Failed', ...dropped];
+  const headers = ['Flow', 'Load', 'Mix asked', 'Mix started', 'Started', 'Completed', 'Failed', ...dropped, ...busy, ...kept];
   return section('flows', 'Flows', table(headers, rows) + '<p class="note">Their steps are named &lt;flow&gt;/&lt;step&gt; in the tables and charts.</p>');
 }

@@ -97,9 +97,11 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
   const it = report.iterations;
   lines.push('', `iterations: ${it.started} started, ${it.completed} completed, ${it.failed > 0 ? paint.red(`${it.failed} failed`) : '0 failed'}`);
   if (report.flows) lines.push(flowsText(report.flows));
-  if (report.arrival) {
-    const [first, ...rest] = arrivalText(report.arrival, Date.parse(run.startedAt));
-    lines.push(report.arrival.dropped > 0 || report.arrival.notRun ? paint.red(first!) : paint.green(first!), ...rest.map((line) => paint.yellow(line)));
+  const accounts = report.arrival ? [{ arrival: report.arrival, prefix: '' }] : (report.arrivals ?? []).map((arrival) => ({ arrival, prefix: `${arrival.flows.join(', ')}: ` }));
+  for (const { arrival, prefix } of accounts) {
+    const [first, ...rest] = arrivalText(arrival, Date.parse(run.startedAt));
+    const line = `${prefix}${first!}`;
+    lines.push(arrival.dropped > 0 || arrival.notRun ? paint.red(line) : paint.green(line), ...rest.map((text) => paint.yellow(text)));
   }
   for (const error of report.errors.slice(0, 5)) {
     lines.push(paint.dim(`  ${error.count} x ${error.errorClass} in ${error.step ? `"${error.step}"` : 'no step'}: ${error.sample}`));

@@ -49,6 +49,8 @@ export interface Observations extends BrowserObservations {
   durationMs: number;
   /** an arrival-rate run: how long its schedule lasts; iterations:rate is then the rate it started them at */
   scheduleMs?: number;
+  /** flows run by an arrival-rate load of a run whose flows have loads of their own: that load's schedule, as scheduleMs is the run's */
+  flowScheduleMs?: ReadonlyMap<string, number>;
 }
 
 const EXPRESSION = /^\s*(?:([a-z]+):)?([a-z][a-z0-9.]*)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*(ms|s|%|\/s)?\s*$/;
@@ -172,7 +174,8 @@ function measure(t: ParsedThreshold, obs: Observations): number | string {
     const it = t.scope.kind === 'flow' ? obs.flows?.get(t.scope.name) : obs.iterations;
     if (!it) return `flow "${(t.scope as { name: string }).name}" never ran`;
     // An open model is judged by the rate it started iterations at, over its schedule; a closed one by what it completed.
-    if (t.metric === 'rate') return obs.scheduleMs !== undefined ? round(it.started / Math.max(obs.scheduleMs / 1000, 0.001)) : round(it.completed / seconds);
+    const scheduleMs = t.scope.kind === 'flow' ? (obs.flowScheduleMs?.get(t.scope.name) ?? obs.scheduleMs) : obs.scheduleMs;
+    if (t.metric === 'rate') return scheduleMs !== undefined ? round(it.started / Math.max(scheduleMs / 1000, 0.001)) : round(it.completed / seconds);
     if (t.metric === 'dropped') {
       const dropped = it.dropped ?? 0;
       if (t.unit !== 'percent') return dropped;

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { RunFailure } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
-import { firstVuNumbers } from '../../src/load/split.js';
+import { firstVuNumbers, preAllocatedRanges } from '../../src/load/split.js';
 import { isArrivalPlan } from '../../src/protocol/plan.js';
 import { peakVus, planDurationMs } from '../../src/load/stages.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages.js';
@@ -125,7 +125,7 @@ class LiveRun {
           heartbeatMs: prepared.timing.heartbeatMs,
           lostControllerMs: prepared.timing.agentGraceMs,
           peakVus: state.plannedVus,
-          ...(isArrivalPlan(assignment.plan) ? { preAllocatedVus: assignment.plan.preAllocatedVus, firstVu: state.firstVu } : {}),
+          preAllocated: preAllocatedRanges(assignment.plan, state.firstVu),
           ...(assignment.vuWorkers !== undefined ? { vuWorkers: assignment.vuWorkers } : {}),
         }, (text) => this.session.notice(`${state.host}: ${text}`));
         void state.process.exited.then(({ code }) => this.session.processExited(state, code));

@@ -11,7 +11,8 @@ import { planDurationMs } from '../../src/load/stages.js';
 import type { Plan } from '../../src/protocol/plan.js';
 import type { ThresholdSpec } from '../../src/protocol/store.js';
 import type { ScenarioBundle } from '../bundle.js';
-import { durationFlag, resolvePlan } from '../load-plan.js';
+import { durationFlag } from '../load-plan.js';
+import { resolveRunPlan } from '../flow-plan.js';
 import { thresholdSpecs } from '../report/thresholds.js';
 import { shownPath } from '../paths.js';
 import { newRunId } from './run-id.js';
@@ -74,10 +75,9 @@ export async function prepareRun(request: RunRequest, io: Io): Promise<PreparedR
   const workDir = join(tmpdir(), `squall-${runId}`);
   try {
     const scenario = await prepareScenario(request.scenario, workDir, io.cwd);
-    const resolved = resolvePlan(scenario.options, request.flags, request.scenario);
-    const flows = scenario.flows.named ? scenario.flows.flows.map(({ name, weight }) => ({ name, weight })) : undefined;
-    const plan = flows ? { ...resolved, flows } : resolved;
-    const thresholds = thresholdSpecs(scenario.options.thresholds, request.thresholds ?? [], flows?.map((f) => f.name));
+    const plan = resolveRunPlan(scenario.options, request.flags, request.scenario, scenario.flows);
+    const flowNames = scenario.flows.named ? scenario.flows.flows.map((flow) => flow.name) : undefined;
+    const thresholds = thresholdSpecs(scenario.options.thresholds, request.thresholds ?? [], flowNames);
     if (planDurationMs(plan) <= 0) throw new InputError(`${request.scenario}: the load profile lasts 0s`);
     return {
       runId,

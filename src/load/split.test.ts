@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { firstVuNumbers, splitCount, splitPlan } from './split.js';
+import type { ArrivalPlan } from '../protocol/plan.js';
 
 describe('splitCount', () => {
   it('splits by weight with the largest remainder, deterministically', () => {
@@ -24,7 +25,7 @@ describe('splitCount', () => {
 });
 
 describe('splitPlan for an arrival rate', () => {
-  const arrival = {
+  const arrival: ArrivalPlan = {
     model: 'arrival' as const,
     perMs: 1000,
     startRate: 12,
@@ -46,7 +47,7 @@ describe('splitPlan for an arrival rate', () => {
 
   it('follows the VUs a capped host can hold instead of its weight', () => {
     const plans = splitPlan(arrival, [{ weight: 1, maxVus: 4 }, { weight: 1 }]);
-    expect(plans.map((p) => ('share' in p ? p.share?.weights : undefined))).toEqual([[4, 36], [4, 36]]);
+    expect(plans.map((p) => p.share?.weights)).toEqual([[4, 36], [4, 36]]);
   });
 
   it('refuses fewer VUs than hosts', () => {

@@ -1,5 +1,5 @@
 // Deterministic split of a plan's VUs across agents by weight, within caps.
-import { isArrivalPlan, type ArrivalPlan, type ClosedPlan, type Plan } from '../protocol/plan.js';
+import { isArrivalPlan, isFlowLoadsPlan, loadsOf, type ArrivalPlan, type ClosedPlan, type LoadPlan, type Plan } from '../protocol/plan.js';
 import { peakVus } from './stages.js';
 
 export interface AgentShareSpec {
@@ -44,8 +44,16 @@ export function splitCount(total: number, agents: readonly AgentShareSpec[]): nu
   return shares;
 }
 
-/** Each agent's own plan: a closed plan's every stage target split the same way; an arrival plan's VUs and turns. */
+/**
+ * Each agent's own plan: a closed plan's every stage target split the same
+ * way; an arrival plan's VUs and turns; a flow-loads plan's each load alike.
+ */
+export function splitPlan<P extends Plan>(plan: P, agents: readonly AgentShareSpec[]): P[];
 export function splitPlan(plan: Plan, agents: readonly AgentShareSpec[]): Plan[] {
+  if (isFlowLoadsPlan(plan)) {
+    const perLoad = plan.loads.map((load) => splitPlan(load, agents) as LoadPlan[]);
+    return agents.map((_, i) => ({ ...plan, loads: perLoad.map((shares) => shares[i]!) }));
+  }
   return isArrivalPlan(plan) ? splitArrivalPlan(plan, agents) : splitClosedPlan(plan, agents);
 }
 
@@ -81,7 +89,22 @@ function splitArrivalPlan(plan: ArrivalPlan, agents: readonly AgentShareSpec[]):
 
 /** First VU number of each agent, so VU ids stay unique across the run. */
 export function firstVuNumbers(plans: readonly Plan[]): number[] {
-  let next = 1;
+  return firstNumbers(plans, 1);
+}
+
+/** First VU number of each of an agent's loads, from its own first: each load numbers VUs in a range of its own. */
+export function loadFirstVus(plan: Plan, firstVu: number): number[] {
+  return firstNumbers(loadsOf(plan), firstVu);
+}
+
+/** An arrival load's VUs made before the agent says ready: `count` of them, numbered from `firstVu`. */
+export function preAllocatedRanges(plan: Plan, firstVu: number): Array<{ firstVu: number; count: number }> {
+  const firsts = loadFirstVus(plan, firstVu);
+  return loadsOf(plan).flatMap((load, i) => (isArrivalPlan(load) && load.preAllocatedVus > 0 ? [{ firstVu: firsts[i]!, count: load.preAllocatedVus }] : []));
+}
+
+function firstNumbers(plans: readonly Plan[], from: number): number[] {
+  let next = from;
   return plans.map((plan) => {
     const first = next;
     next += peakVus(plan);

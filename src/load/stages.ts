@@ -1,13 +1,16 @@
 // Load-profile math: how many VUs should be running at time t.
-import { isArrivalPlan, type ClosedPlan, type Plan, type Stage } from '../protocol/plan.js';
+import { isArrivalPlan, isFlowLoadsPlan, type ArrivalPlan, type ClosedPlan, type Plan, type Stage } from '../protocol/plan.js';
 import { parseDuration } from './duration.js';
 
+/** A flow-loads plan lasts as long as its longest load. */
 export function planDurationMs(plan: Plan): number {
+  if (isFlowLoadsPlan(plan)) return Math.max(...plan.loads.map(planDurationMs));
   return plan.stages.reduce((sum, stage) => sum + stage.durationMs, 0);
 }
 
-/** The most VUs the plan runs: an arrival plan's maximum. */
+/** The most VUs the plan runs: an arrival plan's maximum; a flow-loads plan's loads together. */
 export function peakVus(plan: Plan): number {
+  if (isFlowLoadsPlan(plan)) return plan.loads.reduce((sum, load) => sum + peakVus(load), 0);
   if (isArrivalPlan(plan)) return plan.maxVus;
   return Math.max(plan.startVus, ...plan.stages.map((s) => s.target));
 }
@@ -36,7 +39,7 @@ export function vusAt(plan: ClosedPlan, tMs: number): number {
 }
 
 /** Index of the stage running at `tMs`, or -1 when the plan is over. */
-export function stageAt(plan: Plan, tMs: number): number {
+export function stageAt(plan: ClosedPlan | ArrivalPlan, tMs: number): number {
   let end = 0;
   for (const [index, stage] of plan.stages.entries()) {
     end += stage.durationMs;

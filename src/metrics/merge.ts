@@ -1,6 +1,6 @@
 // Merging windows: across agents for one interval, and across intervals for
 // a whole run. Pure; the controller's store and report both build on it.
-import type { StepWindow, WindowBody } from '../protocol/messages.js';
+import type { FlowWindow, StepWindow, WindowBody } from '../protocol/messages.js';
 import type { MergedWindow } from '../protocol/merged.js';
 import { ErrorTallyBuilder, StepAccumulator } from './step-stats.js';
 import { pageViewTable, requestTable } from './request-stats.js';
@@ -38,7 +38,7 @@ export class MergedWindowBuilder {
   private readonly vus = { min: 0, max: 0 };
   /** arrival-rate windows only */
   private allocated: number | undefined;
-  private readonly flows = new Map<string, IterationCounts>();
+  private readonly flows = new Map<string, FlowWindow>();
   private agents = 0;
   private saturatedAgents = 0;
 
@@ -57,7 +57,7 @@ export class MergedWindowBuilder {
     this.vus.min += body.vus.min;
     this.vus.max += body.vus.max;
     if (body.vus.allocated !== undefined) this.allocated = (this.allocated ?? 0) + body.vus.allocated;
-    for (const [name, counts] of Object.entries(body.flows ?? {})) this.flows.set(name, addCounts(this.flows.get(name), counts));
+    for (const [name, counts] of Object.entries(body.flows ?? {})) this.flows.set(name, addFlowCounts(this.flows.get(name), counts));
     this.agents += 1;
     if (body.saturated) this.saturatedAgents += 1;
   }
@@ -87,6 +87,13 @@ type IterationCounts = WindowBody['iterations'];
 export function addCounts(a: IterationCounts | undefined, b: IterationCounts): IterationCounts {
   const sum = { started: (a?.started ?? 0) + b.started, completed: (a?.completed ?? 0) + b.completed, failed: (a?.failed ?? 0) + b.failed };
   return a?.dropped !== undefined || b.dropped !== undefined ? { ...sum, dropped: (a?.dropped ?? 0) + (b.dropped ?? 0) } : sum;
+}
+
+/** One flow's window on two agents: counts, and the VUs busy and kept on each, added. */
+export function addFlowCounts(a: FlowWindow | undefined, b: FlowWindow): FlowWindow {
+  const sum: FlowWindow = addCounts(a, b);
+  for (const key of ['busy', 'allocated'] as const) if (a?.[key] !== undefined || b[key] !== undefined) sum[key] = (a?.[key] ?? 0) + (b[key] ?? 0);
+  return sum;
 }
 
 /** Every agent's windows of a run, merged per interval, in order of interval. */

@@ -5,6 +5,20 @@ import { StepTable } from './merge.js';
 import { ErrorTallyBuilder } from './step-stats.js';
 import { pageViewTable, requestTable, type RequestSample, type VitalValues } from './request-stats.js';
 
+interface FlowCounts {
+  started: number;
+  completed: number;
+  failed: number;
+  dropped: number;
+  busy: number;
+  allocated?: number;
+}
+
+interface FlowVus {
+  busy: number;
+  kept?: number;
+}
+
 export function alignWindow(atMs: number, windowMs: number): number {
   return Math.floor(atMs / windowMs) * windowMs;
 }
@@ -16,8 +30,8 @@ class WindowBuilder {
   readonly pageViews = pageViewTable();
   iterations = { started: 0, completed: 0, failed: 0 };
   dropped = 0;
-  /** a scenario with named flows: the iterations of each */
-  readonly flows = new Map<string, { started: number; completed: number; failed: number; dropped: number }>();
+  /** a scenario with named flows: the iterations of each, the most running at once, and (a flow with its own load) the most VUs kept for it */
+  readonly flows = new Map<string, FlowCounts>();
   vusMin: number;
   vusMax: number;
   allocatedMax: number;
@@ -27,10 +41,17 @@ class WindowBuilder {
     activeVus: number,
     allocated: number,
     private readonly arrivals: boolean,
+    flowVus: ReadonlyMap<string, FlowVus>,
   ) {
     this.vusMin = activeVus;
     this.vusMax = activeVus;
     this.allocatedMax = allocated;
+    // Iterations running across the boundary are busy in this window too.
+    for (const [name, vus] of flowVus) {
+      const counts = this.flow(name);
+      counts.busy = vus.busy;
+      if (vus.kept !== undefined) counts.allocated = vus.kept;
+    }
   }
 
   build(windowMs: number, resources: ResourceSample): WindowBody {
@@ -54,7 +75,7 @@ class WindowBuilder {
   flow(name: string) {
     let counts = this.flows.get(name);
     if (!counts) {
-      counts = { started: 0, completed: 0, failed: 0, dropped: 0 };
+      counts = { started: 0, completed: 0, failed: 0, dropped: 0, busy: 0 };
       this.flows.set(name, counts);
     }
     return counts;
@@ -62,7 +83,10 @@ class WindowBuilder {
 
   private flowsToWire(): NonNullable<WindowBody['flows']> {
     return Object.fromEntries(
-      [...this.flows].map(([name, { dropped, ...counts }]) => [name, this.arrivals ? { ...counts, dropped } : counts]),
+      [...this.flows].map(([name, { dropped, allocated, ...counts }]) => [
+        name,
+        { ...counts, ...(this.arrivals ? { dropped } : {}), ...(allocated !== undefined ? { allocated } : {}) },
+      ]),
     );
   }
 }
@@ -72,6 +96,8 @@ export class WindowAggregator {
   private nextToClose: number;
   private activeVus = 0;
   private allocatedVus = 0;
+  /** iterations of each named flow running now, and the VUs kept for a flow with its own load */
+  private readonly flowVus = new Map<string, FlowVus>();
 
   /** `arrivals`: an arrival-rate run, whose windows count dropped iterations and the VUs kept */
   constructor(
@@ -104,11 +130,20 @@ export class WindowAggregator {
   iterationStarted(atMs: number, flow?: string): void {
     const window = this.at(atMs);
     window.iterations.started += 1;
-    if (flow !== undefined) window.flow(flow).started += 1;
+    if (flow === undefined) return;
+    const counts = window.flow(flow);
+    counts.started += 1;
+    const vus = this.vusOf(flow);
+    vus.busy += 1;
+    counts.busy = Math.max(counts.busy, vus.busy);
   }
 
   iterationEnded(atMs: number, ok: boolean, flow?: string): void {
     const window = this.at(atMs);
+    if (flow !== undefined) {
+      const vus = this.vusOf(flow);
+      vus.busy = Math.max(0, vus.busy - 1);
+    }
     for (const counts of flow !== undefined ? [window.iterations, window.flow(flow)] : [window.iterations]) {
       if (ok) counts.completed += 1;
       else counts.failed += 1;
@@ -125,6 +160,22 @@ export class WindowAggregator {
     const window = this.at(atMs);
     window.dropped += 1;
     if (flow !== undefined) window.flow(flow).dropped += 1;
+  }
+
+  /** VUs kept for a flow with its own load, busy or free. */
+  flowAllocatedChanged(flow: string, allocated: number, atMs: number): void {
+    const counts = this.at(atMs).flow(flow);
+    this.vusOf(flow).kept = allocated;
+    counts.allocated = Math.max(counts.allocated ?? 0, allocated);
+  }
+
+  private vusOf(flow: string): FlowVus {
+    let vus = this.flowVus.get(flow);
+    if (!vus) {
+      vus = { busy: 0 };
+      this.flowVus.set(flow, vus);
+    }
+    return vus;
   }
 
   /** VUs kept by an arrival-rate run, busy or free. */
@@ -166,7 +217,7 @@ export class WindowAggregator {
 
   private take(resources: ResourceSample): WindowBody {
     const start = this.nextToClose;
-    const builder = this.open.get(start) ?? new WindowBuilder(start, this.activeVus, this.allocatedVus, this.arrivals);
+    const builder = this.open.get(start) ?? new WindowBuilder(start, this.activeVus, this.allocatedVus, this.arrivals, this.flowVus);
     this.open.delete(start);
     this.nextToClose += this.windowMs;
     return builder.build(this.windowMs, resources);
@@ -177,7 +228,7 @@ export class WindowAggregator {
     const start = Math.max(alignWindow(atMs, this.windowMs), this.nextToClose);
     let builder = this.open.get(start);
     if (!builder) {
-      builder = new WindowBuilder(start, this.activeVus, this.allocatedVus, this.arrivals);
+      builder = new WindowBuilder(start, this.activeVus, this.allocatedVus, this.arrivals, this.flowVus);
       this.open.set(start, builder);
     }
     return builder;

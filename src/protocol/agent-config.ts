@@ -16,9 +16,8 @@ export const AgentConfigSchema = z
     browserPath: z.string().optional(),
     /** the most VUs this agent will run: sizes its browser pool before it reports ready */
     peakVus: z.number().int().nonnegative().default(1),
-    /** an arrival-rate run: VUs (context and page each) to make before reporting ready, numbered from firstVu */
-    preAllocatedVus: z.number().int().nonnegative().default(0),
-    firstVu: z.number().int().nonnegative().default(1),
+    /** an arrival-rate run: VUs (context and page each) to make before reporting ready, `count` numbered from `firstVu` for each arrival load */
+    preAllocated: z.array(z.object({ firstVu: z.number().int().positive(), count: z.number().int().positive() }).strict()).default([]),
     /** VU workers to start (a worker thread with its own Chromium each); default: one per 40 VUs, at most one per core */
     vuWorkers: z.number().int().positive().optional(),
     /** the agent's grace: how long it keeps trying to reach a controller it lost before it stops its browsers and exits */

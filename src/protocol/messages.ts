@@ -90,6 +90,13 @@ export const PageViewWindowSchema = z
 
 export const IterationCountsSchema = z.object({ started: Count, completed: Count, failed: Count, dropped: Count.optional() }).strict();
 
+/**
+ * A named flow's window: its iterations; `busy` (format 4): the most of them
+ * running at once; `allocated` (format 4, a flow with its own load): the most
+ * VUs kept for it.
+ */
+export const FlowWindowSchema = IterationCountsSchema.extend({ busy: Count.optional(), allocated: Count.optional() }).strict();
+
 export const ResourceSampleSchema = z
   .object({
     /** whole-host CPU use over the window, 0..100 */
@@ -123,7 +130,7 @@ export const WindowBodySchema = z
     /** window format 2: Web Vitals by the step the page view began in */
     pageViews: z.record(z.string(), PageViewWindowSchema).optional(),
     /** window format 3: a scenario with named flows, the iterations of each */
-    flows: z.record(z.string(), IterationCountsSchema).optional(),
+    flows: z.record(z.string(), FlowWindowSchema).optional(),
   })
   .strict();
 
@@ -257,6 +264,7 @@ export type StepWindow = z.infer<typeof StepWindowSchema>;
 export type Distribution = z.infer<typeof DistributionSchema>;
 export type StatusClass = z.infer<typeof StatusClassSchema>;
 export type RequestWindow = z.infer<typeof RequestWindowSchema>;
+export type FlowWindow = z.infer<typeof FlowWindowSchema>;
 export type PageViewWindow = z.infer<typeof PageViewWindowSchema>;
 export type ResourceSample = z.infer<typeof ResourceSampleSchema>;
 export type WindowBody = z.infer<typeof WindowBodySchema>;

@@ -58,15 +58,50 @@ export const ArrivalPlanSchema = z
   })
   .strict();
 
-export const PlanSchema = z.union([ClosedPlanSchema, ArrivalPlanSchema]);
+/** One load of a run whose flows have loads of their own: it drives exactly the flows of its mix. */
+export const LoadPlanSchema = z.union([ClosedPlanSchema.required({ flows: true }), ArrivalPlanSchema.required({ flows: true })]);
+
+/**
+ * Flows with their own VUs or rate: one load each, beside (maybe) one load
+ * the other flows share by weight. Every load runs from time zero.
+ */
+export const FlowLoadsPlanSchema = z
+  .object({
+    model: z.literal('flows'),
+    loads: z.array(LoadPlanSchema).min(1),
+    /** the longest of the loads' */
+    gracefulStopMs: z.number().int().nonnegative(),
+  })
+  .strict();
+
+export const PlanSchema = z.union([ClosedPlanSchema, ArrivalPlanSchema, FlowLoadsPlanSchema]);
 
 export type Stage = z.infer<typeof StageSchema>;
 export type ClosedPlan = z.infer<typeof ClosedPlanSchema>;
 export type RateStage = z.infer<typeof RateStageSchema>;
 export type ArrivalPlan = z.infer<typeof ArrivalPlanSchema>;
+export type LoadPlan = z.infer<typeof LoadPlanSchema>;
+export type FlowLoadsPlan = z.infer<typeof FlowLoadsPlanSchema>;
 export type Plan = z.infer<typeof PlanSchema>;
+/** A plan of one load: closed or arrival. */
+export type SinglePlan = ClosedPlan | ArrivalPlan;
 export type FlowMix = z.infer<typeof FlowMixSchema>;
 
 export function isArrivalPlan(plan: Plan): plan is ArrivalPlan {
   return 'model' in plan && plan.model === 'arrival';
+}
+
+export function isFlowLoadsPlan(plan: Plan): plan is FlowLoadsPlan {
+  return 'model' in plan && plan.model === 'flows';
+}
+
+/** The plan's loads: its own for a flow-loads plan, else the plan itself. */
+export function loadsOf(plan: Plan): SinglePlan[] {
+  return isFlowLoadsPlan(plan) ? plan.loads : [plan];
+}
+
+/** Every flow the plan names, in its loads' order, with its weight within its load. */
+export function flowsOfPlan(plan: Plan): FlowMix | undefined {
+  if (!isFlowLoadsPlan(plan)) return plan.flows;
+  return plan.loads.flatMap((load) => load.flows);
 }

@@ -3,7 +3,7 @@
 // describes every field.
 import { z } from 'zod';
 import { VITALS } from '../metrics/vitals.js';
-import { StatusClassSchema } from './messages.js';
+import { FlowWindowSchema, StatusClassSchema } from './messages.js';
 import { AgentStatusSchema, RunStatusSchema, ThresholdSpecSchema } from './store.js';
 
 export const REPORT_SCHEMA = 'squall.report/v1';
@@ -119,7 +119,7 @@ export const ReportSeriesPointSchema = z
     /** arrival-rate runs: the plan's rate over this window, per second */
     targetRate: z.number().nonnegative().optional(),
     /** named flows: the iterations of each */
-    flows: z.record(z.string(), IterationCountsSchema).optional(),
+    flows: z.record(z.string(), FlowWindowSchema).optional(),
     steps: z.record(z.string(), StepLatencySchema),
     /** agents whose host was saturated in this window: their numbers are distorted */
     saturatedAgents: Count,
@@ -180,15 +180,22 @@ export const ReportAgentSchema = z
 export const ReportFlowSchema = z
   .object({
     name: z.string(),
-    weight: z.number().positive(),
-    /** its weight's share of all weights, % */
-    askedPct: z.number().nonnegative(),
-    /** its share of every flow's started iterations, % */
+    /** a flow sharing a load by weight; absent for a flow with a load of its own */
+    weight: z.number().positive().optional(),
+    /** its weight's share of the weights of the flows sharing its load, % */
+    askedPct: z.number().nonnegative().optional(),
+    /** its share of the started iterations of the flows sharing its load (of all flows, for a flow with its own load), % */
     startedPct: z.number().nonnegative(),
+    /** a flow with a load of its own: what it was, e.g. "5 VUs", "2/s (uniform arrivals, 2 VUs pre-allocated, at most 20)" */
+    load: z.string().optional(),
     started: Count,
     completed: Count,
     failed: Count,
     dropped: Count.optional(),
+    /** the most of its iterations running at once in a window (window format 4) */
+    busyMax: Count.optional(),
+    /** the most VUs its load kept (a run whose flows have loads of their own) */
+    allocatedMax: Count.optional(),
   })
   .strict();
 
@@ -252,6 +259,8 @@ export const ReportSchema = z
     iterations: IterationCountsSchema.extend({ errors: z.array(ReportErrorSchema) }).strict(),
     /** an arrival-rate run: the rate asked for and what was held */
     arrival: ReportArrivalSchema.optional(),
+    /** a run whose flows have loads of their own: each arrival-rate load's account, naming its flows */
+    arrivals: z.array(ReportArrivalSchema.extend({ flows: z.array(z.string()).min(1) })).optional(),
     /** a scenario with named flows: the mix asked and achieved; their steps are named "<flow>/<step>" */
     flows: z.array(ReportFlowSchema).optional(),
     vus: z.object({ max: Count }).strict(),

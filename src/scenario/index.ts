@@ -122,10 +122,21 @@ export interface ScenarioContext {
   signal: AbortSignal;
 }
 
-/** One user journey of several in a run: its share of the iterations, and what it does. */
+/**
+ * One user journey of several in a run: its share of the scenario's load (a
+ * weight), or a load of its own (vus, stages or arrival), and what it does.
+ */
 export interface Flow {
-  /** iterations of this flow per iterations of all flows' weights together (default 1): 8 and 2 make an 80/20 mix */
+  /** iterations of this flow per iterations of all sharing flows' weights together (default 1): 8 and 2 make an 80/20 mix */
   weight?: number;
+  /** a load of its own: constant VUs; with `arrival`: { preAllocated, max } */
+  vus?: number | ArrivalVus;
+  /** how long its own load lasts (default: the run's --duration or options.duration) */
+  duration?: string;
+  /** its own VU ramp */
+  stages?: StageOption[];
+  /** its own arrival rate, e.g. { rate: 2, per: '1s' } (the duration defaults to the run's) */
+  arrival?: ArrivalOption;
   run(context: ScenarioContext): Promise<void>;
 }
 
@@ -134,7 +145,11 @@ export interface Scenario {
   options?: ScenarioOptions;
   /** the one journey every iteration makes; or give `flows` */
   run?(context: ScenarioContext): Promise<void>;
-  /** several journeys by name, e.g. { browse: { weight: 8, run }, checkout: { weight: 2, run } }; steps are reported as "browse/home" */
+  /**
+   * several journeys by name, e.g. { browse: { weight: 8, run }, checkout: { weight: 2, run } },
+   * or with a load of their own: { checkout: { arrival: { rate: 2 }, vus: { max: 10 }, run } };
+   * steps are reported as "browse/home"
+   */
   flows?: Record<string, Flow>;
 }
 

@@ -6,6 +6,7 @@ import { layoutFor } from './layout.js';
 import {
   agentRows,
   browserPanelView,
+  flowsLine,
   chartsView,
   eventsLine,
   headerView,
@@ -211,10 +212,12 @@ export interface DashboardProps {
 export function Dashboard({ snapshot, scope, width, height }: DashboardProps) {
   const events = eventsLine(snapshot);
   const labels = new Set(snapshot.windows.flatMap((w) => Object.keys(w.requests ?? {}))).size || (snapshot.windows.some((w) => w.pageViews) ? 1 : 0);
-  const layout = layoutFor(width, height, new Set(snapshot.windows.flatMap((w) => Object.keys(w.steps))).size, snapshot.agents.length, events.length, labels);
+  const flows = flowsLine(snapshot);
+  const layout = layoutFor(width, height, new Set(snapshot.windows.flatMap((w) => Object.keys(w.steps))).size, snapshot.agents.length, events.length, labels, flows !== undefined);
   return (
     <Box flexDirection="column" width={width}>
       <Header snapshot={snapshot} width={width} />
+      {flows !== undefined && <Text wrap="truncate">{flows}</Text>}
       <StepsTable snapshot={snapshot} scope={scope} rows={layout.stepRows} width={width} />
       {layout.chartHeight > 0 && <Charts snapshot={snapshot} width={width} height={layout.chartHeight} wide={layout.wide} />}
       {layout.requestRows > 0 && <BrowserPanel snapshot={snapshot} rows={layout.requestRows} width={width} />}

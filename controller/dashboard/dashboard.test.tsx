@@ -1,7 +1,7 @@
 import { renderToString } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
-import { StepTable } from '../../src/metrics/merge.js';
+import { mergeAgentWindows, StepTable } from '../../src/metrics/merge.js';
 import { formatMs } from '../format.js';
 import { visibleLength } from './chart.js';
 import { Dashboard } from './Dashboard.js';
@@ -9,7 +9,8 @@ import { fixtureSnapshot, fixtureWindows } from './fixtures.js';
 import { LiveDashboard } from './live.js';
 import { crossedThresholds } from './snapshot.js';
 import { bucketWindows } from '../buckets.js';
-import { agentRows, browserPanelView, chartsView, headerView, stepRows } from './view-model.js';
+import { agentRows, browserPanelView, chartsView, flowsLine, headerView, stepRows } from './view-model.js';
+import { WindowAggregator } from '../../src/metrics/window.js';
 
 function frame(windows: number, width: number, height: number, scope: 'window' | 'run' = 'window'): string[] {
   return renderToString(<Dashboard snapshot={fixtureSnapshot(windows)} scope={scope} width={width} height={height} />, { columns: width }).split('\n');
@@ -159,5 +160,42 @@ describe('Dashboard component', () => {
     ui.stdin.write('\u0003');
     await vi.waitFor(() => expect(onInterrupt).toHaveBeenLastCalledWith('ctrl-c'));
     ui.unmount();
+  });
+});
+
+describe('flows line', () => {
+  function flowSnapshot() {
+    const t0 = 1_800_000_000_000;
+    const agg = new WindowAggregator(5000, t0, true);
+    agg.flowAllocatedChanged('checkout', 3, t0);
+    for (let i = 0; i < 10; i += 1) {
+      agg.iterationStarted(t0 + i * 500, 'checkout');
+      agg.iterationEnded(t0 + i * 500 + 100, true, 'checkout');
+    }
+    agg.iterationDropped(t0 + 4000, 'checkout');
+    for (let i = 0; i < 30; i += 1) agg.iterationStarted(t0 + i * 160, 'browse');
+    const windows = agg.takeAll(t0 + 5500, () => ({ hostCpuPct: 1, agentCpuPct: 1, agentRssMb: 1, hostMemUsedPct: 1, loopLagMs: 1 })).map((w) => mergeAgentWindows([w]));
+    const plan = {
+      model: 'flows' as const,
+      gracefulStopMs: 0,
+      loads: [
+        { startVus: 2, stages: [{ durationMs: 60_000, target: 2 }], gracefulStopMs: 0, flows: [{ name: 'browse', weight: 1 }] },
+        { model: 'arrival' as const, perMs: 1000, startRate: 2, stages: [{ durationMs: 60_000, rate: 2 }], distribution: 'uniform' as const, seed: 1, preAllocatedVus: 2, maxVus: 6, gracefulStopMs: 0, flows: [{ name: 'checkout', weight: 1 }] },
+      ],
+    };
+    return fixtureSnapshot(0, { t0, now: t0 + 6000, plan, windows });
+  }
+
+  it("gives each flow's start rate (against its own rate asked), running iterations, kept VUs and drops", () => {
+    expect(flowsLine(flowSnapshot())).toBe('flows  browse 6.0/s 30 busy  ·  checkout 2.0/s of 2/s 0 busy/3 kept 1 dropped');
+    expect(flowsLine(fixtureSnapshot(3))).toBeUndefined();
+  });
+
+  it('is on the dashboard under the header, whose stage is the flow loads\' running or finishing', () => {
+    const snapshot = flowSnapshot();
+    const lines = renderToString(<Dashboard snapshot={snapshot} scope="window" width={120} height={40} />, { columns: 120 }).split('\n');
+    expect(lines[2]).toContain('flows  browse 6.0/s');
+    expect(headerView(snapshot)).toMatchObject({ stage: 'steady', vus: expect.stringMatching(/^VUs \d+ busy\/\d+ kept {2}1 dropped$/) });
+    expect(headerView({ ...snapshot, now: snapshot.t0! + 61_000 }).stage).toBe('finishing');
   });
 });

@@ -27,12 +27,12 @@ const MAX_CHART_HEIGHT = 12;
 const BROWSER_FIXED_LINES = 2;
 const MAX_REQUEST_ROWS = 5;
 
-/** `requestLabels`: 0 when the run collects no browser metrics, so there is no panel. */
-export function layoutFor(width: number, height: number, steps: number, agents: number, events: number, requestLabels = 0): DashboardLayout {
+/** `requestLabels`: 0 when the run collects no browser metrics, so there is no panel; `flows`: a run of named flows has a line of them. */
+export function layoutFor(width: number, height: number, steps: number, agents: number, events: number, requestLabels = 0, flows = false): DashboardLayout {
   // One line spare: a frame as tall as the terminal scrolls it.
   const budget = Math.max(8, height - 1);
   const eventLines = Math.min(events, 2);
-  const fixed = HEADER_LINES + 2 * TABLE_HEADER_LINES + KEYS_LINES + eventLines;
+  const fixed = HEADER_LINES + 2 * TABLE_HEADER_LINES + KEYS_LINES + eventLines + (flows ? 1 : 0);
   const panel = requestLabels > 0 && budget - fixed >= 12;
   const spare = Math.max(0, budget - fixed - (panel ? BROWSER_FIXED_LINES : 0));
   const requestRows = panel ? Math.min(requestLabels, MAX_REQUEST_ROWS, Math.max(1, Math.floor(spare / 6))) : 0;

@@ -6,7 +6,7 @@ import { formatDuration } from '../../src/load/duration.js';
 import { peakVus, planDurationMs, stageAt, vusAt } from '../../src/load/stages.js';
 import { StepTable } from '../../src/metrics/merge.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
-import { isArrivalPlan, isFlowLoadsPlan, type ArrivalPlan, type Plan } from '../../src/protocol/plan.js';
+import { flowsOfPlan, isArrivalPlan, isFlowLoadsPlan, loadsOf, type ArrivalPlan, type Plan } from '../../src/protocol/plan.js';
 import { rateText } from '../progress.js';
 import { targetRateOver } from '../report/arrival.js';
 import type { AgentStatus } from '../../src/protocol/store.js';
@@ -92,6 +92,30 @@ function arrivalHeader(s: DashboardSnapshot, plan: ArrivalPlan, busy: number): s
   const dropped = s.windows.reduce((sum, w) => sum + (w.iterations.dropped ?? 0), 0);
   const rate = last && s.t0 !== undefined ? `${(last.iterations.started / (last.windowMs / 1000)).toFixed(1)}/s of ${targetRateOver(plan, s.t0, last.windowStart, last.windowMs)}/s` : `${rateText(plan.startRate, plan.perMs)} asked`;
   return `VUs ${busy} busy/${kept} kept  starts ${rate}  ${dropped} dropped`;
+}
+
+/**
+ * A run of named flows, one line: each flow's start rate in the last complete
+ * window (against its rate asked, for an arrival-rate flow of its own), its
+ * iterations running, the VUs its load keeps, and its drops so far.
+ */
+export function flowsLine(s: DashboardSnapshot): string | undefined {
+  const flows = flowsOfPlan(s.plan);
+  if (!flows) return undefined;
+  const last = s.windows.filter((w) => w.windowStart + w.windowMs <= s.now).at(-1);
+  const newest = s.windows.at(-1);
+  const arrivalLoads = new Map(loadsOf(s.plan).flatMap((load) => (isArrivalPlan(load) && isFlowLoadsPlan(s.plan) ? (load.flows ?? []).map((f) => [f.name, load] as const) : [])));
+  const parts = flows.map(({ name }) => {
+    const counts = last?.flows?.[name];
+    const rate = counts && last ? `${(counts.started / (last.windowMs / 1000)).toFixed(1)}/s` : '-/s';
+    const load = arrivalLoads.get(name);
+    const asked = load && last && s.t0 !== undefined ? ` of ${targetRateOver(load, s.t0, last.windowStart, last.windowMs)}/s` : '';
+    const now = newest?.flows?.[name];
+    const kept = now?.allocated !== undefined ? `/${now.allocated} kept` : '';
+    const dropped = s.windows.reduce((sum, w) => sum + (w.flows?.[name]?.dropped ?? 0), 0);
+    return `${name} ${rate}${asked} ${now?.busy ?? 0} busy${kept}${dropped > 0 ? ` ${dropped} dropped` : ''}`;
+  });
+  return `flows  ${parts.join('  ·  ')}`;
 }
 
 export function progressBar(fraction: number, width: number): string {

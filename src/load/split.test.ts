@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstVuNumbers, splitCount, splitPlan } from './split.js';
+import { firstVuNumbers, loadFirstVus, preAllocatedRanges, splitCount, splitPlan } from './split.js';
 import type { ArrivalPlan } from '../protocol/plan.js';
 
 describe('splitCount', () => {
@@ -52,5 +52,29 @@ describe('splitPlan for an arrival rate', () => {
 
   it('refuses fewer VUs than hosts', () => {
     expect(() => splitPlan({ ...arrival, maxVus: 2, preAllocatedVus: 1 }, [{ weight: 1 }, { weight: 1 }, { weight: 1 }])).toThrow(/max VUs 2 cannot be split over 3 hosts/);
+  });
+});
+
+describe('splitPlan for flows with loads of their own', () => {
+  const plan = {
+    model: 'flows' as const,
+    gracefulStopMs: 0,
+    loads: [
+      { startVus: 3, stages: [{ durationMs: 1000, target: 3 }], gracefulStopMs: 0, flows: [{ name: 'browse', weight: 1 }] },
+      { model: 'arrival' as const, perMs: 1000, startRate: 4, stages: [{ durationMs: 1000, rate: 4 }], distribution: 'uniform' as const, seed: 1, preAllocatedVus: 2, maxVus: 6, gracefulStopMs: 0, flows: [{ name: 'checkout', weight: 1 }] },
+    ],
+  };
+
+  it('splits each load on its own and numbers every load\'s VUs in a range of its own', () => {
+    const plans = splitPlan(plan, [{ weight: 1 }, { weight: 2 }]);
+    expect(plans.map((p) => p.loads.map((load) => ('maxVus' in load ? [load.preAllocatedVus, load.maxVus, load.share] : load.startVus)))).toEqual([
+      [1, [1, 2, { index: 0, weights: [1, 2] }]],
+      [2, [1, 4, { index: 1, weights: [1, 2] }]],
+    ]);
+    // agent 1: browse VU 1, checkout VUs 2-3; agent 2 from 4: browse 4-5, checkout 6-9
+    expect(firstVuNumbers(plans)).toEqual([1, 4]);
+    expect(loadFirstVus(plans[1]!, 4)).toEqual([4, 6]);
+    expect(preAllocatedRanges(plans[1]!, 4)).toEqual([{ firstVu: 6, count: 1 }]);
+    expect(preAllocatedRanges({ startVus: 2, stages: [{ durationMs: 1000, target: 2 }], gracefulStopMs: 0 }, 1)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { firstVuNumbers, loadFirstVus, preAllocatedRanges, splitCount, splitPlan } from './split.js';
-import type { ArrivalPlan } from '../protocol/plan.js';
+import { isArrivalPlan, type ArrivalPlan, type FlowLoadsPlan } from '../protocol/plan.js';
 
 describe('splitCount', () => {
   it('splits by weight with the largest remainder, deterministically', () => {
@@ -56,7 +56,7 @@ describe('splitPlan for an arrival rate', () => {
 });
 
 describe('splitPlan for flows with loads of their own', () => {
-  const plan = {
+  const plan: FlowLoadsPlan = {
     model: 'flows' as const,
     gracefulStopMs: 0,
     loads: [
@@ -67,7 +67,7 @@ describe('splitPlan for flows with loads of their own', () => {
 
   it('splits each load on its own and numbers every load\'s VUs in a range of its own', () => {
     const plans = splitPlan(plan, [{ weight: 1 }, { weight: 2 }]);
-    expect(plans.map((p) => p.loads.map((load) => ('maxVus' in load ? [load.preAllocatedVus, load.maxVus, load.share] : load.startVus)))).toEqual([
+    expect(plans.map((p) => p.loads.map((load) => (isArrivalPlan(load) ? [load.preAllocatedVus, load.maxVus, load.share] : load.startVus)))).toEqual([
       [1, [1, 2, { index: 0, weights: [1, 2] }]],
       [2, [1, 4, { index: 1, weights: [1, 2] }]],
     ]);

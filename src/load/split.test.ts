@@ -77,4 +77,9 @@ describe('splitPlan for flows with loads of their own', () => {
     expect(preAllocatedRanges(plans[1]!, 4)).toEqual([{ firstVu: 6, count: 1 }]);
     expect(preAllocatedRanges({ startVus: 2, stages: [{ durationMs: 1000, target: 2 }], gracefulStopMs: 0 }, 1)).toEqual([]);
   });
+
+  it('names the flow whose load cannot be split', () => {
+    const small = { ...plan, loads: [plan.loads[0]!, { ...plan.loads[1]!, maxVus: 2, preAllocatedVus: 1 }] };
+    expect(() => splitPlan(small, [{ weight: 1 }, { weight: 1 }, { weight: 1 }])).toThrow('checkout: max VUs 2 cannot be split over 3 hosts');
+  });
 });

@@ -51,7 +51,13 @@ export function splitCount(total: number, agents: readonly AgentShareSpec[]): nu
 export function splitPlan<P extends Plan>(plan: P, agents: readonly AgentShareSpec[]): P[];
 export function splitPlan(plan: Plan, agents: readonly AgentShareSpec[]): Plan[] {
   if (isFlowLoadsPlan(plan)) {
-    const perLoad = plan.loads.map((load) => splitPlan(load, agents) as LoadPlan[]);
+    const perLoad = plan.loads.map((load) => {
+      try {
+        return splitPlan(load, agents) as LoadPlan[];
+      } catch (error) {
+        throw new Error(`${load.flows.map((flow) => flow.name).join(', ')}: ${(error as Error).message}`);
+      }
+    });
     return agents.map((_, i) => ({ ...plan, loads: perLoad.map((shares) => shares[i]!) }));
   }
   return isArrivalPlan(plan) ? splitArrivalPlan(plan, agents) : splitClosedPlan(plan, agents);

@@ -4,10 +4,11 @@
 import { build, type BuildFailure, type Message } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, extname, join, relative, resolve } from 'node:path';
+import { parseUrlFile } from '../src/urls/url-file.js';
 import { InputError } from '../src/errors.js';
 import { makeDirectory } from './files.js';
-import { AGENT_BUNDLE, PACKAGE_ROOT, SCENARIO_API } from './paths.js';
+import { AGENT_BUNDLE, PACKAGE_ROOT, SCENARIO_API, URL_FLOW } from './paths.js';
 import type { SiteFile } from './sites/site.js';
 
 export interface ScenarioBundle {
@@ -26,14 +27,25 @@ function describe(message: Message, cwd: string): string {
   return `${where}${message.text}`;
 }
 
-export async function bundleScenario(scenarioPath: string, outDir: string, cwd = process.cwd()): Promise<ScenarioBundle> {
+export interface BundleOptions {
+  /** a URL list's origins besides its first line's (--allow-origin) */
+  allowOrigins?: readonly string[];
+  /** squall check: a URL list's one iteration views every line, in order */
+  everyUrl?: boolean;
+}
+
+/** A URL list (.txt) becomes a scenario of its own (src/urls/url-flow.ts) with its lines inside; anything else is the user's module. */
+export async function bundleScenario(scenarioPath: string, outDir: string, cwd = process.cwd(), options: BundleOptions = {}): Promise<ScenarioBundle> {
   const absolute = resolve(cwd, scenarioPath);
   if (!existsSync(absolute)) throw new InputError(`${scenarioPath}: no such scenario file`);
   if (!statSync(absolute).isFile()) throw new InputError(`${scenarioPath}: is not a file`);
+  const entry = isUrlList(absolute)
+    ? { stdin: { contents: urlScenarioSource(absolute, scenarioPath, options), resolveDir: PACKAGE_ROOT, sourcefile: scenarioPath, loader: 'js' as const } }
+    : { entryPoints: [absolute] };
   let code: Uint8Array;
   try {
     const result = await build({
-      entryPoints: [absolute],
+      ...entry,
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -57,6 +69,19 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
   const path = join(outDir, `scenario-${hash.slice(0, 16)}.mjs`);
   writeFileSync(path, code);
   return { path, hash, displayPath: scenarioPath };
+}
+
+export function isUrlList(path: string): boolean {
+  return extname(path).toLowerCase() === '.txt';
+}
+
+/** The URL list read and checked here, so a bad line fails before anything starts; the scenario carries it parsed. */
+function urlScenarioSource(absolute: string, shownPath: string, options: BundleOptions): string {
+  const parsed = parseUrlFile(readFileSync(absolute, 'utf8'), shownPath, options.allowOrigins);
+  const list = options.everyUrl ? { ...parsed, strategy: 'sequence' as const } : parsed;
+  return `import { urlScenario } from ${JSON.stringify(URL_FLOW)};
+export default urlScenario(${JSON.stringify(list)}, ${JSON.stringify(basename(absolute, extname(absolute)))});
+`;
 }
 
 /** A bundle `npm run build` makes is there, or the user is told how to make it. */

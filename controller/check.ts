@@ -25,12 +25,12 @@ function checkedIterations({ flows, named }: PreparedScenario['flows']): string 
   return named ? `1 iteration of each flow (${flows.map((f) => f.name).join(', ')})` : '1 iteration';
 }
 
-export async function checkScenario(scenarioPath: string, flags: { env?: Record<string, string>; browserPath?: string }, io: Io): Promise<CheckResult> {
+export async function checkScenario(scenarioPath: string, flags: { env?: Record<string, string>; browserPath?: string; allowOrigin?: string[] }, io: Io): Promise<CheckResult> {
   const found = findBrowser(flags.browserPath);
   if ('error' in found) throw new InputError(found.error);
   const workDir = join(tmpdir(), `squall-check-${randomBytes(4).toString('hex')}`);
   try {
-    const prepared = await prepareScenario(scenarioPath, workDir, io.cwd);
+    const prepared = await prepareScenario(scenarioPath, workDir, io.cwd, { allowOrigins: flags.allowOrigin ?? [], everyUrl: true });
     const steps: StepOutcome[] = [];
     const requests: ObservedRequestEvent[] = [];
     const pageViews: Array<{ step: string; vitals: VitalValues }> = [];

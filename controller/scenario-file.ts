@@ -5,7 +5,7 @@ import type { ScenarioOptionsInput } from '../src/protocol/scenario.js';
 import { loadScenario } from '../src/scenario/load.js';
 import type { ScenarioFlows } from '../src/scenario/flows.js';
 import type { Scenario } from '../src/scenario/index.js';
-import { bundleScenario, type ScenarioBundle } from './bundle.js';
+import { bundleScenario, type BundleOptions, type ScenarioBundle } from './bundle.js';
 import { parseScenarioOptions } from './load-plan.js';
 
 export interface PreparedScenario {
@@ -18,8 +18,8 @@ export interface PreparedScenario {
 }
 
 /** `scenarioPath` as the user typed it (errors name it); the bundle goes into `workDir`. */
-export async function prepareScenario(scenarioPath: string, workDir: string, cwd: string): Promise<PreparedScenario> {
-  const bundle = await bundleScenario(scenarioPath, workDir, cwd);
+export async function prepareScenario(scenarioPath: string, workDir: string, cwd: string, bundling: BundleOptions = {}): Promise<PreparedScenario> {
+  const bundle = await bundleScenario(scenarioPath, workDir, cwd, bundling);
   const loaded = await loadScenario(bundle.path, scenarioPath, basename(scenarioPath, extname(scenarioPath)));
   const options = parseScenarioOptions(loaded.scenario.options, scenarioPath);
   return { bundle, name: loaded.name, scenario: loaded.scenario, flows: loaded.flows, options };

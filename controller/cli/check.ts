@@ -2,15 +2,16 @@
 import type { Command } from 'commander';
 import type { Io } from '../../src/io.js';
 import { checkScenario } from '../check.js';
-import { browserPathFlag, envFlag, type ScenarioFlags } from './flags.js';
+import { allowOriginFlag, browserPathFlag, envFlag, type ScenarioFlags } from './flags.js';
 
 export function registerCheck(program: Command, io: Io, setExit: (code: number) => void): void {
   program
     .command('check')
     .description("run the scenario once with 1 VU, here, and print every step's result and time")
-    .argument('<scenario>', 'scenario file (.ts or .js)')
+    .argument('<scenario>', 'scenario file (.ts or .js), or a URL list (.txt: every URL once, in order)')
     .addOption(envFlag())
     .addOption(browserPathFlag())
+    .addOption(allowOriginFlag())
     .addHelpText('after', '\nExit codes: 0 every step passed, 1 a step or the iteration failed, 2 bad input.')
     .action(async (scenario: string, flags: ScenarioFlags) => {
       const result = await checkScenario(scenario, flags, io);

@@ -54,7 +54,13 @@ export const acceptNewHostKeysFlag = () =>
 export interface ScenarioFlags {
   env?: Record<string, string>;
   browserPath?: string;
+  allowOrigin?: string[];
 }
+
+export const allowOriginFlag = () =>
+  new Option('--allow-origin <origin>', "a URL list (.txt): an origin its lines may send load to besides the first line's (repeatable)").argParser(
+    (value: string, previous: string[] = []) => [...previous, value],
+  );
 
 export interface OutputFlags {
   out?: string;

@@ -10,6 +10,7 @@ import { runLoadTest } from '../run/run.js';
 import { addEc2LaunchOptions, bringUpOptionsOf, type Ec2Flags } from './hosts-ec2.js';
 import {
   acceptNewHostKeysFlag,
+  allowOriginFlag,
   browserPathFlag,
   dbFlag,
   envFlag,
@@ -51,7 +52,7 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
   const run = program
     .command('run')
     .description('run a load test: real headless Chromium VUs drive your scenario; progress per window, then a report')
-    .argument('<scenario>', 'scenario file (.ts or .js) whose default export is defineScenario({ name, options, run })')
+    .argument('<scenario>', 'scenario file (.ts or .js) whose default export is defineScenario({ name, options, run }), or a URL list (.txt)')
     .option('--vus <n>', "constant number of virtual users (overrides the scenario's options)", positiveInt)
     .option('--duration <time>', 'how long to hold the load, e.g. 30s, 2m, 1m30s')
     .option('--stages <list>', 'ramp profile as duration:target pairs, e.g. 10s:5,30s:5,10s:0')
@@ -62,6 +63,7 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
     .option('--max-vus <n>', 'arrival rate: the most VUs, made ahead of need (default: ten seconds of the peak rate)', positiveInt)
     .addOption(new Option('--arrivals <kind>', 'arrival rate: evenly spaced or random (Poisson) gaps').choices(['uniform', 'poisson']))
     .addOption(envFlag())
+    .addOption(allowOriginFlag())
     .option('--threshold <target:expression>', 'pass/fail criterion, e.g. "step:home:p95<500" or "iterations:failed<1%" (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .addOption(windowFlag('15s'))
     .addOption(outFlag())
@@ -121,6 +123,7 @@ Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad 
       acceptNewHostKeys: flags.acceptNewHostKeys,
       minHosts: flags.minHosts,
       agentGrace: flags.agentGrace,
+      allowOrigins: flags.allowOrigin ?? [],
       prepare: flags.prepare,
       nodeFrom: flags.nodeFrom,
       nodeMirror: flags.nodeMirror,

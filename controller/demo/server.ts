@@ -68,12 +68,15 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 class DemoShop {
   stats: Record<string, RouteStats> = {};
   private cartItems = 0;
+  /** visits by session cookie (GET /visits) */
+  private readonly sessions = new Map<string, number>();
 
   constructor(private config: DemoConfig) {}
 
   reset(): void {
     this.stats = {};
     this.cartItems = 0;
+    this.sessions.clear();
   }
 
   configure(patch: Partial<DemoConfig>): void {
@@ -123,9 +126,24 @@ class DemoShop {
         this.cartItems += 1;
         return send(res, 200, 'application/json', JSON.stringify({ items: this.cartItems }));
       }
+      case 'GET /visits':
+        // A session's visits, counted by its cookie: shows whether a visitor's cookies were carried.
+        return this.visit(req, res);
       default:
         return send(res, 404, 'text/plain', 'not found');
     }
+  }
+
+  private visit(req: IncomingMessage, res: ServerResponse): void {
+    this.count('GET /visits', false);
+    let session = /(?:^|;\s*)sid=(\w+)/.exec(req.headers.cookie ?? '')?.[1];
+    if (!session) {
+      session = `s${(this.sessions.size + 1).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+      res.setHeader('set-cookie', `sid=${session}; Path=/; HttpOnly`);
+    }
+    const visits = (this.sessions.get(session) ?? 0) + 1;
+    this.sessions.set(session, visits);
+    send(res, 200, 'text/html; charset=utf-8', `<!doctype html><title>visits</title><p id="visits">visit ${visits} of this session</p>`);
   }
 
   private count(route: string, error: boolean): void {

@@ -74,7 +74,7 @@ export async function prepareRun(request: RunRequest, io: Io): Promise<PreparedR
   checkOutputs(request, io, outDir, dbPath);
   const workDir = join(tmpdir(), `squall-${runId}`);
   try {
-    const scenario = await prepareScenario(request.scenario, workDir, io.cwd);
+    const scenario = await prepareScenario(request.scenario, workDir, io.cwd, { allowOrigins: request.allowOrigins ?? [] });
     const plan = resolveRunPlan(scenario.options, request.flags, request.scenario, scenario.flows);
     const flowNames = scenario.flows.named ? scenario.flows.flows.map((flow) => flow.name) : undefined;
     const thresholds = thresholdSpecs(scenario.options.thresholds, request.thresholds ?? [], flowNames);

@@ -33,6 +33,8 @@ export interface RunRequest {
   chromeMirror?: string;
   /** false: plain lines even on a terminal (--no-dashboard) */
   dashboard?: boolean;
+  /** --allow-origin: a URL list's origins besides its first line's */
+  allowOrigins?: string[];
   /** --agent-grace: how long a remote agent that lost the controller keeps trying before it stops (default 60s) */
   agentGrace?: string;
 }

@@ -1,0 +1,173 @@
+// The URL list text format: one request per line, options as "# key: value"
+// lines before the first URL. Pure; every mistake names the file and line.
+//
+//   # strategy: random            random (weighted) | round-robin (default) | sequence
+//   # wait: networkidle           load (default) | networkidle | selector <css>
+//   https://shop.example/                        name=home
+//   https://shop.example/product/42  weight=3    expect-status=200 expect-text="Add to cart"
+//   POST https://shop.example/api/cart  body={"id":42}  expect-status=201
+import { InputError } from '../errors.js';
+import { normalisedUrl, pathOf } from '../metrics/url-label.js';
+import { URL_STRATEGIES, type UrlExpectation, type UrlLine, type UrlList, type UrlStrategy, type UrlWait } from '../protocol/urls.js';
+
+const DIRECTIVE = /^#\s*(strategy|wait)\s*:\s*(.*)$/i;
+const METHOD = /^[A-Z]+$/;
+const LINE_FIELDS = ['name', 'weight', 'wait', 'body', 'expect-status', 'expect-text', 'expect-regex', 'expect-selector'];
+
+/** `allowedOrigins`: --allow-origin; without it the first line's origin is the only one. */
+export function parseUrlFile(text: string, file: string, allowedOrigins: readonly string[] = []): UrlList {
+  let strategy: UrlStrategy = 'round-robin';
+  let wait: UrlWait = { kind: 'load' };
+  const lines: UrlLine[] = [];
+  const origins = allowedOrigins.map((origin) => originOf(origin, `${file}: --allow-origin ${origin}`));
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const at = `${file}:${index + 1}`;
+    const line = raw.trim();
+    if (line === '') return;
+    const directive = DIRECTIVE.exec(line);
+    if (directive) {
+      if (lines.length > 0) throw new InputError(`${at}: "# ${directive[1]}:" must come before the first URL`);
+      if (directive[1]!.toLowerCase() === 'strategy') strategy = strategyOf(directive[2]!.trim(), at);
+      else wait = waitOf(directive[2]!.trim(), at);
+      return;
+    }
+    if (line.startsWith('#')) return;
+    const parsed = parseLine(line, index + 1, at);
+    const origin = new URL(parsed.url).origin;
+    if (origins.length === 0) origins.push(origin);
+    if (!origins.includes(origin)) {
+      const allowed = allowedOrigins.length > 0 ? `--allow-origin gives ${origins.join(', ')}` : `the first line's is ${origins[0]}`;
+      throw new InputError(`${at}: ${origin} is not an allowed origin (${allowed}); add --allow-origin ${origin} if the load is meant for it`);
+    }
+    lines.push(parsed);
+  });
+  if (lines.length === 0) throw new InputError(`${file}: no URL in the file; expected one per line, e.g. https://shop.example/`);
+  return { file, strategy, wait, lines, origins };
+}
+
+export function strategyOf(text: string, at: string): UrlStrategy {
+  if ((URL_STRATEGIES as readonly string[]).includes(text)) return text as UrlStrategy;
+  throw new InputError(`${at}: unknown strategy "${text}"; expected ${URL_STRATEGIES.join(', ')}`);
+}
+
+export function waitOf(text: string, at: string): UrlWait {
+  if (text === 'load' || text === 'networkidle') return { kind: text };
+  const selector = /^selector[\s:]+(.+)$/.exec(text);
+  if (selector) return { kind: 'selector', selector: selector[1]!.trim() };
+  throw new InputError(`${at}: wait "${text}": expected load, networkidle or selector <css>`);
+}
+
+function parseLine(line: string, number: number, at: string): UrlLine {
+  const tokens = tokenize(line, at);
+  let method = 'GET';
+  if (METHOD.test(tokens[0]!)) method = tokens.shift()!;
+  const url = tokens.shift();
+  if (url === undefined) throw new InputError(`${at}: ${method} without a URL`);
+  originOf(url, at);
+  const fields = new Map<string, string>();
+  for (const token of tokens) {
+    const eq = token.indexOf('=');
+    const key = eq > 0 ? token.slice(0, eq) : token;
+    if (eq <= 0 || !LINE_FIELDS.includes(key)) throw new InputError(`${at}: "${token}": expected key=value with a key of ${LINE_FIELDS.join(', ')}`);
+    fields.set(key, token.slice(eq + 1));
+  }
+  const weightText = fields.get('weight');
+  const weight = weightText === undefined ? 1 : Number(weightText);
+  if (!Number.isFinite(weight) || weight <= 0) throw new InputError(`${at}: weight=${weightText}: expected a number above 0`);
+  const body = fields.get('body');
+  if (body !== undefined && method === 'GET') throw new InputError(`${at}: body= needs a method other than GET, e.g. POST ${url} body=...`);
+  const waitText = fields.get('wait');
+  return {
+    line: number,
+    url,
+    method,
+    ...(body !== undefined ? { body } : {}),
+    name: fields.get('name') || defaultName(url),
+    weight,
+    ...(waitText !== undefined ? { wait: waitOf(waitText, at) } : {}),
+    expect: expectationOf(fields, at),
+  };
+}
+
+function expectationOf(fields: ReadonlyMap<string, string>, at: string): UrlExpectation {
+  const expect: UrlExpectation = {};
+  const status = fields.get('expect-status');
+  if (status !== undefined) {
+    const code = Number(status);
+    if (!Number.isInteger(code) || code < 100 || code > 599) throw new InputError(`${at}: expect-status=${status}: expected an HTTP status such as 200`);
+    expect.status = code;
+  }
+  const text = fields.get('expect-text');
+  if (text !== undefined) {
+    if (text === '') throw new InputError(`${at}: expect-text=: expected the text, e.g. expect-text="Add to cart"`);
+    expect.text = text;
+  }
+  const regex = fields.get('expect-regex');
+  if (regex !== undefined) {
+    const slashed = /^\/(.+)\/([a-z]*)$/.exec(regex);
+    const source = slashed ? slashed[1]! : regex;
+    const flags = slashed ? slashed[2]! : '';
+    try {
+      new RegExp(source, flags);
+    } catch (error) {
+      throw new InputError(`${at}: expect-regex=${regex}: ${(error as Error).message}`);
+    }
+    expect.regex = { source, flags };
+  }
+  const selector = fields.get('expect-selector');
+  if (selector !== undefined) {
+    if (selector === '') throw new InputError(`${at}: expect-selector=: expected a CSS selector`);
+    expect.selector = selector;
+  }
+  return expect;
+}
+
+/**
+ * Words split on blanks. A value that starts with a double quote runs to the
+ * next one, blanks and all (expect-text="Add to cart"); a quote inside a value
+ * is itself (body={"id":42}); \\" is a quote anywhere.
+ */
+function tokenize(line: string, at: string): string[] {
+  const tokens: string[] = [];
+  let current = '';
+  let quoted = false;
+  let started = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const char = line[i]!;
+    const valueStart = current === '' || (current.endsWith('=') && current.indexOf('=') === current.length - 1);
+    if (char === '\\' && line[i + 1] === '"') {
+      current += '"';
+      started = true;
+      i += 1;
+    } else if (char === '"' && (quoted || (valueStart && !started) || (valueStart && current !== ''))) {
+      quoted = !quoted;
+      started = true;
+    } else if (!quoted && /\s/.test(char)) {
+      if (started) tokens.push(current);
+      current = '';
+      started = false;
+    } else {
+      current += char;
+      started = true;
+    }
+  }
+  if (quoted) throw new InputError(`${at}: a " is not closed`);
+  if (started) tokens.push(current);
+  return tokens;
+}
+
+function originOf(url: string, at: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InputError(`${at}: "${url}" is not a URL; expected one such as https://shop.example/`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InputError(`${at}: "${url}": expected an http or https URL`);
+  return parsed.origin;
+}
+
+/** "/product/:id" for https://shop.example/product/42 */
+function defaultName(url: string): string {
+  return pathOf(normalisedUrl(url)) || '/';
+}

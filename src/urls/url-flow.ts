@@ -1,0 +1,102 @@
+// A URL list as a scenario: each URL a real page view in the VU's browser (or,
+// for a method other than GET, a request its page makes), timed as a step and
+// checked against the line's expectations. Bundled into the scenario, so it
+// imports no runtime code but the scenario API's types.
+import type { HTTPResponse, Page } from 'puppeteer-core';
+import type { Scenario, ScenarioContext } from '../scenario/index.js';
+import type { UrlExpectation, UrlLine, UrlList, UrlWait } from '../protocol/urls.js';
+
+/** A failed expectation: says which, and what was found. */
+export class ExpectationFailed extends Error {
+  override name = 'ExpectationFailed';
+}
+
+export function urlScenario(list: UrlList, name: string): Scenario {
+  const picker = pickerFor(list);
+  return {
+    name,
+    async run(context) {
+      for (const line of picker(context)) await view(context, line, line.wait ?? list.wait);
+    },
+  };
+}
+
+/** The lines an iteration views: one by weight, the VU's next in turn, or all in order. */
+export function pickerFor(list: Pick<UrlList, 'strategy' | 'lines'>, random: () => number = Math.random): (context: Pick<ScenarioContext, 'iteration'>) => UrlLine[] {
+  const { lines } = list;
+  if (list.strategy === 'sequence') return () => lines;
+  if (list.strategy === 'round-robin') return ({ iteration }) => [lines[iteration % lines.length]!];
+  const total = lines.reduce((sum, line) => sum + line.weight, 0);
+  return () => {
+    let left = random() * total;
+    for (const line of lines) {
+      left -= line.weight;
+      if (left < 0) return [line];
+    }
+    return [lines.at(-1)!];
+  };
+}
+
+async function view({ page, step }: ScenarioContext, line: UrlLine, wait: UrlWait): Promise<void> {
+  await step(line.name, async () => {
+    const response = line.method === 'GET' ? await navigate(page, line.url, wait) : await send(page, line);
+    await check(page, line, response);
+  });
+}
+
+async function navigate(page: Page, url: string, wait: UrlWait): Promise<HTTPResponse | null> {
+  const response = await page.goto(url, { waitUntil: wait.kind === 'networkidle' ? 'networkidle0' : 'load' });
+  if (wait.kind === 'selector') await page.waitForSelector(wait.selector);
+  return response;
+}
+
+/** A request with a method and body, as the browser makes it (its cookies, its connection): the navigation rewritten once. */
+async function send(page: Page, line: UrlLine): Promise<HTTPResponse | null> {
+  await page.setRequestInterception(true);
+  let rewritten = false;
+  const onRequest = (request: import('puppeteer-core').HTTPRequest) => {
+    if (rewritten || !request.isNavigationRequest()) return void request.continue();
+    rewritten = true;
+    const json = line.body !== undefined && /^\s*[[{]/.test(line.body);
+    void request.continue({
+      method: line.method,
+      ...(line.body !== undefined ? { postData: line.body } : {}),
+      headers: { ...request.headers(), ...(json ? { 'content-type': 'application/json' } : {}) },
+    });
+  };
+  page.on('request', onRequest);
+  try {
+    return await page.goto(line.url, { waitUntil: 'load' });
+  } finally {
+    page.off('request', onRequest);
+    await page.setRequestInterception(false);
+  }
+}
+
+async function check(page: Page, line: UrlLine, response: HTTPResponse | null): Promise<void> {
+  const expect: UrlExpectation = line.expect;
+  if (expect.status !== undefined) {
+    const status = response?.status();
+    if (status !== expect.status) throw new ExpectationFailed(`expect-status=${expect.status}: got ${status ?? 'no response'}`);
+  }
+  if (expect.selector !== undefined && (await page.$(expect.selector)) === null) {
+    throw new ExpectationFailed(`expect-selector=${expect.selector}: not in the page`);
+  }
+  if (expect.text === undefined && expect.regex === undefined) return;
+  const text = await page.evaluate(() => document.body?.innerText ?? '');
+  if (expect.text !== undefined && !text.includes(expect.text)) {
+    throw new ExpectationFailed(`expect-text="${expect.text}": not in the page's text (${excerpt(text)})`);
+  }
+  if (expect.regex !== undefined) {
+    const pattern = new RegExp(expect.regex.source, expect.regex.flags);
+    if (!pattern.test(text)) {
+      const body = response ? await response.text().catch(() => '') : '';
+      if (!pattern.test(body)) throw new ExpectationFailed(`expect-regex=/${expect.regex.source}/${expect.regex.flags}: matches neither the page's text nor the response body (${excerpt(text)})`);
+    }
+  }
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat === '' ? 'the page has no text' : `found "${flat.length > 80 ? `${flat.slice(0, 80)}…` : flat}"`;
+}

@@ -139,7 +139,7 @@ function tokenize(line: string, at: string): string[] {
       current += '"';
       started = true;
       i += 1;
-    } else if (char === '"' && (quoted || (valueStart && !started) || (valueStart && current !== ''))) {
+    } else if (char === '"' && (quoted || valueStart)) {
       quoted = !quoted;
       started = true;
     } else if (!quoted && /\s/.test(char)) {

@@ -16,6 +16,8 @@ export function urlScenario(list: UrlList, name: string): Scenario {
   return {
     name,
     async run(context) {
+      // A sequence is one visitor's session: it starts without the previous walk's cookies and keeps its own along the list.
+      if (list.strategy === 'sequence') await forgetCookies(context.page);
       for (const line of picker(context)) await view(context, line, line.wait ?? list.wait);
     },
   };
@@ -35,6 +37,12 @@ export function pickerFor(list: Pick<UrlList, 'strategy' | 'lines'>, random: () 
     }
     return [lines.at(-1)!];
   };
+}
+
+async function forgetCookies(page: Page): Promise<void> {
+  const browserContext = page.browserContext();
+  const cookies = await browserContext.cookies();
+  if (cookies.length > 0) await browserContext.deleteCookie(...cookies);
 }
 
 async function view({ page, step }: ScenarioContext, line: UrlLine, wait: UrlWait): Promise<void> {

@@ -13,6 +13,7 @@ import { registerHosts } from './hosts.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerRuns } from './runs.js';
+import { registerUrls } from './urls.js';
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('squall')
@@ -29,6 +30,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerReport(program, io, setExit);
   registerCompare(program, io, setExit);
   registerCalibrate(program, io, setExit);
+  registerUrls(program, io);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
     command.commands.forEach(configure);

@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { parseUrlFile } from '../src/urls/url-file.js';
+import { readRecording } from '../src/urls/recording-file.js';
 import { InputError } from '../src/errors.js';
 import { makeDirectory } from './files.js';
-import { AGENT_BUNDLE, PACKAGE_ROOT, SCENARIO_API, URL_FLOW } from './paths.js';
+import { AGENT_BUNDLE, PACKAGE_ROOT, RECORDING_FLOW, SCENARIO_API, URL_FLOW } from './paths.js';
 import type { SiteFile } from './sites/site.js';
 
 export interface ScenarioBundle {
@@ -39,9 +40,8 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
   const absolute = resolve(cwd, scenarioPath);
   if (!existsSync(absolute)) throw new InputError(`${scenarioPath}: no such scenario file`);
   if (!statSync(absolute).isFile()) throw new InputError(`${scenarioPath}: is not a file`);
-  const entry = isUrlList(absolute)
-    ? { stdin: { contents: urlScenarioSource(absolute, scenarioPath, options), resolveDir: PACKAGE_ROOT, sourcefile: scenarioPath, loader: 'js' as const } }
-    : { entryPoints: [absolute] };
+  const generated = isUrlList(absolute) ? urlScenarioSource(absolute, scenarioPath, options) : isRecording(absolute) ? recordingScenarioSource(absolute, scenarioPath, options) : undefined;
+  const entry = generated !== undefined ? { stdin: { contents: generated, resolveDir: PACKAGE_ROOT, sourcefile: scenarioPath, loader: 'js' as const } } : { entryPoints: [absolute] };
   let code: Uint8Array;
   try {
     const result = await build({
@@ -55,8 +55,9 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
       sourcemap: 'inline',
       logLevel: 'silent',
       alias: { squall: SCENARIO_API },
-      // The scenario receives its page; puppeteer itself never needs to be in the bundle.
-      external: ['puppeteer-core', 'puppeteer'],
+      // The scenario receives its page; puppeteer itself never needs to be in the bundle, nor
+      // the Lighthouse that @puppeteer/replay (a recording) loads only for its audit steps.
+      external: ['puppeteer-core', 'puppeteer', 'lighthouse'],
     });
     code = result.outputFiles.find((file) => file.path.endsWith('.mjs'))!.contents;
   } catch (error) {
@@ -82,6 +83,16 @@ function urlScenarioSource(absolute: string, shownPath: string, options: BundleO
   return `import { urlScenario } from ${JSON.stringify(URL_FLOW)};
 export default urlScenario(${JSON.stringify(list)}, ${JSON.stringify(basename(absolute, extname(absolute)))});
 `;
+}
+
+export function isRecording(path: string): boolean {
+  return extname(path).toLowerCase() === '.json';
+}
+
+/** A Chrome Recorder recording, checked here (its steps, its origins), run by @puppeteer/replay inside the scenario. */
+function recordingScenarioSource(absolute: string, shownPath: string, options: BundleOptions): string {
+  const flow = readRecording(readFileSync(absolute, 'utf8'), shownPath, options.allowOrigins);
+  return `import { recordingScenario } from ${JSON.stringify(RECORDING_FLOW)};\nexport default recordingScenario(${JSON.stringify(flow)}, ${JSON.stringify(flow.title || basename(absolute, extname(absolute)))});\n`;
 }
 
 /** A bundle `npm run build` makes is there, or the user is told how to make it. */

@@ -28,6 +28,8 @@ export const FETCH_BROWSER_BUNDLE = join(PACKAGE_ROOT, 'dist', 'fetch-browser.mj
 export const SCENARIO_API = join(PACKAGE_ROOT, 'src', 'scenario', 'index.ts');
 /** What a URL list runs as: bundled with the list into its scenario. */
 export const URL_FLOW = join(PACKAGE_ROOT, 'src', 'urls', 'url-flow.ts');
+/** What a Chrome Recorder recording runs as. */
+export const RECORDING_FLOW = join(PACKAGE_ROOT, 'src', 'urls', 'recording.ts');
 export const DEMO_SCENARIO = join(PACKAGE_ROOT, 'controller', 'demo', 'scenario.ts');
 /** The benchmarks' and calibration's workload: three steps, 1 s think time. */
 export const REFERENCE_SCENARIO = join(PACKAGE_ROOT, 'controller', 'calibrate', 'reference.scenario.ts');

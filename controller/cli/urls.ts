@@ -6,8 +6,10 @@ import { createGunzip } from 'node:zlib';
 import { Option, type Command } from 'commander';
 import { InputError } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
-import { LogTally, urlListText, type LogFormat } from '../../src/urls/access-log.js';
-import { positiveInt } from './flags.js';
+import { LogTally, type LogFormat } from '../../src/urls/access-log.js';
+import { urlListText } from '../../src/urls/url-file.js';
+import { spider } from '../urls/spider.js';
+import { allowOriginFlag, browserPathFlag, nonNegativeInt, positiveInt } from './flags.js';
 
 interface FromLogFlags {
   format: LogFormat;
@@ -17,8 +19,60 @@ interface FromLogFlags {
   out: string;
 }
 
+interface SpiderFlags {
+  depth: number;
+  max: number;
+  include?: string;
+  exclude?: string;
+  allowOrigin?: string[];
+  robots: boolean;
+  browserPath?: string;
+  out: string;
+}
+
 export function registerUrls(program: Command, io: Io): void {
-  const urls = program.command('urls').description('make URL lists (for squall run urls.txt) from real traffic');
+  const urls = program.command('urls').description('make URL lists (for squall run urls.txt) from a site or its logs');
+  urls
+    .command('spider')
+    .description("crawl a site with a real headless browser (links that scripts make count) and write its pages as a URL list; never leaves the start URL's origin")
+    .argument('<start-url>', 'where the crawl begins, e.g. https://staging.example.com/')
+    .option('--depth <n>', 'links followed from the start page, at most', nonNegativeInt, 3)
+    .option('--max <n>', 'pages visited, at most', positiveInt, 500)
+    .option('--include <regex>', 'follow only URLs this matches')
+    .option('--exclude <regex>', 'never follow URLs this matches')
+    .addOption(allowOriginFlag())
+    .option('--no-robots', "ignore the site's robots.txt (it is obeyed by default)")
+    .addOption(browserPathFlag())
+    .option('--out <file>', 'where to write the list', 'urls.txt')
+    .action(async (start: string, flags: SpiderFlags) => {
+      const startUrl = originOf(start, 'the start URL') && start;
+      const regex = (flag: string, text: string | undefined) => {
+        if (text === undefined) return undefined;
+        try {
+          return new RegExp(text);
+        } catch (error) {
+          throw new InputError(`${flag} ${text}: ${(error as Error).message}`);
+        }
+      };
+      const allowOrigins = (flags.allowOrigin ?? []).map((o) => originOf(o, '--allow-origin'));
+      io.out(`crawling ${startUrl} (depth ${flags.depth}, at most ${flags.max} pages${flags.robots ? ', obeying robots.txt' : ''})\n`);
+      const result = await spider({
+        start: startUrl,
+        allowOrigins,
+        maxDepth: flags.depth,
+        maxPages: flags.max,
+        ...(flags.include !== undefined ? { include: regex('--include', flags.include)! } : {}),
+        ...(flags.exclude !== undefined ? { exclude: regex('--exclude', flags.exclude)! } : {}),
+        obeyRobots: flags.robots,
+        ...(flags.browserPath !== undefined ? { browserPath: flags.browserPath } : {}),
+        progress: (line) => io.out(`${line}\n`),
+      });
+      if (result.pages.length === 0) throw new InputError(`${startUrl}: no page could be viewed (${result.failed} failed)`);
+      const { origin, robots, filter } = result.refused;
+      const header = [`crawled from ${startUrl}: ${result.pages.length} pages, depth ${flags.depth}`, `run it: squall run ${flags.out}`];
+      writeFileSync(resolve(io.cwd, flags.out), urlListText(result.pages.map((p) => ({ url: p.url, name: '', weight: 1 })), header, 'round-robin'));
+      io.out(`${result.pages.length} pages found, ${result.failed} failed; links not followed: ${origin} to other origins, ${robots} by robots.txt, ${filter} by --include/--exclude\nwrote ${flags.out}\n`);
+    });
   urls
     .command('from-log')
     .description('count the requests of an NCSA access log (common or combined, gzip too) by normalised path and write a URL list weighted by them')
@@ -30,7 +84,7 @@ export function registerUrls(program: Command, io: Io): void {
     .option('--out <file>', 'where to write the list', 'urls.txt')
     .addHelpText('after', '\nRequests that failed (4xx, 5xx) are not kept; malformed lines are counted and named, not fatal.\n\nExample:\n  squall urls from-log access.log.gz --origin https://staging.example.com --top 100 --out urls.txt')
     .action(async (logPath: string, flags: FromLogFlags) => {
-      const origin = originOf(flags.origin);
+      const origin = originOf(flags.origin, '--origin');
       const absolute = resolve(io.cwd, logPath);
       if (!existsSync(absolute) || !statSync(absolute).isFile()) throw new InputError(`${logPath}: no such log file`);
       const methods = flags.methods.split(',').map((m) => m.trim().toUpperCase()).filter(Boolean);
@@ -56,12 +110,12 @@ export function registerUrls(program: Command, io: Io): void {
     });
 }
 
-function originOf(text: string): string {
+function originOf(text: string, what: string): string {
   try {
     const url = new URL(text);
     if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
   } catch {
     // said below
   }
-  throw new InputError(`--origin ${text}: expected an http or https origin such as https://staging.example.com`);
+  throw new InputError(`${what} ${text}: expected an http or https URL such as https://staging.example.com`);
 }

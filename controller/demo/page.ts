@@ -74,3 +74,22 @@ export const PRODUCTS = [
   { id: 'p2', name: 'Calm Tea', price: 9.5, description: 'Chamomile and lemon balm, for after the launch.' },
   { id: 'p3', name: 'Focus Gum', price: 4.25, description: 'Peppermint, with a little caffeine.' },
 ];
+
+/**
+ * Pages for crawling: /about links to the shop, /help, a page of another
+ * origin and a robots.txt-disallowed one, and its script adds a link to
+ * /scripted that no HTML has.
+ */
+export const INFO_PAGES: Record<string, string> = {
+  'GET /about': `<!doctype html><title>about</title><h1>About the demo shop</h1>
+<p><a href="/">the shop</a> · <a href="/help#top">help</a> · <a href="https://elsewhere.example/">a site elsewhere</a> · <a href="/private/report">staff only</a> · <a href="mailto:shop@example.com">mail us</a></p>
+<div id="more"></div>
+<script>setTimeout(() => { const a = document.createElement('a'); a.href = '/scripted'; a.textContent = 'made by a script'; document.getElementById('more').append(a); }, 50);</script>`,
+  'GET /help': `<!doctype html><title>help</title><h1>Help</h1><p><a href="/about">about</a> · <a href="/help">this page</a></p>`,
+  'GET /scripted': `<!doctype html><title>scripted</title><h1>Found through a script's link</h1><p><a href="/about">about</a></p>`,
+  'GET /private/report': `<!doctype html><title>private</title><h1>robots.txt says no</h1>`,
+};
+
+export const ROBOTS_TXT = `User-agent: *
+Disallow: /private/
+`;

@@ -3,7 +3,7 @@
 // HTTP (GET /__stats) so tests can reconcile a report with what the server saw.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { APP_JS, PRODUCTS, SHELL_HTML } from './page.js';
+import { APP_JS, INFO_PAGES, PRODUCTS, ROBOTS_TXT, SHELL_HTML } from './page.js';
 
 export interface DemoConfig {
   /** added delay in ms by route, e.g. { 'GET /api/products': 300 } */
@@ -126,6 +126,13 @@ class DemoShop {
         this.cartItems += 1;
         return send(res, 200, 'application/json', JSON.stringify({ items: this.cartItems }));
       }
+      case 'GET /about':
+      case 'GET /help':
+      case 'GET /scripted':
+      case 'GET /private/report':
+      case 'GET /robots.txt':
+        this.count(route, false);
+        return route === 'GET /robots.txt' ? send(res, 200, 'text/plain', ROBOTS_TXT) : send(res, 200, 'text/html; charset=utf-8', INFO_PAGES[route]!);
       case 'GET /visits':
         // A session's visits, counted by its cookie: shows whether a visitor's cookies were carried.
         return this.visit(req, res);

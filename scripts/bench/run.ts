@@ -214,7 +214,9 @@ async function main(): Promise<void> {
             `${cost.onCpuMs.toFixed(1)} vs ${cost.offCpuMs.toFixed(1)} CPU ms/iteration = ${cost.ratio.toFixed(3)}x ` +
             `of the agent and its browsers (rounds: ${cost.pairs.map((p) => `${p.ratio.toFixed(3)}x`).join(', ')}); ` +
             `whole host ${cost.onHostCpuMs.toFixed(1)} vs ${cost.offHostCpuMs.toFixed(1)} = ${cost.hostRatio.toFixed(3)}x; ` +
-            `VU capacity on ${capacity('squall')} (${cpuAt('squall')?.toFixed(0) ?? '-'} CPU ms/iteration), off ${capacity('squall-off')} (${cpuAt('squall-off')?.toFixed(0) ?? '-'})`,
+            (capacity('squall') === undefined
+              ? 'VU capacity: not measured in this run (the fidelity curves of a run without --only give it)'
+              : `VU capacity on ${capacity('squall')} (${cpuAt('squall')?.toFixed(0) ?? '-'} CPU ms/iteration), off ${capacity('squall-off')} (${cpuAt('squall-off')?.toFixed(0) ?? '-'})`),
         );
       }
     } finally {

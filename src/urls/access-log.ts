@@ -81,14 +81,3 @@ export class LogTally {
       });
   }
 }
-
-/** The URL list text for these URLs, with a header saying where it came from. */
-export function urlListText(urls: readonly WeightedUrl[], header: readonly string[]): string {
-  const width = Math.max(...urls.map((u) => u.url.length));
-  const lines = urls.map((u) => `${u.url.padEnd(width)}  weight=${u.weight}  name=${quoteIfNeeded(u.name)}`);
-  return [...header.map((line) => `# ${line}`), '# strategy: random', ...lines].join('\n') + '\n';
-}
-
-function quoteIfNeeded(value: string): string {
-  return /[\s"]/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
-}

@@ -171,3 +171,23 @@ function originOf(url: string, at: string): string {
 function defaultName(url: string): string {
   return pathOf(normalisedUrl(url)) || '/';
 }
+
+/** A URL to write into a list; without a name it is named by its path when run. */
+export interface ListedUrl {
+  url: string;
+  name: string;
+  weight: number;
+}
+
+/** The URL list text for these URLs, with a header saying where it came from: what parseUrlFile reads. */
+export function urlListText(urls: readonly ListedUrl[], header: readonly string[], strategy: 'random' | 'round-robin' = 'random'): string {
+  const width = Math.max(...urls.map((u) => u.url.length));
+  const lines = urls.map((u) =>
+    [u.url.padEnd(width), ...(strategy === 'random' ? [`weight=${u.weight}`] : []), ...(u.name ? [`name=${quoteIfNeeded(u.name)}`] : [])].join('  ').trimEnd(),
+  );
+  return [...header.map((line) => `# ${line}`), `# strategy: ${strategy}`, ...lines].join('\n') + '\n';
+}
+
+function quoteIfNeeded(value: string): string {
+  return /[\s"]/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
+}

@@ -1,0 +1,42 @@
+// A Chrome DevTools Recorder export (JSON), read and checked before a run:
+// @puppeteer/replay's own parser for its steps, then the origins it navigates.
+import { parse, type UserFlow } from '@puppeteer/replay';
+import { InputError } from '../errors.js';
+
+/** Step types a VU can replay; others (a Lighthouse audit, a custom step) need more than a page. */
+const SUPPORTED = new Set([
+  'navigate', 'click', 'doubleClick', 'hover', 'change', 'keyDown', 'keyUp', 'scroll',
+  'setViewport', 'waitForElement', 'waitForExpression', 'emulateNetworkConditions',
+]);
+
+/** `allowedOrigins`: --allow-origin; without it the first navigation's origin is the only one. */
+export function readRecording(text: string, file: string, allowedOrigins: readonly string[] = []): UserFlow {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file}: not JSON: ${(error as Error).message}`);
+  }
+  if (typeof data !== 'object' || data === null || !Array.isArray((data as { steps?: unknown }).steps)) {
+    throw new InputError(`${file}: expected a Chrome DevTools Recorder recording: { "title": ..., "steps": [...] } (export it from the Recorder panel as JSON)`);
+  }
+  let flow: UserFlow;
+  try {
+    flow = parse(data);
+  } catch (error) {
+    throw new InputError(`${file}: not a recording this version of @puppeteer/replay can run: ${(error as Error).message}`);
+  }
+  const origins = [...allowedOrigins];
+  flow.steps.forEach((step, index) => {
+    const at = `${file}: steps[${index}]`;
+    if (!SUPPORTED.has(step.type)) throw new InputError(`${at}: a "${step.type}" step cannot be replayed by a VU; supported: ${[...SUPPORTED].join(', ')}`);
+    if (step.type !== 'navigate') return;
+    const origin = new URL(step.url).origin;
+    if (origins.length === 0) origins.push(origin);
+    if (!origins.includes(origin)) {
+      throw new InputError(`${at}: navigates to ${origin}, not an allowed origin (${allowedOrigins.length > 0 ? `--allow-origin gives ${origins.join(', ')}` : `the first navigation's is ${origins[0]}`}); add --allow-origin ${origin} if the load is meant for it`);
+    }
+  });
+  if (!flow.steps.some((step) => step.type === 'navigate')) throw new InputError(`${file}: the recording never navigates: record it from the page it starts on`);
+  return flow;
+}

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { parseUrlFile } from '../src/urls/url-file.js';
+import { parseUrlYaml } from '../src/urls/url-chain.js';
 import { readRecording } from '../src/urls/recording-file.js';
 import { InputError } from '../src/errors.js';
 import { makeDirectory } from './files.js';
@@ -35,7 +36,7 @@ export interface BundleOptions {
   everyUrl?: boolean;
 }
 
-/** A URL list (.txt) becomes a scenario of its own (src/urls/url-flow.ts) with its lines inside; anything else is the user's module. */
+/** A URL list (.txt, .yaml) or a Chrome Recorder recording (.json) becomes a scenario of its own (src/urls/url-flow.ts) with its lines inside; anything else is the user's module. */
 export async function bundleScenario(scenarioPath: string, outDir: string, cwd = process.cwd(), options: BundleOptions = {}): Promise<ScenarioBundle> {
   const absolute = resolve(cwd, scenarioPath);
   if (!existsSync(absolute)) throw new InputError(`${scenarioPath}: no such scenario file`);
@@ -72,14 +73,18 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
   return { path, hash, displayPath: scenarioPath };
 }
 
+/** .txt: the text format; .yaml or .yml: the YAML one, for chains of strategies. */
 export function isUrlList(path: string): boolean {
-  return extname(path).toLowerCase() === '.txt';
+  return ['.txt', '.yaml', '.yml'].includes(extname(path).toLowerCase());
 }
 
 /** The URL list read and checked here, so a bad line fails before anything starts; the scenario carries it parsed. */
 function urlScenarioSource(absolute: string, shownPath: string, options: BundleOptions): string {
-  const parsed = parseUrlFile(readFileSync(absolute, 'utf8'), shownPath, options.allowOrigins);
-  const list = options.everyUrl ? { ...parsed, strategy: 'sequence' as const } : parsed;
+  const parse = extname(absolute).toLowerCase() === '.txt' ? parseUrlFile : parseUrlYaml;
+  const parsed = parse(readFileSync(absolute, 'utf8'), shownPath, options.allowOrigins);
+  // squall check: every line once, in order, chain or not.
+  const { groups: _groups, ...flat } = parsed;
+  const list = options.everyUrl ? { ...flat, strategy: 'sequence' as const } : parsed;
   return `import { urlScenario } from ${JSON.stringify(URL_FLOW)};
 export default urlScenario(${JSON.stringify(list)}, ${JSON.stringify(basename(absolute, extname(absolute)))});
 `;

@@ -40,13 +40,28 @@ export const UrlLineSchema = z
   })
   .strict();
 
+/** A chain's link: its own lines and how it picks from them; the list's strategy picks among groups. */
+export const UrlGroupSchema = z
+  .object({
+    name: z.string().min(1),
+    strategy: z.enum(URL_STRATEGIES),
+    /** a random chain's choice of this group, by weight */
+    weight: z.number().positive(),
+    lines: z.array(UrlLineSchema).min(1),
+  })
+  .strict();
+
 export const UrlListSchema = z
   .object({
     /** the file the list came from, for messages */
     file: z.string(),
+    /** how a walk picks its lines; with groups: how it picks its groups */
     strategy: z.enum(URL_STRATEGIES),
     wait: WaitSchema,
+    /** every line; with groups, all of theirs */
     lines: z.array(UrlLineSchema).min(1),
+    /** a chain (YAML): each walk takes groups by `strategy`, and from each group lines by the group's */
+    groups: z.array(UrlGroupSchema).min(1).optional(),
     /** the origins the list may send load to */
     origins: z.array(z.string()).min(1),
   })
@@ -56,4 +71,5 @@ export type UrlWait = z.infer<typeof WaitSchema>;
 export type UrlExpectation = z.infer<typeof ExpectationSchema>;
 export type UrlLine = z.infer<typeof UrlLineSchema>;
 export type UrlList = z.infer<typeof UrlListSchema>;
+export type UrlGroup = z.infer<typeof UrlGroupSchema>;
 export type UrlStrategy = (typeof URL_STRATEGIES)[number];

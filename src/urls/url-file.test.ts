@@ -57,15 +57,15 @@ describe('URL strategies', () => {
 
   it('round-robin: each iteration of a VU the next line; sequence: every line in order', () => {
     const next = pickerFor({ strategy: 'round-robin', lines });
-    expect([0, 1, 2, 3, 4].map((iteration) => next({ iteration })[0]!.url)).toEqual(['a', 'b', 'c', 'a', 'b'].map((p) => `${SHOP}/${p}`));
-    expect(pickerFor({ strategy: 'sequence', lines })({ iteration: 7 }).map((l) => l.url)).toEqual(lines.map((l) => l.url));
+    expect([0, 1, 2, 3, 4].map((iteration) => next({ iteration, vu: 1 })[0]!.url)).toEqual(['a', 'b', 'c', 'a', 'b'].map((p) => `${SHOP}/${p}`));
+    expect(pickerFor({ strategy: 'sequence', lines })({ iteration: 7, vu: 1 }).map((l) => l.url)).toEqual(lines.map((l) => l.url));
   });
 
   it('random: by weight, within 5 % of the weights over 1,000 views', () => {
     const pick = pickerFor({ strategy: 'random', lines }, seededRandom(7));
     const counts = new Map<string, number>();
     for (let i = 0; i < 1000; i += 1) {
-      const url = pick({ iteration: i })[0]!.url;
+      const url = pick({ iteration: i, vu: 1 })[0]!.url;
       counts.set(url, (counts.get(url) ?? 0) + 1);
     }
     for (const [path, share] of [['a', 0.3], ['b', 0.1], ['c', 0.6]] as const) {

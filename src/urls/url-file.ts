@@ -14,12 +14,35 @@ const DIRECTIVE = /^#\s*(strategy|wait)\s*:\s*(.*)$/i;
 const METHOD = /^[A-Z]+$/;
 const LINE_FIELDS = ['name', 'weight', 'wait', 'body', 'expect-status', 'expect-text', 'expect-regex', 'expect-selector'];
 
+/**
+ * The origins a list may send load to: those given (--allow-origin), else its
+ * first URL's; a typo must not send load to a stranger's site.
+ */
+export class OriginGuard {
+  readonly origins: string[];
+
+  constructor(
+    file: string,
+    private readonly allowed: readonly string[],
+  ) {
+    this.origins = allowed.map((origin) => originOf(origin, `${file}: --allow-origin ${origin}`));
+  }
+
+  check(url: string, at: string): void {
+    const origin = new URL(url).origin;
+    if (this.origins.length === 0) this.origins.push(origin);
+    if (this.origins.includes(origin)) return;
+    const given = this.allowed.length > 0 ? `--allow-origin gives ${this.origins.join(', ')}` : `the first line's is ${this.origins[0]}`;
+    throw new InputError(`${at}: ${origin} is not an allowed origin (${given}); add --allow-origin ${origin} if the load is meant for it`);
+  }
+}
+
 /** `allowedOrigins`: --allow-origin; without it the first line's origin is the only one. */
 export function parseUrlFile(text: string, file: string, allowedOrigins: readonly string[] = []): UrlList {
   let strategy: UrlStrategy = 'round-robin';
   let wait: UrlWait = { kind: 'load' };
   const lines: UrlLine[] = [];
-  const origins = allowedOrigins.map((origin) => originOf(origin, `${file}: --allow-origin ${origin}`));
+  const guard = new OriginGuard(file, allowedOrigins);
   text.split(/\r?\n/).forEach((raw, index) => {
     const at = `${file}:${index + 1}`;
     const line = raw.trim();
@@ -32,17 +55,12 @@ export function parseUrlFile(text: string, file: string, allowedOrigins: readonl
       return;
     }
     if (line.startsWith('#')) return;
-    const parsed = parseLine(line, index + 1, at);
-    const origin = new URL(parsed.url).origin;
-    if (origins.length === 0) origins.push(origin);
-    if (!origins.includes(origin)) {
-      const allowed = allowedOrigins.length > 0 ? `--allow-origin gives ${origins.join(', ')}` : `the first line's is ${origins[0]}`;
-      throw new InputError(`${at}: ${origin} is not an allowed origin (${allowed}); add --allow-origin ${origin} if the load is meant for it`);
-    }
+    const parsed = parseUrlLine(line, index + 1, at);
+    guard.check(parsed.url, at);
     lines.push(parsed);
   });
   if (lines.length === 0) throw new InputError(`${file}: no URL in the file; expected one per line, e.g. https://shop.example/`);
-  return { file, strategy, wait, lines, origins };
+  return { file, strategy, wait, lines, origins: guard.origins };
 }
 
 export function strategyOf(text: string, at: string): UrlStrategy {
@@ -57,7 +75,8 @@ export function waitOf(text: string, at: string): UrlWait {
   throw new InputError(`${at}: wait "${text}": expected load, networkidle or selector <css>`);
 }
 
-function parseLine(line: string, number: number, at: string): UrlLine {
+/** One line of the text format: `[METHOD] URL key=value ...`. */
+export function parseUrlLine(line: string, number: number, at: string): UrlLine {
   const tokens = tokenize(line, at);
   let method = 'GET';
   if (METHOD.test(tokens[0]!)) method = tokens.shift()!;
@@ -71,6 +90,15 @@ function parseLine(line: string, number: number, at: string): UrlLine {
     if (eq <= 0 || !LINE_FIELDS.includes(key)) throw new InputError(`${at}: "${token}": expected key=value with a key of ${LINE_FIELDS.join(', ')}`);
     fields.set(key, token.slice(eq + 1));
   }
+  return urlLineOf(method, url, fields, number, at);
+}
+
+/** A line from its method, URL and fields (the text format's keys), whichever format they came in. */
+export function urlLineOf(method: string, url: string, fields: ReadonlyMap<string, string>, number: number, at: string): UrlLine {
+  if (!METHOD.test(method)) throw new InputError(`${at}: method "${method}": expected one such as GET or POST`);
+  originOf(url, at);
+  const unknown = [...fields.keys()].find((key) => !LINE_FIELDS.includes(key));
+  if (unknown) throw new InputError(`${at}: "${unknown}": expected a key of ${LINE_FIELDS.join(', ')}`);
   const weightText = fields.get('weight');
   const weight = weightText === undefined ? 1 : Number(weightText);
   if (!Number.isFinite(weight) || weight <= 0) throw new InputError(`${at}: weight=${weightText}: expected a number above 0`);

@@ -23,19 +23,44 @@ export function urlScenario(list: UrlList, name: string): Scenario {
   };
 }
 
-/** The lines an iteration views: one by weight, the VU's next in turn, or all in order. */
-export function pickerFor(list: Pick<UrlList, 'strategy' | 'lines'>, random: () => number = Math.random): (context: Pick<ScenarioContext, 'iteration'>) => UrlLine[] {
-  const { lines } = list;
-  if (list.strategy === 'sequence') return () => lines;
-  if (list.strategy === 'round-robin') return ({ iteration }) => [lines[iteration % lines.length]!];
-  const total = lines.reduce((sum, line) => sum + line.weight, 0);
+/**
+ * The lines an iteration views: one by weight, the VU's next in turn, or all
+ * in order; a chain takes its groups so, and from each group its lines by the
+ * group's own strategy, turns counted per VU and group.
+ */
+export function pickerFor(
+  list: Pick<UrlList, 'strategy' | 'lines' | 'groups'>,
+  random: () => number = Math.random,
+): (context: Pick<ScenarioContext, 'iteration' | 'vu'>) => UrlLine[] {
+  if (!list.groups) {
+    const pick = linePicker(list.strategy, list.lines, random);
+    return ({ iteration }) => pick(iteration);
+  }
+  const groups = list.groups.map((group) => ({ group, pick: linePicker(group.strategy, group.lines, random) }));
+  const chooseGroups = linePicker(list.strategy, groups.map(({ group }) => group), random);
+  const turns = new Map<string, number>();
+  return ({ iteration, vu }) =>
+    chooseGroups(iteration).flatMap((chosen) => {
+      const entry = groups.find(({ group }) => group === chosen)!;
+      const key = `${vu}:${chosen.name}`;
+      const turn = turns.get(key) ?? 0;
+      turns.set(key, turn + 1);
+      return entry.pick(turn);
+    });
+}
+
+/** `turn`: how many times this VU has taken from these items before. */
+function linePicker<T extends { weight: number }>(strategy: UrlList['strategy'], items: readonly T[], random: () => number): (turn: number) => T[] {
+  if (strategy === 'sequence') return () => [...items];
+  if (strategy === 'round-robin') return (turn) => [items[turn % items.length]!];
+  const total = items.reduce((sum, item) => sum + item.weight, 0);
   return () => {
     let left = random() * total;
-    for (const line of lines) {
-      left -= line.weight;
-      if (left < 0) return [line];
+    for (const item of items) {
+      left -= item.weight;
+      if (left < 0) return [item];
     }
-    return [lines.at(-1)!];
+    return [items.at(-1)!];
   };
 }
 

@@ -87,6 +87,34 @@ describe('URL lists', () => {
     expect(app.stats()['GET /visits']!.hits).toBe(3 * third.count);
   }, 60_000);
 
+  it('a chain (YAML): a sequence of groups, each picking by its own strategy, one session per walk', async () => {
+    app.reset();
+    const path = join(dir, 'chain.yaml');
+    writeFileSync(
+      path,
+      [
+        'strategy: sequence',
+        'groups:',
+        '  - name: land',
+        '    strategy: round-robin',
+        `    urls: [ "${app.url}/visits name=a", "${app.url}/visits name=b" ]`,
+        '  - name: then',
+        '    strategy: sequence',
+        '    urls:',
+        `      - ${app.url}/visits name=second expect-text="visit 2 of this session"`,
+        `      - { url: "${app.url}/help", name: help, expect-status: 200 }`,
+      ].join('\n'),
+    );
+    const { code, report } = await run(path, ['--vus', '2', '--duration', '3s']);
+    expect(code).toBe(0);
+    const count = (step: string) => report.steps.find((s) => s.name === step)?.count ?? 0;
+    expect(report.steps.every((s) => s.errors.length === 0)).toBe(true);
+    expect(count('a') + count('b')).toBe(count('second'));
+    expect(Math.abs(count('a') - count('b'))).toBeLessThanOrEqual(2);
+    expect(count('help')).toBe(count('second'));
+    expect(app.stats()['GET /visits']!.hits).toBe(count('a') + count('b') + count('second'));
+  }, 60_000);
+
   it("squall check views every URL once; a failed expectation says which and what was found", async () => {
     const path = list('check', [`${app.url}/visits  name=visits`, `${app.url}/visits  name=wrong  expect-text="visit 9"`]);
     const check = await runCli(['check', path]);

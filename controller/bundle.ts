@@ -1,7 +1,7 @@
 // Bundles a scenario file (TypeScript or JavaScript, anywhere on disk) into
 // one ESM file an agent can import: 'squall' resolves to our own API, so the
 // user's folder needs no install.
-import { build, type BuildFailure, type Message } from 'esbuild';
+import { build, type BuildFailure, type Message, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
@@ -56,6 +56,7 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
       sourcemap: 'inline',
       logLevel: 'silent',
       alias: { squall: SCENARIO_API },
+      plugins: [urlListImports(options)],
       // The scenario receives its page; puppeteer itself never needs to be in the bundle, nor
       // the Lighthouse that @puppeteer/replay (a recording) loads only for its audit steps.
       external: ['puppeteer-core', 'puppeteer', 'lighthouse'],
@@ -88,6 +89,26 @@ function urlScenarioSource(absolute: string, shownPath: string, options: BundleO
   return `import { urlScenario } from ${JSON.stringify(URL_FLOW)};
 export default urlScenario(${JSON.stringify(list)}, ${JSON.stringify(basename(absolute, extname(absolute)))});
 `;
+}
+
+/** `import shop from './shop-urls.txt?urls'` in a scenario: the list, read and checked now, as the module's default export. */
+function urlListImports(options: BundleOptions): Plugin {
+  return {
+    name: 'squall-url-lists',
+    setup(build) {
+      build.onResolve({ filter: /\?urls$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.slice(0, -'?urls'.length)), namespace: 'squall-urls' }));
+      build.onLoad({ filter: /.*/, namespace: 'squall-urls' }, (args) => {
+        if (!existsSync(args.path)) return { errors: [{ text: `no such URL list ${args.path}` }] };
+        const parse = extname(args.path).toLowerCase() === '.txt' ? parseUrlFile : parseUrlYaml;
+        try {
+          const list = parse(readFileSync(args.path, 'utf8'), relative(process.cwd(), args.path) || args.path, options.allowOrigins);
+          return { contents: `export default ${JSON.stringify(list)};`, loader: 'js' };
+        } catch (error) {
+          return { errors: [{ text: (error as Error).message }] };
+        }
+      });
+    },
+  };
 }
 
 export function isRecording(path: string): boolean {

@@ -153,6 +153,9 @@ export interface Scenario {
   flows?: Record<string, Flow>;
 }
 
+export { urlFlow } from '../urls/url-flow.js';
+export type { UrlList } from '../protocol/urls.js';
+
 /** Identity at run time; gives a scenario file its types. */
 export function defineScenario<S extends Scenario>(scenario: S): S {
   return scenario;

@@ -3,7 +3,7 @@
 // checked against the line's expectations. Bundled into the scenario, so it
 // imports no runtime code but the scenario API's types.
 import type { HTTPResponse, Page } from 'puppeteer-core';
-import type { Scenario, ScenarioContext } from '../scenario/index.js';
+import type { Flow, Scenario, ScenarioContext } from '../scenario/index.js';
 import type { UrlExpectation, UrlLine, UrlList, UrlWait } from '../protocol/urls.js';
 
 /** A failed expectation: says which, and what was found. */
@@ -12,14 +12,24 @@ export class ExpectationFailed extends Error {
 }
 
 export function urlScenario(list: UrlList, name: string): Scenario {
+  return { name, run: walker(list) };
+}
+
+/**
+ * A URL list as one flow of a scenario, beside flows of code:
+ * `import shop from './shop-urls.txt?urls'` (read and checked when the
+ * scenario is bundled), then `flows: { browse: urlFlow(shop, { weight: 8 }) }`.
+ */
+export function urlFlow<F extends Omit<Flow, 'run'>>(list: UrlList, flow: F = {} as F): F & Pick<Flow, 'run'> {
+  return { ...flow, run: walker(list) };
+}
+
+function walker(list: UrlList): (context: ScenarioContext) => Promise<void> {
   const picker = pickerFor(list);
-  return {
-    name,
-    async run(context) {
-      // A sequence is one visitor's session: it starts without the previous walk's cookies and keeps its own along the list.
-      if (list.strategy === 'sequence') await forgetCookies(context.page);
-      for (const line of picker(context)) await view(context, line, line.wait ?? list.wait);
-    },
+  return async (context) => {
+    // A sequence is one visitor's session: it starts without the previous walk's cookies and keeps its own along the list.
+    if (list.strategy === 'sequence') await forgetCookies(context.page);
+    for (const line of picker(context)) await view(context, line, line.wait ?? list.wait);
   };
 }
 

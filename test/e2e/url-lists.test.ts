@@ -115,6 +115,41 @@ describe('URL lists', () => {
     expect(app.stats()['GET /visits']!.hits).toBe(count('a') + count('b') + count('second'));
   }, 60_000);
 
+  it('a URL list as one flow of a scenario, beside a flow of code, in the weighted mix', async () => {
+    app.reset();
+    writeFileSync(join(dir, 'pages.txt'), `${app.url}/visits  name=visits\n${app.url}/help  name=help\n`);
+    const scenario = join(dir, 'mixed.scenario.ts');
+    writeFileSync(
+      scenario,
+      [
+        "import { defineScenario, urlFlow } from 'squall';",
+        "import pages from './pages.txt?urls';",
+        'export default defineScenario({',
+        '  flows: {',
+        '    browse: urlFlow(pages, { weight: 3 }),',
+        "    shop: { weight: 1, async run({ page, step, env }) { await step('home', async () => { await page.goto(env.TARGET + '/'); await page.waitForSelector('#app li'); }); } },",
+        '  },',
+        '});',
+      ].join('\n'),
+    );
+    const { code, report } = await run(scenario, ['--vus', '2', '--duration', '4s', '--env', `TARGET=${app.url}`]);
+    expect(code).toBe(0);
+    const count = (step: string) => report.steps.find((s) => s.name === step)?.count ?? 0;
+    expect(count('browse/visits')).toBe(app.stats()['GET /visits']!.hits);
+    expect(count('browse/help')).toBe(app.stats()['GET /help']!.hits);
+    expect(count('shop/home')).toBe(app.stats()['GET /']!.hits);
+    const [browse, shop] = report.flows!;
+    expect(browse!.started + shop!.started).toBe(report.iterations.started);
+    // weighted turns per VU: 3 browse to 1 shop, within one iteration a VU
+    expect(Math.abs(browse!.started - 3 * shop!.started)).toBeLessThanOrEqual(4);
+    const bad = join(dir, 'bad-import.scenario.ts');
+    writeFileSync(join(dir, 'typo.txt'), `${app.url}/\nhttps://shop.example/\n`);
+    writeFileSync(bad, "import { urlFlow } from 'squall';\nimport typo from './typo.txt?urls';\nexport default { flows: { a: urlFlow(typo) } };\n");
+    const refused = await runCli(['check', bad]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/typo\.txt:2: https:\/\/shop\.example is not an allowed origin/);
+  }, 60_000);
+
   it("squall check views every URL once; a failed expectation says which and what was found", async () => {
     const path = list('check', [`${app.url}/visits  name=visits`, `${app.url}/visits  name=wrong  expect-text="visit 9"`]);
     const check = await runCli(['check', path]);

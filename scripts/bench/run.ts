@@ -18,8 +18,8 @@ const TIMING: Record<Mode, CurveTiming> = {
   full: { warmupMs: 10_000, measureMs: 30_000, baselineMs: 90_000, refineSteps: 3, maxVus: 256 },
   // 1, 4, 16, 64 VUs, then two bisections: about 6 points a runner, 9 minutes in all.
   quick: { warmupMs: 5_000, measureMs: 12_000, baselineMs: 24_000, refineSteps: 2, maxVus: 64, growth: 4 },
-  // Two iterations (about 3.5 s each) per VU inside the measured span, so every point has samples.
-  smoke: { warmupMs: 3_000, measureMs: 8_000, baselineMs: 8_000, refineSteps: 0, maxVus: 2, vuLimit: 2 },
+  // At least one iteration (about 3.5 s each) per VU inside the measured span, so every point has samples.
+  smoke: { warmupMs: 2_000, measureMs: 6_000, baselineMs: 6_000, refineSteps: 0, maxVus: 2, vuLimit: 2 },
 };
 
 // The arrival-rate capacity: the reference workload at 1, 2, 4, … iterations a
@@ -34,7 +34,7 @@ const RATE_TIMING: Record<Mode, CurveTiming> = {
 const METRICS_COST: Record<Mode, MetricsCostOptions> = {
   full: { vus: 12, rounds: 5, warmupMs: 10_000, measureMs: 30_000 },
   quick: { vus: 12, rounds: 3, warmupMs: 5_000, measureMs: 15_000 },
-  smoke: { vus: 2, rounds: 1, warmupMs: 3_000, measureMs: 8_000 },
+  smoke: { vus: 2, rounds: 1, warmupMs: 2_000, measureMs: 6_000 },
 };
 
 // As squall's agents report (spread over 2 s after the boundary), then all

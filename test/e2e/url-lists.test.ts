@@ -42,7 +42,7 @@ describe('URL lists', () => {
       `${app.url}/api/products/p2  name=product  expect-status=200  expect-regex="/\\"name\\":\\s*\\"Calm Tea\\"/"`,
       `POST ${app.url}/api/cart  name=cart  body={"id":"p2"}  expect-status=200`,
     ]);
-    const { code, report } = await run(path, ['--vus', '2', '--duration', '6s']);
+    const { code, report } = await run(path, ['--vus', '2', '--duration', '4s']);
     expect(code).toBe(0);
     const count = (step: string) => report.steps.find((s) => s.name === step)?.count ?? 0;
     const stats = app.stats();
@@ -58,7 +58,7 @@ describe('URL lists', () => {
   it('random: views by weight, each one counted by the shop', async () => {
     app.reset();
     const path = list('random', ['# strategy: random', `${app.url}/api/products/p1  name=often  weight=3`, `${app.url}/visits  name=rarely`]);
-    const { code, report } = await run(path, ['--vus', '2', '--duration', '6s']);
+    const { code, report } = await run(path, ['--vus', '2', '--duration', '4s']);
     expect(code).toBe(0);
     const often = report.steps.find((s) => s.name === 'often')!.count;
     const rarely = report.steps.find((s) => s.name === 'rarely')!.count;

@@ -102,12 +102,9 @@ function schedulerFor(input: LoadInput, aggregator: WindowAggregator, now: () =>
     const counts: VuCounts = {
       activeVusChanged: (active, atMs) => {
         busy[i] = active;
-        if (!isArrivalPlan(load)) kept[i] = active;
         aggregator.activeVusChanged(sum(busy), atMs);
-        if (!isArrivalPlan(load)) {
-          aggregator.allocatedVusChanged(sum(kept), atMs);
-          keptForFlows(active, atMs);
-        }
+        // A closed load keeps just the VUs it runs.
+        if (!isArrivalPlan(load)) counts.allocatedVusChanged(active, atMs);
       },
       allocatedVusChanged: (allocated, atMs) => {
         kept[i] = allocated;

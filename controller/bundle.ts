@@ -5,6 +5,7 @@ import { build, type BuildFailure, type Message, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
+import type { UrlList } from '../src/protocol/urls.js';
 import { parseUrlFile } from '../src/urls/url-file.js';
 import { parseUrlYaml } from '../src/urls/url-chain.js';
 import { readRecording } from '../src/urls/recording-file.js';
@@ -81,14 +82,19 @@ export function isUrlList(path: string): boolean {
 
 /** The URL list read and checked here, so a bad line fails before anything starts; the scenario carries it parsed. */
 function urlScenarioSource(absolute: string, shownPath: string, options: BundleOptions): string {
-  const parse = extname(absolute).toLowerCase() === '.txt' ? parseUrlFile : parseUrlYaml;
-  const parsed = parse(readFileSync(absolute, 'utf8'), shownPath, options.allowOrigins);
+  const parsed = readUrlList(absolute, shownPath, options.allowOrigins);
   // squall check: every line once, in order, chain or not.
   const { groups: _groups, ...flat } = parsed;
   const list = options.everyUrl ? { ...flat, strategy: 'sequence' as const } : parsed;
   return `import { urlScenario } from ${JSON.stringify(URL_FLOW)};
 export default urlScenario(${JSON.stringify(list)}, ${JSON.stringify(basename(absolute, extname(absolute)))});
 `;
+}
+
+/** A URL list in the format its name says: .txt the text one, else YAML. */
+function readUrlList(path: string, shownPath: string, allowOrigins: readonly string[] = []): UrlList {
+  const parse = extname(path).toLowerCase() === '.txt' ? parseUrlFile : parseUrlYaml;
+  return parse(readFileSync(path, 'utf8'), shownPath, allowOrigins);
 }
 
 /** `import shop from './shop-urls.txt?urls'` in a scenario: the list, read and checked now, as the module's default export. */
@@ -99,9 +105,8 @@ function urlListImports(options: BundleOptions): Plugin {
       build.onResolve({ filter: /\?urls$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.slice(0, -'?urls'.length)), namespace: 'squall-urls' }));
       build.onLoad({ filter: /.*/, namespace: 'squall-urls' }, (args) => {
         if (!existsSync(args.path)) return { errors: [{ text: `no such URL list ${args.path}` }] };
-        const parse = extname(args.path).toLowerCase() === '.txt' ? parseUrlFile : parseUrlYaml;
         try {
-          const list = parse(readFileSync(args.path, 'utf8'), relative(process.cwd(), args.path) || args.path, options.allowOrigins);
+          const list = readUrlList(args.path, relative(process.cwd(), args.path) || args.path, options.allowOrigins);
           return { contents: `export default ${JSON.stringify(list)};`, loader: 'js' };
         } catch (error) {
           return { errors: [{ text: (error as Error).message }] };

@@ -6,7 +6,7 @@ import { formatDuration } from '../../src/load/duration.js';
 import { peakVus, planDurationMs, stageAt, vusAt } from '../../src/load/stages.js';
 import { StepTable } from '../../src/metrics/merge.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
-import { flowsOfPlan, isArrivalPlan, isFlowLoadsPlan, loadsOf, type ArrivalPlan, type Plan } from '../../src/protocol/plan.js';
+import { arrivalLoadsOf, flowsOfPlan, isArrivalPlan, isFlowLoadsPlan, type ArrivalPlan, type Plan } from '../../src/protocol/plan.js';
 import { rateText } from '../progress.js';
 import { targetRateOver } from '../report/arrival.js';
 import type { AgentStatus } from '../../src/protocol/store.js';
@@ -81,15 +81,14 @@ function vusHeader(s: DashboardSnapshot, active: number, elapsed: number): strin
   if (!isFlowLoadsPlan(plan)) return `VUs ${active}/${s.t0 === undefined ? peakVus(plan) : vusAt(plan, elapsed)}`;
   if (!plan.loads.some(isArrivalPlan)) return `VUs ${active}/${peakVus(plan)}`;
   const kept = s.windows.at(-1)?.vus.allocated ?? active;
-  const dropped = s.windows.reduce((sum, w) => sum + (w.iterations.dropped ?? 0), 0);
-  return `VUs ${active} busy/${kept} kept  ${dropped} dropped`;
+  return `VUs ${active} busy/${kept} kept  ${droppedSoFar(s)} dropped`;
 }
 
 /** Busy and kept VUs, the last complete window's start rate against the plan's, and the drops so far. */
 function arrivalHeader(s: DashboardSnapshot, plan: ArrivalPlan, busy: number): string {
   const last = s.windows.filter((w) => w.windowStart + w.windowMs <= s.now).at(-1);
   const kept = s.windows.at(-1)?.vus.allocated ?? plan.preAllocatedVus;
-  const dropped = s.windows.reduce((sum, w) => sum + (w.iterations.dropped ?? 0), 0);
+  const dropped = droppedSoFar(s);
   const rate = last && s.t0 !== undefined ? `${(last.iterations.started / (last.windowMs / 1000)).toFixed(1)}/s of ${targetRateOver(plan, s.t0, last.windowStart, last.windowMs)}/s` : `${rateText(plan.startRate, plan.perMs)} asked`;
   return `VUs ${busy} busy/${kept} kept  starts ${rate}  ${dropped} dropped`;
 }
@@ -104,7 +103,7 @@ export function flowsLine(s: DashboardSnapshot): string | undefined {
   if (!flows) return undefined;
   const last = s.windows.filter((w) => w.windowStart + w.windowMs <= s.now).at(-1);
   const newest = s.windows.at(-1);
-  const arrivalLoads = new Map(loadsOf(s.plan).flatMap((load) => (isArrivalPlan(load) && isFlowLoadsPlan(s.plan) ? (load.flows ?? []).map((f) => [f.name, load] as const) : [])));
+  const arrivalLoads = new Map(arrivalLoadsOf(s.plan).flatMap((load) => load.flows.map((f) => [f.name, load] as const)));
   const parts = flows.map(({ name }) => {
     const counts = last?.flows?.[name];
     const rate = counts && last ? `${(counts.started / (last.windowMs / 1000)).toFixed(1)}/s` : '-/s';
@@ -116,6 +115,10 @@ export function flowsLine(s: DashboardSnapshot): string | undefined {
     return `${name} ${rate}${asked} ${now?.busy ?? 0} busy${kept}${dropped > 0 ? ` ${dropped} dropped` : ''}`;
   });
   return `flows  ${parts.join('  ·  ')}`;
+}
+
+function droppedSoFar(s: DashboardSnapshot): number {
+  return s.windows.reduce((sum, w) => sum + (w.iterations.dropped ?? 0), 0);
 }
 
 export function progressBar(fraction: number, width: number): string {

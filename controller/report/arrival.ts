@@ -5,7 +5,7 @@ import { planDurationMs } from '../../src/load/stages.js';
 import type { WindowBody } from '../../src/protocol/messages.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
 import { addCounts } from '../../src/metrics/merge.js';
-import { isArrivalPlan, type ArrivalPlan, type FlowLoadsPlan } from '../../src/protocol/plan.js';
+import { arrivalLoadsOf, type ArrivalPlan, type FlowLoadsPlan } from '../../src/protocol/plan.js';
 import type { DropReason, ReportArrival } from '../../src/protocol/report.js';
 import type { AgentRecord } from '../../src/protocol/store.js';
 import { clock } from '../format.js';
@@ -24,7 +24,7 @@ export interface ArrivalInput {
  * from its flows' counts and the VUs its flows' windows say it kept.
  */
 export function flowLoadArrivals(plan: FlowLoadsPlan, input: Omit<ArrivalInput, 'plan'>): Array<ReportArrival & { flows: string[] }> {
-  return plan.loads.flatMap((load) => (isArrivalPlan(load) ? [load] : [])).map((load) => {
+  return arrivalLoadsOf(plan).map((load) => {
     const names = load.flows.map((flow) => flow.name);
     const byAgent = new Map([...input.byAgent].map(([agent, bodies]) => [agent, bodies.map((body) => ofFlows(body, names))]));
     // What an agent kept for this load at most stands in for its share of the load's max VUs, which the store does not keep.

@@ -1,7 +1,7 @@
 // Builds report.json from what the store holds: pure, so a report re-rendered
 // later from the store equals the one written at the end of the run.
 import { planDurationMs } from '../../src/load/stages.js';
-import { flowsOfPlan, isArrivalPlan, isFlowLoadsPlan, loadsOf, type Plan } from '../../src/protocol/plan.js';
+import { arrivalLoadsOf, flowsOfPlan, isArrivalPlan, isFlowLoadsPlan, loadsOf, type Plan } from '../../src/protocol/plan.js';
 import { arrivalSection, flowLoadArrivals, targetRateOver } from './arrival.js';
 import { flowsSection, flowTotals } from './flows.js';
 import { round } from './numbers.js';
@@ -142,8 +142,7 @@ export function observationsOf(
 
 /** The schedule of each flow an arrival-rate load runs, in a run whose flows have loads of their own. */
 function flowSchedules(plan: Plan): Map<string, number> {
-  if (!isFlowLoadsPlan(plan)) return new Map();
-  return new Map(plan.loads.filter(isArrivalPlan).flatMap((load) => load.flows.map((flow) => [flow.name, planDurationMs(load)] as const)));
+  return new Map(arrivalLoadsOf(plan).flatMap((load) => load.flows.map((flow) => [flow.name, planDurationMs(load)] as const)));
 }
 
 export function buildReport({ run, agents, windows, agentWindows, thresholds, partial = false, evidence = [] }: ReportInput): Report {

@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import { RunFailure } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
 import { firstVuNumbers, preAllocatedRanges } from '../../src/load/split.js';
-import { isArrivalPlan } from '../../src/protocol/plan.js';
 import { peakVus, planDurationMs } from '../../src/load/stages.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages.js';
 import { settledWithin } from '../../src/settled-within.js';

@@ -27,9 +27,13 @@ const PAGE_TIMEOUT_MS = 15_000;
 export async function spider(options: SpiderOptions): Promise<SpiderResult> {
   const start = new URL(options.start);
   const origins = [start.origin, ...options.allowOrigins.map((o) => new URL(o).origin)];
-  await reachable(options.start);
   const robots = new Map<string, RobotsRules>();
-  if (options.obeyRobots) for (const origin of origins) robots.set(origin, parseRobots(await robotsText(origin)));
+  // The start origin's robots.txt is asked for even when not obeyed: an unreachable start URL fails there, in one line.
+  for (const origin of origins) {
+    if (origin !== start.origin && !options.obeyRobots) continue;
+    const text = await robotsText(origin, origin === start.origin ? options.start : undefined);
+    if (options.obeyRobots) robots.set(origin, parseRobots(text));
+  }
   const frontier = new CrawlFrontier({ ...options, origins }, robots);
   if (!frontier.offer(start.href, 0)) throw new InputError(`${options.start}: robots.txt or --include/--exclude refuse the start URL itself`);
   const found = findBrowser(options.browserPath);
@@ -66,20 +70,14 @@ export async function spider(options: SpiderOptions): Promise<SpiderResult> {
   return result;
 }
 
-async function reachable(url: string): Promise<void> {
-  try {
-    await fetch(url, { method: 'GET', redirect: 'follow', signal: AbortSignal.timeout(PAGE_TIMEOUT_MS) });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new InputError(`${url}: the start URL is not reachable (${cause?.code ?? cause?.message ?? (error as Error).message})`);
-  }
-}
-
-async function robotsText(origin: string): Promise<string> {
+/** An origin's robots.txt, or none; `startUrl`: this is the start URL's origin, which must be reachable. */
+async function robotsText(origin: string, startUrl?: string): Promise<string> {
   try {
     const response = await fetch(`${origin}/robots.txt`, { signal: AbortSignal.timeout(PAGE_TIMEOUT_MS) });
     return response.ok ? await response.text() : '';
-  } catch {
-    return '';
+  } catch (error) {
+    if (startUrl === undefined) return '';
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new InputError(`${startUrl}: the start URL is not reachable (${cause?.code ?? cause?.message ?? (error as Error).message})`);
   }
 }

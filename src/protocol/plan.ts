@@ -100,6 +100,11 @@ export function loadsOf(plan: Plan): SinglePlan[] {
   return isFlowLoadsPlan(plan) ? plan.loads : [plan];
 }
 
+/** A flow-loads plan's arrival-rate loads, each with its flows; none for any other plan. */
+export function arrivalLoadsOf(plan: Plan): Array<ArrivalPlan & { flows: FlowMix }> {
+  return isFlowLoadsPlan(plan) ? plan.loads.flatMap((load) => (isArrivalPlan(load) ? [load] : [])) : [];
+}
+
 /** Every flow the plan names, in its loads' order, with its weight within its load. */
 export function flowsOfPlan(plan: Plan): FlowMix | undefined {
   if (!isFlowLoadsPlan(plan)) return plan.flows;

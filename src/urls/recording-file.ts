@@ -2,6 +2,7 @@
 // @puppeteer/replay's own parser for its steps, then the origins it navigates.
 import { parse, type UserFlow } from '@puppeteer/replay';
 import { InputError } from '../errors.js';
+import { OriginGuard } from './url-file.js';
 
 /** Step types a VU can replay; others (a Lighthouse audit, a custom step) need more than a page. */
 const SUPPORTED = new Set([
@@ -26,16 +27,11 @@ export function readRecording(text: string, file: string, allowedOrigins: readon
   } catch (error) {
     throw new InputError(`${file}: not a recording this version of @puppeteer/replay can run: ${(error as Error).message}`);
   }
-  const origins = [...allowedOrigins];
+  const guard = new OriginGuard(file, allowedOrigins, "the first navigation's");
   flow.steps.forEach((step, index) => {
     const at = `${file}: steps[${index}]`;
     if (!SUPPORTED.has(step.type)) throw new InputError(`${at}: a "${step.type}" step cannot be replayed by a VU; supported: ${[...SUPPORTED].join(', ')}`);
-    if (step.type !== 'navigate') return;
-    const origin = new URL(step.url).origin;
-    if (origins.length === 0) origins.push(origin);
-    if (!origins.includes(origin)) {
-      throw new InputError(`${at}: navigates to ${origin}, not an allowed origin (${allowedOrigins.length > 0 ? `--allow-origin gives ${origins.join(', ')}` : `the first navigation's is ${origins[0]}`}); add --allow-origin ${origin} if the load is meant for it`);
-    }
+    if (step.type === 'navigate') guard.check(step.url, at, (origin) => `navigates to ${origin}, not an allowed origin`);
   });
   if (!flow.steps.some((step) => step.type === 'navigate')) throw new InputError(`${file}: the recording never navigates: record it from the page it starts on`);
   return flow;

@@ -21,19 +21,22 @@ const LINE_FIELDS = ['name', 'weight', 'wait', 'body', 'expect-status', 'expect-
 export class OriginGuard {
   readonly origins: string[];
 
+  /** `first`: what the first URL is called in messages ("the first line's", "the first navigation's") */
   constructor(
     file: string,
     private readonly allowed: readonly string[],
+    private readonly first = "the first line's",
   ) {
     this.origins = allowed.map((origin) => originOf(origin, `${file}: --allow-origin ${origin}`));
   }
 
-  check(url: string, at: string): void {
+  /** `refused`: how the message says the URL's origin is not allowed */
+  check(url: string, at: string, refused = (origin: string) => `${origin} is not an allowed origin`): void {
     const origin = new URL(url).origin;
     if (this.origins.length === 0) this.origins.push(origin);
     if (this.origins.includes(origin)) return;
-    const given = this.allowed.length > 0 ? `--allow-origin gives ${this.origins.join(', ')}` : `the first line's is ${this.origins[0]}`;
-    throw new InputError(`${at}: ${origin} is not an allowed origin (${given}); add --allow-origin ${origin} if the load is meant for it`);
+    const given = this.allowed.length > 0 ? `--allow-origin gives ${this.origins.join(', ')}` : `${this.first} is ${this.origins[0]}`;
+    throw new InputError(`${at}: ${refused(origin)} (${given}); add --allow-origin ${origin} if the load is meant for it`);
   }
 }
 

@@ -46,16 +46,15 @@ export function pickerFor(
     const pick = linePicker(list.strategy, list.lines, random);
     return ({ iteration }) => pick(iteration);
   }
-  const groups = list.groups.map((group) => ({ group, pick: linePicker(group.strategy, group.lines, random) }));
-  const chooseGroups = linePicker(list.strategy, groups.map(({ group }) => group), random);
+  const groups = list.groups.map((group) => ({ name: group.name, weight: group.weight, pick: linePicker(group.strategy, group.lines, random) }));
+  const chooseGroups = linePicker(list.strategy, groups, random);
   const turns = new Map<string, number>();
   return ({ iteration, vu }) =>
-    chooseGroups(iteration).flatMap((chosen) => {
-      const entry = groups.find(({ group }) => group === chosen)!;
-      const key = `${vu}:${chosen.name}`;
+    chooseGroups(iteration).flatMap((group) => {
+      const key = `${vu}:${group.name}`;
       const turn = turns.get(key) ?? 0;
       turns.set(key, turn + 1);
-      return entry.pick(turn);
+      return group.pick(turn);
     });
 }
 

@@ -7,7 +7,7 @@
 // view that ended soon after a click lost its INP; and its 12 KB were
 // compiled in every document. Owning the observers, a view's end takes
 // whatever the browser has queued (takeRecords) and needs no idle wait.
-// vitals-page.test.ts runs both on the same pages and asserts equal values.
+// vitals-page.chromium.test.ts runs both on the same pages and asserts equal values.
 
 export interface PageVitals {
   /** The values so far, every entry the browser has queued taken first. */

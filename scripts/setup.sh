@@ -29,6 +29,25 @@ if [ -n "$missing" ]; then
   fi
 fi
 
+bare_root_log=""
+if [ "${1:-}" = "--test" ] && [ "$(id -u)" = 0 ]; then
+  # The bare-host test's Debian root (cached by its inputs), built while npm works: mostly downloads and unpacking.
+  bare_root_log=$(mktemp)
+  echo "squall setup: building the tests' bare Debian root in the background (debootstrap)"
+  sh test/harness/bare-root.sh > "$bare_root_log" 2>&1 &
+  bare_root_pid=$!
+fi
+
 echo "squall setup: installing npm dependencies and building (better-sqlite3 compiles from source: about 2 minutes)"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+
+if [ -n "$bare_root_log" ]; then
+  if wait "$bare_root_pid"; then
+    echo "squall setup: bare Debian root ready at $(tail -n 1 "$bare_root_log")"
+  else
+    echo "squall setup: could not build the bare Debian root (the bare-host test will try again):" >&2
+    tail -n 20 "$bare_root_log" >&2
+  fi
+  rm -f "$bare_root_log"
+fi
 echo "squall setup: ready"

@@ -30,9 +30,6 @@ export interface ConductInput {
   hooks: RunHooks;
 }
 
-/** What an agent's way back to the controller may take beyond the moment its link is up again. */
-const RECONNECT_MARGIN_MS = 15_000;
-
 interface RunAgent {
   state: AgentState;
   assignment: AgentAssignment;
@@ -181,9 +178,8 @@ class LiveRun {
     const { plan, timing } = this.input.prepared;
     const stopAt = t0 + planDurationMs(plan) + plan.gracefulStopMs + timing.finishSlackMs;
     const watch = setInterval(() => {
-      // An agent may come back as long as it waits for us (its grace), and its way back takes a while:
-      // a re-dial with backoff, its own reconnect delay, a handshake.
-      this.session.markSilentAgentsLost(timing.agentGraceMs + RECONNECT_MARGIN_MS);
+      // An agent may come back as long as it waits for us (its grace), and its way back takes a while.
+      this.session.markSilentAgentsLost(timing.agentGraceMs + timing.reconnectMarginMs);
       this.session.checkpointIfQuiet();
     }, 1000);
     try {
@@ -213,9 +209,9 @@ class LiveRun {
     // Agents that said bye, or failed, are on their way out by themselves.
     const exiting = this.agents.filter((a) => a.state.status === 'done' || a.state.status === 'failed');
     await Promise.all(exiting.map((a) => a.state.process && settledWithin(a.state.process.exited, this.input.prepared.timing.exitGraceMs)));
-    for (const { state } of this.agents) state.process?.kill();
-    // A remote agent out of reach may never report its exit: the sites' cleanup kills what is left.
-    await Promise.all(this.agents.map((a) => a.state.process && settledWithin(a.state.process.exited, this.input.prepared.timing.exitGraceMs)));
+    // A remote agent out of reach never reports its exit, and is not waited for: the sites' cleanup kills what is left.
+    const stopping = this.agents.flatMap(({ state }) => (state.process?.kill() ? [state.process] : []));
+    await Promise.all(stopping.map((process) => settledWithin(process.exited, this.input.prepared.timing.exitGraceMs)));
     await this.hub.close();
   }
 }

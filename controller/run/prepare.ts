@@ -37,6 +37,8 @@ export interface RunTiming {
   exitGraceMs: number;
   /** how long an agent that lost the controller keeps trying to reach it (and the controller waits for it) before it is lost */
   agentGraceMs: number;
+  /** what an agent's way back may take beyond its grace: a re-dial with backoff, its own reconnect delay, a handshake */
+  reconnectMarginMs: number;
 }
 
 export const DEFAULT_TIMING: RunTiming = {
@@ -46,6 +48,7 @@ export const DEFAULT_TIMING: RunTiming = {
   finishSlackMs: 30_000,
   exitGraceMs: AGENT_EXIT_GRACE_MS,
   agentGraceMs: 60_000,
+  reconnectMarginMs: 15_000,
 };
 
 export interface PreparedRun {

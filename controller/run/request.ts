@@ -3,6 +3,7 @@
 import type { Report } from '../../src/protocol/report.js';
 import type { ChromiumSource, NodeSource } from '../../provisioning/prepare-plan.js';
 import type { LoadFlags } from '../load-plan.js';
+import type { RunTiming } from './prepare.js';
 
 /** The user's request: every field here can be set from the command line. */
 export interface RunRequest {
@@ -40,6 +41,11 @@ export interface RunRequest {
 }
 
 export interface RunHooks {
+  /**
+   * Tests only: the run's clockwork shortened (heartbeat, agent grace, reconnect
+   * margin), so that a fault test need not wait out production defaults.
+   */
+  timing?: Partial<RunTiming>;
   /** Every agent has been sent its start; VU time zero is `t0`. Benchmarks time their samples from it, and count local agents' CPU by `localPids`. */
   started?(t0: number, localPids: number[]): void;
   /** An agent's window is committed to the store and its ack not yet sent: tests inject faults here. */

@@ -154,6 +154,30 @@ describe('a run of scripted agents', () => {
     expect(outcome.report.run.status).toBe('failed');
   });
 
+  it("a silent agent is lost after its grace and the reconnect margin, as the hooks' timing sets them, and the agent is told the same clockwork", async () => {
+    let silentFrom = 0;
+    const vanishes: AgentScript = async (agent, start) => {
+      await agent.untilAcked(sendWindows(agent, start.t0, [[100]])[0]!);
+      silentFrom = Date.now();
+      agent.drop();
+      await new Promise(() => {});
+    };
+    const site = fakeSite('a1', vanishes);
+    const startAgent = site.start;
+    const configs: Array<{ heartbeatMs?: number; lostControllerMs?: number }> = [];
+    site.start = (config, notice) => {
+      configs.push(config);
+      return startAgent(config, notice);
+    };
+    const outcome = await runWith([site], { hooks: { timing: { heartbeatMs: 200, agentGraceMs: 600, reconnectMarginMs: 400 } } });
+    expect(configs).toEqual([expect.objectContaining({ heartbeatMs: 200, lostControllerMs: 600 })]);
+    const agent = outcome.report.agents[0]!;
+    expect(agent).toMatchObject({ status: 'lost', windows: 1 });
+    // Not before grace + margin; well before the prepared run's own 15 s grace.
+    expect(Date.parse(agent.lostAt!) - silentFrom).toBeGreaterThanOrEqual(1000);
+    expect(Date.parse(agent.lostAt!) - silentFrom).toBeLessThan(5000);
+  });
+
   it('an agent that cannot start fails the run with its reason, before any load', async () => {
     const prepared = preparedRun();
     const run = runWith([fakeSite('a1', resilient([])), fakeSite('a2', resilient([]), { failBeforeReady: 'no Chromium found' })], { prepared });

@@ -36,7 +36,8 @@ export async function withPreparedRun<T>(request: RunRequest, io: Io, use: (prep
 }
 
 /** Runs a prepared run; the caller discards it afterwards. */
-export async function executeRun(prepared: PreparedRun, io: Io, parts: RunParts = {}): Promise<RunOutcome> {
+export async function executeRun(given: PreparedRun, io: Io, parts: RunParts = {}): Promise<RunOutcome> {
+  const prepared = parts.hooks?.timing ? { ...given, timing: { ...given.timing, ...parts.hooks.timing } } : given;
   const store = RunStore.open(prepared.dbPath);
   const { runId } = prepared;
   // Readers of the store tell a live run from one whose controller died by this heartbeat.

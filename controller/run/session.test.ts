@@ -100,7 +100,7 @@ describe('RunSession', () => {
     expect(agent.status).toBe('lost');
     expect(notices.at(-1)).toBe('agent a1 (h1) exited (code 137) before sending all its windows; marked lost');
     const starting = session.addAgent({ id: 'a2', host: 'h2', plan: PLAN, plannedVus: 1, firstVu: 2 });
-    starting.process = { host: 'h2', exited: Promise.resolve({ code: 1, signal: null }), logTail: () => ['', 'no Chromium found'], kill: () => {} };
+    starting.process = { host: 'h2', exited: Promise.resolve({ code: 1, signal: null }), logTail: () => ['', 'no Chromium found'], kill: () => true };
     session.processExited(starting, 1);
     expect(starting).toMatchObject({ status: 'failed', error: 'no Chromium found' });
   });

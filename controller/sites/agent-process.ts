@@ -7,8 +7,8 @@ export interface AgentProcess {
   exited: Promise<{ code: number | null; signal: string | null }>;
   /** its last lines of stderr, to explain a failure */
   logTail(): string[];
-  /** stop it now; its exit hook takes Chromium with it */
-  kill(): void;
+  /** stop it now; its exit hook takes Chromium with it. False: it cannot be reached (a host out of reach), so its exit is not worth waiting for */
+  kill(): boolean;
 }
 
 /**

@@ -49,6 +49,7 @@ export function startLocalAgent(config: AgentConfigInput): AgentProcess {
     kill: () => {
       child.stdin!.end();
       child.kill('SIGTERM');
+      return true;
     },
   };
 }

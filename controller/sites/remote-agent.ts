@@ -4,11 +4,16 @@
 // watched by a small shell loop that reports its exit code. When the link
 // drops, the link re-dials; here the forward, the port file and the watcher
 // are set up again, and the agent reconnects and resends what was not acked.
+//
+// One command per host starts it: the run folder's links, both files, the
+// detached start and the first watch go in one exec, because every exec pays
+// the user's shell start-up (a `.bashrc` that runs pyenv, nvm or conda costs
+// half a second of CPU each time) on top of a round trip.
 import { connect } from 'node:net';
 import { posix } from 'node:path';
 import type { AgentConfigInput } from '../../src/protocol/agent-config.js';
 import { shellQuote } from '../../provisioning/probe.js';
-import { HostError, type SshConnection } from '../ssh/connection.js';
+import { HostError, type RemoteProcess, type SshConnection } from '../ssh/connection.js';
 import type { AgentProcess } from './agent-process.js';
 import type { ConnectedHost } from './probe-hosts.js';
 import { nodeCommandOf } from './remote-files.js';
@@ -16,6 +21,10 @@ import type { SshLink } from './ssh-link.js';
 
 const FILES = { config: 'agent-config.json', url: 'controller.url', log: 'agent.log', pid: 'agent.pid', exit: 'agent.exit' };
 const TAIL_LINES = 20;
+/** What the start command prints once the agent runs, before it goes on to watch it. */
+const STARTED = 'squall-agent-started';
+/** A watch that ended without an answer on a live connection is started again after this long. */
+const WATCH_AGAIN_MS = 1000;
 
 /** A regex that finds `path` in a process's command line but not in that of the shell that runs pkill. */
 export function processPattern(path: string): string {
@@ -30,7 +39,6 @@ export async function startRemoteAgent(connected: ConnectedHost, link: SshLink, 
   if (!first) throw new HostError(host.name, 'start', 'the SSH connection is down');
   const remotePort = await forwardToHub(first, hubPort);
   const inRun = (name: string) => posix.join(runDir, name);
-  await writeRemoteFile(first, inRun(FILES.url), hubUrl(remotePort), prelude);
   const browserPath = host.browserPath ?? probe.chromiumPath;
   const remoteConfig: AgentConfigInput = {
     ...config,
@@ -39,20 +47,37 @@ export async function startRemoteAgent(connected: ConnectedHost, link: SshLink, 
     scenarioPath: inRun('scenario.mjs'),
     ...(browserPath ? { browserPath } : {}),
   };
-  // The secrets go in a file only this user can read, over the channel; the agent removes it at once.
-  await writeRemoteFile(first, inRun(FILES.config), JSON.stringify(remoteConfig));
-  await startDetached(first, connected, runDir);
+  const start = [
+    ...(prelude ? [prelude] : []),
+    writeFileCommand(inRun(FILES.url), `printf '%s\\n' ${shellQuote(hubUrl(remotePort))}`),
+    // The secrets come over the channel, into a file only this user can read; the agent removes it at once.
+    writeFileCommand(inRun(FILES.config), 'cat'),
+    startDetachedCommand(connected, runDir),
+    `echo ${STARTED}`,
+  ];
+  // Once started, the shell becomes the watcher: its command line then names the agent's files but not the agent.
+  const starter = await first.exec(`{ ${start.join(' && ')}; } && exec sh -c ${shellQuote(watchScript(runDir))}`);
+  starter.channel.end(JSON.stringify(remoteConfig));
+  await untilStarted(starter, host.name);
   link.onRedial(async (connection) => {
     const port = await forwardToHub(connection, hubPort);
-    await writeRemoteFile(connection, inRun(FILES.url), hubUrl(port));
+    const written = await connection.run(writeFileCommand(inRun(FILES.url), `printf '%s\\n' ${shellQuote(hubUrl(port))}`));
+    if (written.code !== 0) throw new HostError(connection.host.name, 'start', `cannot write ${inRun(FILES.url)}: ${written.stderr.trim()}`);
   });
-  const watcher = watchExit(link, runDir);
+  const watcher = watchExit(link, runDir, starter);
+  let gone = false;
+  void watcher.exited.then(() => (gone = true));
   return {
     host: host.name,
     exited: watcher.exited,
     logTail: watcher.tail,
     // SIGTERM: the agent's exit hook takes its Chromium with it; cleanup kills whatever is left.
-    kill: () => void link.connection?.run(`kill -TERM "$(cat ${shellQuote(inRun(FILES.pid))})" 2>/dev/null; true`).catch(() => {}),
+    kill: () => {
+      if (gone) return true;
+      const connection = link.connection;
+      void connection?.run(`kill -TERM "$(cat ${shellQuote(inRun(FILES.pid))})" 2>/dev/null; true`).catch(() => {});
+      return connection !== undefined;
+    },
   };
 }
 
@@ -71,13 +96,10 @@ function forwardToHub(connection: SshConnection, hubPort: number): Promise<numbe
   });
 }
 
-/** Writes `content` to `path` on the host through the channel's stdin, readable by this user only; whole or not at all (a reader never sees half). */
-async function writeRemoteFile(connection: SshConnection, path: string, content: string, prelude?: string): Promise<void> {
+/** A command that writes what `producer` prints to `path`, readable by this user only; whole or not at all (a reader never sees half). */
+function writeFileCommand(path: string, producer: string): string {
   const partial = shellQuote(`${path}.partial`);
-  const writer = await connection.exec(`${prelude ? `${prelude} && ` : ''}umask 077 && cat > ${partial} && mv -f ${partial} ${shellQuote(path)}`);
-  writer.channel.end(content);
-  const { code } = await writer.exited;
-  if (code !== 0) throw new HostError(connection.host.name, 'start', `cannot write ${path}: ${writer.stderr().trim()}`);
+  return `( umask 077 && ${producer} > ${partial} ) && mv -f ${partial} ${shellQuote(path)}`;
 }
 
 /**
@@ -86,49 +108,77 @@ async function writeRemoteFile(connection: SshConnection, path: string, content:
  * for the watcher. TMPDIR inside the run folder puts Chromium's profile there
  * too, so cleanup finds every process of the run by that path.
  */
-async function startDetached(connection: SshConnection, connected: ConnectedHost, runDir: string): Promise<void> {
+function startDetachedCommand(connected: ConnectedHost, runDir: string): string {
   const q = (name: string) => shellQuote(posix.join(runDir, name));
   const agent = `${shellQuote(nodeCommandOf(connected))} ${q('agent.mjs')} --config ${q(FILES.config)}`;
   // Each file whole or not at all: the watcher may look at any moment.
   const wrapper = `${agent} & echo $! > ${q(`${FILES.pid}.partial`)}; mv ${q(`${FILES.pid}.partial`)} ${q(FILES.pid)}; wait $!; echo $? > ${q(`${FILES.exit}.partial`)}; mv ${q(`${FILES.exit}.partial`)} ${q(FILES.exit)}`;
-  const started = await connection.run(
-    // Only the agent goes to the background, its output all in the log: the channel closes at once.
-    `cd ${shellQuote(runDir)} && { TMPDIR=${shellQuote(runDir)} setsid sh -c ${shellQuote(wrapper)} < /dev/null > ${q(FILES.log)} 2>&1 & }`,
-  );
-  if (started.code !== 0) throw new HostError(connection.host.name, 'start', `cannot start the agent: ${started.stderr.trim()}`);
+  // Only the agent goes to the background, its output all in the log.
+  return `cd ${shellQuote(runDir)} && { TMPDIR=${shellQuote(runDir)} setsid sh -c ${shellQuote(wrapper)} < /dev/null > ${q(FILES.log)} 2>&1 & }`;
 }
 
-/**
- * Waits on the host until the agent has exited (its code written) or is gone
- * (killed with its wrapper), and comes back after every re-dial until it knows.
- */
-function watchExit(link: SshLink, runDir: string): { exited: AgentProcess['exited']; tail: () => string[] } {
-  let tail: string[] = [];
+/** Resolves once the start command says the agent runs; rejects with what the host said if it ends before that. */
+function untilStarted(starter: RemoteProcess, host: string): Promise<void> {
+  const said = () => starter.stdout().startsWith(`${STARTED}\n`);
+  return new Promise((resolve, reject) => {
+    const onData = () => {
+      if (!said()) return;
+      starter.channel.off('data', onData);
+      resolve();
+    };
+    starter.channel.on('data', onData);
+    void starter.exited.then(() => {
+      if (said()) return resolve();
+      reject(new HostError(host, 'start', `cannot start the agent: ${starter.stderr().trim() || 'the start command ended without starting it'}`));
+    });
+  });
+}
+
+/** Waits on the host until the agent has exited (its code written) or is gone (killed with its wrapper), then prints the code (or "gone") and the log's tail. */
+function watchScript(runDir: string): string {
   const q = (name: string) => shellQuote(posix.join(runDir, name));
   const alive = `{ [ ! -e ${q(FILES.pid)} ] || kill -0 "$(cat ${q(FILES.pid)})" 2>/dev/null; }`;
-  const script = [
+  return [
     `while [ ! -e ${q(FILES.exit)} ] && ${alive}; do sleep 0.5; done`,
     // The wrapper writes the code a moment after its agent ends.
     `[ -e ${q(FILES.exit)} ] || sleep 0.5`,
     `if [ -e ${q(FILES.exit)} ]; then cat ${q(FILES.exit)}; else echo gone; fi`,
-    `tail -n ${TAIL_LINES} ${q(FILES.log)}`,
+    `tail -n ${TAIL_LINES} ${q(FILES.log)} 2>/dev/null`,
   ].join('; ');
+}
+
+/**
+ * The agent's exit as a watch reports it: the start command's own, then a new
+ * watch after every re-dial, or when a watch ends without an answer while the
+ * connection stays up (its shell was killed), until one of them knows.
+ */
+function watchExit(link: SshLink, runDir: string, starter: RemoteProcess): { exited: AgentProcess['exited']; tail: () => string[] } {
+  let tail: string[] = [];
+  let known = false;
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
-    const watch = async (connection: SshConnection | undefined) => {
-      // Down already: the re-dial will watch.
-      if (!connection) return;
-      const watcher = await connection.exec(script).catch(() => undefined);
+    const watchOn = async (connection: SshConnection) => {
+      const watcher = await connection.exec(watchScript(runDir)).catch(() => undefined);
       if (!watcher) return;
       watcher.channel.end();
-      const { code } = await watcher.exited;
-      const [exitCode, ...lines] = watcher.stdout().split('\n');
-      // A watcher cut off by a dropped connection says nothing; the re-dial starts another.
-      if (code !== 0 || !/^(\d+|gone)$/.test(exitCode ?? '')) return;
-      tail = lines.filter(Boolean);
-      resolve({ code: exitCode === 'gone' ? null : Number(exitCode), signal: null });
+      void heard(watcher, connection);
     };
-    void watch(link.connection);
-    link.onRedial(async (connection) => void watch(connection));
+    const heard = async (watcher: RemoteProcess, connection: SshConnection) => {
+      await watcher.exited;
+      const [answer, ...lines] = watcher.stdout().replace(`${STARTED}\n`, '').split('\n');
+      if (/^(\d+|gone)$/.test(answer ?? '')) {
+        known = true;
+        tail = lines.filter(Boolean);
+        return resolve({ code: answer === 'gone' ? null : Number(answer), signal: null });
+      }
+      // Cut off with its connection, it says nothing: the re-dial watches again.
+      if (link.connection !== connection) return;
+      await new Promise((again) => setTimeout(again, WATCH_AGAIN_MS));
+      if (!known && link.connection === connection) await watchOn(connection);
+    };
+    void heard(starter, link.connection!);
+    link.onRedial(async (connection) => {
+      if (!known) await watchOn(connection);
+    });
   });
   return { exited, tail: () => tail };
 }

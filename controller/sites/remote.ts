@@ -41,6 +41,8 @@ async function startRemoteHelper(connected: ConnectedHost, runDir: string, file:
   return helperUrl(`${connected.host.name}: ${file.name}`, output, helper.exited, helper.stderr);
 }
 
+const FOLDER_LEFT = 'squall-run-folder-left';
+
 async function cleanUpRemote(connected: ConnectedHost, link: SshLink | undefined, runDir: string): Promise<string[]> {
   const { host } = connected;
   const problems: string[] = [];
@@ -50,13 +52,22 @@ async function cleanUpRemote(connected: ConnectedHost, link: SshLink | undefined
   try {
     // The run's connection, or a new one when it dropped for good (a lost host).
     cleaner = (link ? link.connection : connected.connection.isOpen ? connected.connection : undefined) ?? (await connected.dial());
-    // Two commands: the one that kills must not hold the plain path in its
-    // own command line, or pkill would match it and kill itself.
-    const killed = await cleaner.run(
-      `pkill -KILL -f ${pattern}; for i in 1 2 3 4 5 6 7 8 9 10; do pgrep -f ${pattern} >/dev/null || break; sleep 0.2; done; pgrep -af ${pattern}; true`,
+    // One command. Its own command line must not hold the run folder's path as
+    // pkill looks for it, or pkill would kill the shell that runs it: the
+    // pattern is a regex that does not match itself, and the folder to remove
+    // is put together from its parent and its name.
+    const folder = `${shellQuote(posix.dirname(runDir))}/${shellQuote(posix.basename(runDir))}`;
+    const cleaned = await cleaner.run(
+      [
+        `pkill -KILL -f ${pattern}`,
+        `for i in 1 2 3 4 5 6 7 8 9 10; do pgrep -f ${pattern} >/dev/null || break; sleep 0.2; done`,
+        `pgrep -af ${pattern}`,
+        `rm -rf ${folder}`,
+        `[ -e ${folder} ] && echo ${FOLDER_LEFT}`,
+        'true',
+      ].join('; '),
     );
-    const removed = await cleaner.run(`rm -rf ${shellQuote(runDir)}; [ -e ${shellQuote(runDir)} ] && echo "folder ${runDir}"; true`);
-    const left = [killed.stdout.trim(), removed.stdout.trim()].filter(Boolean).join('\n');
+    const left = cleaned.stdout.trim().replace(FOLDER_LEFT, `folder ${runDir}`);
     if (left) problems.push(`${host.name}: still there after cleanup: ${left.split('\n').join('; ')}`);
   } catch (error) {
     problems.push(`${host.name}: cleanup failed: ${(error as Error).message}`);

@@ -26,6 +26,8 @@ export interface CurveTiming {
   vuLimit?: number;
   /** VUs multiply by this until the limit breaks: 2 by default, 4 for a coarser, shorter curve */
   growth?: number;
+  /** the reference scenario's think time, when not its own 1 s */
+  thinkMs?: number;
 }
 
 export interface CurvePoint extends PointResult {
@@ -130,7 +132,7 @@ export async function measureCurves(runners: readonly Runner[], target: string, 
     const turns = runners.map((runner, index) => ({ runner, search: searches[index]!, next: searches[index]!.next() })).filter((turn) => turn.next);
     if (turns.length === 0) break;
     for (const { runner, search, next } of turns) {
-      const result = await runner.measure({ vus: next!.vus, target, warmupMs: timing.warmupMs, measureMs: next!.measureMs });
+      const result = await runner.measure({ vus: next!.vus, target, warmupMs: timing.warmupMs, measureMs: next!.measureMs, ...(timing.thinkMs !== undefined ? { thinkMs: timing.thinkMs } : {}) });
       const measured = search.record(result, next!.measureMs);
       log(
         `  ${runner.name.padEnd(10)} ${String(result.vus).padStart(4)} ${runner.unit ?? 'VUs'}  p50 ${result.p50.toFixed(1)} ms (${measured.p50Ratio.toFixed(2)}x)  ` +

@@ -5,13 +5,15 @@
 import os from 'node:os';
 import { cpuMsPerIteration } from './fidelity.js';
 import { measureSideBySide, squallNoMetricsRunner, squallRunner } from './runners/squall.js';
-import type { PointResult } from './runners/types.js';
+import type { MeasureOptions, PointResult } from './runners/types.js';
 
 export interface MetricsCostOptions {
   vus: number;
   rounds: number;
   warmupMs: number;
   measureMs: number;
+  /** the reference scenario's think time, when not its own 1 s */
+  thinkMs?: number;
   /**
    * On and off at the same time, half the VUs each, every run counting its own
    * agent's CPU: a host whose speed drifts (or whose VM host takes CPU from it)
@@ -89,9 +91,13 @@ export async function measureMetricsCost(target: string, options: MetricsCostOpt
 
 type Summary = (result: PointResult) => MetricsCostSide;
 
+function measureOptions(target: string, options: MetricsCostOptions, vus: number): MeasureOptions {
+  return { vus, target, warmupMs: options.warmupMs, measureMs: options.measureMs, ...(options.thinkMs !== undefined ? { thinkMs: options.thinkMs } : {}) };
+}
+
 /** On, then off (or off, then on in odd rounds, so a trend over the run does not favour one). */
 async function inTurns(target: string, options: MetricsCostOptions, round: number, summary: Summary): Promise<[MetricsCostSide, MetricsCostSide]> {
-  const measure = async (runner: typeof squallRunner) => summary(await runner.measure({ vus: options.vus, target, warmupMs: options.warmupMs, measureMs: options.measureMs }));
+  const measure = async (runner: typeof squallRunner) => summary(await runner.measure(measureOptions(target, options, options.vus)));
   const first = round % 2 === 0 ? squallRunner : squallNoMetricsRunner;
   const second = first === squallRunner ? squallNoMetricsRunner : squallRunner;
   const a = await measure(first);
@@ -101,6 +107,6 @@ async function inTurns(target: string, options: MetricsCostOptions, round: numbe
 
 /** Both at once, half the VUs each; host CPU is then shared, so only the agents' own CPU tells them apart. */
 async function sideBySide(target: string, options: MetricsCostOptions, summary: Summary): Promise<[MetricsCostSide, MetricsCostSide]> {
-  const [on, off] = await measureSideBySide({ vus: Math.max(1, Math.round(options.vus / 2)), target, warmupMs: options.warmupMs, measureMs: options.measureMs });
+  const [on, off] = await measureSideBySide(measureOptions(target, options, Math.max(1, Math.round(options.vus / 2))));
   return [summary(on), summary(off)];
 }

@@ -1,9 +1,11 @@
 // A user mistake gets one clear line on stderr and exit code 2, no stack trace.
+// The CLI entry runs in this process: the answer is a line, and a process of
+// its own would add only its start-up (the built command is spawned elsewhere).
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture, runCli, type CliResult } from '../harness/cli.js';
+import { fixture, squall, type CliResult } from '../harness/cli.js';
 
 function expectOneClearLine(result: CliResult, pattern: RegExp): void {
   const lines = result.stderr.trim().split('\n');
@@ -15,34 +17,34 @@ function expectOneClearLine(result: CliResult, pattern: RegExp): void {
 
 describe('bad input', () => {
   it('a missing scenario file', async () => {
-    expectOneClearLine(await runCli(['run', 'does-not-exist.ts']), /^squall: does-not-exist\.ts: no such scenario file$/);
+    expectOneClearLine(await squall(['run', 'does-not-exist.ts']), /^squall: does-not-exist\.ts: no such scenario file$/);
   });
 
   it('a scenario that does not compile names the file, line and column', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'squall-bad-'));
     cpSync(fixture('broken-syntax.scenario.ts.txt'), join(dir, 'broken.ts'));
-    expectOneClearLine(await runCli(['run', 'broken.ts'], { cwd: dir }), /^squall: broken\.ts:7:17: Unexpected ";"/);
+    expectOneClearLine(await squall(['run', 'broken.ts'], { cwd: dir }), /^squall: broken\.ts:7:17: Unexpected ";"/);
   });
 
   it('a scenario with no run function', async () => {
     expectOneClearLine(
-      await runCli(['run', fixture('no-run.scenario.js')]),
+      await squall(['run', fixture('no-run.scenario.js')]),
       /^squall: .*no-run\.scenario\.js: no `run` in the default export: expected a function run\(/,
     );
   });
 
   it('an invalid --stages', async () => {
     expectOneClearLine(
-      await runCli(['run', fixture('shop.scenario.ts'), '--stages', '10s:5,forever']),
+      await squall(['run', fixture('shop.scenario.ts'), '--stages', '10s:5,forever']),
       /^squall: --stages 10s:5,forever: "forever" is not a stage; expected duration:target like 30s:10/,
     );
   });
 
   it('an invalid --env and --vus are rejected before anything starts', async () => {
-    const env = await runCli(['run', fixture('shop.scenario.ts'), '--env', 'NOEQUALS']);
+    const env = await squall(['run', fixture('shop.scenario.ts'), '--env', 'NOEQUALS']);
     expect(env.code).toBe(2);
     expect(env.stderr).toMatch(/--env.*expected KEY=VALUE, got "NOEQUALS"/);
-    const vus = await runCli(['run', fixture('shop.scenario.ts'), '--vus', 'many']);
+    const vus = await squall(['run', fixture('shop.scenario.ts'), '--vus', 'many']);
     expect(vus.code).toBe(2);
     expect(vus.stderr).toMatch(/--vus.*expected a whole number/);
   });
@@ -52,11 +54,11 @@ describe('bad input', () => {
     writeFileSync(join(dir, 'notes.txt'), 'a file, not a folder');
     const shop = fixture('shop.scenario.ts');
     const db = ['--db', join(dir, 'runs.db')];
-    const underFile = await runCli(['run', shop, '--out', 'notes.txt/sub', ...db], { cwd: dir });
+    const underFile = await squall(['run', shop, '--out', 'notes.txt/sub', ...db], { cwd: dir });
     expectOneClearLine(underFile, /^squall: --out notes\.txt\/sub: notes\.txt is a file, not a folder$/);
-    const underProc = await runCli(['run', shop, '--out', '/proc/forbidden', ...db], { cwd: dir });
+    const underProc = await squall(['run', shop, '--out', '/proc/forbidden', ...db], { cwd: dir });
     expectOneClearLine(underProc, /^squall: --out \/proc\/forbidden: cannot be created there \(no such file or directory\)$/);
-    const dbUnderFile = await runCli(['run', shop, '--db', 'notes.txt/runs.db', '--out', 'out'], { cwd: dir });
+    const dbUnderFile = await squall(['run', shop, '--db', 'notes.txt/runs.db', '--out', 'out'], { cwd: dir });
     expectOneClearLine(dbUnderFile, /^squall: --db notes\.txt\/runs\.db: notes\.txt is a file, not a folder$/);
     for (const result of [underFile, underProc, dbUnderFile]) expect(result.stdout).toBe('');
     // The checks make no folder and no store of their own.

@@ -23,7 +23,7 @@ describe('a bare Debian host', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'squall-bare-'));
-    const root = bareRoot(process.env.SQUALL_TEST_BARE_ROOT ?? dir, join(dir, 'root'));
+    const root = bareRoot(join(dir, 'root'));
     lab = await startSshLab([]);
     bare = await startBareHost({ root, address: '127.0.0.10', authorizedKeys: [lab.userKey.publicKey] });
     lab.trust([bare]);

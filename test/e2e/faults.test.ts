@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
+import type { RunTiming } from '../../controller/run/prepare.js';
 import type { RunOutcome } from '../../controller/run/request.js';
 import { runLoadTest } from '../../controller/run/run.js';
 import { memoryIo } from '../../src/io.js';
 import type { Report } from '../../src/protocol/report.js';
-import { fixture, runCli } from '../harness/cli.js';
+import { fixture, runCli, runControllerChild, squall } from '../harness/cli.js';
 import { processesOfRun, untilNoProcessOfRun } from '../harness/processes.js';
 import { startSshLab, type LabHost, type SshLab } from '../harness/ssh-lab.js';
 
@@ -58,6 +59,12 @@ function commandOf(pid: number): string {
 }
 const stepOf = (report: Report, name: string) => report.steps.find((s) => s.name === name)!;
 const figures: string[] = [];
+/**
+ * The run's clockwork at test speed (production: 5 s heartbeats, 60 s grace,
+ * 15 s reconnect margin): silence is noticed in 3 s, and a host that is gone
+ * for good is given up after 5 s + 3 s instead of 75 s.
+ */
+const SHORT: Partial<RunTiming> = { heartbeatMs: 1000, agentGraceMs: 5000, reconnectMarginMs: 3000 };
 
 describe('faults', () => {
   let lab: SshLab;
@@ -81,7 +88,7 @@ describe('faults', () => {
     await lab?.stop();
   });
 
-  async function runOnLab(name: string, seconds: number, fault: (t0: number) => void, extra: { agentGrace?: string } = {}): Promise<{ outcome: RunOutcome; io: ReturnType<typeof memoryIo> }> {
+  async function runOnLab(name: string, seconds: number, fault: (t0: number) => void, timing: Partial<RunTiming>): Promise<{ outcome: RunOutcome; io: ReturnType<typeof memoryIo> }> {
     lab.trust();
     app.reset();
     const io = memoryIo();
@@ -90,21 +97,21 @@ describe('faults', () => {
         scenario: fixture('shop.scenario.ts'),
         flags: { vus: 6, duration: `${seconds}s` },
         env: { TARGET: app.url },
-        window: '2s',
+        window: '1s',
         out: join(dir, name),
         db: join(dir, `${name}.db`),
         hosts: lab.inventory(lab.hosts.map((host) => ({ host }))),
-        ...extra,
       },
       io,
-      { started: fault },
+      { started: fault, timing },
     );
     return { outcome, io };
   }
 
   it('an SSH connection killed mid-run is dialled again: nothing lost, nothing counted twice, the host reconnected', async () => {
     const victim = lab.hosts[1]!;
-    const { outcome, io } = await runOnLab('ssh-drop', 30, () => later(10_000, () => victim.sshd.dropConnections()));
+    // Heartbeats of 1 s; the grace stays the production one: the way back is what is tested, not giving up.
+    const { outcome, io } = await runOnLab('ssh-drop', 10, () => later(4000, () => victim.sshd.dropConnections()), { heartbeatMs: 1000 });
     const cart = app.stats()['POST /api/cart']!;
     const report = outcome.report;
     expect(io.stderr()).toMatch(/SSH connection back after/);
@@ -122,7 +129,7 @@ describe('faults', () => {
   it('an agent killed with SIGKILL: the host is lost, and what is missing stays within the loss the report states', async () => {
     const victim = lab.hosts[2]!;
     // The agent itself, not the shell around it (whose command line quotes the path).
-    const { outcome } = await runOnLab('agent-kill', 16, () => later(8000, () => execFileSync('pkill', ['-KILL', '-f', `[${victim.workDir[0]}]${victim.workDir.slice(1)}/runs/[^ ]*/agent[.]mjs --config`])));
+    const { outcome } = await runOnLab('agent-kill', 8, () => later(4000, () => execFileSync('pkill', ['-KILL', '-f', `[${victim.workDir[0]}]${victim.workDir.slice(1)}/runs/[^ ]*/agent[.]mjs --config`])), SHORT);
     const cart = app.stats()['POST /api/cart']!;
     const report = outcome.report;
     expect(outcome.exitCode).toBe(0);
@@ -176,8 +183,19 @@ describe('faults', () => {
     app.reset();
     const db = join(dir, 'controller-kill.db');
     let killedAt = 0;
-    await runCli(
-      ['run', fixture('shop.scenario.ts'), '--hosts', lab.inventory(lab.hosts.map((host) => ({ host }))), '--vus', '3', '--duration', '2m', '--window', '1s', '--agent-grace', '15s', '--env', `TARGET=${app.url}`, '--out', join(dir, 'controller-kill'), '--db', db],
+    // A controller process of its own (so that it can be killed) with the short clockwork: a grace of 5 s.
+    await runControllerChild(
+      {
+        scenario: fixture('shop.scenario.ts'),
+        flags: { vus: 3, duration: '2m' },
+        env: { TARGET: app.url },
+        window: '1s',
+        out: join(dir, 'controller-kill'),
+        db,
+        hosts: lab.inventory(lab.hosts.map((host) => ({ host }))),
+        dashboard: false,
+      },
+      SHORT,
       {
         timeoutMs: 90_000,
         watch: ({ stdout }, child) => {
@@ -192,15 +210,20 @@ describe('faults', () => {
     await untilNoRunProcess(lab.hosts, 30_000);
     const sinceKill = Date.now() - killedAt;
     // Not before the grace (they outlive their dead SSH sessions), and within the grace + 10 s
-    // (and the poll's own second).
-    expect(sinceKill).toBeGreaterThanOrEqual(12_000);
-    expect(sinceKill).toBeLessThanOrEqual(26_000);
-    const runs = await runCli(['runs', '--db', db]);
+    // (and the poll's own moment).
+    expect(sinceKill).toBeGreaterThanOrEqual(SHORT.agentGraceMs! - 1000);
+    expect(sinceKill).toBeLessThanOrEqual(SHORT.agentGraceMs! + 11_000);
+    // The store calls a run interrupted once its controller has missed two of its heartbeats (10 s).
+    let runs = await squall(['runs', '--db', db]);
+    for (let tries = 0; tries < 20 && !/ interrupted /.test(runs.stdout); tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      runs = await squall(['runs', '--db', db]);
+    }
     expect(runs.stdout).toMatch(/ interrupted /);
-    const report = await runCli(['report', 'last', '--db', db]);
+    const report = await squall(['report', 'last', '--db', db]);
     expect(report.code).toBe(3);
     expect(report.stdout).toContain('PARTIAL');
-    figures.push(`controller kill -9 over SSH (grace 15 s): agents and Chromium gone ${sinceKill} ms after the kill`);
+    figures.push(`controller kill -9 over SSH (grace ${SHORT.agentGraceMs! / 1000} s): agents and Chromium gone ${sinceKill} ms after the kill`);
     // The run folders stay (the controller that would remove them is gone); the next cleanup of the run would.
     for (const host of lab.hosts) execFileSync('rm', ['-rf', join(host.workDir, 'runs')]);
   }, 120_000);
@@ -209,14 +232,14 @@ describe('faults', () => {
     const victim = lab.hosts[0]!;
     const { outcome, io } = await runOnLab(
       'sshd-gone',
-      20,
+      8,
       () =>
-        later(5000, () => {
+        later(3000, () => {
           // Its connections first: once the listener is gone they would no longer be its children.
           victim.sshd.dropConnections();
           void victim.sshd.stop();
         }),
-      { agentGrace: '15s' },
+      SHORT,
     );
     const report = outcome.report;
     expect(outcome.exitCode).toBe(0);
@@ -227,6 +250,6 @@ describe('faults', () => {
     expect(io.stderr()).toMatch(new RegExp(`cleanup: ${nameOf(victim).replace(/\./g, '\\.')}: cleanup failed`));
     // Out of reach, its agent stopped by itself once its grace was over.
     const goneMs = await untilNoRunProcess([victim], 25_000);
-    figures.push(`sshd gone for good (grace 15 s): lost, ${lost.loss!.undeliveredWindows} windows undelivered, at most ${lost.loss!.iterationsAtMost ?? '?'} iterations missing; its agent gone ${goneMs} ms after the run ended`);
+    figures.push(`sshd gone for good (grace ${SHORT.agentGraceMs! / 1000} s): lost, ${lost.loss!.undeliveredWindows} windows undelivered, at most ${lost.loss!.iterationsAtMost ?? '?'} iterations missing; its agent gone ${goneMs} ms after the run ended`);
   }, 150_000);
 });

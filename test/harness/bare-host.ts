@@ -1,30 +1,24 @@
 // A bare Debian host for the tests: a root made by `debootstrap --variant=minbase
 // bookworm` with only openssh-server added (no Node.js, no Chromium, no curl),
 // and its own sshd on a 127.0.0.x address, chrooted there in a private mount
-// namespace (its /dev, /proc and /sys mounts go away with it). Built once per
-// test run into the run's temp folder; SQUALL_TEST_BARE_ROOT names a folder to
-// keep it in between runs on a developer's machine.
+// namespace (its /dev, /proc and /sys mounts go away with it). The pristine
+// root is built once per machine by bare-root.sh (cached by its inputs) and
+// copied for each use.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort, generateKey, sshdConfig, waitForBanner, type TestSshd } from './sshd.js';
 
-const MIRROR = process.env.SQUALL_TEST_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
-const READY_MARK = '.squall-bare-root';
+const BARE_ROOT_SCRIPT = fileURLToPath(new URL('bare-root.sh', import.meta.url));
 
 /**
- * A fresh copy of the bare root at `root`: the pristine one in `cache` is
- * built once (about 30 s with a near mirror) and copied for each use, so
- * what a test installs never reaches the next.
+ * A fresh copy of the bare root at `root`, so what a test installs never
+ * reaches the next; the pristine one is built on first use (about 30 s with
+ * a near mirror) unless `npm run setup:test` built it already.
  */
-export function bareRoot(cache: string, root: string): string {
-  const pristine = join(cache, 'pristine');
-  if (!existsSync(join(pristine, READY_MARK))) {
-    rmSync(pristine, { recursive: true, force: true });
-    mkdirSync(pristine, { recursive: true });
-    execFileSync('debootstrap', ['--variant=minbase', '--include=openssh-server', 'bookworm', pristine, MIRROR], { stdio: ['ignore', 'ignore', 'pipe'] });
-    writeFileSync(join(pristine, READY_MARK), '');
-  }
+export function bareRoot(root: string): string {
+  const pristine = execFileSync('sh', [BARE_ROOT_SCRIPT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   rmSync(root, { recursive: true, force: true });
   execFileSync('cp', ['-a', pristine, root]);
   return root;

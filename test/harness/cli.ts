@@ -1,6 +1,7 @@
 // Runs the built `squall` command as a user would, capturing its output.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { memoryIo } from '../../src/io.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SQUALL_BIN = `${ROOT}bin/squall.mjs`;
@@ -20,8 +21,12 @@ export interface RunCliOptions {
 }
 
 export function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
+  return runProcess([process.execPath, SQUALL_BIN, ...args], options);
+}
+
+function runProcess([command, ...args]: string[], options: RunCliOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SQUALL_BIN, ...args], {
+    const child = spawn(command!, args, {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, CI: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,7 +43,7 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`squall ${args.join(' ')} timed out\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      reject(new Error(`${args.join(' ')} timed out\nstdout:\n${stdout}\nstderr:\n${stderr}`));
     }, options.timeoutMs ?? 110_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -49,4 +54,24 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
 
 export function fixture(name: string): string {
   return `${ROOT}test/fixtures/${name}`;
+}
+
+/** A controller process running `request` with the hooks' `timing` (see controller-child.ts), watched like runCli. */
+export function runControllerChild(request: object, timing: object, options: RunCliOptions = {}): Promise<CliResult> {
+  return runProcess([process.execPath, '--import', 'tsx', `${ROOT}test/harness/controller-child.ts`, JSON.stringify({ request, timing })], options);
+}
+
+/**
+ * The CLI's entry called in this process, with its output captured: for
+ * commands whose answer is a line or a file (refusals, listings, reports),
+ * where a process of their own adds only its start-up. The in-process run is
+ * the TypeScript source, not dist/: what dist/ adds is covered by the tests
+ * that spawn the built command.
+ */
+export async function squall(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  const io = memoryIo({ cwd: options.cwd ?? ROOT, env: { ...process.env, CI: '1', ...options.env } });
+  // Imported when first used: the whole CLI is a large module graph that most tests never need.
+  const { main } = await import('../../controller/cli/main.js');
+  const code = await main(args, io);
+  return { code, stdout: io.stdout(), stderr: io.stderr() };
 }

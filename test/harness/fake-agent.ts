@@ -223,6 +223,7 @@ export function fakeSite(id: string, script: AgentScript, options: { failBeforeR
         kill: () => {
           fake.kill();
           exit(137);
+          return true;
         },
       };
     },

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { Scenario, ScenarioContext } from '../../../src/scenario/index.js';
 import reference from '../../../controller/calibrate/reference.scenario.js';
-import { exactPercentile, FIDELITY_STEP, type MeasureOptions, type PointResult, type Runner } from './types.js';
+import { exactPercentile, FIDELITY_STEP, referenceEnv, type MeasureOptions, type PointResult, type Runner } from './types.js';
 import { probeWindow } from './window-probe.js';
 
 const HEADLESS_SHELL = '/usr/bin/chromium-headless-shell';
@@ -50,7 +50,7 @@ async function loop(options: MeasureOptions, open: OpenPage, lifetime: PageLifet
         const { page } = opened;
         const context: ScenarioContext = {
           page,
-          env: { TARGET: options.target },
+          env: referenceEnv(options),
           vu: index + 1,
           iteration,
           signal,

@@ -11,7 +11,7 @@ import { RunStore } from '../../../controller/store/store.js';
 import { memoryIo } from '../../../src/io.js';
 import { REFERENCE_SCENARIO } from '../../../controller/paths.js';
 import { StepTable } from '../../../src/metrics/merge.js';
-import { FIDELITY_STEP, type MeasureOptions, type PointResult, type Runner } from './types.js';
+import { FIDELITY_STEP, referenceEnv, type MeasureOptions, type PointResult, type Runner } from './types.js';
 import { probeWindow, type WindowProbe } from './window-probe.js';
 
 /** BENCH_VU_WORKERS=n: every agent starts n VU workers instead of its own choice, to measure what the default buys. */
@@ -68,7 +68,8 @@ export const squallArrivalRunner: Runner = {
     }),
 };
 
-async function measureSquall(scenario: string, { vus, target, warmupMs, measureMs }: MeasureOptions, load: RunRequest['flags'], ownTreeOnly = false): Promise<PointResult> {
+async function measureSquall(scenario: string, options: MeasureOptions, load: RunRequest['flags'], ownTreeOnly = false): Promise<PointResult> {
+  const { vus, warmupMs, measureMs } = options;
   const dir = mkdtempSync(join(tmpdir(), 'squall-bench-'));
   let probe: WindowProbe | undefined;
   let t0 = 0;
@@ -77,7 +78,7 @@ async function measureSquall(scenario: string, { vus, target, warmupMs, measureM
       {
         scenario,
         flags: { ...load, duration: `${Math.ceil((warmupMs + measureMs) / 1000) + 2}s` },
-        env: { TARGET: target },
+        env: referenceEnv(options),
         window: '1s',
         out: join(dir, 'out'),
         db: join(dir, 'runs.db'),

@@ -5,6 +5,13 @@ export interface MeasureOptions {
   /** VUs run this long before samples count */
   warmupMs: number;
   measureMs: number;
+  /** the reference scenario's think time (default 1000 ms): shorter in the smoke mode */
+  thinkMs?: number;
+}
+
+/** The reference scenario's env for these options. */
+export function referenceEnv(options: Pick<MeasureOptions, 'target' | 'thinkMs'>): Record<string, string> {
+  return { TARGET: options.target, ...(options.thinkMs !== undefined ? { THINK_MS: String(options.thinkMs) } : {}) };
 }
 
 export interface PointResult {

@@ -4,7 +4,8 @@
 // report's own stated loss bound), that nothing of the run is left, the exit
 // code and the hosts' statuses. docs/reliability.md has the figures.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +38,20 @@ async function untilNoRunProcess(hosts: readonly LabHost[], timeoutMs: number): 
 }
 
 const nameOf = (host: LabHost) => `${host.sshd.address}:${host.sshd.port}`;
+function runFolders(host: LabHost): string[] {
+  const runs = join(host.workDir, 'runs');
+  return existsSync(runs) ? readdirSync(runs) : [];
+}
+/** Windows stored per agent. */
+function storedWindows(dbPath: string, runId: string): Map<string, number> {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT agent_id, COUNT(*) AS n FROM agent_windows WHERE run_id = ? GROUP BY agent_id').all(runId) as Array<{ agent_id: string; n: number }>;
+    return new Map(rows.map((row) => [row.agent_id, row.n]));
+  } finally {
+    db.close();
+  }
+}
 /** Faults scheduled by a test: cleared after it, so a test that failed early cannot strike the next one. */
 const pending = new Set<NodeJS.Timeout>();
 function later(ms: number, fault: () => void): void {
@@ -126,21 +141,40 @@ describe('faults', () => {
     figures.push(`ssh drop: served ${cart.hits}, reported ${stepOf(report, 'add to cart').count}, reconnects ${host.reconnects}, longest gap ${host.longestGapMs} ms, clean ${cleanMs} ms`);
   }, 120_000);
 
-  it('an agent killed with SIGKILL: the host is lost, and what is missing stays within the loss the report states', async () => {
+  it('an agent killed with SIGKILL: the host is lost, the run completes on the others and keeps its windows, and what is missing stays within the loss the report states', async () => {
     const victim = lab.hosts[2]!;
-    // The agent itself, not the shell around it (whose command line quotes the path).
-    const { outcome } = await runOnLab('agent-kill', 8, () => later(4000, () => execFileSync('pkill', ['-KILL', '-f', `[${victim.workDir[0]}]${victim.workDir.slice(1)}/runs/[^ ]*/agent[.]mjs --config`])), SHORT);
+    let killedAt = 0;
+    // The agent itself, not the shell around it (whose command line quotes the path): its exit code reaches the watcher.
+    const { outcome, io } = await runOnLab(
+      'agent-kill',
+      8,
+      () =>
+        later(4000, () => {
+          killedAt = Date.now();
+          execFileSync('pkill', ['-KILL', '-f', `[${victim.workDir[0]}]${victim.workDir.slice(1)}/runs/[^ ]*/agent[.]mjs --config`]);
+        }),
+      SHORT,
+    );
     const cart = app.stats()['POST /api/cart']!;
     const report = outcome.report;
+    expect(killedAt).toBeGreaterThan(0);
     expect(outcome.exitCode).toBe(0);
     const lost = report.agents.find((a) => a.host === nameOf(victim))!;
     expect(lost.status).toBe('lost');
+    expect(Date.parse(lost.lostAt!)).toBeGreaterThanOrEqual(killedAt);
+    expect(lost.windows).toBeGreaterThanOrEqual(1);
+    expect(io.stderr()).toMatch(/marked lost/);
     expect(lost.loss).toBeDefined();
     const missing = cart.hits - stepOf(report, 'add to cart').count;
     expect(missing).toBeGreaterThanOrEqual(0);
     expect(missing).toBeLessThanOrEqual(lost.loss!.iterationsAtMost!);
     expect(report.agents.filter((a) => a.status === 'done')).toHaveLength(2);
+    // What the lost host delivered is in the totals: the totals are the sum of every stored window.
+    expect(storedWindows(join(dir, 'agent-kill.db'), outcome.runId).get(lost.id)).toBe(lost.windows);
+    const seriesCount = report.series.reduce((sum, p) => sum + (p.steps['add to cart']?.count ?? 0), 0);
+    expect(stepOf(report, 'add to cart').count).toBe(seriesCount);
     const cleanMs = await untilNoRunProcess(lab.hosts, 10_000);
+    for (const host of lab.hosts) expect(runFolders(host)).toEqual([]);
     figures.push(`agent kill -9: served ${cart.hits}, reported ${stepOf(report, 'add to cart').count}, stated at most ${lost.loss!.iterationsAtMost} missing (${lost.loss!.undeliveredWindows} windows), clean ${cleanMs} ms`);
   }, 120_000);
 

@@ -21,7 +21,7 @@ describe('squall run, locally, against the demo app', () => {
     mkdirSync(join(dir, 'tmp'));
     result = await runCli([
       'run', fixture('shop.scenario.ts'),
-      '--vus', '2', '--duration', '15s', '--window', '2s',
+      '--vus', '2', '--duration', '12s', '--window', '1s',
       '--env', `TARGET=${app.url}`,
       '--out', join(dir, 'out'), '--db', join(dir, 'runs.db'),
     ], { env: { TMPDIR: join(dir, 'tmp') } });

@@ -26,7 +26,7 @@ describe('a WebSocket dropped mid-run', () => {
     const cutter = new LinkCutter();
     const request = {
       scenario: fixture('shop.scenario.ts'),
-      flags: { vus: 2, duration: '12s' },
+      flags: { vus: 2, duration: '9s' },
       env: { TARGET: app.url },
       window: '1s',
       out: join(dir, 'out'),

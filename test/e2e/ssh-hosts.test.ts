@@ -91,9 +91,9 @@ describe('agents on hosts over SSH', () => {
       outcome = await runLoadTest(
         {
           scenario: fixture('shop.scenario.ts'),
-          flags: { vus: 8, duration: '10s' },
+          flags: { vus: 8, duration: '6s' },
           env: { TARGET: app.url },
-          window: '2s',
+          window: '1s',
           out: join(dir, 'three'),
           db: dbPath(),
           hosts: lab.inventory([{ host: good[0]!, weight: 2 }, { host: good[1]! }, { host: good[2]! }]),
@@ -136,7 +136,7 @@ describe('agents on hosts over SSH', () => {
         );
         expect(merged.length).toBe(outcome.report.series.length);
         // Within the plan every host reports every window; after it, each ends its last iteration on its own time.
-        const planEnd = Date.parse(outcome.report.run.startedAt) + 10_000;
+        const planEnd = Date.parse(outcome.report.run.startedAt) + 6_000;
         const withinPlan = merged.filter((w) => w.windowStart + w.windowMs <= planEnd);
         expect(withinPlan.length).toBeGreaterThanOrEqual(3);
         expect(withinPlan.every((w) => w.agents === 3)).toBe(true);
@@ -159,51 +159,6 @@ describe('agents on hosts over SSH', () => {
     });
   });
 
-  it('a host whose agent is killed mid-run is marked lost; the run completes on the others and keeps its windows', async () => {
-    lab.trust();
-    app.reset();
-    const victim = good[1]!;
-    let killedAt = 0;
-    const io = memoryIo();
-    const outcome = await runLoadTest(
-      {
-        scenario: fixture('shop.scenario.ts'),
-        flags: { vus: 6, duration: '10s' },
-        env: { TARGET: app.url },
-        window: '2s',
-        out: join(dir, 'lost'),
-        db: join(dir, 'lost.db'),
-        hosts: lab.inventory(good.map((host) => ({ host }))),
-      },
-      io,
-      {
-        windowCommitted: (agentId) => {
-          if (killedAt === 0 && agentId === `${victim.sshd.address}:${victim.sshd.port}`) {
-            killedAt = Date.now();
-            killAgentOn(victim);
-          }
-        },
-      },
-    );
-    expect(killedAt).toBeGreaterThan(0);
-    expect(outcome.exitCode).toBe(0);
-    const lost = outcome.report.agents.find((a) => a.host === `${victim.sshd.address}:${victim.sshd.port}`)!;
-    expect(lost.status).toBe('lost');
-    expect(Date.parse(lost.lostAt!)).toBeGreaterThanOrEqual(killedAt);
-    expect(lost.windows).toBeGreaterThanOrEqual(1);
-    expect(outcome.report.agents.filter((a) => a.status === 'done')).toHaveLength(2);
-    expect(io.stderr()).toMatch(/marked lost/);
-    // What the lost host delivered is in the totals: the totals are the sum of every stored window.
-    const windows = agentWindows(join(dir, 'lost.db'), outcome.runId);
-    expect(windows.get(lost.id)?.windows).toBe(lost.windows);
-    const seriesCount = outcome.report.series.reduce((sum, p) => sum + (p.steps['add to cart']?.count ?? 0), 0);
-    expect(outcome.report.steps.find((s) => s.name === 'add to cart')!.count).toBe(seriesCount);
-    for (const host of good) {
-      expect(leftovers(host.workDir)).toBe('');
-      expect(runFolders(host)).toEqual([]);
-    }
-  });
-
   it('splits an arrival rate of two flows over hosts weighted 1, 2, 1: the total is what was asked, each window shared by weight, the mix held', async () => {
     lab.trust();
     app.reset();
@@ -211,7 +166,7 @@ describe('agents on hosts over SSH', () => {
     const outcome = await runLoadTest(
       {
         scenario: fixture('flows.scenario.ts'),
-        flags: { rate: 4, duration: '10s', maxVus: 12, preAllocatedVus: 8 },
+        flags: { rate: 4, duration: '8s', maxVus: 12, preAllocatedVus: 8 },
         env: { TARGET: app.url },
         window: '2s',
         out: join(dir, 'arrival'),
@@ -223,9 +178,9 @@ describe('agents on hosts over SSH', () => {
     expect(io.stderr()).not.toMatch(/internal error/);
     expect(outcome.exitCode).toBe(0);
     const arrival = outcome.report.arrival!;
-    expect(arrival).toMatchObject({ expected: 40, dropped: 0 });
+    expect(arrival).toMatchObject({ expected: 32, dropped: 0 });
     expect(arrival.started).toBe(app.stats()['GET /api/products']!.hits);
-    expect(Math.abs(arrival.started - 40)).toBeLessThanOrEqual(1);
+    expect(Math.abs(arrival.started - 32)).toBeLessThanOrEqual(1);
     expect(outcome.report.agents.map((a) => a.vus)).toEqual([3, 6, 3]);
     // Each host runs its own arrivals 8:2, so the run's mix is 8:2 to within one iteration per host.
     const [browse, checkout] = outcome.report.flows!;
@@ -245,7 +200,7 @@ describe('agents on hosts over SSH', () => {
         started.set(body.windowStart, perAgent);
       }
       const t0 = Date.parse(outcome.report.run.startedAt);
-      const inside = [...started.entries()].filter(([start]) => start >= t0 && start + 2000 <= t0 + 10_000);
+      const inside = [...started.entries()].filter(([start]) => start >= t0 && start + 2000 <= t0 + 8_000);
       expect(inside.length).toBeGreaterThanOrEqual(3);
       for (const [, perAgent] of inside) {
         const total = [...perAgent.values()].reduce((a, b) => a + b, 0);
@@ -266,7 +221,7 @@ describe('agents on hosts over SSH', () => {
     const outcome = await runLoadTest(
       {
         scenario: fixture('flow-loads.scenario.ts'),
-        flags: { duration: '10s' },
+        flags: { duration: '6s' },
         env: { TARGET: app.url },
         window: '2s',
         out: join(dir, 'flow-loads'),
@@ -281,8 +236,8 @@ describe('agents on hosts over SSH', () => {
     expect(outcome.report.agents.map((a) => a.vus)).toEqual([4, 4]);
     const [account] = outcome.report.arrivals!;
     // On a quiet host none is dropped; a busy one (this test beside others) may drop one, and the counts still reconcile.
-    expect(account).toMatchObject({ flows: ['checkout'], expected: 20, scheduled: 20 });
-    expect(account!.started + account!.dropped).toBe(20);
+    expect(account).toMatchObject({ flows: ['checkout'], expected: 12, scheduled: 12 });
+    expect(account!.started + account!.dropped).toBe(12);
     expect(account!.dropped).toBeLessThanOrEqual(1);
     expect(outcome.report.steps.find((s) => s.name === 'checkout/add to cart')!.count).toBe(app.stats()['POST /api/cart']!.hits);
     const browse = outcome.report.flows!.find((f) => f.name === 'browse')!;
@@ -300,7 +255,7 @@ describe('agents on hosts over SSH', () => {
     const outcome = await runLoadTest(
       {
         scenario: fixture('arrival.scenario.ts'),
-        flags: { rate: 6, duration: '10s', maxVus: 18, preAllocatedVus: 6 },
+        flags: { rate: 6, duration: '8s', maxVus: 18, preAllocatedVus: 6 },
         env: { TARGET: app.url },
         window: '2s',
         out: join(dir, 'arrival-lost'),
@@ -323,10 +278,10 @@ describe('agents on hosts over SSH', () => {
     // The others ran their own thirds, no more: what the lost host would have run is counted apart, not dropped.
     expect(arrival.notRun!.agents).toEqual([victimId]);
     expect(arrival.notRun!.count).toBeGreaterThan(5);
-    expect(arrival.scheduled + arrival.notRun!.count).toBe(60);
+    expect(arrival.scheduled + arrival.notRun!.count).toBe(48);
     expect(arrival.dropped).toBe(0);
     const others = outcome.report.agents.filter((a) => a.id !== victimId);
-    for (const agent of others) expect(Math.abs(agent.iterations.started - 20)).toBeLessThanOrEqual(1);
+    for (const agent of others) expect(Math.abs(agent.iterations.started - 16)).toBeLessThanOrEqual(1);
     expect(io.stdout()).toMatch(new RegExp(`\\d+ arrivals were never run: ${victimId.replace(/\./g, '\\.')} lost, and a lost host's share is not given to the others`));
   }, 120_000);
 
@@ -427,7 +382,7 @@ describe('agents on hosts over SSH', () => {
     const out = join(dir, 'min-hosts');
     const result = await runCli([
       'run', fixture('shop.scenario.ts'), '--hosts', inventory, '--no-prepare', '--min-hosts', '1',
-      '--vus', '2', '--duration', '4s', '--window', '1s', '--env', `TARGET=${app.url}`, '--out', out, '--db', join(dir, 'min.db'),
+      '--vus', '2', '--duration', '2s', '--window', '1s', '--env', `TARGET=${app.url}`, '--out', out, '--db', join(dir, 'min.db'),
     ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('going on with 1 of 2 hosts (--min-hosts 1)');
@@ -445,7 +400,7 @@ describe('agents on hosts over SSH', () => {
     expect(checked.stdout.split('\n').find((r) => r.startsWith(`${noSftp.sshd.address}:`))).toMatch(/\sexec\s+ok$/);
     const args = (name: string) => [
       'run', fixture('shop.scenario.ts'), '--hosts', inventory,
-      '--vus', '2', '--duration', '4s', '--window', '1s', '--env', `TARGET=${app.url}`, '--out', join(dir, name), '--db', join(dir, 'no-sftp.db'),
+      '--vus', '2', '--duration', '2s', '--window', '1s', '--env', `TARGET=${app.url}`, '--out', join(dir, name), '--db', join(dir, 'no-sftp.db'),
     ];
     const first = await runCli(args('no-sftp-1'));
     expect(first.stderr).not.toMatch(/SFTP|internal error/);

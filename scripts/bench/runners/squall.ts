@@ -77,7 +77,8 @@ async function measureSquall(scenario: string, options: MeasureOptions, load: Ru
     const outcome = await runSquall(
       {
         scenario,
-        flags: { ...load, duration: `${Math.ceil((warmupMs + measureMs) / 1000) + 2}s` },
+        // The span begins at the first window edge after the warm-up: at most 1 s later.
+        flags: { ...load, duration: `${Math.ceil((warmupMs + measureMs) / 1000) + 1}s` },
         env: referenceEnv(options),
         window: '1s',
         out: join(dir, 'out'),

@@ -151,7 +151,9 @@ class LiveRun {
   /** Sends every agent its start for a common t0, a moment ahead; returns t0. */
   startLoad(): number {
     const { prepared, store, io, hooks } = this.input;
-    const t0 = Date.now() + prepared.timing.startLeadMs;
+    // Long enough for `start` to reach the farthest agent: VU time zero is the same instant for every one.
+    const leadMs = Math.max(...this.input.assignments.map(({ site }) => site.startLeadMs ?? prepared.timing.startLeadMs));
+    const t0 = Date.now() + leadMs;
     store.setRunStarted(prepared.runId, t0);
     const { plan } = prepared;
     if (!this.feedback.dashboard) io.out(describePlanLine(prepared.scenarioName, plan, this.agents.length) + '\n');

@@ -178,6 +178,16 @@ describe('a run of scripted agents', () => {
     expect(Date.parse(agent.lostAt!) - silentFrom).toBeLessThan(5000);
   });
 
+  it("leaves the farthest site's start lead before VU time zero", async () => {
+    const near = fakeSite('a1', resilient([]));
+    const far = { ...fakeSite('a2', resilient([])), startLeadMs: 400 };
+    let leftMs = 0;
+    await runWith([near, far], { hooks: { started: (t0) => (leftMs = t0 - Date.now()) } });
+    // The prepared run's own lead is 10 ms; the far site asks for 400.
+    expect(leftMs).toBeGreaterThan(300);
+    expect(leftMs).toBeLessThanOrEqual(400);
+  });
+
   it('an agent that cannot start fails the run with its reason, before any load', async () => {
     const prepared = preparedRun();
     const run = runWith([fakeSite('a1', resilient([])), fakeSite('a2', resilient([]), { failBeforeReady: 'no Chromium found' })], { prepared });

@@ -20,6 +20,8 @@ export function localSite(browserPath?: string): AgentSite {
     id: 'local',
     host: 'localhost',
     weight: 1,
+    // A message over loopback to an idle agent: a few milliseconds.
+    startLeadMs: 250,
     start: async (config) => startLocalAgent({ ...config, browserPath: browser.path }),
     startHelper: async (file) => {
       const helper = spawnNode(file.path, 'pipe');

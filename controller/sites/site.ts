@@ -21,6 +21,8 @@ export interface AgentSite {
   host: string;
   weight: number;
   maxVus?: number;
+  /** how long `start` may take to reach this site's agent; unsaid, the run's own start lead (a second, for hosts over a network) */
+  startLeadMs?: number;
   /** `config.controllerUrl` is the hub as this machine sees it; a remote site rewrites it */
   start(config: AgentConfigInput, notice: SiteNotice): Promise<AgentProcess>;
   /**

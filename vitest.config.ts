@@ -1,18 +1,20 @@
 import { defineConfig } from 'vitest/config';
+import { LaneSequencer } from './test/harness/lane-sequencer.js';
 
 // Two lanes. `fast`: pure and fake-transport tests (no Chromium, no sshd, only
 // ephemeral loopback ports), side by side on every core; `npm run test:fast`
 // runs it alone. `e2e`: real Chromium, sshd, tmux, moto, a bare Debian host;
-// one file at a time, so that one file's browsers do not distort another's
-// latencies on 2 cores. A unit test that drives real Chromium is named
-// `*.chromium.test.ts` and runs in the e2e lane. `npm test` runs both, fast first.
+// two files at a time where both can share the machine, and one at a time for
+// a file whose assertions need the machine to itself (test/harness/machine-lock.ts).
+// A unit test that drives real Chromium is named `*.chromium.test.ts` and runs
+// in the e2e lane. `npm test` runs both, fast first.
 const SOURCES = '{src,agent,controller,provisioning,scripts}';
 
 export default defineConfig({
   test: {
-    globalSetup: ['test/harness/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 60_000,
+    sequence: { sequencer: LaneSequencer },
     projects: [
       {
         extends: true,
@@ -30,9 +32,10 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts', `${SOURCES}/**/*.chromium.test.ts`],
+          globalSetup: ['test/harness/e2e-setup.ts'],
+          setupFiles: ['test/harness/e2e-file.ts'],
           pool: 'forks',
-          fileParallelism: false,
-          maxWorkers: 1,
+          maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
       },

@@ -17,37 +17,41 @@ for package in $packages; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
 done
 
-if [ -n "$missing" ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "squall setup: installing Debian packages:$missing"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
-  else
-    echo "squall setup: missing Debian packages:$missing" >&2
-    echo "install them first:  sudo apt-get install -y$missing" >&2
-    exit 1
+if [ -n "$missing" ] && ! { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }; then
+  echo "squall setup: missing Debian packages:$missing" >&2
+  echo "install them first:  sudo apt-get install -y$missing" >&2
+  exit 1
+fi
+
+# Debian's packages (and, for the tests, the bare-host test's Debian root, cached
+# by its inputs) come in the background while npm installs and compiles: both
+# are mostly downloads and unpacking, npm's part mostly one core's compile.
+system_log=$(mktemp)
+bare_root_note=$(mktemp)
+(
+  if [ -n "$missing" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null || exit 1
   fi
-fi
+  if [ "${1:-}" = "--test" ] && [ "$(id -u)" = 0 ]; then
+    if root=$(sh test/harness/bare-root.sh 2>&1); then
+      echo "squall setup: bare Debian root for the tests ready at $root" > "$bare_root_note"
+    else
+      printf 'squall setup: could not build the bare Debian root (the bare-host test will try again):\n%s\n' "$root" > "$bare_root_note"
+    fi
+  fi
+) > "$system_log" 2>&1 &
+system_pid=$!
+[ -n "$missing" ] && echo "squall setup: installing Debian packages:$missing (in the background)"
+[ "${1:-}" = "--test" ] && [ "$(id -u)" = 0 ] && echo "squall setup: building the tests' bare Debian root (debootstrap, in the background)"
 
-bare_root_log=""
-if [ "${1:-}" = "--test" ] && [ "$(id -u)" = 0 ]; then
-  # The bare-host test's Debian root (cached by its inputs), built while npm works: mostly downloads and unpacking.
-  bare_root_log=$(mktemp)
-  echo "squall setup: building the tests' bare Debian root in the background (debootstrap)"
-  sh test/harness/bare-root.sh > "$bare_root_log" 2>&1 &
-  bare_root_pid=$!
-fi
-
-echo "squall setup: installing npm dependencies and building (better-sqlite3 compiles from source: about 2 minutes)"
+echo "squall setup: installing npm dependencies and building (better-sqlite3 compiles from source: about a minute)"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 
-if [ -n "$bare_root_log" ]; then
-  if wait "$bare_root_pid"; then
-    echo "squall setup: bare Debian root ready at $(tail -n 1 "$bare_root_log")"
-  else
-    echo "squall setup: could not build the bare Debian root (the bare-host test will try again):" >&2
-    tail -n 20 "$bare_root_log" >&2
-  fi
-  rm -f "$bare_root_log"
+if ! wait "$system_pid"; then
+  echo "squall setup: installing Debian packages failed:" >&2
+  tail -n 30 "$system_log" >&2
+  exit 1
 fi
+cat "$bare_root_note"
+rm -f "$system_log" "$bare_root_note"
 echo "squall setup: ready"

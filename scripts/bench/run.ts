@@ -19,9 +19,8 @@ const TIMING: Record<Mode, CurveTiming> = {
   // 1, 4, 16, 64 VUs, then two bisections: about 6 points a runner, 9 minutes in all.
   quick: { warmupMs: 5_000, measureMs: 12_000, baselineMs: 24_000, refineSteps: 2, maxVus: 64, growth: 4 },
   // The smallest run that computes everything: think times of 100 ms make an iteration about 0.7 s
-  // (a full Chromium launched per iteration: about 2 s), so every point has samples in 3 s. The
-  // warm-up covers the baselines' browser launches (two full Chromiums at once: over 2 s here).
-  smoke: { warmupMs: 2_500, measureMs: 3_000, baselineMs: 3_000, refineSteps: 0, maxVus: 2, vuLimit: 2, thinkMs: 100 },
+  // (a full Chromium launched per iteration: about 2 s), so every point has samples in 3 s.
+  smoke: { warmupMs: 1_000, measureMs: 3_000, baselineMs: 3_000, refineSteps: 0, maxVus: 2, vuLimit: 2, thinkMs: 100 },
 };
 
 // The arrival-rate capacity: the reference workload at 1, 2, 4, … iterations a

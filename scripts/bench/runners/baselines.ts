@@ -112,23 +112,23 @@ function fullChromiumPerVu(name: string, describe: string, lifetime: PageLifetim
     describe,
     async measure(options) {
       const browsers = new Set<Browser>();
-      try {
-        return await loop(
-          options,
-          async () => {
-            const browser = await puppeteer.launch({ executablePath: FULL_CHROMIUM, headless: true, args: COMMON_ARGS, defaultViewport: VIEWPORT });
-            browsers.add(browser);
-            const page = (await browser.pages())[0] ?? (await browser.newPage());
-            return {
-              page,
-              close: async () => {
-                browsers.delete(browser);
-                await browser.close().catch(() => {});
-              },
-            };
+      const launch = async (): Promise<Opened> => {
+        const browser = await puppeteer.launch({ executablePath: FULL_CHROMIUM, headless: true, args: COMMON_ARGS, defaultViewport: VIEWPORT });
+        browsers.add(browser);
+        const page = (await browser.pages())[0] ?? (await browser.newPage());
+        return {
+          page,
+          close: async () => {
+            browsers.delete(browser);
+            await browser.close().catch(() => {});
           },
-          lifetime,
-        );
+        };
+      };
+      try {
+        // Browsers kept for the run are launched before the clock starts, as squall's agent launches its own
+        // before VU time zero; a browser per iteration is launched in the iteration, as k6's browser module does.
+        const kept = lifetime === 'run' ? await Promise.all(Array.from({ length: options.vus }, launch)) : [];
+        return await loop(options, async (vu) => kept[vu] ?? launch(), lifetime);
       } finally {
         await Promise.all([...browsers].map((b) => b.close().catch(() => {})));
       }

@@ -1,0 +1,63 @@
+// The e2e lane's machine lock: two shared claims at once, an alone claim by
+// itself, first come first served, and a claim whose holder is gone released.
+import { mkdtempSync } from 'node:fs';
+import type { Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimMachine, claimOf, serveMachineLock, type MachineClaim } from './machine-lock.js';
+
+describe('the machine lock', () => {
+  let server: Server;
+  let path: string;
+
+  beforeAll(async () => {
+    path = join(mkdtempSync(join(tmpdir(), 'squall-lock-')), 'lock.sock');
+    server = await serveMachineLock(path);
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  /** Claims in order, each sent once the one before is queued; records when each is granted. */
+  async function claimAll(claims: MachineClaim[]): Promise<{ granted: string[]; releases: Promise<() => void>[] }> {
+    const granted: string[] = [];
+    const releases: Promise<() => void>[] = [];
+    for (const [i, claim] of claims.entries()) {
+      releases.push(claimMachine(path, claim).then((release) => (granted.push(`${claim}${i}`), release)));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    return { granted, releases };
+  }
+
+  it('grants two shared claims at once, then an alone claim only when both are released, and later claims after it', async () => {
+    const { granted, releases } = await claimAll(['shared', 'shared', 'alone', 'shared']);
+    expect(granted).toEqual(['shared0', 'shared1']);
+    (await releases[0]!)();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // First come, first served: the shared claim behind the alone one waits too.
+    expect(granted).toEqual(['shared0', 'shared1']);
+    (await releases[1]!)();
+    const alone = await releases[2]!;
+    expect(granted).toEqual(['shared0', 'shared1', 'alone2']);
+    alone();
+    (await releases[3]!)();
+    expect(granted).toEqual(['shared0', 'shared1', 'alone2', 'shared3']);
+  });
+
+  it('never grants a third shared claim beside two', async () => {
+    const { granted, releases } = await claimAll(['shared', 'shared', 'shared']);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(granted).toEqual(['shared0', 'shared1']);
+    (await releases[1]!)();
+    (await releases[2]!)();
+    expect(granted).toEqual(['shared0', 'shared1', 'shared2']);
+    (await releases[0]!)();
+    (await releases[2]!)();
+  });
+
+  it('classes files: those listed may share the machine, every other file runs alone', () => {
+    expect(claimOf('/x/test/e2e/ec2.test.ts')).toBe('shared');
+    expect(claimOf('/x/test/e2e/browser-metrics.test.ts')).toBe('alone');
+    expect(claimOf('/x/test/e2e/a-new-one.test.ts')).toBe('alone');
+  });
+});

@@ -8,7 +8,6 @@ import { basename, extname, join, relative, resolve } from 'node:path';
 import type { UrlList } from '../src/protocol/urls.js';
 import { parseUrlFile } from '../src/urls/url-file.js';
 import { parseUrlYaml } from '../src/urls/url-chain.js';
-import { readRecording } from '../src/urls/recording-file.js';
 import { InputError } from '../src/errors.js';
 import { makeDirectory } from './files.js';
 import { AGENT_BUNDLE, PACKAGE_ROOT, RECORDING_FLOW, SCENARIO_API, URL_FLOW } from './paths.js';
@@ -42,7 +41,7 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
   const absolute = resolve(cwd, scenarioPath);
   if (!existsSync(absolute)) throw new InputError(`${scenarioPath}: no such scenario file`);
   if (!statSync(absolute).isFile()) throw new InputError(`${scenarioPath}: is not a file`);
-  const generated = isUrlList(absolute) ? urlScenarioSource(absolute, scenarioPath, options) : isRecording(absolute) ? recordingScenarioSource(absolute, scenarioPath, options) : undefined;
+  const generated = isUrlList(absolute) ? urlScenarioSource(absolute, scenarioPath, options) : isRecording(absolute) ? await recordingScenarioSource(absolute, scenarioPath, options) : undefined;
   const entry = generated !== undefined ? { stdin: { contents: generated, resolveDir: PACKAGE_ROOT, sourcefile: scenarioPath, loader: 'js' as const } } : { entryPoints: [absolute] };
   let code: Uint8Array;
   try {
@@ -121,7 +120,9 @@ export function isRecording(path: string): boolean {
 }
 
 /** A Chrome Recorder recording, checked here (its steps, its origins), run by @puppeteer/replay inside the scenario. */
-function recordingScenarioSource(absolute: string, shownPath: string, options: BundleOptions): string {
+async function recordingScenarioSource(absolute: string, shownPath: string, options: BundleOptions): Promise<string> {
+  // @puppeteer/replay is loaded only for recordings: every other command starts without it.
+  const { readRecording } = await import('../src/urls/recording-file.js');
   const flow = readRecording(readFileSync(absolute, 'utf8'), shownPath, options.allowOrigins);
   return `import { recordingScenario } from ${JSON.stringify(RECORDING_FLOW)};\nexport default recordingScenario(${JSON.stringify(flow)}, ${JSON.stringify(flow.title || basename(absolute, extname(absolute)))});\n`;
 }

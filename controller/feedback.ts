@@ -3,7 +3,7 @@
 // --no-dashboard).
 import type { Io } from '../src/io.js';
 import { snapshotOf, type RunMeta } from './dashboard/snapshot.js';
-import { startDashboard, type DashboardHandle } from './dashboard/live.js';
+import type { DashboardHandle, startDashboard } from './dashboard/live.js';
 import { ProgressPrinter } from './progress-printer.js';
 import type { RunSession } from './run/session.js';
 
@@ -19,14 +19,21 @@ export function wantsDashboard(io: Io, requested: boolean | undefined): boolean 
   return requested !== false && io.terminal !== undefined && !io.env.CI;
 }
 
+export type StartDashboard = typeof startDashboard;
+
+/** The dashboard's code (Ink, React, charts), loaded only when it will be drawn: a plain run starts without it. */
+export async function dashboardStarter(io: Io, requested: boolean | undefined): Promise<StartDashboard | undefined> {
+  return wantsDashboard(io, requested) ? (await import('./dashboard/live.js')).startDashboard : undefined;
+}
+
 export function createFeedback(
   session: RunSession,
   io: Io,
   meta: RunMeta,
   onInterrupt: (key: 'q' | 'ctrl-c') => void,
-  dashboard: boolean,
+  startDashboard: StartDashboard | undefined,
 ): LiveFeedback {
-  if (!dashboard || !io.terminal) {
+  if (!startDashboard || !io.terminal) {
     const printer = new ProgressPrinter(session, io);
     return { dashboard: false, started: (t0) => printer.start(t0), stop: () => printer.stop() };
   }

@@ -1,7 +1,6 @@
 // squall check <scenario>: one VU, one iteration, here and now.
 import type { Command } from 'commander';
 import type { Io } from '../../src/io.js';
-import { checkScenario } from '../check.js';
 import { allowOriginFlag, browserPathFlag, envFlag, type ScenarioFlags } from './flags.js';
 
 export function registerCheck(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -14,6 +13,8 @@ export function registerCheck(program: Command, io: Io, setExit: (code: number) 
     .addOption(allowOriginFlag())
     .addHelpText('after', '\nExit codes: 0 every step passed, 1 a step or the iteration failed, 2 bad input.')
     .action(async (scenario: string, flags: ScenarioFlags) => {
+      // Chromium's driver is loaded only by the commands that drive it.
+      const { checkScenario } = await import('../check.js');
       const result = await checkScenario(scenario, flags, io);
       setExit(result.passed ? 0 : 1);
     });

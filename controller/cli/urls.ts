@@ -8,7 +8,6 @@ import { InputError } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
 import { LogTally, type LogFormat } from '../../src/urls/access-log.js';
 import { urlListText } from '../../src/urls/url-file.js';
-import { spider } from '../urls/spider.js';
 import { allowOriginFlag, browserPathFlag, nonNegativeInt, positiveInt } from './flags.js';
 
 interface FromLogFlags {
@@ -56,6 +55,7 @@ export function registerUrls(program: Command, io: Io): void {
       };
       const allowOrigins = (flags.allowOrigin ?? []).map((o) => originOf(o, '--allow-origin'));
       io.out(`crawling ${startUrl} (depth ${flags.depth}, at most ${flags.max} pages${flags.robots ? ', obeying robots.txt' : ''})\n`);
+      const { spider } = await import('../urls/spider.js');
       const result = await spider({
         start: startUrl,
         allowOrigins,

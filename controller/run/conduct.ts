@@ -9,7 +9,7 @@ import { peakVus, planDurationMs } from '../../src/load/stages.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages.js';
 import { settledWithin } from '../../src/settled-within.js';
 import type { RunMeta } from '../dashboard/snapshot.js';
-import { createFeedback, wantsDashboard, type LiveFeedback } from '../feedback.js';
+import { createFeedback, dashboardStarter, type LiveFeedback, type StartDashboard } from '../feedback.js';
 import { counted, formatSeconds } from '../format.js';
 import { AgentHub } from '../hub/hub.js';
 import { describePlanLine } from '../progress.js';
@@ -64,7 +64,7 @@ class LiveRun {
     private readonly hub: AgentHub,
     private readonly token: string,
     readonly agents: RunAgent[],
-    dashboard: boolean,
+    startDashboard: StartDashboard | undefined,
   ) {
     const { prepared, io } = input;
     const meta: RunMeta = { runId: prepared.runId, scenario: prepared.scenarioName, plan: prepared.plan, stopping: false, thresholds: prepared.thresholds };
@@ -76,12 +76,13 @@ class LiveRun {
       changed: () => waiter.wake(),
     });
     this.stopInterrupt = io.onInterrupt(() => this.control.interrupt('ctrl-c'));
-    this.feedback = createFeedback(session, io, meta, (key) => this.control.interrupt(key), dashboard);
+    this.feedback = createFeedback(session, io, meta, (key) => this.control.interrupt(key), startDashboard);
   }
 
   static async open(input: ConductInput): Promise<LiveRun> {
     const { prepared, io, store, assignments, hooks } = input;
-    const dashboard = wantsDashboard(io, prepared.request.dashboard);
+    const startDashboard = await dashboardStarter(io, prepared.request.dashboard);
+    const dashboard = startDashboard !== undefined;
     const waiter = new Waiter();
     // With the dashboard up, notices go to its events line; stderr would tear its frame.
     const session = new RunSession(prepared.runId, store, {
@@ -103,7 +104,7 @@ class LiveRun {
       assignment,
       state: session.addAgent({ id: assignment.site.id, host: assignment.site.host, plan: assignment.plan, plannedVus: peakVus(assignment.plan), firstVu: firstVus[i]! }),
     }));
-    return new LiveRun(input, waiter, session, hub, token, agents, dashboard);
+    return new LiveRun(input, waiter, session, hub, token, agents, startDashboard);
   }
 
   /** Starts every site's agent; when one cannot be started, waits for the others' starts so shutDown stops them all. */

@@ -70,7 +70,8 @@ describe('the dashboard in a terminal', () => {
     for (const line of shown.split('\n')) expect(line.length).toBeLessThanOrEqual(120);
 
     tmux('send-keys', '-t', SESSION, 'q');
-    const exitCode = await waitFor('squall to exit', () => (existsSync(`${dir}/exit`) ? readFileSync(`${dir}/exit`, 'utf8').trim() : undefined), 60_000);
+    // The shell creates the file before it writes the code: an empty file is not the answer yet.
+    const exitCode = await waitFor('squall to exit', () => (existsSync(`${dir}/exit`) ? readFileSync(`${dir}/exit`, 'utf8').trim() || undefined : undefined), 60_000);
     expect(exitCode).toBe('3');
     const report = ReportSchema.parse(JSON.parse(readFileSync(`${dir}/out/report.json`, 'utf8')));
     expect(report.run.status).toBe('aborted');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { ReportSchema } from '../../src/protocol/report.js';
-import { fixture, runCli, type CliResult } from '../harness/cli.js';
+import { fixture, runCli, squall, type CliResult } from '../harness/cli.js';
 import { processesOfRun, untilNoProcessOfRun } from '../harness/processes.js';
 
 describe('the controller killed with SIGKILL mid-run', () => {
@@ -53,27 +53,27 @@ describe('the controller killed with SIGKILL mid-run', () => {
   });
 
   it('squall runs shows the run interrupted (once two of its heartbeats are missed), and why', async () => {
-    let runs = await runCli(['runs', '--db', db()]);
+    let runs = await squall(['runs', '--db', db()]);
     for (let tries = 0; tries < 20 && !/ interrupted /.test(runs.stdout); tries += 1) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      runs = await runCli(['runs', '--db', db()]);
+      runs = await squall(['runs', '--db', db()]);
     }
     expect(runs.code).toBe(0);
     expect(runs.stdout).toMatch(/ [1-9]\d* +- +interrupted +its controller \(pid \d+ on .+\) is gone, last heard at \d\d:\d\d:\d\d; squall report \S+ shows what was stored/);
   });
 
   it('squall report renders what was stored, marked partial in the terminal, JSON and HTML, with exit code 3', async () => {
-    const terminal = await runCli(['report', 'last', '--db', db()]);
+    const terminal = await squall(['report', 'last', '--db', db()]);
     expect(terminal.code).toBe(3);
     expect(terminal.stdout).toMatch(/interrupted/);
     expect(terminal.stdout).toContain('PARTIAL: the controller stopped before the run ended');
-    const json = await runCli(['report', 'last', '--format', 'json', '--db', db()]);
+    const json = await squall(['report', 'last', '--format', 'json', '--db', db()]);
     const report = ReportSchema.parse(JSON.parse(json.stdout));
     expect(report.run).toMatchObject({ status: 'interrupted', partial: true });
     expect(report.steps.find((s) => s.name === 'home')!.count).toBeGreaterThan(0);
     // What the report counts was served: the shop saw at least as many.
     expect(report.steps.find((s) => s.name === 'home')!.count).toBeLessThanOrEqual(app.stats()['GET /api/products']!.hits);
-    const html = await runCli(['report', 'last', '--format', 'html', '--db', db()]);
+    const html = await squall(['report', 'last', '--format', 'html', '--db', db()]);
     expect(html.stdout).toContain('data-partial="true"');
   });
 });

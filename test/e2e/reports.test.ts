@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv, SERIES_CSV_HEADER } from '../../controller/report/csv.js';
 import { ReportSchema, type Report } from '../../src/protocol/report.js';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
-import { fixture, runCli, type CliResult } from '../harness/cli.js';
+import { fixture, runCli, squall, type CliResult } from '../harness/cli.js';
 
 describe('reports, thresholds, history and compare on real runs', () => {
   let app: DemoApp;
@@ -87,23 +87,23 @@ describe('reports, thresholds, history and compare on real runs', () => {
   });
 
   it('squall report <id> --format json from the store equals the report written at the end of the run', async () => {
-    const again = await runCli(['report', baselineReport.run.id, '--format', 'json', '--db', db]);
+    const again = await squall(['report', baselineReport.run.id, '--format', 'json', '--db', db]);
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stdout)).toEqual(baselineReport);
     expect(again.stdout).toBe(readFileSync(join(dir, 'baseline', 'report.json'), 'utf8'));
-    const csv = await runCli(['report', baselineReport.run.id.slice(0, 18), '--format', 'csv', '--out', join(dir, 'again'), '--db', db]);
+    const csv = await squall(['report', baselineReport.run.id.slice(0, 18), '--format', 'csv', '--out', join(dir, 'again'), '--db', db]);
     // The run collected browser metrics: csv is the series and the requests and vitals beside it.
     expect(csv.stdout.trim().split('\n')).toEqual(['series.csv', 'requests.csv', 'vitals.csv'].map((name) => `wrote ${join(dir, 'again', name)}`));
     for (const name of ['series.csv', 'requests.csv', 'vitals.csv']) {
       expect(readFileSync(join(dir, 'again', name), 'utf8')).toBe(readFileSync(join(dir, 'baseline', name), 'utf8'));
     }
-    const missing = await runCli(['report', 'nope', '--db', db]);
+    const missing = await squall(['report', 'nope', '--db', db]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toBe('squall: no run "nope" in the store (squall runs lists them)');
   });
 
   it('squall runs lists past runs, newest first', async () => {
-    const listed = await runCli(['runs', '--db', db]);
+    const listed = await squall(['runs', '--db', db]);
     expect(listed.code).toBe(0);
     const lines = listed.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^id\s+when\s+scenario\s+peak VUs\s+duration\s+status$/);
@@ -112,13 +112,13 @@ describe('reports, thresholds, history and compare on real runs', () => {
   });
 
   it('compare flags the injected slowdown and exits 1; a run against itself exits 0', async () => {
-    const compared = await runCli(['compare', baselineReport.run.id, slowReport.run.id, '--db', db]);
+    const compared = await squall(['compare', baselineReport.run.id, slowReport.run.id, '--db', db]);
     expect(compared.code).toBe(1);
     expect(compared.stdout).toMatch(/^home\s+p95\s+\d+ms\s+\d+ms\s+\+\d+\.\d%\s+REGRESSION$/m);
     expect(compared.stdout).toMatch(/regressions?: .*home p95/);
     // Closed-loop VUs: slower pages also mean fewer iterations per second.
     expect(compared.stdout).toMatch(/^home\s+throughput\s+[\d.]+\/s\s+[\d.]+\/s\s+-\d+\.\d%\s+REGRESSION$/m);
-    const same = await runCli(['compare', baselineReport.run.id, baselineReport.run.id, '--db', db]);
+    const same = await squall(['compare', baselineReport.run.id, baselineReport.run.id, '--db', db]);
     expect(same.code).toBe(0);
     expect(same.stdout).toMatch(/no regression beyond 10%/);
   });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { ReportSchema, type Report } from '../../src/protocol/report.js';
-import { runCli } from '../harness/cli.js';
+import { runCli, squall } from '../harness/cli.js';
 
 describe('URL lists', () => {
   let app: DemoApp;
@@ -145,7 +145,7 @@ describe('URL lists', () => {
     const bad = join(dir, 'bad-import.scenario.ts');
     writeFileSync(join(dir, 'typo.txt'), `${app.url}/\nhttps://shop.example/\n`);
     writeFileSync(bad, "import { urlFlow } from 'squall';\nimport typo from './typo.txt?urls';\nexport default { flows: { a: urlFlow(typo) } };\n");
-    const refused = await runCli(['check', bad]);
+    const refused = await squall(['check', bad]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/typo\.txt:2: https:\/\/shop\.example is not an allowed origin/);
   }, 60_000);
@@ -166,7 +166,7 @@ describe('URL lists', () => {
     ];
     for (const [lines, message] of cases) {
       const name = message.split('.txt')[0]!;
-      const result = await runCli(['run', list(name, lines), '--db', join(dir, 'bad.db')]);
+      const result = await squall(['run', list(name, lines), '--db', join(dir, 'bad.db')]);
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toContain(`${name}.txt`);

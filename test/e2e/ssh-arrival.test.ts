@@ -46,9 +46,9 @@ describe('arrival rates over SSH hosts', () => {
     const outcome = await runLoadTest(
       {
         scenario: fixture('flows.scenario.ts'),
-        flags: { rate: 4, duration: '8s', maxVus: 12, preAllocatedVus: 8 },
+        flags: { rate: 8, duration: '5s', maxVus: 12, preAllocatedVus: 8 },
         env: { TARGET: app.url },
-        window: '2s',
+        window: '1s',
         out: join(dir, 'arrival'),
         db: join(dir, 'arrival.db'),
         hosts: lab.inventory([{ host: good[0]! }, { host: good[1]!, weight: 2 }, { host: good[2]! }]),
@@ -58,16 +58,16 @@ describe('arrival rates over SSH hosts', () => {
     expect(io.stderr()).not.toMatch(/internal error/);
     expect(outcome.exitCode).toBe(0);
     const arrival = outcome.report.arrival!;
-    expect(arrival).toMatchObject({ expected: 32, dropped: 0 });
+    expect(arrival).toMatchObject({ expected: 40, dropped: 0 });
     expect(arrival.started).toBe(app.stats()['GET /api/products']!.hits);
-    expect(Math.abs(arrival.started - 32)).toBeLessThanOrEqual(1);
+    expect(Math.abs(arrival.started - 40)).toBeLessThanOrEqual(1);
     expect(outcome.report.agents.map((a) => a.vus)).toEqual([3, 6, 3]);
     // Each host runs its own arrivals 8:2, so the run's mix is 8:2 to within one iteration per host.
     const [browse, checkout] = outcome.report.flows!;
     expect(Math.abs(checkout!.started - arrival.started * 0.2)).toBeLessThanOrEqual(3);
     expect(browse!.started + checkout!.started).toBe(arrival.started);
     expect(outcome.report.steps.find((s) => s.name === 'checkout/add to cart')!.count).toBe(app.stats()['POST /api/cart']!.hits);
-    // Every window of 2 s holds 8 arrivals: 2, 4 and 2 by weight, each host within one of its share.
+    // Every window of 1 s holds 8 arrivals: 2, 4 and 2 by weight, each host within one of its share.
     const weights = [1, 2, 1];
     const db = new Database(join(dir, 'arrival.db'), { readonly: true });
     try {
@@ -80,7 +80,7 @@ describe('arrival rates over SSH hosts', () => {
         started.set(body.windowStart, perAgent);
       }
       const t0 = Date.parse(outcome.report.run.startedAt);
-      const inside = [...started.entries()].filter(([start]) => start >= t0 && start + 2000 <= t0 + 8_000);
+      const inside = [...started.entries()].filter(([start]) => start >= t0 && start + 1000 <= t0 + 5_000);
       expect(inside.length).toBeGreaterThanOrEqual(3);
       for (const [, perAgent] of inside) {
         const total = [...perAgent.values()].reduce((a, b) => a + b, 0);

@@ -17,6 +17,8 @@ const SHARED_FILES = new Set([
   // counts, exit codes, texts and generous time bounds only
   'bad-input.test.ts',
   'bare-host.test.ts',
+  'bench.test.ts', // measures and computes; asserts no speed
+  'browser-evidence.test.ts',
   'browser-options.test.ts',
   'browser-start.test.ts',
   'check.test.ts',

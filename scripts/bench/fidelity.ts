@@ -28,6 +28,8 @@ export interface CurveTiming {
   growth?: number;
   /** the reference scenario's think time, when not its own 1 s */
   thinkMs?: number;
+  /** a longer span for a runner whose every iteration launches a browser (its samples are few) */
+  measureMsOf?: Record<string, number>;
 }
 
 export interface CurvePoint extends PointResult {
@@ -132,8 +134,9 @@ export async function measureCurves(runners: readonly Runner[], target: string, 
     const turns = runners.map((runner, index) => ({ runner, search: searches[index]!, next: searches[index]!.next() })).filter((turn) => turn.next);
     if (turns.length === 0) break;
     for (const { runner, search, next } of turns) {
-      const result = await runner.measure({ vus: next!.vus, target, warmupMs: timing.warmupMs, measureMs: next!.measureMs, ...(timing.thinkMs !== undefined ? { thinkMs: timing.thinkMs } : {}) });
-      const measured = search.record(result, next!.measureMs);
+      const measureMs = timing.measureMsOf?.[runner.name] ?? next!.measureMs;
+      const result = await runner.measure({ vus: next!.vus, target, warmupMs: timing.warmupMs, measureMs, ...(timing.thinkMs !== undefined ? { thinkMs: timing.thinkMs } : {}) });
+      const measured = search.record(result, measureMs);
       log(
         `  ${runner.name.padEnd(10)} ${String(result.vus).padStart(4)} ${runner.unit ?? 'VUs'}  p50 ${result.p50.toFixed(1)} ms (${measured.p50Ratio.toFixed(2)}x)  ` +
           `p95 ${result.p95.toFixed(1)} ms  ${result.samples} samples${result.droppedPct !== undefined ? `  dropped ${result.droppedPct.toFixed(1)}%` : ''}  CPU ${result.hostCpuPct.toFixed(0)}%  PSS ${measured.pssPerVuMb.toFixed(1)} MB/VU  ${measured.cpuMsPerIteration.toFixed(0)} CPU ms/iteration`,

@@ -86,7 +86,7 @@ describe('agents on hosts over SSH', () => {
       outcome = await runLoadTest(
         {
           scenario: fixture('shop.scenario.ts'),
-          flags: { vus: 8, duration: '6s' },
+          flags: { vus: 8, duration: '8s' },
           env: { TARGET: app.url },
           window: '1s',
           out: join(dir, 'three'),
@@ -131,7 +131,7 @@ describe('agents on hosts over SSH', () => {
         );
         expect(merged.length).toBe(outcome.report.series.length);
         // Within the plan every host reports every window; after it, each ends its last iteration on its own time.
-        const planEnd = Date.parse(outcome.report.run.startedAt) + 6_000;
+        const planEnd = Date.parse(outcome.report.run.startedAt) + 8_000;
         const withinPlan = merged.filter((w) => w.windowStart + w.windowMs <= planEnd);
         expect(withinPlan.length).toBeGreaterThanOrEqual(3);
         expect(withinPlan.every((w) => w.agents === 3)).toBe(true);

@@ -15,6 +15,7 @@ export type MachineClaim = 'alone' | 'shared';
 /** Files that may run beside one other shared file; every other e2e file runs alone. */
 const SHARED_FILES = new Set([
   // counts, exit codes, texts and generous time bounds only
+  'arrival-drops.test.ts',
   'bad-input.test.ts',
   'bare-host.test.ts',
   'bench.test.ts', // measures and computes; asserts no speed

@@ -5,7 +5,8 @@
 // dist/agent.mjs (the agent: one self-contained file to upload to any host)
 // and dist/demo-shop.mjs (squall calibrate's target, uploaded beside it).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -24,11 +25,10 @@ const common = {
 };
 
 const started = Date.now();
-// Chunks are named by their content: those of an earlier build would pile up.
-rmSync(`${root}dist/cli-chunks`, { recursive: true, force: true });
-await Promise.all([
+const [cli] = await Promise.all([
   build({
     ...common,
+    metafile: true,
     entryPoints: { cli: 'controller/cli/main.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
@@ -60,4 +60,9 @@ await Promise.all([
     minifySyntax: true,
   }),
 ]);
+// Chunks are named by their content: those of earlier builds would pile up. Removed once this
+// build has written its own, so a failed build leaves the last good one whole.
+const chunks = join(root, 'dist', 'cli-chunks');
+const written = new Set(Object.keys(cli.metafile.outputs).map((output) => join(root, output)));
+for (const name of readdirSync(chunks)) if (!written.has(join(chunks, name))) rmSync(join(chunks, name));
 if (!process.argv.includes('--quiet')) console.log(`built dist/cli.mjs, dist/agent.mjs, dist/demo-shop.mjs and dist/fetch-browser.mjs in ${Date.now() - started} ms`);

@@ -25,33 +25,46 @@ fi
 
 # Debian's packages (and, for the tests, the bare-host test's Debian root, cached
 # by its inputs) come in the background while npm installs and compiles: both
-# are mostly downloads and unpacking, npm's part mostly one core's compile.
+# are mostly downloads and unpacking, npm's part mostly one core's compile. The
+# root is built beside the other packages' install, once debootstrap is there.
 system_log=$(mktemp)
 bare_root_note=$(mktemp)
+system_pid=""
+# However setup ends (npm failing too), the background work goes with it, and the notes.
+trap 'if [ -n "$system_pid" ]; then kill "$system_pid" 2>/dev/null || true; fi; rm -f "$system_log" "$bare_root_note" "$system_log.bare"' EXIT
+build_bare_root=""
+if [ "${1:-}" = "--test" ] && [ "$(id -u)" = 0 ]; then build_bare_root=yes; fi
 (
-  if [ -n "$missing" ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null || exit 1
+  apt_install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
+  if [ -n "$missing" ]; then apt-get update -qq || exit 1; fi
+  bare_pid=""
+  if [ -n "$build_bare_root" ]; then
+    case "$missing" in *debootstrap*) apt_install debootstrap || exit 1 ;; esac
+    (
+      if root=$(sh test/harness/bare-root.sh 2>"$system_log.bare"); then
+        echo "squall setup: bare Debian root for the tests ready at $root" > "$bare_root_note"
+      else
+        printf 'squall setup: could not build the bare Debian root (the bare-host test will try again):\n%s\n' "$(tail -n 20 "$system_log.bare")" > "$bare_root_note"
+      fi
+    ) &
+    bare_pid=$!
   fi
-  if [ "${1:-}" = "--test" ] && [ "$(id -u)" = 0 ]; then
-    if root=$(sh test/harness/bare-root.sh 2>&1); then
-      echo "squall setup: bare Debian root for the tests ready at $root" > "$bare_root_note"
-    else
-      printf 'squall setup: could not build the bare Debian root (the bare-host test will try again):\n%s\n' "$root" > "$bare_root_note"
-    fi
-  fi
+  if [ -n "$missing" ]; then apt_install $missing || exit 1; fi
+  if [ -n "$bare_pid" ]; then wait "$bare_pid"; fi
 ) > "$system_log" 2>&1 &
 system_pid=$!
-[ -n "$missing" ] && echo "squall setup: installing Debian packages:$missing (in the background)"
-[ "${1:-}" = "--test" ] && [ "$(id -u)" = 0 ] && echo "squall setup: building the tests' bare Debian root (debootstrap, in the background)"
+if [ -n "$missing" ]; then echo "squall setup: installing Debian packages:$missing (in the background)"; fi
+if [ -n "$build_bare_root" ]; then echo "squall setup: building the tests' bare Debian root (debootstrap, in the background)"; fi
 
 echo "squall setup: installing npm dependencies and building (better-sqlite3 compiles from source: about a minute)"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 
 if ! wait "$system_pid"; then
+  system_pid=""
   echo "squall setup: installing Debian packages failed:" >&2
   tail -n 30 "$system_log" >&2
   exit 1
 fi
+system_pid=""
 cat "$bare_root_note"
-rm -f "$system_log" "$bare_root_note"
 echo "squall setup: ready"

@@ -162,7 +162,8 @@ function downloadScript(connected: ConnectedHost, step: Extract<NodeStep, { kind
 
 async function checkNode(connection: SshConnection, runtime: string): Promise<{ problem?: string }> {
   const ran = await connection.run(`${shellQuote(runtime)} --version`);
-  if (ran.code === 0 && nodeMajor(ran.stdout.trim()) > 0) return {};
+  // Its last line: the user's shell start-up may print before it.
+  if (ran.code === 0 && nodeMajor(ran.stdout.trim().split('\n').at(-1) ?? '') > 0) return {};
   const libraries = await unresolvedLibraries(connection, runtime);
   return { problem: libraries.length > 0 ? `the Node.js it got lacks shared libraries: ${libraries.join(', ')}` : `the Node.js it got does not run: ${lastLines(ran.stderr)}` };
 }

@@ -15,6 +15,7 @@ import type { AgentConfigInput } from '../../src/protocol/agent-config.js';
 import { shellQuote } from '../../provisioning/probe.js';
 import { HostError, type RemoteProcess, type SshConnection } from '../ssh/connection.js';
 import type { AgentProcess } from './agent-process.js';
+import { afterMarker, markerLine } from './shell-output.js';
 import type { ConnectedHost } from './probe-hosts.js';
 import { nodeCommandOf } from './remote-files.js';
 import type { SshLink } from './ssh-link.js';
@@ -23,8 +24,12 @@ const FILES = { config: 'agent-config.json', url: 'controller.url', log: 'agent.
 const TAIL_LINES = 20;
 /** What the start command prints once the agent runs, before it goes on to watch it. */
 const STARTED = 'squall-agent-started';
-/** A watch that ended without an answer on a live connection is started again after this long. */
-const WATCH_AGAIN_MS = 1000;
+/** What a watch prints before its answer. */
+const WATCHED = 'squall-agent-watched';
+/** A watch that ended without an answer on a live connection is started again, after 1 s, 2 s, 4 s, …, this many times. */
+const WATCH_ATTEMPTS = 6;
+/** With no pid file this long (polls of 0.5 s), the agent never started: the watch says it is gone. */
+const NO_PID_POLLS = 20;
 
 /** A regex that finds `path` in a process's command line but not in that of the shell that runs pkill. */
 export function processPattern(path: string): string {
@@ -47,13 +52,14 @@ export async function startRemoteAgent(connected: ConnectedHost, link: SshLink, 
     scenarioPath: inRun('scenario.mjs'),
     ...(browserPath ? { browserPath } : {}),
   };
+  const writeUrl = (port: number) => writeFileCommand(inRun(FILES.url), `printf '%s\\n' ${shellQuote(hubUrl(port))}`);
   const start = [
     ...(prelude ? [prelude] : []),
-    writeFileCommand(inRun(FILES.url), `printf '%s\\n' ${shellQuote(hubUrl(remotePort))}`),
+    writeUrl(remotePort),
     // The secrets come over the channel, into a file only this user can read; the agent removes it at once.
     writeFileCommand(inRun(FILES.config), 'cat'),
     startDetachedCommand(connected, runDir),
-    `echo ${STARTED}`,
+    markerLine(STARTED),
   ];
   // Once started, the shell becomes the watcher: its command line then names the agent's files but not the agent.
   const starter = await first.exec(`{ ${start.join(' && ')}; } && exec sh -c ${shellQuote(watchScript(runDir))}`);
@@ -61,10 +67,10 @@ export async function startRemoteAgent(connected: ConnectedHost, link: SshLink, 
   await untilStarted(starter, host.name);
   link.onRedial(async (connection) => {
     const port = await forwardToHub(connection, hubPort);
-    const written = await connection.run(writeFileCommand(inRun(FILES.url), `printf '%s\\n' ${shellQuote(hubUrl(port))}`));
+    const written = await connection.run(writeUrl(port));
     if (written.code !== 0) throw new HostError(connection.host.name, 'start', `cannot write ${inRun(FILES.url)}: ${written.stderr.trim()}`);
   });
-  const watcher = watchExit(link, runDir, starter);
+  const watcher = watchExit(link, first, runDir, starter);
   let gone = false;
   void watcher.exited.then(() => (gone = true));
   return {
@@ -119,7 +125,7 @@ function startDetachedCommand(connected: ConnectedHost, runDir: string): string 
 
 /** Resolves once the start command says the agent runs; rejects with what the host said if it ends before that. */
 function untilStarted(starter: RemoteProcess, host: string): Promise<void> {
-  const said = () => starter.stdout().startsWith(`${STARTED}\n`);
+  const said = () => afterMarker(starter.stdout(), STARTED) !== undefined;
   return new Promise((resolve, reject) => {
     const onData = () => {
       if (!said()) return;
@@ -134,14 +140,21 @@ function untilStarted(starter: RemoteProcess, host: string): Promise<void> {
   });
 }
 
-/** Waits on the host until the agent has exited (its code written) or is gone (killed with its wrapper), then prints the code (or "gone") and the log's tail. */
+/**
+ * Waits on the host until the agent has exited (its code written) or is gone
+ * (killed with its wrapper, its run folder removed, or never started), then
+ * prints the code (or "gone") and the log's tail.
+ */
 function watchScript(runDir: string): string {
   const q = (name: string) => shellQuote(posix.join(runDir, name));
   const alive = `{ [ ! -e ${q(FILES.pid)} ] || kill -0 "$(cat ${q(FILES.pid)})" 2>/dev/null; }`;
+  const started = `{ [ -e ${q(FILES.pid)} ] || [ "$n" -lt ${NO_PID_POLLS} ]; }`;
   return [
-    `while [ ! -e ${q(FILES.exit)} ] && ${alive}; do sleep 0.5; done`,
+    'n=0',
+    `while [ -d ${shellQuote(runDir)} ] && [ ! -e ${q(FILES.exit)} ] && ${started} && ${alive}; do n=$((n + 1)); sleep 0.5; done`,
     // The wrapper writes the code a moment after its agent ends.
     `[ -e ${q(FILES.exit)} ] || sleep 0.5`,
+    markerLine(WATCHED),
     `if [ -e ${q(FILES.exit)} ]; then cat ${q(FILES.exit)}; else echo gone; fi`,
     `tail -n ${TAIL_LINES} ${q(FILES.log)} 2>/dev/null`,
   ].join('; ');
@@ -149,35 +162,37 @@ function watchScript(runDir: string): string {
 
 /**
  * The agent's exit as a watch reports it: the start command's own, then a new
- * watch after every re-dial, or when a watch ends without an answer while the
- * connection stays up (its shell was killed), until one of them knows.
+ * watch after every re-dial, or, with backoff, when a watch ends without an
+ * answer or cannot be started while the connection stays up (its shell was
+ * killed), until one of them knows.
  */
-function watchExit(link: SshLink, runDir: string, starter: RemoteProcess): { exited: AgentProcess['exited']; tail: () => string[] } {
+function watchExit(link: SshLink, first: SshConnection, runDir: string, starter: RemoteProcess): { exited: AgentProcess['exited']; tail: () => string[] } {
   let tail: string[] = [];
   let known = false;
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
-    const watchOn = async (connection: SshConnection) => {
-      const watcher = await connection.exec(watchScript(runDir)).catch(() => undefined);
-      if (!watcher) return;
-      watcher.channel.end();
-      void heard(watcher, connection);
-    };
-    const heard = async (watcher: RemoteProcess, connection: SshConnection) => {
+    const answered = async (watcher: RemoteProcess): Promise<boolean> => {
       await watcher.exited;
-      const [answer, ...lines] = watcher.stdout().replace(`${STARTED}\n`, '').split('\n');
-      if (/^(\d+|gone)$/.test(answer ?? '')) {
-        known = true;
-        tail = lines.filter(Boolean);
-        return resolve({ code: answer === 'gone' ? null : Number(answer), signal: null });
-      }
-      // Cut off with its connection, it says nothing: the re-dial watches again.
-      if (link.connection !== connection) return;
-      await new Promise((again) => setTimeout(again, WATCH_AGAIN_MS));
-      if (!known && link.connection === connection) await watchOn(connection);
+      const [answer, ...lines] = (afterMarker(watcher.stdout(), WATCHED) ?? '').split('\n');
+      if (!/^(\d+|gone)$/.test(answer ?? '')) return false;
+      known = true;
+      tail = lines.filter(Boolean);
+      resolve({ code: answer === 'gone' ? null : Number(answer), signal: null });
+      return true;
     };
-    void heard(starter, link.connection!);
+    /** Watches on `connection` while it is the link's, until a watch answers or the attempts run out; a re-dial starts anew. */
+    const watchOn = async (connection: SshConnection, firstWatch?: RemoteProcess): Promise<void> => {
+      for (let attempt = 0; attempt < WATCH_ATTEMPTS && !known && link.connection === connection; attempt += 1) {
+        if (attempt > 0) await new Promise((again) => setTimeout(again, 1000 * 2 ** (attempt - 1)));
+        if (known || link.connection !== connection) return;
+        const watcher = attempt === 0 && firstWatch ? firstWatch : await connection.exec(watchScript(runDir)).catch(() => undefined);
+        if (!watcher) continue;
+        if (watcher !== firstWatch) watcher.channel.end();
+        if (await answered(watcher)) return;
+      }
+    };
+    void watchOn(first, starter);
     link.onRedial(async (connection) => {
-      if (!known) await watchOn(connection);
+      if (!known) void watchOn(connection);
     });
   });
   return { exited, tail: () => tail };

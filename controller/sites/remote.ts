@@ -7,6 +7,7 @@ import type { AgentConfigInput } from '../../src/protocol/agent-config.js';
 import { shellQuote } from '../../provisioning/probe.js';
 import type { SshConnection } from '../ssh/connection.js';
 import { helperUrl } from './helper.js';
+import { afterMarker, markerLine } from './shell-output.js';
 import type { ConnectedHost } from './probe-hosts.js';
 import { processPattern, startRemoteAgent } from './remote-agent.js';
 import { nodeCommandOf, uploadRunFiles } from './remote-files.js';
@@ -42,6 +43,8 @@ async function startRemoteHelper(connected: ConnectedHost, runDir: string, file:
 }
 
 const FOLDER_LEFT = 'squall-run-folder-left';
+/** What cleanup prints before what it found left. */
+const CLEANED = 'squall-cleanup';
 
 async function cleanUpRemote(connected: ConnectedHost, link: SshLink | undefined, runDir: string): Promise<string[]> {
   const { host } = connected;
@@ -59,6 +62,7 @@ async function cleanUpRemote(connected: ConnectedHost, link: SshLink | undefined
     const folder = `${shellQuote(posix.dirname(runDir))}/${shellQuote(posix.basename(runDir))}`;
     const cleaned = await cleaner.run(
       [
+        markerLine(CLEANED),
         `pkill -KILL -f ${pattern}`,
         `for i in 1 2 3 4 5 6 7 8 9 10; do pgrep -f ${pattern} >/dev/null || break; sleep 0.2; done`,
         `pgrep -af ${pattern}`,
@@ -67,7 +71,7 @@ async function cleanUpRemote(connected: ConnectedHost, link: SshLink | undefined
         'true',
       ].join('; '),
     );
-    const left = cleaned.stdout.trim().replace(FOLDER_LEFT, `folder ${runDir}`);
+    const left = (afterMarker(cleaned.stdout, CLEANED) ?? '').trim().replace(FOLDER_LEFT, `folder ${runDir}`);
     if (left) problems.push(`${host.name}: still there after cleanup: ${left.split('\n').join('; ')}`);
   } catch (error) {
     problems.push(`${host.name}: cleanup failed: ${(error as Error).message}`);

@@ -47,7 +47,8 @@ export async function openTransfer(connection: SshConnection, kind: TransferKind
 async function uploadByExec(connection: SshConnection, file: LocalFileRef, remotePath: string, onBytes?: (sent: number) => void): Promise<UploadResult> {
   const target = shellQuote(remotePath);
   const present = await connection.run(`[ -f ${target} ] && [ "$(wc -c < ${target})" -eq ${file.size} ] && echo present; true`);
-  if (present.stdout.trim() === 'present') return { remotePath, skipped: true, bytes: 0 };
+  // A line of its own: the user's shell start-up may print before it.
+  if (/^present$/m.test(present.stdout)) return { remotePath, skipped: true, bytes: 0 };
   // Unique per upload: two controllers filling one host's cache never write the same partial file.
   const partial = shellQuote(`${remotePath}.partial-${randomBytes(6).toString('hex')}`);
   const fail = (reason: string) => new HostError(connection.host.name, 'upload', `cannot upload to ${remotePath} over exec: ${reason}`);

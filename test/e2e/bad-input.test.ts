@@ -49,6 +49,10 @@ describe('bad input', () => {
     expect(vus.stderr).toMatch(/--vus.*expected a whole number/);
   });
 
+  it('an --agent-grace shorter than three heartbeats', async () => {
+    expectOneClearLine(await squall(['run', fixture('shop.scenario.ts'), '--agent-grace', '5s']), /^squall: --agent-grace 5s: must be at least 15s \(three heartbeats\)$/);
+  });
+
   it('an --out or --db that cannot be written is refused before any browser starts, and nothing is left', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'squall-bad-out-'));
     writeFileSync(join(dir, 'notes.txt'), 'a file, not a folder');

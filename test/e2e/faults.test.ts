@@ -4,8 +4,7 @@
 // report's own stated loss bound), that nothing of the run is left, the exit
 // code and the hosts' statuses. docs/reliability.md has the figures.
 import { execFileSync } from 'node:child_process';
-import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,41 +16,10 @@ import { memoryIo } from '../../src/io.js';
 import type { Report } from '../../src/protocol/report.js';
 import { fixture, runCli, runControllerChild, squall } from '../harness/cli.js';
 import { processesOfRun, untilNoProcessOfRun } from '../harness/processes.js';
+import { agentWindows, runFolders, runProcesses, untilNoRunProcess } from '../harness/lab-runs.js';
 import { startSshLab, type LabHost, type SshLab } from '../harness/ssh-lab.js';
 
-/** Processes of any run on the host: its agent (and the shell around it), Chromium, helpers. */
-function runProcesses(host: LabHost): string {
-  try {
-    return execFileSync('pgrep', ['-af', `[${host.workDir[0]}]${host.workDir.slice(1)}/runs/`], { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-}
-
-async function untilNoRunProcess(hosts: readonly LabHost[], timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (hosts.some((h) => runProcesses(h) !== '')) {
-    if (Date.now() - started > timeoutMs) throw new Error(`still running after ${timeoutMs} ms:\n${hosts.map(runProcesses).join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return Date.now() - started;
-}
-
 const nameOf = (host: LabHost) => `${host.sshd.address}:${host.sshd.port}`;
-function runFolders(host: LabHost): string[] {
-  const runs = join(host.workDir, 'runs');
-  return existsSync(runs) ? readdirSync(runs) : [];
-}
-/** Windows stored per agent. */
-function storedWindows(dbPath: string, runId: string): Map<string, number> {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    const rows = db.prepare('SELECT agent_id, COUNT(*) AS n FROM agent_windows WHERE run_id = ? GROUP BY agent_id').all(runId) as Array<{ agent_id: string; n: number }>;
-    return new Map(rows.map((row) => [row.agent_id, row.n]));
-  } finally {
-    db.close();
-  }
-}
 /** Faults scheduled by a test: cleared after it, so a test that failed early cannot strike the next one. */
 const pending = new Set<NodeJS.Timeout>();
 function later(ms: number, fault: () => void): void {
@@ -170,11 +138,15 @@ describe('faults', () => {
     expect(missing).toBeLessThanOrEqual(lost.loss!.iterationsAtMost!);
     expect(report.agents.filter((a) => a.status === 'done')).toHaveLength(2);
     // What the lost host delivered is in the totals: the totals are the sum of every stored window.
-    expect(storedWindows(join(dir, 'agent-kill.db'), outcome.runId).get(lost.id)).toBe(lost.windows);
+    expect(agentWindows(join(dir, 'agent-kill.db'), outcome.runId).get(lost.id)?.windows).toBe(lost.windows);
     const seriesCount = report.series.reduce((sum, p) => sum + (p.steps['add to cart']?.count ?? 0), 0);
     expect(stepOf(report, 'add to cart').count).toBe(seriesCount);
+    // Cleanup is done when the run returns: nothing of it is left on any host.
+    for (const host of lab.hosts) {
+      expect(runProcesses(host)).toBe('');
+      expect(runFolders(host)).toEqual([]);
+    }
     const cleanMs = await untilNoRunProcess(lab.hosts, 10_000);
-    for (const host of lab.hosts) expect(runFolders(host)).toEqual([]);
     figures.push(`agent kill -9: served ${cart.hits}, reported ${stepOf(report, 'add to cart').count}, stated at most ${lost.loss!.iterationsAtMost} missing (${lost.loss!.undeliveredWindows} windows), clean ${cleanMs} ms`);
   }, 120_000);
 

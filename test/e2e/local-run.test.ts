@@ -67,7 +67,7 @@ describe('squall run, locally, against the demo app', () => {
     expect(report.iterations.completed).toBe(cart.hits - cart.errors);
     expect(report.iterations.failed).toBe(cart.errors);
     expect(report.vus.max).toBe(2);
-    expect(report.series.length).toBeGreaterThanOrEqual(7);
+    expect(report.series.length).toBeGreaterThanOrEqual(12);
     const seriesCount = report.series.reduce((sum, point) => sum + (point.steps['add to cart']?.count ?? 0), 0);
     expect(seriesCount).toBe(cart.hits);
     expect(report.agents).toEqual([expect.objectContaining({ id: 'local', host: 'localhost', vus: 2, status: 'done', windows: report.series.length })]);

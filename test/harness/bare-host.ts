@@ -18,7 +18,7 @@ const BARE_ROOT_SCRIPT = fileURLToPath(new URL('bare-root.sh', import.meta.url))
  * a near mirror) unless `npm run setup:test` built it already.
  */
 export function bareRoot(root: string): string {
-  const pristine = execFileSync('sh', [BARE_ROOT_SCRIPT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const pristine = execFileSync('sh', [BARE_ROOT_SCRIPT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10 * 60_000 }).trim();
   rmSync(root, { recursive: true, force: true });
   execFileSync('cp', ['-a', pristine, root]);
   return root;

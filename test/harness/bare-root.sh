@@ -8,18 +8,16 @@
 # fresh machine (CI) has it before the suite starts.
 set -eu
 mirror="${SQUALL_TEST_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-cache="${SQUALL_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/squall-test}"
+cache="${SQUALL_TEST_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/squall-test}"
 key=$( { cat "$0"; echo "$mirror"; } | sha256sum | cut -c1-16)
 root="$cache/bare-root-$key"
 if [ ! -e "$root/.squall-bare-root" ]; then
   mkdir -p "$cache"
-  # One builder at a time: setup's background build and a test may both ask.
-  while ! mkdir "$root.lock" 2>/dev/null; do
-    [ -e "$root/.squall-bare-root" ] && break
-    sleep 1
-  done
+  # One builder at a time (setup's background build and a test may both ask);
+  # the kernel drops the lock with its holder, however that ends.
+  exec 9>"$root.lock"
+  flock 9
   if [ ! -e "$root/.squall-bare-root" ]; then
-    trap 'rm -rf "$root.lock"' EXIT
     rm -rf "$root"
     debootstrap --variant=minbase --include=openssh-server bookworm "$root" "$mirror" >/dev/null
     touch "$root/.squall-bare-root"

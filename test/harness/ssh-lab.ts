@@ -27,6 +27,8 @@ export interface LabHostSpec {
   address: string;
   /** files hidden on this host (bind-mounted over by /dev/null) */
   hide?: string[];
+  /** root's .bashrc there, instead of Debian's default */
+  shellStartup?: string;
   /** false: its sshd has no SFTP subsystem */
   sftp?: boolean;
 }
@@ -46,7 +48,7 @@ export async function startSshLab(specs: LabHostSpec[]): Promise<SshLab> {
   const userKey = generateKey(join(dir, 'id_ed25519'));
   const hosts = await Promise.all(
     specs.map(async (spec, i) => ({
-      sshd: await startSshd({ dir: join(dir, `host${i}`), address: spec.address, authorizedKeys: [userKey.publicKey], hide: spec.hide ?? [], ...(spec.sftp === false ? { sftp: false } : {}) }),
+      sshd: await startSshd({ dir: join(dir, `host${i}`), address: spec.address, authorizedKeys: [userKey.publicKey], hide: spec.hide ?? [], ...(spec.shellStartup !== undefined ? { shellStartup: spec.shellStartup } : {}), ...(spec.sftp === false ? { sftp: false } : {}) }),
       workDir: join(dir, `host${i}`, 'work'),
     })),
   );

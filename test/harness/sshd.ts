@@ -98,10 +98,11 @@ export function sshdConfig(config: { port: number; address: string; hostKey: str
  * runs pyenv (0.6 s of CPU for every command squall sends). Bind-mounted over
  * root's own in the server's mount namespace.
  */
-function stockShellStartup(): Array<[from: string, over: string]> {
-  const stock = '/usr/share/base-files/dot.bashrc';
+function shellStartup(dir: string, lines?: string): Array<[from: string, over: string]> {
   const own = join(homedir(), '.bashrc');
-  return process.getuid?.() === 0 && existsSync(stock) && existsSync(own) ? [[stock, own]] : [];
+  let startup = '/usr/share/base-files/dot.bashrc';
+  if (lines !== undefined) writeFileSync((startup = join(dir, 'bashrc')), lines);
+  return process.getuid?.() === 0 && existsSync(startup) && existsSync(own) ? [[startup, own]] : [];
 }
 
 export interface SshdOptions {
@@ -110,6 +111,8 @@ export interface SshdOptions {
   authorizedKeys: string[];
   /** files bind-mounted over by /dev/null inside the server's mount namespace */
   hide?: string[];
+  /** root's .bashrc on this host instead of Debian's default: a host whose shell start-up prints */
+  shellStartup?: string;
   hostKey?: KeyPair;
   /** false: no SFTP subsystem, as on some hardened images */
   sftp?: boolean;
@@ -131,7 +134,7 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
   writeFileSync(configPath, sshdConfig({ port, address: options.address, hostKey: hostKey.privateKeyPath, pidFile: join(options.dir, 'sshd.pid'), authorizedKeys: authorizedKeysPath, sftp: options.sftp !== false }));
   const sshd = ['/usr/sbin/sshd', '-D', '-e', '-f', configPath];
   // Its own mount namespace: hidden files and the stock shell start-up are this server's alone.
-  const mounts: Array<[string, string]> = [...(options.hide ?? []).map((file): [string, string] => ['/dev/null', file]), ...stockShellStartup()];
+  const mounts: Array<[string, string]> = [...(options.hide ?? []).map((file): [string, string] => ['/dev/null', file]), ...shellStartup(options.dir, options.shellStartup)];
   const inMountNamespace = ['unshare', '--mount', '--', 'sh', '-c', [...mounts.map(([from, over]) => `mount --bind ${from} ${over}`), `exec ${sshd.join(' ')}`].join(' && ')];
   const command = [...(options.netns ? ['ip', 'netns', 'exec', options.netns] : []), ...inMountNamespace];
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });

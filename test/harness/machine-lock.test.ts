@@ -1,7 +1,7 @@
 // The e2e lane's machine lock: two shared claims at once, an alone claim by
 // itself, first come first served, and a claim whose holder is gone released.
 import { mkdtempSync } from 'node:fs';
-import type { Server } from 'node:net';
+import { connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,20 @@ describe('the machine lock', () => {
     expect(granted).toEqual(['shared0', 'shared1', 'shared2']);
     (await releases[0]!)();
     (await releases[2]!)();
+  });
+
+  it('releases the claim of a holder that is gone (a worker that died) and of one that gave up waiting', async () => {
+    const held = connect(path);
+    held.write('alone\n');
+    await new Promise((resolve) => held.once('data', resolve));
+    const gaveUp = connect(path);
+    gaveUp.write('alone\n');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    gaveUp.destroy();
+    const next = claimMachine(path, 'alone');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    held.destroy();
+    (await next)();
   });
 
   it('classes files: those listed may share the machine, every other file runs alone', () => {

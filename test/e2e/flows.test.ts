@@ -18,7 +18,7 @@ describe('a two-flow scenario, 8:2', () => {
     app = await startDemoApp({ latencyMs: { 'GET /api/products': 50 } });
     dir = mkdtempSync(join(tmpdir(), 'squall-flows-'));
     result = await runCli([
-      'run', fixture('flows.scenario.ts'), '--duration', '10s', '--window', '5s', '--threshold', 'flow:checkout:failed<1%', '--threshold', 'step:checkout/add to cart:p95<3000',
+      'run', fixture('flows.scenario.ts'), '--duration', '6s', '--window', '2s', '--threshold', 'flow:checkout:failed<1%', '--threshold', 'step:checkout/add to cart:p95<3000',
       '--env', `TARGET=${app.url}`, '--out', join(dir, 'out'), '--db', join(dir, 'runs.db'),
     ]);
     report = ReportSchema.parse(JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')));

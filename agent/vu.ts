@@ -11,6 +11,8 @@ import type { Evidence } from '../src/protocol/messages.js';
 import { captureEvidence, type EvidenceBudget } from './evidence.js';
 import { installLeanActions } from './lean-actions.js';
 import { PageMetrics } from './page-metrics/page-metrics.js';
+import { RequestCapture } from './page-metrics/request-capture.js';
+import { StepTimeline } from './page-metrics/timeline.js';
 
 export interface StepOutcome {
   vu: number;
@@ -72,6 +74,9 @@ export interface VuOptions {
 /** Long iterations are read at a step's end once this much has passed since the last read, so their requests reach the window they happened in. */
 const READ_EVERY_MS = 5000;
 
+/** A VU that stops waits this long at most for its last requests to end (a long poll never does). */
+const SETTLE_REQUESTS_MS = 500;
+
 /** Thrown into a step when the run interrupts the VU. */
 class Interrupted extends Error {
   override name = 'Interrupted';
@@ -103,6 +108,9 @@ export class VirtualUser {
   private context: BrowserContext | undefined;
   private page: Page | undefined;
   private metrics: PageMetrics | undefined;
+  /** every request of the VU's browser context, whichever page, frame, popup or worker made it */
+  private requests: RequestCapture | undefined;
+  private readonly timeline = new StepTimeline();
   private lastReadAt = 0;
   private readonly turns = new Turns();
 
@@ -150,6 +158,7 @@ export class VirtualUser {
     const { maxIterations, onDemand } = this.options;
     try {
       this.context = await this.options.browser.createBrowserContext();
+      if (this.collecting) this.requests = RequestCapture.open(this.context, this.timeline, this.metricsSink());
       if (onDemand) {
         // Making a page costs about as much as an iteration's first navigation: done before the VU counts as free.
         this.page = await this.newPage();
@@ -164,6 +173,8 @@ export class VirtualUser {
     } catch (error) {
       if (!this.abortController.signal.aborted) throw error;
     } finally {
+      if (this.requests && !this.abortController.signal.aborted) await this.requests.settle(SETTLE_REQUESTS_MS);
+      this.requests?.close();
       await this.context?.close().catch(() => {});
     }
   }
@@ -202,7 +213,7 @@ export class VirtualUser {
   private async newPage(): Promise<Page> {
     const page = await this.context!.newPage();
     if (this.collecting) {
-      this.metrics = await PageMetrics.install(page, this.metricsSink());
+      this.metrics = await PageMetrics.install(page, this.metricsSink(), this.timeline, this.requests);
       this.lastReadAt = Date.now();
     }
     return this.options.scenario.options?.browser?.leanActions === false ? page : installLeanActions(page);
@@ -247,20 +258,20 @@ export class VirtualUser {
         if (typeof fn !== 'function') throw new TypeError(`step("${given}", fn): fn must be a function`);
         const name = flow ? `${flow}/${given}` : given;
         signal.throwIfAborted();
-        this.metrics?.timeline.begin(name, Date.now());
+        this.timeline.begin(name, Date.now());
         const started = performance.now();
         try {
           const value = await fn();
           if (signal.aborted) throw signal.reason;
           events.stepEnded({ vu: id, iteration, name, atMs: now(), durationMs: performance.now() - started });
-          this.metrics?.timeline.end(Date.now());
+          this.timeline.end(Date.now());
           if (this.metrics && Date.now() - this.lastReadAt > READ_EVERY_MS) await this.readMetrics(false);
           return value;
         } catch (error) {
           if (signal.aborted) throw error;
           const durationMs = performance.now() - started;
           const atMs = now();
-          this.metrics?.timeline.end(Date.now());
+          this.timeline.end(Date.now());
           const described = describeError(error);
           events.stepEnded({ vu: id, iteration, name, atMs, durationMs, error: described });
           await this.keepEvidence(page, { step: name, ...described, at: atMs, vu: id, iteration });

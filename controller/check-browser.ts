@@ -1,5 +1,6 @@
-// What `squall check` shows of the pages besides its steps: the requests its
-// one iteration made (slowest first) and each page view's Web Vitals, and
+// What `squall check` shows of the pages besides its steps: every request its
+// one iteration made (slowest first: pages, frames, popups, workers; timed by
+// the network layer on every origin) and each page view's Web Vitals, and
 // where a failed step's screenshot went.
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -11,20 +12,18 @@ import type { Evidence } from '../src/protocol/messages.js';
 import { makeDirectory } from './files.js';
 import { formatMs } from './format.js';
 
-const SHOWN_REQUESTS = 10;
-
 export function checkBrowserLines(requests: readonly ObservedRequestEvent[], pageViews: ReadonlyArray<{ step: string; vitals: VitalValues }>): string[] {
   const lines: string[] = [];
   if (requests.length > 0) {
-    lines.push(`requests: ${requests.length}, slowest first (status, TTFB, total):`);
+    lines.push(`requests: ${requests.length}, slowest first (method, status, TTFB, total):`);
     const sorted = [...requests].sort((a, b) => (b.sample.phases.total ?? 0) - (a.sample.phases.total ?? 0));
-    for (const { step, sample } of sorted.slice(0, SHOWN_REQUESTS)) {
+    for (const { step, sample } of sorted) {
       const status = sample.failed ? 'failed' : sample.status > 0 ? String(sample.status) : statusClass(sample);
-      const ttfb = sample.phases.ttfb === undefined ? '-' : formatMs(sample.phases.ttfb);
+      const ttfb = sample.cached ? 'cached' : sample.phases.ttfb === undefined ? '-' : formatMs(sample.phases.ttfb);
       const total = sample.phases.total === undefined ? '-' : formatMs(sample.phases.total);
-      lines.push(`  ${status.padEnd(6)} ${ttfb.padStart(7)} ${total.padStart(7)}  ${normalisedUrl(sample.url)}  (${step})`);
+      const why = sample.failed && sample.error ? `  ${sample.error}` : '';
+      lines.push(`  ${sample.method.padEnd(7)} ${status.padEnd(6)} ${ttfb.padStart(7)} ${total.padStart(7)}  ${normalisedUrl(sample.url)}  (${step})${why}`);
     }
-    if (requests.length > SHOWN_REQUESTS) lines.push(`  and ${requests.length - SHOWN_REQUESTS} more`);
   }
   for (const view of pageViews) {
     const values = VITALS.filter((v) => view.vitals[v] !== undefined).map((v) => `${v} ${v === 'CLS' ? view.vitals[v]!.toFixed(3) : formatMs(view.vitals[v]!)}`);

@@ -10,6 +10,6 @@ export const COLLECTOR_NAMES = { report: '__squallPageReport', evidence: '__squa
 let script: string | undefined;
 
 export function collectorScript(): string {
-  script ??= `(() => {\n${NAME_STUB}\n;(${installCollector.toString()})((${watchVitals.toString()})(), ${JSON.stringify(COLLECTOR_NAMES)});\n})();`;
+  script ??= `(() => {\n${NAME_STUB}\n;(${installCollector.toString()})(${watchVitals.toString()}, ${JSON.stringify(COLLECTOR_NAMES)});\n})();`;
   return script;
 }

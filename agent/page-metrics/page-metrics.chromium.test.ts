@@ -1,14 +1,17 @@
-// The page collector in real headless Chromium on a real server: one value
-// per page view, intermediate pages included (they report as they unload),
-// requests attributed to steps by time, network failures told from status 0,
-// and what a failed step's evidence takes from the page.
+// The page collector and the request capture in real headless Chromium on a
+// real server: one value per page view, intermediate pages included (they
+// report as they unload), requests attributed to steps by time, network
+// failures told from a status, and what a failed step's evidence takes.
+// The shapes of real apps (other origins, frames, popups, workers) are in
+// request-capture.chromium.test.ts.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser } from '../../src/browser-path.js';
 import { PageMetrics, type EndedPageView, type ObservedRequest } from './page-metrics.js';
-import { StepTimeline, sampleOf } from './timeline.js';
+import { RequestCapture } from './request-capture.js';
+import { StepTimeline } from './timeline.js';
 
 const PAGE = (title: string) => `<!doctype html><html><body><h1>${title}</h1><p>some text for a contentful paint</p>
 <a id="next" href="/b">next</a><button id="more" onclick="this.textContent += '!'">more</button>
@@ -42,24 +45,29 @@ describe('page collector', () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  async function instrumented(): Promise<{ page: Page; metrics: PageMetrics; requests: ObservedRequest[]; views: EndedPageView[] }> {
-    const page = await browser.newPage();
+  async function instrumented(): Promise<{ page: Page; metrics: PageMetrics; timeline: StepTimeline; requests: ObservedRequest[]; views: EndedPageView[] }> {
+    const context = await browser.createBrowserContext();
     const requests: ObservedRequest[] = [];
     const views: EndedPageView[] = [];
-    const metrics = await PageMetrics.install(page, { requests: (batch) => void requests.push(...batch), pageViewEnded: (view) => void views.push(view) });
-    return { page, metrics, requests, views };
+    const sink = { requests: (batch: ObservedRequest[]) => void requests.push(...batch), pageViewEnded: (view: EndedPageView) => void views.push(view) };
+    const timeline = new StepTimeline();
+    const capture = RequestCapture.open(context, timeline, sink);
+    expect(capture).toBeDefined();
+    const page = await context.newPage();
+    const metrics = await PageMetrics.install(page, sink, timeline, capture);
+    return { page, metrics, timeline, requests, views };
   }
 
   it('reports every page view once, the one navigated away from included, each to the step it began in', async () => {
-    const { page, metrics, requests, views } = await instrumented();
-    metrics.timeline.begin('first', Date.now());
+    const { page, metrics, timeline, requests, views } = await instrumented();
+    timeline.begin('first', Date.now());
     await page.goto(`${base}/a`);
     await page.waitForNetworkIdle({ idleTime: 100 });
-    metrics.timeline.end(Date.now());
-    metrics.timeline.begin('second', Date.now());
+    timeline.end(Date.now());
+    timeline.begin('second', Date.now());
     await Promise.all([page.waitForNavigation(), page.click('#next')]);
     await page.waitForNetworkIdle({ idleTime: 100 });
-    metrics.timeline.end(Date.now());
+    timeline.end(Date.now());
     await metrics.read(true);
     await metrics.read(true);
     expect(views.map((v) => v.step)).toEqual(['first', 'second']);
@@ -79,8 +87,8 @@ describe('page collector', () => {
   });
 
   it('tells a network failure from a status, and keeps the page\'s errors for evidence', async () => {
-    const { page, metrics, requests, views } = await instrumented();
-    metrics.timeline.begin('only', Date.now());
+    const { page, metrics, timeline, requests, views } = await instrumented();
+    timeline.begin('only', Date.now());
     await page.goto(`${base}/c`);
     await page.click('#more');
     const closed = createServer();
@@ -103,7 +111,7 @@ describe('page collector', () => {
     expect(views[0]!.vitals.INP).toBeGreaterThanOrEqual(0);
     const byUrl = new Map(requests.map((r) => [r.sample.url, r.sample]));
     expect(byUrl.get(`${base}/missing`)).toMatchObject({ status: 404 });
-    expect(byUrl.get(`http://127.0.0.1:${deadPort}/gone`)).toMatchObject({ status: 0, failed: true });
+    expect(byUrl.get(`http://127.0.0.1:${deadPort}/gone`)).toMatchObject({ method: 'GET', status: 0, failed: true, error: 'net::ERR_CONNECTION_REFUSED' });
     await page.close();
   });
 });
@@ -119,10 +127,5 @@ describe('step timeline', () => {
     expect(timeline.stepAt(15)).toBe('home');
     expect(timeline.stepAt(25)).toBe('home');
     expect(timeline.stepAt(31)).toBe('cart');
-  });
-
-  it('turns a page record into a sample without the phases that did not happen', () => {
-    expect(sampleOf(['u', 200, -1, 1.5, -1, 90, 2, 95, 500, 0, 0, 0], false)).toEqual({ url: 'u', status: 200, bytes: 500, cached: false, phases: { connect: 1.5, ttfb: 90, download: 2, total: 95 } });
-    expect(sampleOf(['u', 0, -1, -1, -1, -1, -1, 3, 0, 0, 0, 0], true)).toEqual({ url: 'u', status: 0, failed: true, bytes: 0, cached: false, phases: {} });
   });
 });

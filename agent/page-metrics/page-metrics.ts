@@ -1,12 +1,14 @@
-// The VU's side of the page collector: installs it on a page, reads it in one
-// round trip when asked, takes what a document sent as it went away, and
-// turns the page's records into samples attributed to steps.
+// The VU's side of the page collector: installs it on a page, reads a view's
+// Web Vitals in one round trip when the view ends, takes what a document sent
+// as it went away, and hands on the VU's requests (request-capture.ts) with
+// each read.
 import type { CDPSession, Page } from 'puppeteer-core';
 import { valueWithin } from '../../src/settled-within.js';
 import type { RequestSample, VitalValues } from '../../src/metrics/request-stats.js';
 import type { PageEvidence, PageReport } from './collector-page.js';
 import { COLLECTOR_NAMES, collectorScript } from './collector-script.js';
-import { sampleOf, StepTimeline } from './timeline.js';
+import type { RequestCapture } from './request-capture.js';
+import type { StepTimeline } from './timeline.js';
 
 export interface ObservedRequest {
   step: string;
@@ -43,25 +45,21 @@ async function pageSession(page: Page): Promise<CDPSession> {
 
 /** A read gives up after this: a page whose script hangs must not hang the VU. */
 const READ_TIMEOUT_MS = 2000;
-const KEEP_FAILURES = 5;
 
 export class PageMetrics {
-  readonly timeline = new StepTimeline();
-  /** URLs the browser saw fail, with why, until their Resource Timing record comes */
-  private readonly failures = new Map<string, string[]>();
-  private readonly lastFailures: Array<{ url: string; error: string }> = [];
-
   private constructor(
     private readonly page: Page,
     private readonly session: CDPSession,
     private readonly sink: PageMetricsSink,
+    private readonly timeline: StepTimeline,
+    private readonly requests: RequestCapture | undefined,
   ) {}
 
-  static async install(page: Page, sink: PageMetricsSink): Promise<PageMetrics> {
+  /** `requests`: the capture of the page's browser context, flushed with every read. */
+  static async install(page: Page, sink: PageMetricsSink, timeline: StepTimeline, requests: RequestCapture | undefined): Promise<PageMetrics> {
     const session = await pageSession(page);
-    const metrics = new PageMetrics(page, session, sink);
-    // Puppeteer already follows the Network domain for every page; this listener only reads what it parsed.
-    page.on('requestfailed', (request) => metrics.failed(request.url(), request.failure()?.errorText ?? 'failed'));
+    requests?.follow(session);
+    const metrics = new PageMetrics(page, session, sink, timeline, requests);
     session.on('Runtime.bindingCalled', (event: { name: string; payload: string }) => {
       if (event.name === COLLECTOR_NAMES.binding) metrics.take(JSON.parse(event.payload) as PageReport);
     });
@@ -70,17 +68,20 @@ export class PageMetrics {
     return metrics;
   }
 
-  /** Takes the current document's requests; with `endView`, its vitals too, once. */
+  /** Hands on the requests that ended; with `endView`, the current view's vitals too, once. */
   async read(endView: boolean): Promise<void> {
-    // An expression in the page's main world, straight over the page's session: none of
-    // puppeteer's function serialisation and handle bookkeeping for one JSON value.
-    const expression = `globalThis.${COLLECTOR_NAMES.report}?.(${endView})`;
-    const result = await valueWithin(this.session.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }), READ_TIMEOUT_MS);
-    const report = result?.result.value as PageReport | undefined;
-    if (report) this.take(report);
+    if (endView) {
+      // An expression in the page's main world, straight over the page's session: none of
+      // puppeteer's function serialisation and handle bookkeeping for one JSON value.
+      const expression = `globalThis.${COLLECTOR_NAMES.report}?.()`;
+      const result = await valueWithin(this.session.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }), READ_TIMEOUT_MS);
+      const report = result?.result.value as PageReport | undefined;
+      if (report) this.take(report);
+    }
+    this.requests?.flush();
   }
 
-  /** The page's last errors and failed requests, for a failed step's evidence. */
+  /** The page's last errors and its context's failed requests, for a failed step's evidence. */
   async evidence(): Promise<PageEvidence> {
     const fromPage = (await valueWithin(
       this.page.evaluate((name: string) => {
@@ -88,41 +89,11 @@ export class PageMetrics {
         return read ? read() : undefined;
       }, COLLECTOR_NAMES.evidence),
       READ_TIMEOUT_MS,
-    )) as PageEvidence | undefined;
-    const failedRequests = [...(fromPage?.failedRequests ?? [])];
-    for (const { url, error } of this.lastFailures) {
-      const known = failedRequests.find((r) => r.url === url && r.status === 0);
-      if (known) Object.assign(known, { error });
-      else failedRequests.push({ url, status: 0, error } as PageEvidence['failedRequests'][number]);
-    }
-    return { consoleErrors: fromPage?.consoleErrors ?? [], failedRequests: failedRequests.slice(-KEEP_FAILURES) };
-  }
-
-  private failed(url: string, error: string): void {
-    // Aborted requests never get a Resource Timing record: forget the oldest rather than grow.
-    if (this.failures.size >= 200) this.failures.delete(this.failures.keys().next().value!);
-    const list = this.failures.get(url) ?? [];
-    list.push(error);
-    this.failures.set(url, list);
-    this.lastFailures.push({ url, error });
-    if (this.lastFailures.length > KEEP_FAILURES) this.lastFailures.shift();
+    )) as Pick<PageEvidence, 'consoleErrors'> | undefined;
+    return { consoleErrors: fromPage?.consoleErrors ?? [], failedRequests: this.requests?.failures() ?? [] };
   }
 
   private take(report: PageReport): void {
-    const batch: ObservedRequest[] = report.requests.map((record) => {
-      const [url, status] = record;
-      const failed = status === 0 && this.consumeFailure(url);
-      return { step: this.timeline.stepAt(record[10]), endedAt: record[11], sample: sampleOf(record, failed) };
-    });
-    if (batch.length > 0) this.sink.requests(batch);
     if (report.vitals) this.sink.pageViewEnded({ step: this.timeline.stepAt(report.viewStart), vitals: report.vitals });
-  }
-
-  private consumeFailure(url: string): boolean {
-    const list = this.failures.get(url);
-    if (!list) return false;
-    list.shift();
-    if (list.length === 0) this.failures.delete(url);
-    return true;
   }
 }

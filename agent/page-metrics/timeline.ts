@@ -1,7 +1,5 @@
 // Which step a request or a page view belongs to, by when it began: the
-// page times them on the host's clock, the VU knows when each step ran.
-import type { RequestSample } from '../../src/metrics/request-stats.js';
-import type { RequestRecord } from './collector-page.js';
+// browser times them on the host's clock, the VU knows when each step ran.
 
 /** Before any step of the run began (a page opened by the scenario outside steps). */
 export const NO_STEP = '(no step)';
@@ -32,17 +30,4 @@ export class StepTimeline {
     }
     return this.spans[0]?.name ?? NO_STEP;
   }
-}
-
-/** A record from the page as a sample; `failed` when the browser saw the request fail (Resource Timing alone cannot tell). */
-export function sampleOf(record: RequestRecord, failed: boolean): RequestSample {
-  const [url, status, dns, connect, tls, ttfb, download, total, bytes, cached] = record;
-  const phases: RequestSample['phases'] = {};
-  if (dns >= 0) phases.dns = dns;
-  if (connect >= 0) phases.connect = connect;
-  if (tls >= 0) phases.tls = tls;
-  if (ttfb >= 0) phases.ttfb = ttfb;
-  if (download >= 0) phases.download = download;
-  if (total >= 0 && !failed) phases.total = total;
-  return { url, status, ...(failed ? { failed } : {}), bytes, cached: cached === 1, phases };
 }

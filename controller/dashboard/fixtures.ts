@@ -19,7 +19,7 @@ export function fixtureWindows(count: number, t0 = 1_800_000_000_000, windowMs =
       if ((w + i) % 9 === 0) agg.stepFailed('add to cart', at + 2, 'TimeoutError', 'Waiting for selector `#cart` failed');
       else agg.stepSucceeded('add to cart', at + 2, 180 + ((w * 13 + i * 7) % 40) + (w > count / 2 ? 200 : 0));
       agg.iterationEnded(at + 3, (w + i) % 9 !== 0);
-      const timed = (ttfb: number, status = 200) => ({ url: '', status, bytes: 800, cached: false, phases: { ttfb, download: 1, total: ttfb + 2 } });
+      const timed = (ttfb: number, status = 200) => ({ url: '', method: 'GET', status, bytes: 800, cached: false, phases: { ttfb, download: 1, total: ttfb + 2 } });
       agg.requestObserved('http://shop/', 'home', timed(5), at + 1);
       agg.requestObserved('http://shop/api/products', 'home', timed(100 + ((w + i) % 7)), at + 1);
       agg.requestObserved('http://shop/api/cart', 'add to cart', timed(150 + (i % 5), (w + i) % 9 === 0 ? 503 : 200), at + 2);

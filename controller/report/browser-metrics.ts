@@ -24,7 +24,18 @@ export function requestEntry(label: string, acc: RequestAccumulator): ReportRequ
     const dist = acc.phases.byName.get(phase);
     if (dist && dist.count > 0) phases[phase] = summaryOf(dist);
   }
-  return { label, count: acc.count, statuses: Object.fromEntries(acc.statuses), bytes: acc.bytes, cached: acc.cached, steps: Object.fromEntries(acc.steps), ...phases };
+  return {
+    label,
+    count: acc.count,
+    statuses: Object.fromEntries(acc.statuses),
+    bytes: acc.bytes,
+    cached: acc.cached,
+    steps: Object.fromEntries(acc.steps),
+    ...(acc.methods.size > 0 ? { methods: Object.fromEntries(acc.methods) } : {}),
+    ...(acc.errors.size > 0 ? { errors: Object.fromEntries(acc.errors) } : {}),
+    ...(acc.serviceWorker > 0 ? { serviceWorker: acc.serviceWorker } : {}),
+    ...phases,
+  };
 }
 
 function vitalsOf(acc: PageViewAccumulator): ReportPageViews['vitals'] {

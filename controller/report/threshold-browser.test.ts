@@ -5,7 +5,7 @@ import { StepAccumulator } from '../../src/metrics/step-stats.js';
 import { evaluateThresholds, parseThreshold, parseThresholdFlag, type Observations } from './thresholds.js';
 
 function request(status: number, ttfb: number): RequestSample {
-  return { url: '', status, bytes: 100, cached: false, phases: { ttfb, total: ttfb + 5 } };
+  return { url: '', method: 'GET', status, bytes: 100, cached: false, phases: { ttfb, total: ttfb + 5 } };
 }
 
 function observations(): Observations {

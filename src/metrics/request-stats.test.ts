@@ -7,7 +7,7 @@ import { WindowAggregator } from './window.js';
 const resources: ResourceSample = { hostCpuPct: 10, agentCpuPct: 5, agentRssMb: 80, hostMemUsedPct: 20, loopLagMs: 1 };
 
 function sample(overrides: Partial<RequestSample> = {}): RequestSample {
-  return { url: 'http://shop/api', status: 200, bytes: 500, cached: false, phases: { ttfb: 100, download: 2, total: 103 }, ...overrides };
+  return { url: 'http://shop/api', method: 'GET', status: 200, bytes: 500, cached: false, phases: { ttfb: 100, download: 2, total: 103 }, ...overrides };
 }
 
 describe('status classes', () => {

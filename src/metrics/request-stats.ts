@@ -7,17 +7,25 @@ import { VITALS, type Vital } from './vitals.js';
 export const REQUEST_PHASES = ['dns', 'connect', 'tls', 'ttfb', 'download', 'total'] as const;
 export type RequestPhase = (typeof REQUEST_PHASES)[number];
 
-/** One request as the page timed it; a phase that did not happen is absent. */
+/** One request as the browser's network layer timed it; a phase that did not happen is absent. */
 export interface RequestSample {
   url: string;
-  /** the response's status; 0 when there was none or the page may not read it */
+  method: string;
+  /** the response's status; 0 when there was none */
   status: number;
-  /** no response at all: a network error (seen by the browser, not guessed from status 0) */
+  /** no complete response: a network error, a cancel, a CORS refusal */
   failed?: boolean;
+  /** why it failed, as the browser says it (net::ERR_CONNECTION_REFUSED) */
+  error?: string;
   bytes: number;
   cached: boolean;
+  /** answered by a service worker */
+  serviceWorker?: boolean;
   phases: Partial<Record<RequestPhase, number>>;
 }
+
+/** Distinct methods and network errors kept per label and window; past it, "other". */
+export const MAX_REASONS = 16;
 
 /** Responses that went wrong: 4xx, 5xx, and requests that got none. */
 export const ERROR_STATUS_CLASSES: readonly StatusClass[] = ['4xx', '5xx', 'failed'];
@@ -40,16 +48,22 @@ export class RequestAccumulator {
   count = 0;
   bytes = 0;
   cached = 0;
+  serviceWorker = 0;
   readonly statuses = new Map<StatusClass, number>();
   readonly steps = new Map<string, number>();
+  readonly methods = new Map<string, number>();
+  readonly errors = new Map<string, number>();
   readonly phases = new DistributionSet<RequestPhase>();
 
   record(sample: RequestSample, step: string): void {
     this.count += 1;
     this.bytes += sample.bytes;
     if (sample.cached) this.cached += 1;
+    if (sample.serviceWorker) this.serviceWorker += 1;
     bump(this.statuses, statusClass(sample), 1);
     bump(this.steps, step, 1);
+    bumpCapped(this.methods, sample.method, 1);
+    if (sample.failed) bumpCapped(this.errors, sample.error ?? 'failed', 1);
     for (const phase of REQUEST_PHASES) {
       const value = sample.phases[phase];
       if (value !== undefined && value >= 0) this.phases.get(phase).record(value);
@@ -60,8 +74,11 @@ export class RequestAccumulator {
     this.count += wire.count;
     this.bytes += wire.bytes;
     this.cached += wire.cached;
+    this.serviceWorker += wire.serviceWorker ?? 0;
     for (const [status, n] of Object.entries(wire.statuses)) bump(this.statuses, status as StatusClass, n);
     for (const [step, n] of Object.entries(wire.steps)) bump(this.steps, step, n);
+    for (const [method, n] of Object.entries(wire.methods ?? {})) bumpCapped(this.methods, method, n);
+    for (const [error, n] of Object.entries(wire.errors ?? {})) bumpCapped(this.errors, error, n);
     this.phases.addWire(wire, REQUEST_PHASES);
   }
 
@@ -76,6 +93,9 @@ export class RequestAccumulator {
       bytes: this.bytes,
       cached: this.cached,
       steps: Object.fromEntries(this.steps),
+      ...(this.methods.size > 0 ? { methods: Object.fromEntries(this.methods) } : {}),
+      ...(this.errors.size > 0 ? { errors: Object.fromEntries(this.errors) } : {}),
+      ...(this.serviceWorker > 0 ? { serviceWorker: this.serviceWorker } : {}),
       ...this.phases.toWire(REQUEST_PHASES),
     };
   }
@@ -142,3 +162,11 @@ export const pageViewTable = () => new KeyedTable<PageViewAccumulator, PageViewW
 function bump<K>(map: Map<K, number>, key: K, n: number): void {
   map.set(key, (map.get(key) ?? 0) + n);
 }
+
+/** A page names its own methods and errors: past MAX_REASONS distinct ones, the rest count as "other". */
+function bumpCapped(map: Map<string, number>, key: string, n: number): void {
+  const kept = map.has(key) || map.size < MAX_REASONS - 1 ? key : OTHER;
+  bump(map, kept, n);
+}
+
+const OTHER = 'other';

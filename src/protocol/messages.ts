@@ -42,13 +42,14 @@ export const DistributionSchema = z
   .object({ count: Count.min(1), sum: z.number().nonnegative(), min: z.number().nonnegative(), max: z.number().nonnegative(), hist: HistogramSchema })
   .strict();
 
-/** 2xx to 5xx by the response's status; `failed` got no response (a network error); `other`: 1xx, or a cross-origin response whose status the page may not read. */
+/** 2xx to 5xx by the response's status; `failed` got no complete response (a network error, a cancel, a CORS refusal); `other`: any other status (format-2 to 4 windows: also a cross-origin response whose status the page could not read). */
 export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx', 'failed', 'other'] as const;
 export const StatusClassSchema = z.enum(STATUS_CLASSES);
 
 /**
  * The requests of one URL label (origin + path, ids collapsed, or a
- * scenario's group) in one window, from Resource and Navigation Timing.
+ * scenario's group) in one window, from the browser's network layer
+ * (format 2 to 4: from Resource and Navigation Timing).
  * Timings are ms; a phase that did not happen (a reused connection has no
  * connect, a cached response no TTFB) records nothing, so its count says how
  * often it happened.
@@ -63,6 +64,12 @@ export const RequestWindowSchema = z
     cached: Count,
     /** how many were made during each step */
     steps: z.record(z.string(), Count),
+    /** window format 5: how many by method (GET, POST, OPTIONS for a CORS preflight) */
+    methods: z.record(z.string().max(64), Count).optional(),
+    /** window format 5: the failed ones by the browser's reason (net::ERR_CONNECTION_REFUSED) */
+    errors: z.record(z.string().max(300), Count).optional(),
+    /** window format 5: answered by a service worker */
+    serviceWorker: Count.optional(),
     dns: DistributionSchema.optional(),
     /** TCP connect, TLS excluded */
     connect: DistributionSchema.optional(),

@@ -59,6 +59,12 @@ export const ReportRequestSchema = z
     cached: Count,
     /** requests made during each step */
     steps: z.record(z.string(), Count),
+    /** by method (window format 5 and later; absent for older runs) */
+    methods: z.record(z.string(), Count).optional(),
+    /** failed ones by the browser's reason (window format 5 and later) */
+    errors: z.record(z.string(), Count).optional(),
+    /** answered by a service worker (window format 5 and later) */
+    serviceWorker: Count.optional(),
     dns: DistributionSummarySchema.optional(),
     connect: DistributionSummarySchema.optional(),
     tls: DistributionSummarySchema.optional(),

@@ -47,7 +47,7 @@ describe('squall check', () => {
       expect(readFileSync(join(dir, shot!)).readUInt16BE(0)).toBe(0xffd8);
       // What the iteration requested, slowest first, and the page view's vitals.
       expect(result.stdout).toMatch(/^requests: 4, slowest first/m);
-      expect(result.stdout).toMatch(/^ {2}500 .* http:\/\/127\.0\.0\.1:\d+\/api\/cart {2}\(add to cart\)$/m);
+      expect(result.stdout).toMatch(/^ {2}POST +500 .* http:\/\/127\.0\.0\.1:\d+\/api\/cart {2}\(add to cart\)$/m);
       expect(result.stdout).toMatch(/^page view in "home": LCP \d+ms {2}FCP/m);
     } finally {
       app.configure({ cartErrorRate: 0 });

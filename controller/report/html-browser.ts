@@ -22,6 +22,11 @@ function dist(field: string, value: number | undefined, show: (v: number) => str
   return value === undefined ? textCell(field, '—', 'num') : cell(field, value, show(value));
 }
 
+/** `GET 12, POST 3`; empty for a run stored before the field existed. */
+function countsText(counts: Record<string, number> | undefined): string {
+  return Object.entries(counts ?? {}).map(([key, n]) => `${key} ${COUNT.format(n)}`).join(', ');
+}
+
 function requestRow(r: ReportRequest): string {
   const s = r.statuses;
   const errors = errorCount(s);
@@ -30,6 +35,7 @@ function requestRow(r: ReportRequest): string {
     `<tr data-request="${escapeHtml(r.label)}">` +
     `<th scope="row" class="mono">${escapeHtml(r.label)}</th>` +
     cell('count', r.count, COUNT.format(r.count)) +
+    textCell('methods', countsText(r.methods), 'dim') +
     status('2xx') +
     status('3xx') +
     status('4xx') +
@@ -45,7 +51,8 @@ function requestRow(r: ReportRequest): string {
     dist('connectP95', r.connect?.p95) +
     cell('bytes', r.bytes, `${(r.bytes / 1024).toFixed(1)} KB`) +
     cell('cached', r.cached, COUNT.format(r.cached)) +
-    textCell('steps', Object.entries(r.steps).map(([step, n]) => `${step} ${COUNT.format(n)}`).join(', '), 'dim') +
+    textCell('steps', countsText(r.steps), 'dim') +
+    textCell('networkErrors', countsText(r.errors), 'dim') +
     '</tr>'
   );
 }
@@ -53,10 +60,11 @@ function requestRow(r: ReportRequest): string {
 export function requestsSection(report: Report): string {
   if (!report.requests) return '';
   if (report.requests.length === 0) return section('requests', 'Requests', '<p class="empty">No request was timed.</p>');
-  const headers = ['URL (label)', 'Count', '2xx', '3xx', '4xx', '5xx', 'Failed', 'Errors', 'TTFB p50', 'TTFB p95', 'TTFB p99', 'Total p50', 'Total p95', 'Total p99', 'Connect p95', 'Bytes', 'Cached', 'By step'];
+  const headers = ['URL (label)', 'Count', 'Methods', '2xx', '3xx', '4xx', '5xx', 'Failed', 'Errors', 'TTFB p50', 'TTFB p95', 'TTFB p99', 'Total p50', 'Total p95', 'Total p99', 'Connect p95', 'Bytes', 'Cached', 'By step', 'Why failed'];
   const note =
-    '<p class="note">From each page\'s Resource and Navigation Timing. TTFB: request sent to first byte; total: start to last byte. ' +
-    'Cached responses count, but have no TTFB; connect is of new connections only. Failed: no response at all (a network error). ' +
+    '<p class="note">From the browser\'s network layer: every request of every page, frame, popup and worker, each redirect hop on its own, timed on every origin. ' +
+    'TTFB: request sent to first byte; total: start to last byte. ' +
+    'Cached responses count, but have no TTFB; connect is of new connections only. Failed: no complete response (a network error, a cancel, a CORS refusal). ' +
     'Ids, uuids and hashes in paths are collapsed to :id, :uuid, :hash; past the label cap, URLs count as "other".</p>';
   return section('requests', 'Requests', table(headers, report.requests.map(requestRow)) + note);
 }

@@ -15,6 +15,7 @@ import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { fixture, runCli } from '../harness/cli.js';
 import { agentWindows, runFolders, runProcesses } from '../harness/lab-runs.js';
 import { CHROMIUM_FILES, startSshLab, type LabHost, type SshLab } from '../harness/ssh-lab.js';
+import { reportedServed, servedByLabel, startWildSite } from '../harness/wild-site.js';
 
 describe('agents on hosts over SSH', () => {
   let lab: SshLab;
@@ -255,4 +256,32 @@ describe('agents on hosts over SSH', () => {
     expect(runProcesses(noSftp)).toBe('');
     expect(runFolders(noSftp)).toEqual([]);
   });
+
+  it('requests on a site shaped like real apps reconcile over 2 hosts: by route and method, what both origins served', async () => {
+    lab.trust();
+    const site = await startWildSite();
+    try {
+      const outcome = await runLoadTest(
+        {
+          scenario: fixture('wild.scenario.ts'),
+          flags: { duration: '4s' },
+          env: { TARGET: site.url },
+          window: '1s',
+          out: join(dir, 'wild'),
+          db: join(dir, 'wild.db'),
+          hosts: lab.inventory([{ host: good[0]! }, { host: good[1]! }]),
+        },
+        memoryIo(),
+      );
+      expect(outcome.exitCode).toBe(0);
+      expect(outcome.report.agents.map((a) => a.status)).toEqual(['done', 'done']);
+      const requests = outcome.report.requests!;
+      expect(reportedServed(requests)).toEqual(servedByLabel(await site.hits()));
+      const orders = requests.find((r) => r.label === `${site.apiUrl}/api/order`)!;
+      expect(orders.methods!.POST).toBe(outcome.report.steps.find((s) => s.name === 'order')!.count);
+      expect(outcome.report.pageViews!.views).toBe(outcome.report.steps.find((s) => s.name === 'home')!.count);
+    } finally {
+      await site.close();
+    }
+  }, 120_000);
 });

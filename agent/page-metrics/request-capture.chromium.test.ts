@@ -11,7 +11,7 @@ import { PageMetrics, type EndedPageView, type ObservedRequest } from './page-me
 import { RequestCapture } from './request-capture.js';
 import { StepTimeline } from './timeline.js';
 
-const ITERATIONS = 3;
+const ITERATIONS = 5;
 
 describe('request capture on a wild site', () => {
   let site: WildSite;
@@ -92,7 +92,7 @@ describe('request capture on a wild site', () => {
     expect(of('/go').map((s) => s.status)).toEqual(Array(ITERATIONS).fill(302));
     expect(of('/hop').map((s) => s.status)).toEqual(Array(ITERATIONS).fill(302));
     expect(of('/api/landing').map((s) => s.status)).toEqual(Array(ITERATIONS).fill(200));
-    expect(of('/logo.png').map((s) => s.cached)).toEqual([false, true, true]);
+    expect(of('/logo.png').map((s) => s.cached)).toEqual([false, ...Array(ITERATIONS - 1).fill(true)]);
     expect(of('/api/missing').map((s) => s.status)).toEqual(Array(ITERATIONS).fill(404));
     const refused = requests.filter(({ sample }) => sample.url.startsWith(site.refusedUrl)).map(({ sample }) => sample);
     expect(refused).toHaveLength(ITERATIONS);
@@ -101,7 +101,7 @@ describe('request capture on a wild site', () => {
     expect(failures.some((f) => f.error === 'net::ERR_CONNECTION_REFUSED')).toBe(true);
   });
 
-  it('times the other origin as truly as its own: TTFB less what its server took is never negative, and its median under 5 ms', () => {
+  it('times the other origin as truly as its own: TTFB less what its server took is never negative, and its median within 5 ms of loopback', () => {
     const samples = (url: string, method = 'GET') => requests.filter(({ sample }) => sample.url === url && sample.method === method && served(sample)).map(({ sample }) => sample);
     // Against what each server itself took for each request: its timers run late on a busy machine too. A single
     // request during a page load may wait on a busy CPU: the median over the iterations is what must be close.
@@ -112,10 +112,16 @@ describe('request capture on a wild site', () => {
       expect(serverMs[route].every((ms) => ms >= WILD_DELAYS_MS[route] - 1)).toBe(true);
       return ttfbs.map((ttfb, i) => ttfb - serverMs[route][i]!).sort((a, b) => a - b);
     };
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    // Loopback and the machine: the TTFB of each origin's undelayed requests in the same page loads.
+    const loopback = {
+      order: median(samples(`${site.apiUrl}/api/from-frame`).map((s) => s.phases.ttfb!)),
+      landing: median(samples(`${site.url}/api/from-worker`).map((s) => s.phases.ttfb!)),
+    };
     for (const [url, method, route] of [[`${site.apiUrl}/api/order`, 'POST', 'order'], [`${site.url}/api/landing`, 'GET', 'landing']] as const) {
       const sorted = gaps(url, method, route);
       expect(sorted[0]).toBeGreaterThanOrEqual(-1);
-      expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(5);
+      expect(median(sorted)).toBeLessThan(loopback[route] + 5);
     }
     for (const order of samples(`${site.apiUrl}/api/order`, 'POST')) {
       expect(order.bytes).toBeGreaterThan(2000);

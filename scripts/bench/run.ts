@@ -21,7 +21,7 @@ const TIMING: Record<Mode, CurveTiming> = {
   // The smallest run that computes everything: think times of 100 ms make an iteration about 0.7 s,
   // so every point has samples in 3 s; a full Chromium launched per iteration takes about 2 s, and
   // up to 8 s on a busy machine (the test suite runs this beside another test), so naive gets 10 s.
-  smoke: { warmupMs: 1_000, measureMs: 3_000, baselineMs: 3_000, refineSteps: 0, maxVus: 2, vuLimit: 2, thinkMs: 100, measureMsOf: { naive: 10_000 } },
+  smoke: { warmupMs: 500, measureMs: 2_000, baselineMs: 2_000, refineSteps: 0, maxVus: 2, vuLimit: 2, thinkMs: 100, measureMsOf: { naive: 10_000 } },
 };
 
 // The arrival-rate capacity: the reference workload at 1, 2, 4, … iterations a

@@ -12,6 +12,10 @@ describe('normalisedUrl', () => {
     ['http://127.0.0.1:8080/api/products', 'http://127.0.0.1:8080/api/products'],
     ['data:image/png;base64,iVBORw0KGgo', 'data:'],
     ['not a url', OTHER_LABEL],
+    // A malformed escape is labelled as it stands, not thrown on (a page's <img src="/img/100%/x.png">).
+    ['http://127.0.0.1:8080/img/100%/x.png', 'http://127.0.0.1:8080/img/100%/x.png'],
+    ['http://127.0.0.1:8080/%c0%ae%c0%ae/etc', 'http://127.0.0.1:8080/%c0%ae%c0%ae/etc'],
+    ['http://127.0.0.1:8080/a%20b/1', 'http://127.0.0.1:8080/a b/:id'],
   ])('%s → %s', (raw, label) => {
     expect(normalisedUrl(raw)).toBe(label);
   });

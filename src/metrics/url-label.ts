@@ -26,6 +26,15 @@ function collapsed(segment: string): string {
   return segment;
 }
 
+/** A segment with its escapes decoded; one with a malformed escape (`100%`, `%c0%ae`) as it stands: the page sent it so. */
+function leniently(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** `https://shop.example/product/:id` for `https://shop.example/product/1234?ref=x#top`. */
 export function normalisedUrl(raw: string): string {
   let url: URL;
@@ -37,7 +46,7 @@ export function normalisedUrl(raw: string): string {
   if (url.protocol === 'data:' || url.protocol === 'blob:') return url.protocol;
   const path = url.pathname
     .split('/')
-    .map((segment) => (segment === '' ? segment : collapsed(decodeURIComponent(segment))))
+    .map((segment) => (segment === '' ? segment : collapsed(leniently(segment))))
     .join('/');
   return `${url.origin}${path}`;
 }

@@ -3,7 +3,7 @@
 // preflight too, whose body the page never reads), a redirect chain, frames
 // (about:blank, srcdoc, one on the other origin), a popup, a Web Worker's
 // fetch, a request refused at the network level, a cached asset, a 404, a
-// data: image. Both origins count every request they serve by method and
+// data: image, an image whose path has a bare % (a malformed escape). Both origins count every request they serve by method and
 // path, so a report can be reconciled with what the servers saw. It runs in a
 // process of its own (wild-site.ts starts it): in the test's process, the
 // test's own puppeteer traffic would delay its answers.
@@ -35,7 +35,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function homePage(api: string, refused: string): string {
   return `<!doctype html><html><head><title>wild shop</title></head><body>
 <h1>Wild shop</h1><p>An app that calls an API on another origin.</p>
-<img src="/logo.png" alt="logo"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="">
+<img src="/logo.png" alt="logo"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt=""><img src="/img/100%/x.png" alt="">
 <iframe src="about:blank"></iframe><iframe srcdoc="<p>inline</p>"></iframe><iframe src="${api}/frame"></iframe>
 <button id="order">order</button><button id="popup">popup</button>
 <p id="loaded"></p><p id="ordered"></p><p id="popped"></p>

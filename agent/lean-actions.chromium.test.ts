@@ -22,7 +22,7 @@ const SHOP = `<!doctype html><html><head><style>
 <div id="zero">x</div>
 <input id="name"><select id="color"><option value="red">red</option><option value="blue">blue</option></select>
 <select id="sizes" multiple><option value="s">s</option><option value="m">m</option><option value="l">l</option></select>
-<p id="log"></p><span id="later-hidden" class="hidden">soon</span>
+<p id="log"></p><span id="later-hidden" class="hidden">soon</span><span id="fading">fading</span>
 <ul id="items"><li>a</li><li>b</li><li>c</li></ul>
 <a id="next" href="/next">next</a>
 <script>
@@ -38,7 +38,8 @@ const SHOP = `<!doctype html><html><head><style>
   document.getElementById('color').addEventListener('change', (e) => log('color:' + e.target.value));
   setTimeout(() => { const b = document.createElement('button'); b.id = 'late'; b.textContent = 'late'; document.body.append(b); }, 150);
   setTimeout(() => document.getElementById('later-hidden').classList.remove('hidden'), 150);
-  setTimeout(() => document.getElementById('top').style.visibility = 'hidden', 150);
+  // Its own element: #top hidden by a timer raced the clicks on it on a busy machine.
+  setTimeout(() => document.getElementById('fading').style.visibility = 'hidden', 150);
 </script></body></html>`;
 const NEXT = `<!doctype html><p>next</p><script>setTimeout(() => { const p = document.createElement('p'); p.id = 'arrived'; document.body.append(p); }, 100)</script>`;
 
@@ -141,7 +142,7 @@ describe('lean page actions', () => {
     ['$$eval on nothing', (page) => page.$$eval('#nothing', (els) => els.length)],
     ['waitForSelector for an element added later', (page) => page.waitForSelector('#late')],
     ['waitForSelector visible, shown later', (page) => page.waitForSelector('#later-hidden', { visible: true })],
-    ['waitForSelector hidden, hidden later', (page) => page.waitForSelector('#top', { hidden: true })],
+    ['waitForSelector hidden, hidden later', (page) => page.waitForSelector('#fading', { hidden: true })],
     ['waitForSelector hidden, no such element', (page) => page.waitForSelector('#nothing', { hidden: true })],
     ['waitForSelector times out', (page) => page.waitForSelector('#never', { timeout: 300 })],
     ['waitForSelector across a navigation', async (page) => {

@@ -48,6 +48,23 @@ describe('request thresholds', () => {
     expect(verdict('requests', 'p50 < 300').passed).toBe(true);
   });
 
+  it('judges a path beside labels with a bare % (a decoded %25, a malformed escape) without throwing', () => {
+    const obs = observations();
+    const odd = new RequestAccumulator();
+    odd.record(request(200, 10), 'home');
+    obs.requests.set('http://shop/img/100%/x.png', odd);
+    obs.requests.set('http://shop/%c0%ae', odd);
+    const [paths, label] = evaluateThresholds(
+      [
+        { target: 'requests:/api/order', expression: 'count > 0', source: 'scenario' },
+        { target: 'requests:/img/100%/x.png', expression: 'count == 1', source: 'scenario' },
+      ],
+      obs,
+    );
+    expect(paths!.actual).toBe(101);
+    expect(label).toMatchObject({ passed: true, actual: 1 });
+  });
+
   it('takes status shares and counts', () => {
     expect(verdict('requests:/api/order', 'status5xx < 1%')).toMatchObject({ passed: false, actual: expect.closeTo(1.98, 2) });
     expect(verdict('requests:/api/order', 'status5xx <= 2').passed).toBe(true);

@@ -11,6 +11,7 @@ import { VITALS } from '../src/metrics/vitals.js';
 import type { Evidence } from '../src/protocol/messages.js';
 import { makeDirectory } from './files.js';
 import { formatMs } from './format.js';
+import { terminalSafe } from '../src/terminal-text.js';
 
 export function checkBrowserLines(requests: readonly ObservedRequestEvent[], pageViews: ReadonlyArray<{ step: string; vitals: VitalValues }>): string[] {
   const lines: string[] = [];
@@ -21,8 +22,8 @@ export function checkBrowserLines(requests: readonly ObservedRequestEvent[], pag
       const status = sample.failed ? 'failed' : sample.status > 0 ? String(sample.status) : statusClass(sample);
       const ttfb = sample.cached ? 'cached' : sample.phases.ttfb === undefined ? '-' : formatMs(sample.phases.ttfb);
       const total = sample.phases.total === undefined ? '-' : formatMs(sample.phases.total);
-      const why = sample.failed && sample.error ? `  ${sample.error}` : '';
-      lines.push(`  ${sample.method.padEnd(7)} ${status.padEnd(6)} ${ttfb.padStart(7)} ${total.padStart(7)}  ${normalisedUrl(sample.url)}  (${step})${why}`);
+      const why = sample.failed && sample.error ? `  ${terminalSafe(sample.error)}` : '';
+      lines.push(`  ${terminalSafe(sample.method).padEnd(7)} ${status.padEnd(6)} ${ttfb.padStart(7)} ${total.padStart(7)}  ${terminalSafe(normalisedUrl(sample.url))}  (${step})${why}`);
     }
   }
   for (const view of pageViews) {

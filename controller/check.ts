@@ -13,6 +13,7 @@ import type { Io } from '../src/io.js';
 import { formatMs } from './format.js';
 import { prepareScenario, type PreparedScenario } from './scenario-file.js';
 import { checkBrowserLines, saveScreenshot } from './check-browser.js';
+import { terminalSafe } from '../src/terminal-text.js';
 import type { ObservedRequestEvent } from '../agent/vu.js';
 import type { VitalValues } from '../src/metrics/request-stats.js';
 
@@ -42,19 +43,19 @@ export async function checkScenario(scenarioPath: string, flags: { env?: Record<
       stepEnded: (outcome) => {
         steps.push(outcome);
         const mark = outcome.error ? 'FAIL' : 'ok  ';
-        const detail = outcome.error ? `  ${outcome.error.errorClass}: ${outcome.error.message}` : '';
+        const detail = outcome.error ? `  ${terminalSafe(`${outcome.error.errorClass}: ${outcome.error.message}`)}` : '';
         io.out(`  ${mark} ${outcome.name.padEnd(24)} ${formatMs(outcome.durationMs).padStart(7)}${detail}\n`);
       },
       iterationEnded: (_vu, _iteration, _at, result) => {
-        if (result.kind === 'failed') iterationError ??= result.inStep ? 'a step failed' : `${result.errorClass}: ${result.message}`;
+        if (result.kind === 'failed') iterationError ??= result.inStep ? 'a step failed' : terminalSafe(`${result.errorClass}: ${result.message}`);
       },
       requestsObserved: (batch) => void requests.push(...batch),
       pageViewEnded: (view) => void pageViews.push(view),
       evidence: (evidence) => {
         const shot = saveScreenshot(evidence, io.cwd);
-        io.out(`       page: ${evidence.url || '(none)'}\n`);
-        for (const line of evidence.consoleErrors) io.out(`       console: ${line}\n`);
-        for (const r of evidence.failedRequests) io.out(`       request: ${r.status > 0 ? r.status : (r.error ?? 'failed')} ${r.url}\n`);
+        io.out(`       page: ${terminalSafe(evidence.url) || '(none)'}\n`);
+        for (const line of evidence.consoleErrors) io.out(`       console: ${terminalSafe(line)}\n`);
+        for (const r of evidence.failedRequests) io.out(`       request: ${r.status > 0 ? r.status : terminalSafe(r.error ?? 'failed')} ${terminalSafe(r.url)}\n`);
         if (shot) io.out(`       screenshot: ${shot}\n`);
       },
     };

@@ -14,6 +14,7 @@ import { formatMs } from '../format.js';
 import { errorCount, PageViewAccumulator, RequestAccumulator } from '../../src/metrics/request-stats.js';
 import { VITALS, vitalBand, type VitalBand } from '../../src/metrics/vitals.js';
 import { STATUS_CLASSES } from '../../src/protocol/messages.js';
+import { terminalSafe } from '../../src/terminal-text.js';
 import { browserTotals } from '../report/browser-metrics.js';
 
 export interface AgentSnapshot {
@@ -263,7 +264,7 @@ export function eventsLine(s: DashboardSnapshot, maxEvents = 2): string[] {
     for (const [errorClass, { count }] of Object.entries(window.iterationErrors)) errors.set(errorClass, (errors.get(errorClass) ?? 0) + count);
   }
   const top = [...errors].sort((a, b) => b[1] - a[1]).slice(0, 3);
-  if (top.length > 0) lines.push(`top errors: ${top.map(([name, count]) => `${name} x${count}`).join(', ')}`);
+  if (top.length > 0) lines.push(`top errors: ${top.map(([name, count]) => `${terminalSafe(name)} x${count}`).join(', ')}`);
   return lines;
 }
 
@@ -300,7 +301,7 @@ export function browserPanelView(s: DashboardSnapshot, maxRows: number): Browser
       const errors = errorCount(Object.fromEntries(acc.statuses));
       return {
         order: ttfb.count > 0 ? ttfb.quantile(0.95) : -1,
-        row: { label, count: String(acc.count), errors: String(errors), ttfbP95: ttfb.count > 0 ? formatMs(ttfb.quantile(0.95)) : '-', totalP95: total.count > 0 ? formatMs(total.quantile(0.95)) : '-', failing: errors > 0 },
+        row: { label: terminalSafe(label), count: String(acc.count), errors: String(errors), ttfbP95: ttfb.count > 0 ? formatMs(ttfb.quantile(0.95)) : '-', totalP95: total.count > 0 ? formatMs(total.quantile(0.95)) : '-', failing: errors > 0 },
       };
     })
     .sort((a, b) => b.order - a.order)

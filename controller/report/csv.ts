@@ -1,12 +1,14 @@
 // series.csv: one row per window per step, for spreadsheets. The numbers are
 // those of report.json's series, so either can be checked against the other.
 import type { Report } from '../../src/protocol/report.js';
+import { terminalSafe } from '../../src/terminal-text.js';
 
 export const SERIES_CSV_HEADER = ['t', 'step', 'count', 'failed', 'p50', 'p90', 'p95', 'p99', 'max', 'vus'] as const;
 
 function cell(value: string | number): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  // Names and labels can come from the target: no control byte (an ESC in a file someone cats) survives.
+  const text = terminalSafe(String(value)).replace(/[\n\t]/g, ' ');
+  return /[",]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** t is ms from the run's start to the window's start; latencies in ms. */

@@ -3,6 +3,7 @@
 import { SATURATION_CPU_PCT } from '../../src/limits.js';
 import { formatDuration } from '../../src/load/duration.js';
 import type { Report } from '../../src/protocol/report.js';
+import { terminalSafe } from '../../src/terminal-text.js';
 import { formatMs } from '../format.js';
 import { errorCount } from '../../src/metrics/request-stats.js';
 import { arrivalText } from './arrival.js';
@@ -53,7 +54,7 @@ function browserLines(report: Report, paint: Paint): string[] {
     const header = ['request (slowest TTFB p95)', 'count', 'errors', 'ttfb p50', 'ttfb p95', 'total p95'].map(paint.bold);
     const rows = requests.slice(0, TOP_REQUESTS).map((r) => {
       const errors = errorCount(r.statuses);
-      return [r.label, String(r.count), errors > 0 ? paint.red(String(errors)) : '0', formatMs(r.ttfb!.p50), formatMs(r.ttfb!.p95), r.total ? formatMs(r.total.p95) : '-'];
+      return [terminalSafe(r.label), String(r.count), errors > 0 ? paint.red(String(errors)) : '0', formatMs(r.ttfb!.p50), formatMs(r.ttfb!.p95), r.total ? formatMs(r.total.p95) : '-'];
     });
     lines.push('', ...alignedTable([header, ...rows], (c) => c > 0));
     if (requests.length > TOP_REQUESTS) lines.push(paint.dim(`  and ${requests.length - TOP_REQUESTS} more labels in report.html and requests.csv`));
@@ -104,7 +105,7 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
     lines.push(arrival.dropped > 0 || arrival.notRun ? paint.red(line) : paint.green(line), ...rest.map((text) => paint.yellow(text)));
   }
   for (const error of report.errors.slice(0, 5)) {
-    lines.push(paint.dim(`  ${error.count} x ${error.errorClass} in ${error.step ? `"${error.step}"` : 'no step'}: ${error.sample}`));
+    lines.push(paint.dim(`  ${error.count} x ${terminalSafe(error.errorClass)} in ${error.step ? `"${error.step}"` : 'no step'}: ${terminalSafe(error.sample)}`));
   }
   for (const agent of report.agents.filter((a) => a.saturatedWindows > 0)) {
     lines.push(paint.red(`agent ${agent.host}: ${agent.saturatedWindows} of ${agent.windows} windows saturated (CPU over ${SATURATION_CPU_PCT}% or a lagging event loop): its numbers are distorted; give it fewer VUs (squall calibrate)`));

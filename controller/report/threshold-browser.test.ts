@@ -49,11 +49,10 @@ describe('request thresholds', () => {
   });
 
   it('judges a path beside labels with a bare % (a decoded %25, a malformed escape) without throwing', () => {
-    const obs = observations();
     const odd = new RequestAccumulator();
     odd.record(request(200, 10), 'home');
-    obs.requests.set('http://shop/img/100%/x.png', odd);
-    obs.requests.set('http://shop/%c0%ae', odd);
+    const base = observations();
+    const obs = { ...base, requests: new Map([...base.requests!, ['http://shop/img/100%/x.png', odd], ['http://shop/%c0%ae', odd]]) };
     const [paths, label] = evaluateThresholds(
       [
         { target: 'requests:/api/order', expression: 'count > 0', source: 'scenario' },

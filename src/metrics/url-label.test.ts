@@ -16,6 +16,8 @@ describe('normalisedUrl', () => {
     ['http://127.0.0.1:8080/img/100%/x.png', 'http://127.0.0.1:8080/img/100%/x.png'],
     ['http://127.0.0.1:8080/%c0%ae%c0%ae/etc', 'http://127.0.0.1:8080/%c0%ae%c0%ae/etc'],
     ['http://127.0.0.1:8080/a%20b/1', 'http://127.0.0.1:8080/a b/:id'],
+    // An escaped ESC stays escaped: labels go to terminals and requests.csv.
+    ['http://127.0.0.1:8080/%1b%5b2J/x', 'http://127.0.0.1:8080/%1b%5b2J/x'],
   ])('%s → %s', (raw, label) => {
     expect(normalisedUrl(raw)).toBe(label);
   });

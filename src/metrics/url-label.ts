@@ -26,14 +26,18 @@ function collapsed(segment: string): string {
   return segment;
 }
 
-/** A segment with its escapes decoded; one with a malformed escape (`100%`, `%c0%ae`) as it stands: the page sent it so. */
+/** A segment with its escapes decoded; one with a malformed escape (`100%`, `%c0%ae`) or an escaped control character as it stands: the page sent it so. */
 function leniently(segment: string): string {
   try {
-    return decodeURIComponent(segment);
+    const decoded = decodeURIComponent(segment);
+    // An escaped control character stays escaped: a label goes to terminals and CSV files.
+    return CONTROL.test(decoded) ? segment : decoded;
   } catch {
     return segment;
   }
 }
+
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 
 /** `https://shop.example/product/:id` for `https://shop.example/product/1234?ref=x#top`. */
 export function normalisedUrl(raw: string): string {

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 export interface WildSiteState {
   /** served requests by "METHOD origin/path" */
   hits: Record<string, number>;
-  /** how long the server itself took for each request of a delayed route, in order: from its request to its response */
+  /** how long the server itself took for each request of a delayed route, in order: from its request to starting its response */
   serverMs: Record<keyof typeof WILD_DELAYS_MS, number[]>;
 }
 
@@ -77,8 +77,9 @@ export async function serveWildSite(): Promise<WildSiteServer> {
     const received = performance.now();
     req.resume();
     await sleep(WILD_DELAYS_MS[route]);
-    answer();
+    // Up to the moment the response starts: its first byte cannot reach the browser before.
     serverMs[route].push(performance.now() - received);
+    answer();
   };
   let apiUrl = '';
   let refusedUrl = '';

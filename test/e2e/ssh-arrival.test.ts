@@ -1,8 +1,8 @@
 // Arrival rates over real OpenSSH hosts (three sshd "hosts" on 127.0.0.x):
-// the run's schedule split by weight, and a lost host's share. Each window's
-// count and "none dropped" need the machine to the run alone
-// (test/harness/machine-lock.ts), so these are apart from ssh-hosts.test.ts,
-// which has flows with loads of their own over hosts (a drop allowed).
+// the run's schedule split by weight, flows with loads of their own, and a
+// lost host's share. Each window's count and "none dropped" need the machine
+// to the run alone (test/harness/machine-lock.ts), so these are apart from
+// ssh-hosts.test.ts (beside another file, the flow loads' run dropped 2).
 import Database from 'better-sqlite3';
 import { execSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -92,6 +92,37 @@ describe('arrival rates over SSH hosts', () => {
     } finally {
       db.close();
     }
+  }, 120_000);
+
+  it('runs flows with loads of their own over two hosts: each load split on its own, the checkouts on schedule', async () => {
+    lab.trust();
+    app.reset();
+    const io = memoryIo();
+    const outcome = await runLoadTest(
+      {
+        scenario: fixture('flow-loads.scenario.ts'),
+        flags: { duration: '6s' },
+        env: { TARGET: app.url },
+        window: '2s',
+        out: join(dir, 'flow-loads'),
+        db: join(dir, 'flow-loads.db'),
+        hosts: lab.inventory([{ host: good[0]! }, { host: good[1]! }]),
+      },
+      io,
+    );
+    expect(io.stderr()).not.toMatch(/internal error/);
+    expect(outcome.exitCode).toBe(0);
+    // browse: 1 VU a host; checkout: at most 3 a host, 2/s over both
+    expect(outcome.report.agents.map((a) => a.vus)).toEqual([4, 4]);
+    const [account] = outcome.report.arrivals!;
+    // On a quiet host none is dropped; a busy one (this test beside others) may drop one, and the counts still reconcile.
+    expect(account).toMatchObject({ flows: ['checkout'], expected: 12, scheduled: 12 });
+    expect(account!.started + account!.dropped).toBe(12);
+    expect(account!.dropped).toBeLessThanOrEqual(1);
+    expect(outcome.report.steps.find((s) => s.name === 'checkout/add to cart')!.count).toBe(app.stats()['POST /api/cart']!.hits);
+    const browse = outcome.report.flows!.find((f) => f.name === 'browse')!;
+    expect(browse.busyMax).toBeLessThanOrEqual(2);
+    expect(browse.started + account!.started).toBe(app.stats()['GET /api/products']!.hits);
   }, 120_000);
 
   it("keeps a lost host's share of an arrival rate to itself, and says how many arrivals were never run", async () => {

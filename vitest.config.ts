@@ -16,7 +16,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     globalSetup: ['test/harness/lane-setup.ts'],
     setupFiles: ['test/harness/lane-file.ts'],
-    maxWorkers: 2,
+    // Two for the e2e lane's two shared slots, one for the fast lane beside them (machine-lock.ts).
+    maxWorkers: 3,
     sequence: { sequencer: LaneSequencer },
     projects: [
       {

@@ -16,8 +16,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     globalSetup: ['test/harness/lane-setup.ts'],
     setupFiles: ['test/harness/lane-file.ts'],
-    // Two for the e2e lane's two shared slots, one for the fast lane beside them (machine-lock.ts).
-    maxWorkers: 3,
+    maxWorkers: 2,
     sequence: { sequencer: LaneSequencer },
     projects: [
       {

@@ -1,5 +1,5 @@
 // Wraps every test file: it waits for its claim on the machine (alone or
-// shared, machine-lock.ts; a fast-lane file is light: beside shared ones), and holds it until
+// shared, machine-lock.ts; a fast-lane file always shares), and holds it until
 // the file's last hook is done, however that ends.
 // SQUALL_TEST_TIMELINE=<file> appends when each file waited, started and ended.
 import { appendFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ aroundAll(
   async (runFile, {}, suite) => {
     const asked = Date.now();
     const file = basename('filepath' in suite ? suite.filepath : suite.file.filepath);
-    const claim = inject('lane') === 'fast' ? 'light' : claimOf(file);
+    const claim = inject('lane') === 'fast' ? 'shared' : claimOf(file);
     const release = await claimMachine(inject('machineLock'), claim);
     const granted = Date.now();
     try {

@@ -1,8 +1,7 @@
-// The order files start in: the two longest e2e files that can share the
-// machine, the fast lane's files beside them (on the third worker), the other
-// shared e2e files, longest first, then the e2e files that run alone
-// (machine-lock.ts). The order only saves time: the lock alone decides what
-// runs beside what.
+// The order files start in: the e2e files that can share the machine, longest
+// first, so that they pair up; the fast lane's files beside the last of them;
+// then the e2e files that run alone (machine-lock.ts). The order only saves
+// time: the lock alone decides what runs beside what.
 import { basename } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { claimOf } from './machine-lock.js';
@@ -28,13 +27,9 @@ const SHARED_SECONDS: Record<string, number> = {
 export class LaneSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
+    const rank = (spec: TestSpecification) => (spec.project.name === 'fast' ? 1 : claimOf(spec.moduleId) === 'shared' ? 0 : 2);
     const seconds = (spec: TestSpecification) => SHARED_SECONDS[basename(spec.moduleId)] ?? 0;
-    const shared = (spec: TestSpecification) => spec.project.name !== 'fast' && claimOf(spec.moduleId) === 'shared';
-    // Array sort is stable: within a group, the known long files first, then the base order (longest first, when known).
-    const sharedFiles = sorted.filter(shared).sort((a, b) => seconds(b) - seconds(a));
-    const fast = sorted.filter((spec) => spec.project.name === 'fast');
-    const alone = sorted.filter((spec) => spec.project.name !== 'fast' && !shared(spec));
-    // The two longest shared files take two workers; the third runs the fast lane beside them (light claims).
-    return [...sharedFiles.slice(0, 2), ...fast, ...sharedFiles.slice(2), ...alone];
+    // Array sort is stable: within a rank, the known long files first, then the base order (longest first, when known).
+    return [...sorted].sort((a, b) => rank(a) - rank(b) || seconds(b) - seconds(a));
   }
 }

@@ -55,21 +55,6 @@ describe('the machine lock', () => {
     (await releases[2]!)();
   });
 
-  it('grants a light claim beside two shared ones and past a waiting shared one, never beside or past an alone one', async () => {
-    const { granted, releases } = await claimAll(['shared', 'shared', 'shared', 'light', 'alone', 'light']);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(granted).toEqual(['shared0', 'shared1', 'light3']);
-    for (const i of [0, 1]) (await releases[i]!)();
-    (await releases[2]!)();
-    (await releases[3]!)();
-    // The alone claim waited for every shared and light one before it; the light one behind it waits for it.
-    const alone = await releases[4]!;
-    expect(granted).toEqual(['shared0', 'shared1', 'light3', 'shared2', 'alone4']);
-    alone();
-    (await releases[5]!)();
-    expect(granted.at(-1)).toBe('light5');
-  });
-
   it('releases the claim of a holder that is gone (a worker that died) and of one that gave up waiting', async () => {
     const held = connect(path);
     held.write('alone\n');

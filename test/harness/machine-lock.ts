@@ -10,8 +10,7 @@ import { rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { basename } from 'node:path';
 
-/** `light`: a fast-lane file (no browser, no sshd): beside any shared files, never beside one alone. */
-export type MachineClaim = 'alone' | 'shared' | 'light';
+export type MachineClaim = 'alone' | 'shared';
 
 /** Files that may run beside one other shared file; every other e2e file runs alone. */
 const SHARED_FILES = new Set([
@@ -63,37 +62,25 @@ export function serveMachineLock(path: string): Promise<Server> {
   const queue: Waiting[] = [];
   let alone = false;
   let shared = 0;
-  let light = 0;
-  const grantable = ({ claim }: Waiting) =>
-    claim === 'alone' ? !alone && shared === 0 && light === 0 : claim === 'light' ? !alone : !alone && shared < SHARED_AT_ONCE;
-  const count = (claim: MachineClaim, by: number) => {
-    if (claim === 'alone') alone = by > 0;
-    else if (claim === 'light') light += by;
-    else shared += by;
-  };
-  // In order, every claim that can be granted is; nothing passes a waiting alone claim, so it is not starved.
+  const grantable = ({ claim }: Waiting) => (claim === 'alone' ? !alone && shared === 0 : !alone && shared < SHARED_AT_ONCE);
   const pump = () => {
-    for (let i = 0; i < queue.length; ) {
-      const waiting = queue[i]!;
-      if (!grantable(waiting)) {
-        if (waiting.claim === 'alone') return;
-        i += 1;
-        continue;
-      }
-      queue.splice(i, 1);
-      count(waiting.claim, 1);
-      waiting.socket.once('close', () => {
-        count(waiting.claim, -1);
+    while (queue.length > 0 && grantable(queue[0]!)) {
+      const { claim, socket } = queue.shift()!;
+      if (claim === 'alone') alone = true;
+      else shared += 1;
+      socket.once('close', () => {
+        if (claim === 'alone') alone = false;
+        else shared -= 1;
         pump();
       });
-      waiting.socket.write('granted\n');
+      socket.write('granted\n');
     }
   };
   const server = createServer((socket) => {
     socket.on('error', () => socket.destroy());
     socket.once('data', (data) => {
       const claim = data.toString().trim();
-      if (claim !== 'alone' && claim !== 'shared' && claim !== 'light') return socket.destroy();
+      if (claim !== 'alone' && claim !== 'shared') return socket.destroy();
       const waiting: Waiting = { claim, socket };
       queue.push(waiting);
       // Gone before its turn: it leaves the queue.

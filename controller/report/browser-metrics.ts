@@ -31,9 +31,7 @@ export function requestEntry(label: string, acc: RequestAccumulator): ReportRequ
     bytes: acc.bytes,
     cached: acc.cached,
     steps: Object.fromEntries(acc.steps),
-    ...(acc.methods.size > 0 ? { methods: Object.fromEntries(acc.methods) } : {}),
-    ...(acc.errors.size > 0 ? { errors: Object.fromEntries(acc.errors) } : {}),
-    ...(acc.serviceWorker > 0 ? { serviceWorker: acc.serviceWorker } : {}),
+    ...acc.formatFiveFields(),
     ...phases,
   };
 }

@@ -82,6 +82,15 @@ export class RequestAccumulator {
     this.phases.addWire(wire, REQUEST_PHASES);
   }
 
+  /** methods, errors and serviceWorker (window format 5), each only when there is one: the same in a window and in the report. */
+  formatFiveFields(): Pick<RequestWindow, 'methods' | 'errors' | 'serviceWorker'> {
+    return {
+      ...(this.methods.size > 0 ? { methods: Object.fromEntries(this.methods) } : {}),
+      ...(this.errors.size > 0 ? { errors: Object.fromEntries(this.errors) } : {}),
+      ...(this.serviceWorker > 0 ? { serviceWorker: this.serviceWorker } : {}),
+    };
+  }
+
   status(cls: StatusClass): number {
     return this.statuses.get(cls) ?? 0;
   }
@@ -93,9 +102,7 @@ export class RequestAccumulator {
       bytes: this.bytes,
       cached: this.cached,
       steps: Object.fromEntries(this.steps),
-      ...(this.methods.size > 0 ? { methods: Object.fromEntries(this.methods) } : {}),
-      ...(this.errors.size > 0 ? { errors: Object.fromEntries(this.errors) } : {}),
-      ...(this.serviceWorker > 0 ? { serviceWorker: this.serviceWorker } : {}),
+      ...this.formatFiveFields(),
       ...this.phases.toWire(REQUEST_PHASES),
     };
   }

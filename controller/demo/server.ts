@@ -17,9 +17,20 @@ export interface RouteStats {
   errors: number;
 }
 
+/** The page's own time for one product action (controller/demo/page.ts), by the epoch ms of its click. */
+export interface PageTiming {
+  at: number;
+  ms: number;
+}
+
+/** How many page timings the shop keeps: the newest, about a day at the benchmark's highest rates. */
+const MAX_PAGE_TIMINGS = 200_000;
+
 export interface DemoApp {
   url: string;
   stats(): Record<string, RouteStats>;
+  /** the page-timed product actions clicked within [from, to] (epoch ms) */
+  pageTimings(from: number, to: number): PageTiming[];
   reset(): void;
   configure(config: Partial<DemoConfig>): void;
   close(): Promise<void>;
@@ -50,6 +61,7 @@ export async function startDemoApp(options: Partial<DemoConfig> & { port?: numbe
   return {
     url: `http://${address}:${port}`,
     stats: () => structuredClone(shop.stats),
+    pageTimings: (from, to) => shop.pageTimingsWithin(from, to),
     reset: () => shop.reset(),
     configure: (patch) => shop.configure(patch),
     close: () =>
@@ -68,6 +80,7 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 class DemoShop {
   stats: Record<string, RouteStats> = {};
   private cartItems = 0;
+  private pageTimings: PageTiming[] = [];
   /** visits by session cookie (GET /visits) */
   private readonly sessions = new Map<string, number>();
 
@@ -77,6 +90,18 @@ class DemoShop {
     this.stats = {};
     this.cartItems = 0;
     this.sessions.clear();
+    this.pageTimings = [];
+  }
+
+  pageTimingsWithin(from: number, to: number): PageTiming[] {
+    return this.pageTimings.filter((timing) => timing.at >= from && timing.at <= to);
+  }
+
+  private keepPageTiming(header: string | string[] | undefined): void {
+    const [at, ms] = typeof header === 'string' ? header.split(' ').map(Number) : [];
+    if (!Number.isFinite(at) || !Number.isFinite(ms)) return;
+    if (this.pageTimings.length >= MAX_PAGE_TIMINGS) this.pageTimings.splice(0, MAX_PAGE_TIMINGS / 2);
+    this.pageTimings.push({ at: at!, ms: ms! });
   }
 
   configure(patch: Partial<DemoConfig>): void {
@@ -89,6 +114,10 @@ class DemoShop {
     // One counter and one latency setting per route, whatever the id.
     const route = productId ? `${req.method} /api/products/:id` : `${req.method} ${path}`;
     if (path === '/__stats') return send(res, 200, 'application/json', JSON.stringify(this.stats));
+    if (path === '/__page-timings') {
+      const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+      return send(res, 200, 'application/json', JSON.stringify(this.pageTimingsWithin(Number(query.get('from') ?? 0), Number(query.get('to') ?? Infinity))));
+    }
     if (route === 'POST /__reset') {
       this.reset();
       return send(res, 200, 'application/json', '{}');
@@ -120,6 +149,7 @@ class DemoShop {
       }
       case 'POST /api/cart': {
         await readBody(req);
+        this.keepPageTiming(req.headers['x-page-timing']);
         const fail = Math.random() < this.config.cartErrorRate;
         this.count(route, fail);
         if (fail) return send(res, 500, 'application/json', JSON.stringify({ error: 'injected failure' }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CurveSearch, type CurveTiming } from './fidelity.js';
+import { CurveSearch, harnessOverhead, type CurveTiming } from './fidelity.js';
 import type { PointResult } from './runners/types.js';
 
 const TIMING: CurveTiming = { warmupMs: 1, measureMs: 10, baselineMs: 20, refineSteps: 3, maxVus: 256 };
@@ -58,5 +58,13 @@ describe('CurveSearch', () => {
     curve.record(result(1, 100, { samples: 0 }), 20);
     expect(curve.next()).toBeUndefined();
     expect(curve.curve({ name: 'r', describe: 'r', measure: async () => result(1, 1) }).capacity).toBe(0);
+  });
+
+  it('sets a step p50 beside the page\'s own p50 of the same span: the harness overhead', () => {
+    const curve = new CurveSearch(TIMING);
+    // result(1, 100) has a p50 of 100 ms; the page timed the same action at 90, 92, 97 ms
+    expect(curve.record(result(1, 100), 20, [90, 92, 97])).toMatchObject({ pageP50: 92, pageSamples: 3, harnessMs: 8 });
+    expect(curve.record(result(2, 100), 10).harnessMs).toBeUndefined();
+    expect(harnessOverhead(120, [])).toEqual({});
   });
 });

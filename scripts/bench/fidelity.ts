@@ -7,7 +7,7 @@
 // instead of whichever happened to run last.
 import os from 'node:os';
 import { keepsFidelity } from '../../controller/calibrate/levels.js';
-import type { PointResult, Runner } from './runners/types.js';
+import { exactPercentile, type PointResult, type Runner } from './runners/types.js';
 
 export { FIDELITY_LIMIT } from '../../controller/calibrate/levels.js';
 
@@ -30,6 +30,8 @@ export interface CurveTiming {
   thinkMs?: number;
   /** a longer span for a runner whose every iteration launches a browser (its samples are few) */
   measureMsOf?: Record<string, number>;
+  /** a lower vuLimit for some runners: the smoke run grows one curve only */
+  vuLimitOf?: Record<string, number>;
 }
 
 export interface CurvePoint extends PointResult {
@@ -43,6 +45,11 @@ export interface CurvePoint extends PointResult {
    */
   cpuMsPerIteration: number;
   withinLimit: boolean;
+  /** the page's own p50 for the same action over the same span (controller/demo/page.ts): the floor */
+  pageP50?: number;
+  pageSamples?: number;
+  /** what the runner adds to the action as the page times it: step p50 minus the page's p50, ms */
+  harnessMs?: number;
 }
 
 export interface Curve {
@@ -60,10 +67,23 @@ export function cpuMsPerIteration(result: PointResult, measureMs: number, cores:
   return result.samples > 0 ? ((result.hostCpuPct / 100) * cores * measureMs) / result.samples : Number.NaN;
 }
 
-function point(result: PointResult, baseline: PointResult, measureMs: number, cores: number): CurvePoint {
+/** A harness overhead as printed: "+4.2", or "-0.3" where the page's own time was the longer. */
+export function signedMs(ms: number): string {
+  return `${ms >= 0 ? '+' : ''}${ms.toFixed(1)}`;
+}
+
+/** The page's floor beside a runner's step p50: `pageMs` sorted, the page's own times in the point's span. */
+export function harnessOverhead(p50: number, pageMs: readonly number[]): Pick<CurvePoint, 'pageP50' | 'pageSamples' | 'harnessMs'> {
+  if (pageMs.length === 0) return {};
+  const pageP50 = exactPercentile(pageMs, 0.5);
+  return { pageP50, pageSamples: pageMs.length, harnessMs: p50 - pageP50 };
+}
+
+function point(result: PointResult, baseline: PointResult, measureMs: number, cores: number, pageMs: readonly number[]): CurvePoint {
   const p50Ratio = result.p50 / baseline.p50;
   return {
     ...result,
+    ...harnessOverhead(result.p50, pageMs),
     p50Ratio,
     p95Ratio: result.p95 / baseline.p95,
     pssPerVuMb: result.browserPssMb / result.vus,
@@ -100,9 +120,9 @@ export class CurveSearch {
     return { vus: Math.round((this.good + this.bad) / 2), measureMs: this.timing.measureMs };
   }
 
-  /** `measureMs`: how long the point was measured (its CPU is spread over it) */
-  record(result: PointResult, measureMs: number): CurvePoint {
-    const measured = point(result, this.baseline ?? result, measureMs, this.cores);
+  /** `measureMs`: how long the point was measured (its CPU is spread over it); `pageMs`: the page's own times in its span, sorted */
+  record(result: PointResult, measureMs: number, pageMs: readonly number[] = []): CurvePoint {
+    const measured = point(result, this.baseline ?? result, measureMs, this.cores, pageMs);
     const refining = this.bad !== undefined;
     if (!this.baseline) this.baseline = result;
     else if (refining) this.refined += 1;
@@ -127,18 +147,28 @@ export class CurveSearch {
   }
 }
 
-/** Every runner's curve, the runners taking turns one point at a time. */
-export async function measureCurves(runners: readonly Runner[], target: string, timing: CurveTiming, log: (line: string) => void): Promise<Curve[]> {
-  const searches = runners.map(() => new CurveSearch(timing));
+/**
+ * Every runner's curve, the runners taking turns one point at a time.
+ * `pageTimes`: the page's own times of the action within a span, sorted (scripts/bench/target.ts).
+ */
+export async function measureCurves(
+  runners: readonly Runner[],
+  target: string,
+  timing: CurveTiming,
+  log: (line: string) => void,
+  pageTimes: (span: { from: number; to: number }) => Promise<number[]> = async () => [],
+): Promise<Curve[]> {
+  const searches = runners.map((runner) => new CurveSearch({ ...timing, vuLimit: timing.vuLimitOf?.[runner.name] ?? timing.vuLimit }));
   for (;;) {
     const turns = runners.map((runner, index) => ({ runner, search: searches[index]!, next: searches[index]!.next() })).filter((turn) => turn.next);
     if (turns.length === 0) break;
     for (const { runner, search, next } of turns) {
       const measureMs = timing.measureMsOf?.[runner.name] ?? next!.measureMs;
       const result = await runner.measure({ vus: next!.vus, target, warmupMs: timing.warmupMs, measureMs, ...(timing.thinkMs !== undefined ? { thinkMs: timing.thinkMs } : {}) });
-      const measured = search.record(result, measureMs);
+      const measured = search.record(result, measureMs, result.span ? await pageTimes(result.span) : []);
+      const floor = measured.harnessMs !== undefined ? `  page ${measured.pageP50!.toFixed(1)} ms (${signedMs(measured.harnessMs)})` : '';
       log(
-        `  ${runner.name.padEnd(10)} ${String(result.vus).padStart(4)} ${runner.unit ?? 'VUs'}  p50 ${result.p50.toFixed(1)} ms (${measured.p50Ratio.toFixed(2)}x)  ` +
+        `  ${runner.name.padEnd(10)} ${String(result.vus).padStart(4)} ${runner.unit ?? 'VUs'}  p50 ${result.p50.toFixed(1)} ms (${measured.p50Ratio.toFixed(2)}x)${floor}  ` +
           `p95 ${result.p95.toFixed(1)} ms  ${result.samples} samples${result.droppedPct !== undefined ? `  dropped ${result.droppedPct.toFixed(1)}%` : ''}  CPU ${result.hostCpuPct.toFixed(0)}%  PSS ${measured.pssPerVuMb.toFixed(1)} MB/VU  ${measured.cpuMsPerIteration.toFixed(0)} CPU ms/iteration`,
       );
     }

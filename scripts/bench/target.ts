@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { requireBuilt } from '../../controller/bundle.js';
 import { DEMO_SHOP_BUNDLE } from '../../controller/paths.js';
 import { helperUrl } from '../../controller/sites/helper.js';
+import type { PageTiming } from '../../controller/demo/server.js';
 
 export async function startTarget(): Promise<{ url: string; close(): Promise<void> }> {
   requireBuilt(DEMO_SHOP_BUNDLE, 'demo shop bundle');
@@ -22,4 +23,15 @@ export async function startTarget(): Promise<{ url: string; close(): Promise<voi
       await exited;
     },
   };
+}
+
+/**
+ * The page's own times of the product action (controller/demo/page.ts) in a
+ * span, ms, sorted: what the action takes without any harness, the floor a
+ * runner's step time is compared with.
+ */
+export async function pageTimings(target: string, span: { from: number; to: number }): Promise<number[]> {
+  const response = await fetch(`${target}/__page-timings?from=${span.from}&to=${span.to}`);
+  const timings = (await response.json()) as PageTiming[];
+  return timings.map((timing) => timing.ms).sort((a, b) => a - b);
 }

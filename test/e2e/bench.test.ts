@@ -18,6 +18,7 @@ describe('npm run bench', () => {
     });
     expect(stdout).toMatch(/VU capacity: squall \d+/);
     expect(stdout).toMatch(/squall vs competent: [\d.]+x/);
+    expect(stdout).toMatch(/harness over the page's own time \(step p50 - page p50\): squall [+-][\d.]+ ms at 1 VU/);
     expect(stdout).toMatch(/arrival-rate capacity \(highest rate with under 1 % dropped and p50 within 1\.2x of the 1\/s p50\): \d+\/s/);
     expect(stdout).toMatch(/browser metrics \(request timing, Web Vitals, evidence\) on vs off, 1 rounds in turns at 2 VUs: [\d.]+ vs [\d.]+ CPU ms\/iteration = [\d.]+x/);
     const results = JSON.parse(readFileSync(out, 'utf8'));
@@ -27,7 +28,8 @@ describe('npm run bench', () => {
     const runners = results.fidelity.map((c: { runner: string }) => c.runner);
     expect(runners).toEqual(['squall', 'squall-off', 'competent', 'naive', 'naive-kept']);
     for (const curve of results.fidelity) {
-      expect(curve.points.map((p: { vus: number }) => p.vus)).toEqual([1, 2]);
+      // squall's curve grows to 2 VUs; every other runner's smoke curve is its baseline.
+      expect(curve.points.map((p: { vus: number }) => p.vus)).toEqual(curve.runner === 'squall' ? [1, 2] : [1]);
       for (const point of curve.points) {
         expect(point.samples, `${curve.runner} at ${point.vus} VUs measured nothing`).toBeGreaterThan(0);
         expect(point).toMatchObject({
@@ -40,6 +42,10 @@ describe('npm run bench', () => {
           samples: expect.any(Number),
         });
         expect(point.p50).toBeGreaterThan(100); // the step waits on a 100 ms API
+        // The page's own time for the same action, from its clicks in the same span: the floor under the step.
+        expect(point.pageSamples, `${curve.runner} at ${point.vus} VUs: no page timing`).toBeGreaterThan(0);
+        expect(point.pageP50).toBeGreaterThan(100);
+        expect(point.harnessMs).toBeCloseTo(point.p50 - point.pageP50, 6);
         expect(point.pssPerVuMb).toBeGreaterThan(0);
       }
       expect(curve.capacity).toBeGreaterThanOrEqual(0);

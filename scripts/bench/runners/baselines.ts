@@ -86,6 +86,7 @@ async function loop(options: MeasureOptions, open: OpenPage, lifetime: PageLifet
     p95: exactPercentile(ok, 0.95),
     samples: inWindow.length,
     failedPct: inWindow.length > 0 ? (100 * (inWindow.length - ok.length)) / inWindow.length : 0,
+    span: { from, to: until },
     ...system,
   };
 }

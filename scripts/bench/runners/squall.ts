@@ -113,6 +113,7 @@ async function measureSquall(scenario: string, options: MeasureOptions, load: Ru
         failedPct: step.count > 0 ? (100 * step.failed) / step.count : 0,
         stepsInSpan,
         ...(load.rate !== undefined ? { droppedPct: due > 0 ? (100 * dropped) / due : 0 } : {}),
+        span: { from, to: from + measureMs },
         ...system,
       };
     } finally {

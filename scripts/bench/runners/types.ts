@@ -30,6 +30,8 @@ export interface PointResult {
   stepsInSpan?: number;
   /** an arrival-rate point: arrivals due in the span that found no free VU, % */
   droppedPct?: number;
+  /** the measured span (epoch ms): the page's own timings of the same span are the floor */
+  span?: { from: number; to: number };
 }
 
 export interface Runner {

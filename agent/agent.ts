@@ -10,7 +10,7 @@ import { AgentControl } from './control.js';
 import { runLoad } from './load.js';
 import { hostFacts } from './monitor.js';
 import { Uplink } from './uplink.js';
-import { describeError } from './vu.js';
+import { describeError } from './describe-error.js';
 import { VuWorkerPool, vuWorkersFor, type OnDemandVu } from './vu-worker-pool.js';
 
 export type AgentExit = { code: number; reason: string };

@@ -16,7 +16,7 @@ import { recorderFor } from './recorder.js';
 import { SaturationGuard } from './saturation.js';
 import { VuScheduler } from './scheduler.js';
 import type { Uplink } from './uplink.js';
-import { describeError } from './vu.js';
+import { describeError } from './describe-error.js';
 import type { OnDemandVu, VuWorkerPool } from './vu-worker-pool.js';
 
 export interface LoadInput {

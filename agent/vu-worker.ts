@@ -10,7 +10,8 @@ import { launchBrowser } from './browser.js';
 import type { RunningChromium } from './chromium-start.js';
 import type { FromVuWorker, ToVuWorker, VuWorkerInit } from './vu-worker-messages.js';
 import { DEFAULT_EVIDENCE_PER_ERROR, EvidenceBudget } from './evidence.js';
-import { VirtualUser, describeError, type VuEvents } from './vu.js';
+import { VirtualUser, type VuEvents } from './vu.js';
+import { describeError } from './describe-error.js';
 
 export async function runVuWorker(): Promise<void> {
   const port = parentPort!;

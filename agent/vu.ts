@@ -9,6 +9,7 @@ import { Turns } from './turns.js';
 import type { RequestSample, VitalValues } from '../src/metrics/request-stats.js';
 import type { Evidence } from '../src/protocol/messages.js';
 import { captureEvidence, type EvidenceBudget } from './evidence.js';
+import { describeError } from './describe-error.js';
 import { installLeanActions } from './lean-actions.js';
 import { PageMetrics } from './page-metrics/page-metrics.js';
 import { RequestCapture } from './page-metrics/request-capture.js';
@@ -92,14 +93,6 @@ function markRecorded(error: unknown): unknown {
   const wrapped = typeof error === 'object' && error !== null ? error : new Error(String(error));
   recordedInStep.add(wrapped);
   return wrapped;
-}
-
-export function describeError(error: unknown): { errorClass: string; message: string } {
-  if (error instanceof Error) {
-    const errorClass = error.name && error.name !== 'Error' ? error.name : error.constructor?.name || 'Error';
-    return { errorClass, message: (error.message.split('\n')[0] ?? '').trim() || errorClass };
-  }
-  return { errorClass: 'NonError', message: String(error) };
 }
 
 export class VirtualUser {

@@ -58,6 +58,9 @@ const [cli] = await Promise.all([
     // Optional native speed-ups of ws; it falls back to JavaScript without them.
     external: ['bufferutil', 'utf-8-validate'],
     minifySyntax: true,
+    // Error classes are named by their constructor (puppeteer's TimeoutError): without this, the
+    // bundle's renaming of same-named classes showed in reports as "TimeoutError2".
+    keepNames: true,
   }),
 ]);
 // Chunks are named by their content: those of earlier builds would pile up. Removed once this

@@ -47,6 +47,10 @@ describe('request capture on a wild site', () => {
         await page.click('#order');
         await page.waitForFunction(() => document.querySelector('#ordered')?.textContent === 'ordered');
       });
+      await step('redirect', async () => {
+        await page.click('#redirect');
+        await page.waitForFunction(() => document.querySelector('#landed')?.textContent === 'landed');
+      });
       await step('popup', async () => {
         await page.click('#popup');
         await page.waitForFunction(() => document.querySelector('#popped')?.textContent === 'popped');
@@ -115,10 +119,10 @@ describe('request capture on a wild site', () => {
       return ttfbs.map((ttfb, i) => ttfb - serverMs[route][i]!).sort((a, b) => a - b);
     };
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    // Loopback and the machine: the TTFB of each origin's undelayed requests in the same page loads.
+    // Loopback and the machine: the TTFB of each origin's undelayed requests in the same iterations.
     const loopback = {
       order: median(samples(`${site.apiUrl}/api/from-frame`).map((s) => s.phases.ttfb!)),
-      landing: median(samples(`${site.url}/api/from-worker`).map((s) => s.phases.ttfb!)),
+      landing: median(samples(`${site.url}/api/ping`).map((s) => s.phases.ttfb!)),
     };
     for (const [url, method, route] of [[`${site.apiUrl}/api/order`, 'POST', 'order'], [`${site.url}/api/landing`, 'GET', 'landing']] as const) {
       const sorted = gaps(url, method, route);

@@ -10,6 +10,7 @@ import type { DropReason, ReportArrival } from '../../src/protocol/report.js';
 import type { AgentRecord } from '../../src/protocol/store.js';
 import { clock } from '../format.js';
 import { round, sharePct } from './numbers.js';
+import { maxOf } from '../../src/max-of.js';
 
 export interface ArrivalInput {
   plan: ArrivalPlan;
@@ -63,7 +64,7 @@ export function arrivalSection({ plan, windows, byAgent, agents }: ArrivalInput)
     droppedPct: sharePct(dropped, scheduled),
     targetRate: round(expected / seconds),
     achievedRate: round(started / seconds),
-    allocatedMax: Math.max(0, ...windows.map((w) => w.vus.allocated ?? 0)),
+    allocatedMax: Math.max(0, maxOf(windows.map((w) => w.vus.allocated ?? 0))),
     ...(firstDrop ? { firstDropAt: new Date(firstDrop.windowStart).toISOString() } : {}),
     dropReasons: dropReasons(agents, byAgent),
     // Poisson arrivals vary around their mean: what lost agents did not run is only exact for uniform ones.

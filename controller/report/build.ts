@@ -14,6 +14,7 @@ import type { AgentRecord, RunRecord } from '../../src/protocol/store.js';
 import type { StoredEvidence } from '../store/evidence.js';
 import { browserSections, browserTotals, type BrowserTotals, evidenceEntries, seriesBrowserFields } from './browser-metrics.js';
 import { evaluateThresholds, type Observations, type ThresholdSpec } from './thresholds.js';
+import { maxOf } from '../../src/max-of.js';
 
 export interface ReportInput {
   run: RunRecord;
@@ -65,12 +66,12 @@ function sumIterations(list: ReadonlyArray<{ iterations: IterationCounts }>): It
  * no bound.
  */
 export function lossOf(agent: AgentRecord, bodies: readonly WindowBody[], windowMs: number, runStartedAt: number, plannedEnd = Infinity): ReportAgent['loss'] {
-  const lastEnd = bodies.length > 0 ? Math.max(...bodies.map((b) => b.windowStart + b.windowMs)) : undefined;
+  const lastEnd = bodies.length > 0 ? maxOf(bodies.map((b) => b.windowStart + b.windowMs)) : undefined;
   const exact = agent.expectedWindows !== undefined;
   const until = Math.min(agent.lostAt ?? 0, plannedEnd);
   const estimated = agent.lostAt !== undefined ? Math.max(0, Math.ceil((until - (lastEnd ?? runStartedAt)) / windowMs)) : 0;
   const undeliveredWindows = exact ? Math.max(0, agent.expectedWindows! - bodies.length) : estimated;
-  const perVu = Math.max(0, ...bodies.map((b) => b.iterations.started / Math.max(1, b.vus.max)));
+  const perVu = Math.max(0, maxOf(bodies.map((b) => b.iterations.started / Math.max(1, b.vus.max))));
   const bound = undeliveredWindows === 0 ? 0 : bodies.length === 0 ? undefined : agent.plannedVus + Math.ceil(agent.plannedVus * perVu) * undeliveredWindows;
   return {
     ...(lastEnd !== undefined ? { lastWindowEnd: new Date(lastEnd).toISOString() } : {}),
@@ -102,9 +103,9 @@ function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[], run: 
       ? {
           resources: {
             cpuMeanPct: round(cpu.reduce((a, b) => a + b, 0) / cpu.length),
-            cpuMaxPct: round(Math.max(...cpu)),
-            agentRssMaxMb: round(Math.max(...bodies.map((b) => b.resources.agentRssMb))),
-            loopLagMaxMs: round(Math.max(...bodies.map((b) => b.resources.loopLagMs))),
+            cpuMaxPct: round(maxOf(cpu)),
+            agentRssMaxMb: round(maxOf(bodies.map((b) => b.resources.agentRssMb))),
+            loopLagMaxMs: round(maxOf(bodies.map((b) => b.resources.loopLagMs))),
           },
         }
       : {}),
@@ -191,7 +192,7 @@ export function buildReport({ run, agents, windows, agentWindows, thresholds, pa
     ...(arrivalPlan ? { arrival: arrivalSection({ plan: arrivalPlan, windows: ordered, byAgent, agents }) } : {}),
     ...(flowLoads ? { arrivals: flowLoadArrivals(flowLoads, { windows: ordered, byAgent, agents }) } : {}),
     ...(flowsOfPlan(run.plan) ? { flows: flowsSection(run.plan, ordered) } : {}),
-    vus: { max: Math.max(0, ...ordered.map((w) => w.vus.max)) },
+    vus: { max: Math.max(0, maxOf(ordered.map((w) => w.vus.max))) },
     errors: [...steps.flatMap((s) => s.errors.map((e) => ({ ...e, step: s.name }))), ...outsideSteps].sort(
       (a, b) => b.count - a.count || a.errorClass.localeCompare(b.errorClass),
     ),

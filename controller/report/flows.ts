@@ -7,6 +7,7 @@ import { isFlowLoadsPlan, loadsOf, type Plan } from '../../src/protocol/plan.js'
 import type { ReportFlow } from '../../src/protocol/report.js';
 import { describeLoad } from '../progress.js';
 import { sharePct } from './numbers.js';
+import { maxOf } from '../../src/max-of.js';
 
 type Counts = NonNullable<MergedWindow['flows']>[string];
 
@@ -48,7 +49,7 @@ function vusOf(name: string, windows: readonly MergedWindow[]): Pick<ReportFlow,
   const of = windows.map((w) => w.flows?.[name]).filter((c) => c !== undefined);
   const busy = of.filter((c) => c.busy !== undefined).map((c) => c.busy!);
   const allocated = of.filter((c) => c.allocated !== undefined).map((c) => c.allocated!);
-  return { ...(busy.length > 0 ? { busyMax: Math.max(...busy) } : {}), ...(allocated.length > 0 ? { allocatedMax: Math.max(...allocated) } : {}) };
+  return { ...(busy.length > 0 ? { busyMax: maxOf(busy) } : {}), ...(allocated.length > 0 ? { allocatedMax: maxOf(allocated) } : {}) };
 }
 
 /** "flows: browse 80.1% of iterations (80% asked), checkout 19.9% (20%)"; a flow with its own load: "search 120 started (its own: 5 VUs)" */

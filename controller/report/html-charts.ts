@@ -3,6 +3,7 @@
 import { bucketWindows } from '../buckets.js';
 import { clock } from '../format.js';
 import type { Report, ReportSeriesPoint } from '../../src/protocol/report.js';
+import { maxOf } from '../../src/max-of.js';
 
 /** Report strings (step names, error samples, hosts) are user-controlled. */
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -115,7 +116,7 @@ export function renderLineChart(chart: LineChart): string {
     return `<figure class="chart-box">${caption}${empty}</figure>`;
   }
 
-  const peak = Math.max(...values);
+  const peak = maxOf(values);
   const yStep = peak > 0 ? niceStep(peak, 4) : 1;
   const yTop = peak > 0 ? Math.ceil(peak / yStep) * yStep : 1;
   const span = Math.max(chart.xEnd - chart.xStart, 1);
@@ -252,7 +253,7 @@ function vusChart({ merged, base }: ChartContext): string {
     title: 'Active virtual users',
     yLabel: 'VUs',
     formatTick: shortNumber,
-    lines: [{ name: 'vus', colour: '#2563eb', values: merged.map((b) => Math.max(...b.points.map((p) => p.vus))) }],
+    lines: [{ name: 'vus', colour: '#2563eb', values: merged.map((b) => maxOf(b.points.map((p) => p.vus))) }],
     legend: [],
   });
 }

@@ -3,6 +3,7 @@
 // step that threw after a 30 s timeout says nothing about response time.
 import type { ErrorTally, StepWindow } from '../protocol/messages.js';
 import { LatencyHistogram } from './histogram.js';
+import { boundText, MAX_ERROR_CLASS_CHARS } from '../bounded-text.js';
 
 /** Bounds what a misbehaving scenario can put on the wire. */
 const MAX_ERROR_CLASSES = 20;
@@ -23,7 +24,9 @@ export interface StepSummary {
 export class ErrorTallyBuilder {
   private readonly tally = new Map<string, { count: number; sample: string }>();
 
-  add(errorClass: string, sample: string, count = 1): void {
+  add(anyErrorClass: string, sample: string, count = 1): void {
+    // Bounded here too: windows from an older or foreign agent are merged by the same builder.
+    const errorClass = boundText(anyErrorClass, MAX_ERROR_CLASS_CHARS);
     const known = this.tally.get(errorClass);
     if (known) {
       known.count += count;

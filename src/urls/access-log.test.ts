@@ -31,6 +31,20 @@ describe('access logs', () => {
     expect({ lines: tally.lines, malformed: tally.malformedCount, first: tally.malformed, skipped: tally.skipped }).toEqual({ lines: 12, malformed: 2, first: [10, 12], skipped: 2 });
   });
 
+  it("keeps a scanner's malformed escape as it stands and goes on (it stopped the whole command at that line)", () => {
+    const tally = new LogTally({ format: 'common', methods: ['GET'], origin: 'https://shop.example' });
+    const line = (target: string) => `1.2.3.4 - - [10/Oct/2026:13:55:36 -0700] "GET ${target} HTTP/1.1" 200 10`;
+    tally.add(line('/..%c0%ae/..%c0%ae/etc/passwd'));
+    tally.add(line('/img/100%/x.png'));
+    tally.add(line('/about'));
+    expect(tally.top(10).map((entry) => entry.url).sort()).toEqual([
+      'https://shop.example/..%c0%ae/..%c0%ae/etc/passwd',
+      'https://shop.example/about',
+      'https://shop.example/img/100%/x.png',
+    ]);
+    expect(tally.malformedCount).toBe(0);
+  });
+
   it('writes a list squall run reads back, weights and names intact', () => {
     const text = urlListText([{ url: 'https://shop.example/', name: '/', weight: 3 }, { url: 'https://shop.example/product/1', name: '/product/:id', weight: 2 }], ['from access.log']);
     const list = parseUrlFile(text, 'urls.txt');

@@ -36,6 +36,7 @@ const SHARED_FILES = new Set([
   'dashboard-tmux.test.ts',
   'ec2.test.ts',
   'faults.test.ts',
+  'hostile-target.test.ts',
   'html.chromium.test.ts',
   'interrupt.test.ts',
   'jump.test.ts',

@@ -37,12 +37,11 @@ function homePage(api: string, refused: string): string {
 <h1>Wild shop</h1><p>An app that calls an API on another origin.</p>
 <img src="/logo.png" alt="logo"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt=""><img src="/img/100%/x.png" alt="">
 <iframe src="about:blank"></iframe><iframe srcdoc="<p>inline</p>"></iframe><iframe src="${api}/frame"></iframe>
-<button id="order">order</button><button id="popup">popup</button>
-<p id="loaded"></p><p id="ordered"></p><p id="popped"></p>
+<button id="order">order</button><button id="redirect">redirect</button><button id="popup">popup</button>
+<p id="loaded"></p><p id="ordered"></p><p id="landed"></p><p id="popped"></p>
 <script>
 const done = new Set();
-const mark = (what) => { done.add(what); if (done.size === 4) document.querySelector('#loaded').textContent = 'loaded'; };
-fetch('/go').then((r) => r.text()).then(() => mark('redirects'));
+const mark = (what) => { done.add(what); if (done.size === 3) document.querySelector('#loaded').textContent = 'loaded'; };
 fetch('/api/missing').then((r) => mark('missing ' + r.status));
 fetch('${refused}/nothing').catch(() => mark('refused'));
 const worker = new Worker('/worker.js');
@@ -50,6 +49,10 @@ worker.onmessage = () => mark('worker');
 document.querySelector('#order').onclick = () =>
   fetch('${api}/api/order', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sku":1}' })
     .then((r) => { document.querySelector('#ordered').textContent = r.ok ? 'ordered' : 'refused'; });
+// A ping, then a redirect chain to a slow landing, on a click: timed when the page is not busy loading.
+document.querySelector('#redirect').onclick = () =>
+  fetch('/api/ping').then((r) => r.text()).then(() => fetch('/go')).then((r) => r.text())
+    .then(() => { document.querySelector('#landed').textContent = 'landed'; });
 addEventListener('message', (event) => { if (event.data === 'popup done') document.querySelector('#popped').textContent = 'popped'; });
 document.querySelector('#popup').onclick = () => window.open('/popup', 'wild-popup');
 </script></body></html>`;
@@ -102,7 +105,7 @@ export async function serveWildSite(): Promise<WildSiteServer> {
     if (path === '/api/landing') return delayed('landing', req, () => send(res, 'application/json', '{"landed":true}'));
     if (path === '/worker.js') return send(res, 'text/javascript', WORKER);
     if (path === '/popup') return send(res, 'text/html', POPUP);
-    if (path === '/api/from-worker' || path === '/api/from-popup') return send(res, 'application/json', '{}');
+    if (path === '/api/from-worker' || path === '/api/from-popup' || path === '/api/ping') return send(res, 'application/json', '{}');
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not here');
   });
   const api = createServer(async (req, res) => {

@@ -79,7 +79,7 @@ describe('faults', () => {
       {
         scenario: fixture('shop.scenario.ts'),
         flags: { vus: 6, duration: `${seconds}s` },
-        env: { TARGET: app.url },
+        env: { TARGET: app.url, THINK_MS: '600' },
         window: '1s',
         out: join(dir, name),
         db: join(dir, `${name}.db`),

@@ -58,7 +58,7 @@ describe('agents on hosts over SSH', () => {
         {
           scenario: fixture('shop.scenario.ts'),
           flags: { vus: 8, duration: '8s' },
-          env: { TARGET: app.url },
+          env: { TARGET: app.url, THINK_MS: '600' },
           window: '1s',
           out: join(dir, 'three'),
           db: dbPath(),

@@ -24,7 +24,13 @@ export class LaneSequencer extends BaseSequencer {
  */
 export function interleave<T>(fast: readonly T[], alone: readonly T[]): T[] {
   const share = Math.ceil(fast.length / (alone.length + 1));
-  const order: T[] = fast.slice(0, share);
-  alone.forEach((file, index) => order.push(file, ...fast.slice(share * (index + 1), share * (index + 2))));
+  // The first share only fills the last shared file's tail: a few files, or the first alone file waits on them.
+  const first = Math.min(share, FIRST_SHARE);
+  const rest = Math.ceil((fast.length - first) / Math.max(alone.length, 1));
+  const order: T[] = fast.slice(0, first);
+  alone.forEach((file, index) => order.push(file, ...fast.slice(first + rest * index, first + rest * (index + 1))));
+  if (alone.length === 0) order.push(...fast.slice(first));
   return order;
 }
+
+const FIRST_SHARE = 2;

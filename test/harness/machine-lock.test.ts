@@ -89,16 +89,17 @@ describe('the machine lock', () => {
     expect(granted).toEqual(['alone0', 'background1', 'background2', 'exclusive3', 'background4']);
   });
 
-  it('classes files: those listed may share the machine, calibration has it to itself, every other file runs alone', () => {
+  it('classes files: those listed may share the machine, calibration and TTFB-bound files have it to themselves, every other file runs alone', () => {
     expect(claimOf('/x/test/e2e/ec2.test.ts')).toBe('shared');
     expect(claimOf('/x/test/e2e/calibrate.test.ts')).toBe('exclusive');
-    expect(claimOf('/x/test/e2e/browser-metrics.test.ts')).toBe('alone');
+    expect(claimOf('/x/test/e2e/request-truth.test.ts')).toBe('exclusive');
+    expect(claimOf('/x/test/e2e/flows.test.ts')).toBe('alone');
     expect(claimOf('/x/test/e2e/a-new-one.test.ts')).toBe('alone');
   });
 
   it('spreads the fast files beside the alone ones, a first share before them', () => {
-    expect(interleave(['f1', 'f2', 'f3', 'f4', 'f5'], ['a1', 'a2'])).toEqual(['f1', 'f2', 'a1', 'f3', 'f4', 'a2', 'f5']);
+    expect(interleave(['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], ['a1', 'a2'])).toEqual(['f1', 'f2', 'a1', 'f3', 'f4', 'f5', 'a2', 'f6', 'f7', 'f8']);
     expect(interleave(['f1'], ['a1', 'a2'])).toEqual(['f1', 'a1', 'a2']);
-    expect(interleave(['f1', 'f2'], [])).toEqual(['f1', 'f2']);
+    expect(interleave(['f1', 'f2', 'f3'], [])).toEqual(['f1', 'f2', 'f3']);
   });
 });

@@ -95,6 +95,12 @@ describe('thresholds', () => {
     expect(thresholdSpecs({ 'step:checkout/home': ['p95 < 500'], 'flow:checkout': ['failed < 1%'] }, [], names)).toHaveLength(2);
   });
 
+  it('refuses a request label that can match nothing before the load: not a path, a URL, "other" or a group of the scenario', () => {
+    expect(() => thresholdSpecs({}, ['requests:dnsx:p95<5'])).toThrow(/--threshold "requests:dnsx": "p95<5": "dnsx" is no request label: .*\(it has none\); a phase of every request is "requests:<phase>:p95<…"/);
+    expect(() => thresholdSpecs({ 'requests:apii': ['count > 1'] }, [], undefined, ['api'])).toThrow(/one of the scenario's request groups \(api\)/);
+    expect(thresholdSpecs({}, ['requests:dns:p95<5', 'requests:/api/cart:count>1', 'requests:https://shop.example/x:p95<9', 'requests:other:count<5', 'requests:api:p95<9'], undefined, ['api'])).toHaveLength(5);
+  });
+
   it('fails, with a reason, a threshold on a step that never ran', () => {
     expect(verdict('step:checkout', 'p95 < 800')).toEqual({
       target: 'step:checkout',

@@ -5,7 +5,8 @@
 //   'iterations': ['completed > 100', 'failed < 5%']
 //   'requests…' and 'vitals…': threshold-browser.ts
 import { InputError } from '../../src/errors.js';
-import type { RequestPhase } from '../../src/metrics/request-stats.js';
+import { REQUEST_PHASES, type RequestPhase } from '../../src/metrics/request-stats.js';
+import { OTHER_LABEL } from '../../src/metrics/url-label.js';
 import type { StepAccumulator } from '../../src/metrics/step-stats.js';
 import type { ThresholdResult } from '../../src/protocol/report.js';
 import type { ThresholdSpec } from '../../src/protocol/store.js';
@@ -128,13 +129,35 @@ export function parseThresholdFlag(flag: string): ThresholdSpec {
  * Scenario options' `thresholds` object to specs. `flows`: a scenario's
  * named flows, which its flow targets must name, and its steps' names begin with.
  */
-export function thresholdSpecs(options: Record<string, readonly string[]> | undefined, flags: readonly string[], flows?: readonly string[]): ThresholdSpec[] {
+export function thresholdSpecs(
+  options: Record<string, readonly string[]> | undefined,
+  flags: readonly string[],
+  flows?: readonly string[],
+  requestGroups: readonly string[] = [],
+): ThresholdSpec[] {
   const fromScenario = Object.entries(options ?? {}).flatMap(([target, expressions]) =>
     expressions.map((expression) => ({ target, expression, source: 'scenario' as const })),
   );
   const specs = [...fromScenario, ...flags.map(parseThresholdFlag)];
-  for (const spec of specs) checkFlowOf(spec, parseThreshold(spec).scope, flows);
+  for (const spec of specs) {
+    const { scope } = parseThreshold(spec);
+    checkFlowOf(spec, scope, flows);
+    checkRequestLabelOf(spec, scope, requestGroups);
+  }
   return specs;
+}
+
+/**
+ * A request label is a path, a URL, "other" or one of the scenario's request
+ * groups: anything else can match nothing, and would be found only after
+ * the load (a typo'd phase: "requests:dnsx:p95<5").
+ */
+function checkRequestLabelOf(spec: ThresholdSpec, scope: ParsedThreshold['scope'], groups: readonly string[]): void {
+  if (scope.kind !== 'requests' || scope.label === undefined) return;
+  const { label } = scope;
+  if (label.startsWith('/') || /^https?:\/\//.test(label) || label === OTHER_LABEL || groups.includes(label)) return;
+  const known = groups.length > 0 ? `one of the scenario's request groups (${groups.join(', ')})` : 'a request group of the scenario (it has none)';
+  fail(spec, `"${label}" is no request label: expected a path ("/api/cart"), a URL ("https://shop.example/api/cart"), "other" or ${known}; a phase of every request is "requests:<phase>:p95<…" with a phase of ${REQUEST_PHASES.join(', ')}`);
 }
 
 function checkFlowOf(spec: ThresholdSpec, scope: ParsedThreshold['scope'], flows: readonly string[] | undefined): void {

@@ -30,6 +30,7 @@ export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io:
   const files = writeFiles(report, prepared, io, attachmentsFromStore(store, runId));
   io.out(summaryText(report, (files ?? []).map((file) => shownPath(io.cwd, file)), io.isTTY ? COLOURS : PLAIN));
   if (session.duplicates > 0) io.err(`(${session.duplicates} resent windows were already stored and not counted twice)\n`);
+  if (session.invalidFrames > 0) io.err(`(${session.invalidFrames} messages from agents could not be read and were left out)\n`);
   if (!files) {
     io.err(`squall: the report files could not be written to ${shownPath(io.cwd, prepared.outDir)}; the run is in the store: squall report ${runId} --out DIR\n`);
   }

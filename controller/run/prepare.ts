@@ -80,7 +80,8 @@ export async function prepareRun(request: RunRequest, io: Io): Promise<PreparedR
     const scenario = await prepareScenario(request.scenario, workDir, io.cwd, { allowOrigins: request.allowOrigins ?? [] });
     const plan = resolveRunPlan(scenario.options, request.flags, request.scenario, scenario.flows);
     const flowNames = scenario.flows.named ? scenario.flows.flows.map((flow) => flow.name) : undefined;
-    const thresholds = thresholdSpecs(scenario.options.thresholds, request.thresholds ?? [], flowNames);
+    const groupNames = (scenario.options.metrics?.requestGroups ?? []).map((group) => group.name);
+    const thresholds = thresholdSpecs(scenario.options.thresholds, request.thresholds ?? [], flowNames, groupNames);
     if (planDurationMs(plan) <= 0) throw new InputError(`${request.scenario}: the load profile lasts 0s`);
     return {
       runId,

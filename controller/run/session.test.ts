@@ -38,6 +38,15 @@ function committedRows(path: string): number {
 }
 
 describe('RunSession', () => {
+  it('shows the first few unreadable messages, safe for a terminal, and only counts the rest', () => {
+    const { session, notices } = sessionWith();
+    for (let i = 0; i < 6000; i += 1) session.invalid('a1\x1b[2J', `bad frame ${i}\x1b]0;title\x07`);
+    expect(session.invalidFrames).toBe(6000);
+    expect(notices).toHaveLength(6);
+    expect(notices[0]).toBe('agent a1 sent a message we cannot read: bad frame 0');
+    expect(notices.at(-1)).toBe('more unreadable messages are counted, not shown');
+  });
+
   it('settles a window only after its commit, which another reader of the file already sees', async () => {
     const { session, path } = sessionWith();
     const { message: m, frame } = message(1, 0, [100]);

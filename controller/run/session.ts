@@ -9,6 +9,11 @@ import type { HubHandlers, MessageOf } from '../hub/hub.js';
 import { LiveSeries } from './live-series.js';
 import { GroupCommit } from './group-commit.js';
 import type { RunStore, SaveResult } from '../store/store.js';
+import { boundText } from '../../src/bounded-text.js';
+import { terminalSafe } from '../../src/terminal-text.js';
+
+/** Unreadable messages shown as notices, per run; the rest only counted. */
+const INVALID_NOTICES = 5;
 
 export interface AgentState {
   id: string;
@@ -249,7 +254,11 @@ export class RunSession implements HubHandlers {
 
   invalid(agentId: string | undefined, error: string): void {
     this.invalidFrames += 1;
-    this.notice(`agent ${agentId ?? '?'} sent a message we cannot read: ${error.split('\n')[0]}`);
+    // A token holder can send thousands: the first few are shown, the rest counted (the report has the count).
+    if (this.invalidFrames > INVALID_NOTICES) return;
+    const who = terminalSafe(boundText(agentId ?? '?', 80));
+    this.notice(`agent ${who} sent a message we cannot read: ${terminalSafe(boundText(error.split('\n')[0] ?? '', 300))}`);
+    if (this.invalidFrames === INVALID_NOTICES) this.notice(`more unreadable messages are counted, not shown`);
   }
 
   /** The agent's process ended: done if it delivered everything, failed or lost otherwise. */

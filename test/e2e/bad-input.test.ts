@@ -49,6 +49,13 @@ describe('bad input', () => {
     expect(vus.stderr).toMatch(/--vus.*expected a whole number/);
   });
 
+  it('a request threshold on a label that can match nothing (a typo\'d phase) is refused before the load', async () => {
+    expectOneClearLine(
+      await squall(['run', fixture('shop.scenario.ts'), '--threshold', 'requests:dnsx:p95<5']),
+      /^squall: --threshold "requests:dnsx": "p95<5": "dnsx" is no request label: expected a path .*phase of dns, connect, tls, ttfb, download, total$/,
+    );
+  });
+
   it('an --agent-grace shorter than three heartbeats', async () => {
     expectOneClearLine(await squall(['run', fixture('shop.scenario.ts'), '--agent-grace', '5s']), /^squall: --agent-grace 5s: must be at least 15s \(three heartbeats\)$/);
   });

@@ -20,11 +20,19 @@ const CLAIMS: readonly MachineClaim[] = ['exclusive', 'alone', 'shared', 'backgr
 
 /**
  * Files that nothing may run beside, not even at the lowest priority: one
- * that measures how much CPU the host has left, and those that hold TTFB to
- * a few ms (a background file beside them put 6.6 ms on a median: the two
- * vCPUs here share a core, and a low priority does not share it back).
+ * that measures how much CPU the host has left, those that hold TTFB to a
+ * few ms (a background file beside them put 6.6 ms on a median: the two
+ * vCPUs here share a core, and a low priority does not share it back), and
+ * the arrival rate over SSH hosts.
  */
-const EXCLUSIVE_FILES = new Set(['calibrate.test.ts', 'request-truth.test.ts', 'request-capture.chromium.test.ts', 'browser-metrics.test.ts']);
+const EXCLUSIVE_FILES = new Set([
+  'calibrate.test.ts',
+  'request-truth.test.ts',
+  'request-capture.chromium.test.ts',
+  'browser-metrics.test.ts',
+  // an arrival rate with none dropped, over three SSH hosts: a background file beside it dropped one
+  'ssh-arrival.test.ts',
+]);
 
 /** Files that may run beside one other shared file; every other e2e file runs alone. */
 const SHARED_FILES = new Set([

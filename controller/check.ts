@@ -1,7 +1,6 @@
 // squall check: one VU, one iteration, here and now, with each step's result
 // and time as it ends, so a scenario can be trusted before it is scaled up.
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserStartError, launchFailureNotice, launchRetryNotice } from '../agent/browser.js';
@@ -29,7 +28,7 @@ function checkedIterations({ flows, named }: PreparedScenario['flows']): string 
 export async function checkScenario(scenarioPath: string, flags: { env?: Record<string, string>; browserPath?: string; allowOrigin?: string[] }, io: Io): Promise<CheckResult> {
   const found = findBrowser(flags.browserPath);
   if ('error' in found) throw new InputError(found.error);
-  const workDir = join(tmpdir(), `squall-check-${randomBytes(4).toString('hex')}`);
+  const workDir = mkdtempSync(join(tmpdir(), 'squall-check-'));
   try {
     const prepared = await prepareScenario(scenarioPath, workDir, io.cwd, { allowOrigins: flags.allowOrigin ?? [], everyUrl: true });
     const steps: StepOutcome[] = [];

@@ -1,5 +1,5 @@
 // A run's clockwork as the user may set it: the agents' grace from --agent-grace.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,16 @@ describe('preparing a run', () => {
     const unasked = await prepareRun(request(), memoryIo());
     discardPrepared(unasked);
     expect(unasked.timing.agentGraceMs).toBe(60_000);
+  });
+
+  it("bundles the scenario into a private folder no one could name beforehand, and removes it", async () => {
+    const prepared = await prepareRun(request(), memoryIo());
+    // Before: /tmp/squall-<run id>, 0755, made whether or not it was there.
+    expect(prepared.workDir).not.toBe(join(tmpdir(), `squall-${prepared.runId}`));
+    expect(prepared.workDir.startsWith(join(tmpdir(), `squall-${prepared.runId}-`))).toBe(true);
+    expect(statSync(prepared.workDir).mode & 0o777).toBe(0o700);
+    discardPrepared(prepared);
+    expect(existsSync(prepared.workDir)).toBe(false);
   });
 
   it('refuses a grace shorter than three heartbeats', async () => {

@@ -1,7 +1,7 @@
 // Phase 1 of a run, before anything connects anywhere: the scenario bundled
 // and checked, the load plan, the thresholds, the window and where results go.
 // Bad input fails here, in well under a second.
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../../src/errors.js';
@@ -75,7 +75,8 @@ export async function prepareRun(request: RunRequest, io: Io): Promise<PreparedR
   const outDir = resolve(io.cwd, request.out ?? join('squall-results', runId));
   const dbPath = resolve(io.cwd, request.db ?? defaultDbPath(io));
   checkOutputs(request, io, outDir, dbPath);
-  const workDir = join(tmpdir(), `squall-${runId}`);
+  // A private folder (0700, made exclusively, a name no one can guess beforehand): the bundle holds the scenario's code.
+  const workDir = mkdtempSync(join(tmpdir(), `squall-${runId}-`));
   try {
     const scenario = await prepareScenario(request.scenario, workDir, io.cwd, { allowOrigins: request.allowOrigins ?? [] });
     const plan = resolveRunPlan(scenario.options, request.flags, request.scenario, scenario.flows);

@@ -227,7 +227,7 @@ async function main(): Promise<void> {
         );
         console.log(`VU capacity beside it: ${capacity('squall') ?? '- (not measured in this run)'} VUs`);
       }
-      if (only !== 'rate') {
+      if (only === undefined || only === 'metrics') {
         log(`browser metrics: collection on and off ${process.argv.includes('--side-by-side') ? 'side by side' : 'in turns'}`);
         const rounds = argument('--rounds');
         const sideBySide = process.argv.includes('--side-by-side');

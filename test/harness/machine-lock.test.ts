@@ -1,12 +1,10 @@
 // The e2e lane's machine lock: two shared claims at once, an alone claim by
-// itself, background claims beside anything but an exclusive one, first come
-// first served, and a claim whose holder is gone released; the lane order.
+// itself, first come first served, and a claim whose holder is gone released.
 import { mkdtempSync } from 'node:fs';
 import { connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interleave } from './lane-sequencer.js';
 import { claimMachine, claimOf, serveMachineLock, type MachineClaim } from './machine-lock.js';
 
 describe('the machine lock', () => {
@@ -71,35 +69,9 @@ describe('the machine lock', () => {
     (await next)();
   });
 
-  it('grants background claims beside an alone claim, and an exclusive claim only when nothing else is held', async () => {
-    const { granted, releases } = await claimAll(['alone', 'background', 'background', 'exclusive', 'background']);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(granted).toEqual(['alone0', 'background1', 'background2']);
-    (await releases[0]!)();
-    (await releases[1]!)();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    // One background claim still held: the exclusive one waits, and the background claim behind it too.
-    expect(granted).toEqual(['alone0', 'background1', 'background2']);
-    (await releases[2]!)();
-    const exclusive = await releases[3]!;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(granted).toEqual(['alone0', 'background1', 'background2', 'exclusive3']);
-    exclusive();
-    (await releases[4]!)();
-    expect(granted).toEqual(['alone0', 'background1', 'background2', 'exclusive3', 'background4']);
-  });
-
-  it('classes files: those listed may share the machine, calibration and TTFB-bound files have it to themselves, every other file runs alone', () => {
+  it('classes files: those listed may share the machine, every other file runs alone', () => {
     expect(claimOf('/x/test/e2e/ec2.test.ts')).toBe('shared');
-    expect(claimOf('/x/test/e2e/calibrate.test.ts')).toBe('exclusive');
-    expect(claimOf('/x/test/e2e/request-truth.test.ts')).toBe('exclusive');
-    expect(claimOf('/x/test/e2e/flows.test.ts')).toBe('alone');
+    expect(claimOf('/x/test/e2e/browser-metrics.test.ts')).toBe('alone');
     expect(claimOf('/x/test/e2e/a-new-one.test.ts')).toBe('alone');
-  });
-
-  it('spreads the fast files beside the alone ones, a first share before them', () => {
-    expect(interleave(['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], ['a1', 'a2'])).toEqual(['f1', 'f2', 'a1', 'f3', 'f4', 'f5', 'a2', 'f6', 'f7', 'f8']);
-    expect(interleave(['f1'], ['a1', 'a2'])).toEqual(['f1', 'a1', 'a2']);
-    expect(interleave(['f1', 'f2', 'f3'], [])).toEqual(['f1', 'f2', 'f3']);
   });
 });

@@ -4,6 +4,9 @@
 /** The largest of `values`, as Math.max gives it (-Infinity for none), for any number of them. */
 export function maxOf(values: Iterable<number>): number {
   let max = -Infinity;
-  for (const value of values) if (value > max || Number.isNaN(value)) max = Number.isNaN(value) ? NaN : value;
+  for (const value of values) {
+    if (Number.isNaN(value)) return NaN;
+    if (value > max) max = value;
+  }
   return max;
 }

@@ -29,8 +29,6 @@ const MAX_PAGE_TIMINGS = 200_000;
 export interface DemoApp {
   url: string;
   stats(): Record<string, RouteStats>;
-  /** the page-timed product actions clicked within [from, to] (epoch ms) */
-  pageTimings(from: number, to: number): PageTiming[];
   reset(): void;
   configure(config: Partial<DemoConfig>): void;
   close(): Promise<void>;
@@ -61,7 +59,6 @@ export async function startDemoApp(options: Partial<DemoConfig> & { port?: numbe
   return {
     url: `http://${address}:${port}`,
     stats: () => structuredClone(shop.stats),
-    pageTimings: (from, to) => shop.pageTimingsWithin(from, to),
     reset: () => shop.reset(),
     configure: (patch) => shop.configure(patch),
     close: () =>
@@ -93,7 +90,7 @@ class DemoShop {
     this.pageTimings = [];
   }
 
-  pageTimingsWithin(from: number, to: number): PageTiming[] {
+  private pageTimingsWithin(from: number, to: number): PageTiming[] {
     return this.pageTimings.filter((timing) => timing.at >= from && timing.at <= to);
   }
 

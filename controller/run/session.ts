@@ -254,7 +254,7 @@ export class RunSession implements HubHandlers {
 
   invalid(agentId: string | undefined, error: string): void {
     this.invalidFrames += 1;
-    // A token holder can send thousands: the first few are shown, the rest counted (the report has the count).
+    // A token holder can send thousands: the first few are shown, the rest counted (the run's end says how many).
     if (this.invalidFrames > INVALID_NOTICES) return;
     const who = terminalSafe(boundText(agentId ?? '?', 80));
     this.notice(`agent ${who} sent a message we cannot read: ${terminalSafe(boundText(error.split('\n')[0] ?? '', 300))}`);

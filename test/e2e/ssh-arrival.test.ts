@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunHooks, RunRequest } from '../../controller/run/request.js';
 import { runLoadTest } from '../../controller/run/run.js';
 import { memoryIo } from '../../src/io.js';
 import { WindowBodySchema } from '../../src/protocol/messages.js';
@@ -39,23 +40,23 @@ describe('arrival rates over SSH hosts', () => {
     await lab?.stop();
   });
 
-  it('splits an arrival rate of two flows over hosts weighted 1, 2, 1: the total is what was asked, each window shared by weight, the mix held', async () => {
+  /** A run named `name` on the lab against the shop, from a fresh count; its output and report. */
+  async function runOnLab(name: string, request: Pick<RunRequest, 'scenario' | 'flags' | 'window' | 'hosts'>, hooks?: RunHooks) {
     lab.trust();
     app.reset();
     const io = memoryIo();
-    const outcome = await runLoadTest(
-      {
-        scenario: fixture('flows.scenario.ts'),
-        // Every VU made before the clock starts: one made mid-run can come too late for its arrival (one was dropped so).
-        flags: { rate: 8, duration: '5s', maxVus: 12, preAllocatedVus: 12 },
-        env: { TARGET: app.url },
-        window: '1s',
-        out: join(dir, 'arrival'),
-        db: join(dir, 'arrival.db'),
-        hosts: lab.inventory([{ host: good[0]! }, { host: good[1]!, weight: 2 }, { host: good[2]! }]),
-      },
-      io,
-    );
+    const outcome = await runLoadTest({ ...request, env: { TARGET: app.url }, out: join(dir, name), db: join(dir, `${name}.db`) }, io, hooks);
+    return { io, outcome };
+  }
+
+  it('splits an arrival rate of two flows over hosts weighted 1, 2, 1: the total is what was asked, each window shared by weight, the mix held', async () => {
+    const { io, outcome } = await runOnLab('arrival', {
+      scenario: fixture('flows.scenario.ts'),
+      // Every VU made before the clock starts: one made mid-run can come too late for its arrival (one was dropped so).
+      flags: { rate: 8, duration: '5s', maxVus: 12, preAllocatedVus: 12 },
+      window: '1s',
+      hosts: lab.inventory([{ host: good[0]! }, { host: good[1]!, weight: 2 }, { host: good[2]! }]),
+    });
     expect(io.stderr()).not.toMatch(/internal error/);
     expect(outcome.exitCode).toBe(0);
     const arrival = outcome.report.arrival!;
@@ -96,21 +97,12 @@ describe('arrival rates over SSH hosts', () => {
   }, 120_000);
 
   it('runs flows with loads of their own over two hosts: each load split on its own, the checkouts on schedule', async () => {
-    lab.trust();
-    app.reset();
-    const io = memoryIo();
-    const outcome = await runLoadTest(
-      {
-        scenario: fixture('flow-loads.scenario.ts'),
-        flags: { duration: '6s' },
-        env: { TARGET: app.url },
-        window: '2s',
-        out: join(dir, 'flow-loads'),
-        db: join(dir, 'flow-loads.db'),
-        hosts: lab.inventory([{ host: good[0]! }, { host: good[1]! }]),
-      },
-      io,
-    );
+    const { io, outcome } = await runOnLab('flow-loads', {
+      scenario: fixture('flow-loads.scenario.ts'),
+      flags: { duration: '6s' },
+      window: '2s',
+      hosts: lab.inventory([{ host: good[0]! }, { host: good[1]! }]),
+    });
     expect(io.stderr()).not.toMatch(/internal error/);
     expect(outcome.exitCode).toBe(0);
     // browse: 1 VU a host; checkout: at most 3 a host, 2/s over both
@@ -127,23 +119,17 @@ describe('arrival rates over SSH hosts', () => {
   }, 120_000);
 
   it("keeps a lost host's share of an arrival rate to itself, and says how many arrivals were never run", async () => {
-    lab.trust();
-    app.reset();
     const victim = good[2]!;
     const victimId = `${victim.sshd.address}:${victim.sshd.port}`;
     let killed = false;
-    const io = memoryIo();
-    const outcome = await runLoadTest(
+    const { io, outcome } = await runOnLab(
+      'arrival-lost',
       {
         scenario: fixture('arrival.scenario.ts'),
         flags: { rate: 6, duration: '8s', maxVus: 18, preAllocatedVus: 18 },
-        env: { TARGET: app.url },
         window: '2s',
-        out: join(dir, 'arrival-lost'),
-        db: join(dir, 'arrival-lost.db'),
         hosts: lab.inventory(good.map((host) => ({ host }))),
       },
-      io,
       {
         windowCommitted: (agentId) => {
           if (!killed && agentId === victimId) {

@@ -17,6 +17,7 @@ import { SaturationGuard } from './saturation.js';
 import { VuScheduler } from './scheduler.js';
 import type { Uplink } from './uplink.js';
 import { describeError } from './describe-error.js';
+import { fitWindow } from '../src/metrics/window-bounds.js';
 import type { OnDemandVu, VuWorkerPool } from './vu-worker-pool.js';
 
 export interface LoadInput {
@@ -184,7 +185,7 @@ class WindowSender {
     for (const window of windows) {
       window.saturated = this.guard.observe(window.resources);
       this.saturated = window.saturated;
-      this.uplink.send({ type: 'window', window });
+      this.uplink.send({ type: 'window', window: fitWindow(window) });
       this.sent += 1;
     }
   }

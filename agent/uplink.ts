@@ -1,8 +1,10 @@
 // The agent's WebSocket to the controller: numbered messages, at-least-once
 // delivery of everything but heartbeats (kept until acked, resent after a
 // reconnect), and a deadline after which a lost controller means stop.
+import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import {
+  AGENT_ID_HEADER,
   ControllerMessageSchema,
   PROTOCOL_VERSION,
   parseFrame,
@@ -26,6 +28,7 @@ type Outgoing = AgentMessage extends infer M ? (M extends AgentMessage ? Omit<M,
 export interface UplinkOptions {
   /** asked before every connection: a re-dialled SSH forward may have moved the controller to another port */
   url: () => string;
+  /** this agent's own credential (the controller derives one per agent) */
   token: string;
   runId: string;
   agentId: string;
@@ -54,6 +57,8 @@ export class Uplink {
   private readonly ackWaiters = new Set<() => void>();
   private onFirstOpen: ((connected: boolean) => void) | undefined;
   private lastSentHeartbeat = 0;
+  /** this process's numbering: the controller starts afresh for another one */
+  private readonly incarnation = randomUUID();
 
   constructor(private readonly options: UplinkOptions) {}
 
@@ -110,14 +115,14 @@ export class Uplink {
   private open(): void {
     if (this.closed) return;
     const socket = new WebSocket(this.options.url(), {
-      headers: { authorization: `Bearer ${this.options.token}` },
+      headers: { authorization: `Bearer ${this.options.token}`, [AGENT_ID_HEADER]: encodeURIComponent(this.options.agentId) },
       handshakeTimeout: 5000,
     });
     socket.on('open', () => {
       this.socket = socket;
       this.lastHeard = Date.now();
       this.disconnectedSince = undefined;
-      this.send({ type: 'hello', pid: process.pid, resumed: this.connectedOnce, facts: this.options.facts() });
+      this.send({ type: 'hello', pid: process.pid, resumed: this.connectedOnce, incarnation: this.incarnation, facts: this.options.facts() });
       this.connectedOnce = true;
       // Resend in order: the controller processes each seq at most once.
       for (const seq of [...this.unacked.keys()].sort((a, b) => a - b)) socket.send(this.unacked.get(seq)!);

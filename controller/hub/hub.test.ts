@@ -1,8 +1,10 @@
 // The hub against scripted agents over real WebSockets: what it acks and
 // when, what it processes once, and whom it lets in.
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageOf } from './hub.js';
 import { AgentHub, type HubHandlers } from './hub.js';
+import { PendingConnections } from './gate.js';
 import { FakeAgent, windowOf } from '../../test/harness/fake-agent.js';
 
 const RUN = 'run-1';
@@ -15,7 +17,7 @@ interface Deferred {
 
 /** Records every call; windows commit when the test says so. */
 function recordingHandlers() {
-  const calls = { events: [] as MessageOf<'event'>[], windows: [] as MessageOf<'window'>[], invalid: [] as string[], disconnected: [] as string[] };
+  const calls = { events: [] as MessageOf<'event'>[], windows: [] as MessageOf<'window'>[], byes: [] as MessageOf<'bye'>[], invalid: [] as string[], disconnected: [] as string[] };
   const commits: Deferred[] = [];
   const handlers: HubHandlers = {
     hello: () => {},
@@ -25,7 +27,7 @@ function recordingHandlers() {
       return new Promise<void>((resolve, reject) => commits.push({ resolve, reject }));
     },
     event: (message) => void calls.events.push(message),
-    bye: () => {},
+    bye: (message) => void calls.byes.push(message),
     evidence: () => {},
     heartbeat: () => {},
     disconnected: (agentId) => void calls.disconnected.push(agentId),
@@ -40,14 +42,14 @@ describe('AgentHub', () => {
     for (const thing of open.splice(0)) await thing.close();
   });
 
-  async function hubWith(handlers: HubHandlers, heartbeatMs = 5000) {
-    const hub = await AgentHub.listen({ runId: RUN, token: TOKEN, heartbeatMs, handlers });
+  async function hubWith(handlers: HubHandlers, heartbeatMs = 5000, pending?: PendingConnections) {
+    const hub = await AgentHub.listen({ runId: RUN, token: TOKEN, heartbeatMs, handlers, ...(pending ? { pending } : {}) });
     open.push(hub);
     return hub;
   }
 
   async function agentOf(hub: AgentHub, agentId = 'a1') {
-    const agent = new FakeAgent(hub.url, TOKEN, RUN, agentId);
+    const agent = new FakeAgent(hub.url, hub.credentialFor(agentId), RUN, agentId);
     open.push(agent);
     await agent.open();
     return agent;
@@ -109,16 +111,19 @@ describe('AgentHub', () => {
     expect(calls.events).toHaveLength(1);
   });
 
-  it('refuses a wrong token, a message for another run, and a message before hello', async () => {
+  it('refuses a wrong credential, a message for another run, and a message before hello', async () => {
     const { handlers, calls } = recordingHandlers();
     const hub = await hubWith(handlers);
     await expect(new FakeAgent(hub.url, 'not-the-token-at-all-no', RUN, 'a1').open()).rejects.toThrow(/HTTP 401/);
-    const stranger = new FakeAgent(hub.url, TOKEN, 'another-run', 'a2');
+    // The run's key itself is no agent's credential, and one agent's credential opens no other agent's connection.
+    await expect(new FakeAgent(hub.url, TOKEN, RUN, 'a1').open()).rejects.toThrow(/HTTP 401/);
+    await expect(new FakeAgent(hub.url, hub.credentialFor('a2'), RUN, 'a1').open()).rejects.toThrow(/HTTP 401/);
+    const stranger = new FakeAgent(hub.url, hub.credentialFor('a2'), 'another-run', 'a2');
     open.push(stranger);
     await stranger.open();
     await stranger.until('the hub closing on it', () => !stranger.connected);
     expect(calls.invalid).toEqual([expect.stringContaining('message for run another-run, not run-1')]);
-    const rude = new FakeAgent(hub.url, TOKEN, RUN, 'a3');
+    const rude = new FakeAgent(hub.url, hub.credentialFor('a3'), RUN, 'a3');
     open.push(rude);
     await rude.open(false, false);
     rude.send({ type: 'event', level: 'info', message: 'who am I' });
@@ -128,8 +133,62 @@ describe('AgentHub', () => {
     const impostor = await agentOf(hub, 'a4');
     impostor.sendFrame(JSON.stringify({ type: 'event', protocol: 1, runId: RUN, agentId: 'a5', seq: 1, level: 'info', message: 'not me' }));
     await impostor.until('the second invalid frame', () => calls.invalid.length === 3);
-    expect(calls.invalid[2]).toBe('message before hello');
+    expect(calls.invalid[2]).toBe("message signed as agent a5 on agent a4's connection");
     expect(calls.events).toEqual([]);
+  });
+
+  it("binds a connection to its agent: another agent's hello for it changes nothing, and the real agent's bye is processed", async () => {
+    const { handlers, calls } = recordingHandlers();
+    const hub = await hubWith(handlers);
+    const real = await agentOf(hub, 'a1');
+    const event = real.send({ type: 'event', level: 'info', message: 'real' });
+    await real.untilAcked(event);
+    // A holder of a2's credential says hello as a1 with a high seq: before, this took a1's session and its numbering.
+    const other = await agentOf(hub, 'a2');
+    other.sendFrame(JSON.stringify({ type: 'hello', protocol: 1, runId: RUN, agentId: 'a1', seq: 1000, pid: 1, resumed: true, facts: { hostname: 'x', platform: 'linux', cores: 1, memoryMb: 1, node: 'v20', clock: 0 } }));
+    await other.until('the forged hello refused', () => calls.invalid.length === 1);
+    expect(real.connected).toBe(true);
+    const bye = real.send({ type: 'bye', windows: 0, reason: 'plan complete' });
+    await real.untilAcked(bye);
+    expect(calls.byes.map((b) => b.agentId)).toEqual(['a1']);
+  });
+
+  it("numbers a restarted agent's messages afresh: its seq 1 is processed though its predecessor's seq 3 was", async () => {
+    const { handlers, calls } = recordingHandlers();
+    const hub = await hubWith(handlers);
+    const first = await agentOf(hub, 'a1');
+    first.send({ type: 'event', level: 'info', message: 'one' });
+    const third = first.send({ type: 'event', level: 'info', message: 'two' });
+    await first.untilAcked(third);
+    first.drop();
+    // Same agent id and credential, another process: its first event has seq 2 (after its hello).
+    const restarted = await agentOf(hub, 'a1');
+    const again = restarted.send({ type: 'event', level: 'info', message: 'after the restart' });
+    await restarted.untilAcked(again);
+    expect(again).toBeLessThan(third);
+    expect(calls.events.map((e) => e.message)).toEqual(['one', 'two', 'after the restart']);
+  });
+
+  it('closes connections that never become a WebSocket, past a cap or a deadline, and still admits agents', async () => {
+    const { handlers } = recordingHandlers();
+    const pending = new PendingConnections(20, 300);
+    const hub = await hubWith(handlers, 5000, pending);
+    const idle: Socket[] = [];
+    const closed = new Set<Socket>();
+    for (let i = 0; i < 60; i++) {
+      const socket = connect(hub.port, '127.0.0.1');
+      socket.on('error', () => {});
+      socket.on('close', () => closed.add(socket));
+      idle.push(socket);
+    }
+    open.push({ close: () => idle.forEach((s) => s.destroy()) });
+    const agent = await agentOf(hub, 'a1');
+    await agent.until('every idle connection closed by the hub', () => closed.size === 60, 5000);
+    expect(pending.refused).toBe(60);
+    expect(pending.size).toBe(0);
+    expect(agent.connected).toBe(true);
+    const response = await fetch(`http://127.0.0.1:${hub.port}/agent`);
+    expect(response.status).toBe(426);
   });
 
   it('drops an agent silent for three heartbeats and says it disconnected', async () => {

@@ -1,10 +1,11 @@
-// The controller's WebSocket hub: authenticates agents by the run's token,
-// validates every frame, processes each agent's messages at most once in seq
-// order, and acks only after the handler returned (the store committed).
-import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The controller's WebSocket hub: admits each agent by its own credential and
+// binds the connection to that agent, validates every frame, processes each
+// agent's messages at most once in seq order (per agent process), and acks
+// only after the handler returned (the store committed).
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
+import { PendingConnections, agentCredential, authenticatedAgent } from './gate.js';
 import {
   AgentMessageSchema,
   PROTOCOL_VERSION,
@@ -33,6 +34,7 @@ export interface HubHandlers {
 
 export interface HubOptions {
   runId: string;
+  /** the run's secret key: each agent's credential is derived from it (credentialFor) */
   token: string;
   heartbeatMs: number;
   handlers: HubHandlers;
@@ -40,42 +42,47 @@ export interface HubOptions {
   port?: number;
   /** a window is committed and its ack not yet sent (RunHooks.windowCommitted) */
   windowCommitted?: (agentId: string, seq: number) => void;
+  /** connections not yet an agent's WebSocket: at most so many, for at most so long */
+  pending?: PendingConnections;
 }
 
 interface Session {
   socket: WebSocket;
   lastProcessed: number;
   lastHeard: number;
+  incarnation: string | undefined;
 }
 
 export class AgentHub {
   private readonly sessions = new Map<string, Session>();
   private readonly heartbeat: NodeJS.Timeout;
 
+  private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+
   private constructor(
-    private readonly server: WebSocketServer,
+    private readonly server: Server,
+    private readonly pending: PendingConnections,
     private readonly options: HubOptions,
   ) {
-    server.on('connection', (socket) => this.accept(socket));
+    server.on('connection', (socket: Socket) => pending.arrived(socket));
+    server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(request, socket, head));
+    // Anything but an agent's WebSocket gets a short answer and a closed connection.
+    server.on('request', (_request, response) => response.writeHead(426, { connection: 'close' }).end());
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
   }
 
   static async listen(options: HubOptions): Promise<AgentHub> {
-    const expected = Buffer.from(`Bearer ${options.token}`);
-    const server = new WebSocketServer({
-      host: options.host ?? '127.0.0.1',
-      port: options.port ?? 0,
-      maxPayload: 16 * 1024 * 1024,
-      verifyClient: ({ req }: { req: IncomingMessage }) => {
-        const given = Buffer.from(req.headers.authorization ?? '');
-        return given.length === expected.length && timingSafeEqual(given, expected);
-      },
-    });
+    const server = createServer();
     await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
       server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
-    return new AgentHub(server, options);
+    return new AgentHub(server, options.pending ?? new PendingConnections(), options);
+  }
+
+  /** What agent `agentId` shows as its bearer token: handed to it with its config, never to another agent. */
+  credentialFor(agentId: string): string {
+    return agentCredential(this.options.token, agentId);
   }
 
   get port(): number {
@@ -95,11 +102,26 @@ export class AgentHub {
 
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
-    for (const client of this.server.clients) client.terminate();
+    this.pending.close();
+    for (const client of this.sockets.clients) client.terminate();
+    this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private accept(socket: WebSocket): void {
+  private upgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
+    this.pending.settled(socket);
+    const agentId = authenticatedAgent(request, this.options.token);
+    if (agentId === undefined) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    socket.on('error', () => {});
+    this.sockets.handleUpgrade(request, socket, head, (webSocket) => this.accept(webSocket, agentId));
+  }
+
+  /** `boundTo`: the agent whose credential opened the connection; it speaks for no other. */
+  private accept(socket: WebSocket, boundTo: string): void {
     let agentId: string | undefined;
     socket.on('message', (data) => {
       const frame = data.toString();
@@ -114,11 +136,15 @@ export class AgentHub {
         socket.close(4000, 'wrong run');
         return;
       }
+      if (message.agentId !== boundTo) {
+        this.options.handlers.invalid(boundTo, `message signed as agent ${message.agentId} on agent ${boundTo}'s connection`);
+        return;
+      }
       if (message.type === 'hello') {
         agentId = message.agentId;
-        this.adopt(agentId, socket);
+        this.adopt(agentId, socket, message.incarnation);
       }
-      if (agentId === undefined || agentId !== message.agentId) {
+      if (agentId === undefined) {
         this.options.handlers.invalid(message.agentId, 'message before hello');
         return;
       }
@@ -132,10 +158,13 @@ export class AgentHub {
     socket.on('error', () => {});
   }
 
-  private adopt(agentId: string, socket: WebSocket): void {
+  /** Only the agent's own credential gets here: its new connection replaces the old one. */
+  private adopt(agentId: string, socket: WebSocket, incarnation: string | undefined): void {
     const previous = this.sessions.get(agentId);
     if (previous && previous.socket !== socket) previous.socket.terminate();
-    this.sessions.set(agentId, { socket, lastProcessed: previous?.lastProcessed ?? 0, lastHeard: Date.now() });
+    // A restarted agent numbers its messages from 1 again: what its predecessor sent says nothing of them.
+    const sameProcess = previous !== undefined && previous.incarnation === incarnation;
+    this.sessions.set(agentId, { socket, lastProcessed: sameProcess ? previous.lastProcessed : 0, lastHeard: Date.now(), incarnation });
   }
 
   private process(session: Session, message: AgentMessage, frame: string): void {

@@ -91,6 +91,7 @@ function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[], run: 
     vus: agent.plannedVus,
     windows: bodies.length,
     saturatedWindows: bodies.filter((b) => b.saturated).length,
+    trimmedWindows: bodies.filter((b) => (b.trimmed ?? 0) > 0).length,
     status: agent.status,
     ...(agent.lostAt !== undefined ? { lostAt: new Date(agent.lostAt).toISOString() } : {}),
     ...(agent.error !== undefined ? { error: agent.error } : {}),

@@ -3,6 +3,7 @@
 import { SATURATION_CPU_PCT } from '../../src/limits.js';
 import { formatDuration } from '../../src/load/duration.js';
 import type { Report } from '../../src/protocol/report.js';
+import { WINDOW_LIMITS } from '../../src/metrics/window-bounds.js';
 import { terminalSafe } from '../../src/terminal-text.js';
 import { formatMs } from '../format.js';
 import { errorCount } from '../../src/metrics/request-stats.js';
@@ -109,6 +110,9 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
   }
   for (const agent of report.agents.filter((a) => a.saturatedWindows > 0)) {
     lines.push(paint.red(`agent ${agent.host}: ${agent.saturatedWindows} of ${agent.windows} windows saturated (CPU over ${SATURATION_CPU_PCT}% or a lagging event loop): its numbers are distorted; give it fewer VUs (squall calibrate)`));
+  }
+  for (const agent of report.agents.filter((a) => a.trimmedWindows > 0)) {
+    lines.push(paint.yellow(`agent ${agent.host}: ${agent.trimmedWindows} of ${agent.windows} windows trimmed to fit one message (over ${WINDOW_LIMITS.names} step names or ${WINDOW_LIMITS.requestLabels} request labels, or over ${WINDOW_LIMITS.frameBytes / 1024 / 1024} MB): their least-counted entries are missing`));
   }
   for (const agent of report.agents.filter((a) => a.status !== 'done')) {
     const when = agent.lostAt ? ` at ${agent.lostAt}` : '';

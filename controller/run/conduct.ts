@@ -62,7 +62,6 @@ class LiveRun {
     private readonly waiter: Waiter,
     readonly session: RunSession,
     private readonly hub: AgentHub,
-    private readonly token: string,
     readonly agents: RunAgent[],
     startDashboard: StartDashboard | undefined,
   ) {
@@ -85,16 +84,15 @@ class LiveRun {
     const dashboard = startDashboard !== undefined;
     const waiter = new Waiter();
     // With the dashboard up, notices go to its events line; stderr would tear its frame.
-    const session = new RunSession(prepared.runId, store, {
+    const session = new RunSession(prepared.runId, prepared.windowMs, store, {
       notice: (text) => {
         if (!dashboard) io.err(`${text}\n`);
       },
       changed: () => waiter.wake(),
     });
-    const token = randomBytes(24).toString('hex');
     const hub = await AgentHub.listen({
       runId: prepared.runId,
-      token,
+      token: randomBytes(24).toString('hex'),
       heartbeatMs: prepared.timing.heartbeatMs,
       handlers: session,
       ...(hooks.windowCommitted ? { windowCommitted: hooks.windowCommitted } : {}),
@@ -104,7 +102,7 @@ class LiveRun {
       assignment,
       state: session.addAgent({ id: assignment.site.id, host: assignment.site.host, plan: assignment.plan, plannedVus: peakVus(assignment.plan), firstVu: firstVus[i]! }),
     }));
-    return new LiveRun(input, waiter, session, hub, token, agents, startDashboard);
+    return new LiveRun(input, waiter, session, hub, agents, startDashboard);
   }
 
   /** Starts every site's agent; when one cannot be started, waits for the others' starts so shutDown stops them all. */
@@ -115,7 +113,7 @@ class LiveRun {
       this.agents.map(async ({ state, assignment }) => {
         state.process = await assignment.site.start({
           controllerUrl: this.hub.url,
-          token: this.token,
+          token: this.hub.credentialFor(state.id),
           runId: prepared.runId,
           agentId: state.id,
           scenarioPath: prepared.bundle.path,

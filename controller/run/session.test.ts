@@ -11,7 +11,7 @@ import { RunSession } from './session.js';
 function sessionWith(now: () => number = Date.now) {
   const { store, path } = tempStore();
   const notices: string[] = [];
-  const session = new RunSession('run-1', store, { notice: (text) => notices.push(text), changed: () => {} }, now);
+  const session = new RunSession('run-1', 1000, store, { notice: (text) => notices.push(text), changed: () => {} }, now);
   const agent = session.addAgent({ id: 'a1', host: 'h1', plan: PLAN, plannedVus: 1, firstVu: 1 });
   session.setStatus(agent, 'running');
   return { session, store, path, agent, notices };
@@ -45,6 +45,19 @@ describe('RunSession', () => {
     expect(notices).toHaveLength(6);
     expect(notices[0]).toBe('agent a1 sent a message we cannot read: bad frame 0');
     expect(notices.at(-1)).toBe('more unreadable messages are counted, not shown');
+  });
+
+  it('refuses a window past its bounds: counted, not stored, and the agent still finishes', async () => {
+    const { session, store, notices, agent } = sessionWith();
+    const { message: m } = message(1, 0, [100]);
+    const absurd = { ...m, window: { ...m.window, vus: { min: 0, max: 2 ** 31 }, iterations: { started: 9e15, completed: 0, failed: 0 } } };
+    await session.window(absurd, JSON.stringify(absurd));
+    expect(store.agentWindows('run-1')).toHaveLength(0);
+    expect(session.live.starts()).toEqual([]);
+    expect(session.invalidFrames).toBe(1);
+    expect(notices).toEqual(['agent a1 sent a message we cannot read: window refused: 2147483648 VUs from an agent given 1']);
+    session.bye({ type: 'bye', protocol: 1, runId: 'run-1', agentId: 'a1', seq: 2, windows: 1, reason: 'plan complete' });
+    expect(agent.status).toBe('done');
   });
 
   it('settles a window only after its commit, which another reader of the file already sees', async () => {

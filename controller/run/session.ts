@@ -11,6 +11,7 @@ import { GroupCommit } from './group-commit.js';
 import type { RunStore, SaveResult } from '../store/store.js';
 import { boundText } from '../../src/bounded-text.js';
 import { terminalSafe } from '../../src/terminal-text.js';
+import { windowOutOfBounds } from '../../src/metrics/window-bounds.js';
 
 /** Unreadable messages shown as notices, per run; the rest only counted. */
 const INVALID_NOTICES = 5;
@@ -88,6 +89,7 @@ export class RunSession implements HubHandlers {
 
   constructor(
     private readonly runId: string,
+    private readonly windowMs: number,
     private readonly store: RunStore,
     private readonly events: SessionEvents,
     private readonly now: () => number = Date.now,
@@ -170,6 +172,14 @@ export class RunSession implements HubHandlers {
     const agent = this.agent(message.agentId);
     if (!agent) return;
     agent.lastHeardAt = this.now();
+    const problem = windowOutOfBounds(message.window, { plannedVus: agent.plannedVus, windowMs: this.windowMs });
+    if (problem !== undefined) {
+      // Acked and left out, not stored: a resend would be refused the same way.
+      this.invalid(agent.id, `window refused: ${problem}`);
+      agent.windows.add(message.window.windowStart);
+      this.checkDone(agent);
+      return;
+    }
     const result = await this.writer.add({ message, frame });
     this.lastWindowSavedAt = this.now();
     this.uncheckpointed = true;

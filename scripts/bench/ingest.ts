@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { LatencyHistogram } from '../../src/metrics/histogram.js';
-import { PROTOCOL_VERSION, type WindowBody } from '../../src/protocol/messages.js';
+import { AGENT_ID_HEADER, PROTOCOL_VERSION, type WindowBody } from '../../src/protocol/messages.js';
+import { agentCredential } from '../../controller/hub/gate.js';
 import { exactPercentile } from './runners/types.js';
 
 export interface IngestOptions {
@@ -108,7 +109,9 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
       Array.from({ length: Math.min(200, options.agents - batch) }, (_, k) => {
         const agent = batch + k;
         return new Promise<void>((resolve, reject) => {
-          const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+          const agentId = `agent-${agent}`;
+          const headers = { authorization: `Bearer ${agentCredential(token, agentId)}`, [AGENT_ID_HEADER]: agentId };
+          const socket = new WebSocket(url, { headers });
           socket.on('open', () => {
             socket.send(JSON.stringify({ type: 'hello', ...envelope(agent, 1), pid: 1, resumed: false, facts }));
             resolve();

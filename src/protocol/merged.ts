@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { WindowBodySchema } from './messages.js';
 
-export const MergedWindowSchema = WindowBodySchema.omit({ resources: true, saturated: true })
+export const MergedWindowSchema = WindowBodySchema.omit({ resources: true, saturated: true, trimmed: true })
   .extend({
     /** how many agents' windows are in it; vus are summed over them */
     agents: z.number().int().nonnegative(),

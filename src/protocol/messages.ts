@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { PlanSchema } from './plan.js';
 
 export const PROTOCOL_VERSION = 1;
+/** The header an agent names itself in when it opens its WebSocket (URI-encoded); its bearer token is that agent's own credential. */
+export const AGENT_ID_HEADER = 'x-squall-agent';
 
 const Count = z.number().int().nonnegative();
 const Millis = z.number().nonnegative();
@@ -138,6 +140,8 @@ export const WindowBodySchema = z
     pageViews: z.record(z.string(), PageViewWindowSchema).optional(),
     /** window format 3: a scenario with named flows, the iterations of each */
     flows: z.record(z.string(), FlowWindowSchema).optional(),
+    /** window format 6: entries (steps, request labels, page views) the agent left out to fit the window in one message */
+    trimmed: Count.optional(),
   })
   .strict();
 
@@ -167,6 +171,8 @@ export const HelloSchema = z
     pid: z.number().int(),
     /** true when this connection replaces a dropped one */
     resumed: z.boolean(),
+    /** random per agent process: a new one means a restarted agent, whose numbering starts again */
+    incarnation: z.string().max(64).optional(),
     facts: HostFactsSchema,
   })
   .strict();

@@ -146,6 +146,8 @@ export const ReportAgentSchema = z
     windows: Count,
     /** of those, the windows its saturation guard marked (CPU over 85 % or a lagging event loop, two windows running) */
     saturatedWindows: Count,
+    /** of those, the windows it had to trim to fit one message: some of their steps or request detail are missing */
+    trimmedWindows: Count.default(0),
     status: AgentStatusSchema,
     lostAt: z.string().optional(),
     error: z.string().optional(),

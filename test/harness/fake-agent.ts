@@ -2,9 +2,11 @@
 // real protocol (zod-checked frames, seq numbers, hello, acks), without
 // Chromium. Tests decide what it sends and when, and inject the faults
 // Locust's mocked RPC would: duplicates, resends, cut links, silence.
+import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { WindowAggregator } from '../../src/metrics/window.js';
 import {
+  AGENT_ID_HEADER,
   ControllerMessageSchema,
   PROTOCOL_VERSION,
   parseFrame,
@@ -40,10 +42,12 @@ export class FakeAgent {
   ) {}
 
   private killed = false;
+  /** one per FakeAgent, as one per agent process */
+  private readonly incarnation = randomUUID();
 
   /** Opens a connection and says hello on it (unless told not to); `resumed` when it replaces a dropped one. */
   async open(resumed = false, hello = true): Promise<void> {
-    const socket = new WebSocket(this.url, { headers: { authorization: `Bearer ${this.token}` } });
+    const socket = new WebSocket(this.url, { headers: { authorization: `Bearer ${this.token}`, [AGENT_ID_HEADER]: encodeURIComponent(this.agentId) } });
     socket.on('message', (data) => this.take(data.toString()));
     socket.on('close', () => this.notify());
     socket.on('error', () => {});
@@ -53,7 +57,7 @@ export class FakeAgent {
       socket.once('error', reject);
     });
     this.socket = socket;
-    if (hello) this.send({ type: 'hello', pid: process.pid, resumed, facts: FACTS });
+    if (hello) this.send({ type: 'hello', pid: process.pid, resumed, incarnation: this.incarnation, facts: FACTS });
   }
 
   get connected(): boolean {

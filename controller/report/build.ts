@@ -23,7 +23,7 @@ export interface ReportInput {
   /** every agent's raw windows, for the per-host breakdown */
   agentWindows: ReadonlyArray<{ agentId: string; body: WindowBody }>;
   thresholds: readonly ThresholdSpec[];
-  /** the run's controller stopped before its end */
+  /** the run's controller stopped before its end, or the store refused some of its windows */
   partial?: boolean;
   /** failed steps' evidence, as the store keeps it */
   evidence?: readonly StoredEvidence[];

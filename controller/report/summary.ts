@@ -75,7 +75,7 @@ function browserLines(report: Report, paint: Paint): string[] {
 }
 
 /** Said in every format of a partial report. */
-export const PARTIAL_NOTE = 'PARTIAL: the controller stopped before the run ended; these are the windows the store had received';
+export const PARTIAL_NOTE = 'PARTIAL: the controller stopped before the run ended, or its disk refused writes; these are the windows the store had received';
 
 export function summaryText(report: Report, files: readonly string[], paint: Paint = PLAIN): string {
   const { run } = report;

@@ -153,7 +153,7 @@ class LiveRun {
     // Long enough for `start` to reach the farthest agent: VU time zero is the same instant for every one.
     const leadMs = Math.max(...this.input.assignments.map(({ site }) => site.startLeadMs ?? prepared.timing.startLeadMs));
     const t0 = Date.now() + leadMs;
-    store.setRunStarted(prepared.runId, t0);
+    this.session.writes.write(() => store.setRunStarted(prepared.runId, t0));
     const { plan } = prepared;
     if (!this.feedback.dashboard) io.out(describePlanLine(prepared.scenarioName, plan, this.agents.length) + '\n');
     for (const { state, assignment } of this.agents) {
@@ -181,7 +181,7 @@ class LiveRun {
     const watch = setInterval(() => {
       // An agent may come back as long as it waits for us (its grace), and its way back takes a while.
       this.session.markSilentAgentsLost(timing.agentGraceMs + timing.reconnectMarginMs);
-      this.session.checkpointIfQuiet();
+      this.session.writes.maintain();
     }, 1000);
     try {
       await this.waiter.until(() => this.session.allFinished || Date.now() > stopAt, stopAt - Date.now());

@@ -5,13 +5,15 @@ import type { Report } from '../../src/protocol/report.js';
 import type { RunStatus } from '../../src/protocol/store.js';
 import { fileProblem } from '../files.js';
 import { shownPath } from '../paths.js';
-import { attachmentsFromStore, reportFromStore } from '../report/from-store.js';
+import { attachmentsFromStore, reportFromStore, reportOfStoredWindows } from '../report/from-store.js';
+import { counted } from '../format.js';
 import { writeReportFiles, type Attachments } from '../report/outputs.js';
 import { COLOURS, PLAIN, summaryText } from '../report/summary.js';
 import type { RunStore } from '../store/store.js';
 import type { PreparedRun } from './prepare.js';
 import type { RunOutcome } from './request.js';
 import type { RunSession } from './session.js';
+import type { StoreWriter } from './store-writer.js';
 
 /** 0 completed and every threshold passed, 1 a threshold failed, 3 aborted or failed. */
 export function exitCodeOf(report: Report): number {
@@ -24,9 +26,10 @@ export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io:
   const { runId } = prepared;
   const agents = [...session.agents.values()];
   const endedAt = Math.max(...agents.map((a) => a.byeAt ?? a.lostAt ?? Date.now()));
-  store.finishRun(runId, status, endedAt);
-  store.rebuildMerged(runId);
-  const report = reportFromStore(store, runId);
+  // One last try for what the disk refused during the run, then the run's end.
+  const { writes } = session;
+  const stored = writes.retry() && writes.write(() => store.batch(() => (store.finishRun(runId, status, endedAt), store.rebuildMerged(runId))));
+  const report = stored ? reportFromStore(store, runId) : reportOfStoredWindows(store, runId, { status, endedAt, agents: agents.map((agent) => session.recordOf(agent)) });
   const files = writeFiles(report, prepared, io, attachmentsFromStore(store, runId));
   io.out(summaryText(report, (files ?? []).map((file) => shownPath(io.cwd, file)), io.isTTY ? COLOURS : PLAIN));
   if (session.duplicates > 0) io.err(`(${session.duplicates} resent windows were already stored and not counted twice)\n`);
@@ -34,7 +37,21 @@ export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io:
   if (!files) {
     io.err(`squall: the report files could not be written to ${shownPath(io.cwd, prepared.outDir)}; the run is in the store: squall report ${runId} --out DIR\n`);
   }
-  return { exitCode: files ? exitCodeOf(report) : 3, runId, report, outDir: prepared.outDir, dbPath: prepared.dbPath, resentWindows: session.duplicates };
+  if (!stored) io.err(`squall: ${unstoredText(writes, prepared, io, Date.parse(report.run.startedAt))}\n`);
+  if (writes.evidenceLost > 0) io.err(`(${writes.evidenceLost} failed steps' evidence could not be stored)\n`);
+  return { exitCode: files && stored ? exitCodeOf(report) : 3, runId, report, outDir: prepared.outDir, dbPath: prepared.dbPath, resentWindows: session.duplicates };
+}
+
+/** What the store is missing, exactly: the span of the windows it never took, and why. */
+function unstoredText(writes: StoreWriter, prepared: PreparedRun, io: Io, t0: number): string {
+  const why = writes.outage?.why ?? writes.firstProblem?.why ?? 'unknown';
+  const store = shownPath(io.cwd, prepared.dbPath);
+  const span = writes.held.span();
+  const at = (ms: number) => `${new Date(ms).toISOString()} (t=${Math.round((ms - t0) / 1000)}s)`;
+  const missing = span
+    ? `${counted(span.windows, 'window')} from ${at(span.from)} to ${at(span.to)} (${span.agents.join(', ')}) are not in it`
+    : 'the run\'s end is not in it';
+  return `the store ${store} could not be written (${why}): ${missing}; the report covers what it holds`;
 }
 
 /** The report files, or undefined when they cannot be written (a full disk, a folder gone): the run is kept in the store all the same. */

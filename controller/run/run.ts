@@ -3,7 +3,10 @@
 // conduct (start, ready, t0, finish), then clean up every site.
 import os from 'node:os';
 import { resolve } from 'node:path';
+import { RunFailure } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
+import { shownPath } from '../paths.js';
+import { storeWriteProblem } from '../store/write-problem.js';
 import { RUN_HEARTBEAT_MS } from '../store/liveness.js';
 import { RunStore } from '../store/store.js';
 import { shareByWeight, type Assign } from './assign.js';
@@ -49,10 +52,21 @@ export async function executeRun(given: PreparedRun, io: Io, parts: RunParts = {
     }
   }, RUN_HEARTBEAT_MS);
   try {
-    recordRun(store, prepared, io);
+    try {
+      recordRun(store, prepared, io);
+    } catch (error) {
+      const why = storeWriteProblem(error);
+      if (why === undefined) throw error;
+      // Before any host, browser or load: nothing is spent yet.
+      throw new RunFailure(`the store ${shownPath(io.cwd, prepared.dbPath)} cannot be written: ${why}`);
+    }
     return await sitesAndConduct(store, prepared, io, parts);
   } catch (error) {
-    store.finishRun(runId, 'failed', Date.now(), error instanceof Error ? error.message : String(error));
+    try {
+      store.finishRun(runId, 'failed', Date.now(), error instanceof Error ? error.message : String(error));
+    } catch {
+      // A store that refuses this too keeps the run as its controller left it; the error below says why the run ended.
+    }
     throw error;
   } finally {
     clearInterval(alive);

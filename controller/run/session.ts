@@ -7,8 +7,8 @@ import type { HostFacts } from '../../src/protocol/messages.js';
 import type { AgentProcess } from '../sites/agent-process.js';
 import type { HubHandlers, MessageOf } from '../hub/hub.js';
 import { LiveSeries } from './live-series.js';
-import { GroupCommit } from './group-commit.js';
-import type { RunStore, SaveResult } from '../store/store.js';
+import type { RunStore } from '../store/store.js';
+import { StoreWriter } from './store-writer.js';
 import { boundText } from '../../src/bounded-text.js';
 import { terminalSafe } from '../../src/terminal-text.js';
 import { windowOutOfBounds } from '../../src/metrics/window-bounds.js';
@@ -79,13 +79,8 @@ export class RunSession implements HubHandlers {
   invalidFrames = 0;
   /** failed steps' evidence received */
   evidenceItems = 0;
-  private lastWindowSavedAt = 0;
-  private uncheckpointed = false;
-  private readonly writer = new GroupCommit<{ message: MessageOf<'window'>; frame: string }, SaveResult>((items) =>
-    this.store.batch(() =>
-      items.map(({ message, frame }) => this.store.saveWindow(this.runId, message.agentId, message.seq, message.window.windowStart, frame, this.now())),
-    ),
-  );
+  /** every write to the store, and what is held while the disk refuses them */
+  readonly writes: StoreWriter;
 
   constructor(
     private readonly runId: string,
@@ -93,7 +88,9 @@ export class RunSession implements HubHandlers {
     private readonly store: RunStore,
     private readonly events: SessionEvents,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.writes = new StoreWriter(runId, store, { notice: (text) => this.notice(text) }, now);
+  }
 
   /** Something worth telling: logged for the dashboard and passed on. */
   notice(text: string): void {
@@ -180,9 +177,7 @@ export class RunSession implements HubHandlers {
       this.checkDone(agent);
       return;
     }
-    const result = await this.writer.add({ message, frame });
-    this.lastWindowSavedAt = this.now();
-    this.uncheckpointed = true;
+    const result = await this.writes.saveWindow({ message, frame });
     if (!agent.windows.has(message.window.windowStart)) {
       const { resources } = message.window;
       agent.cpuHistory = [...agent.cpuHistory, resources.hostCpuPct].slice(-CPU_HISTORY);
@@ -199,20 +194,12 @@ export class RunSession implements HubHandlers {
     }
     agent.windows.add(message.window.windowStart);
     if (result === 'new') this.live.add(message.window);
-    else if (result === 'replaced') {
-      this.live.replace(this.store.agentWindows(this.runId, message.window.windowStart).map((w) => w.body));
-    } else this.duplicates += 1;
+    else if (result === 'replaced') this.live.replace(this.writes.bodiesAt(message.window.windowStart));
+    else this.duplicates += 1;
     this.checkDone(agent);
     this.events.changed();
   }
 
-  /** Moves the WAL into the database while no window has arrived for a second. */
-  checkpointIfQuiet(): void {
-    if (this.uncheckpointed && this.now() - this.lastWindowSavedAt > 1000) {
-      this.uncheckpointed = false;
-      this.store.checkpoint();
-    }
-  }
 
   event(message: MessageOf<'event'>): void {
     const agent = this.agent(message.agentId);
@@ -229,7 +216,7 @@ export class RunSession implements HubHandlers {
   evidence(message: MessageOf<'evidence'>): void {
     const agent = this.agent(message.agentId);
     if (!agent) return;
-    this.store.evidence.save(this.runId, message.agentId, message.seq, message.evidence);
+    this.writes.saveEvidence(() => this.store.evidence.save(this.runId, message.agentId, message.seq, message.evidence));
     this.evidenceItems += 1;
   }
 
@@ -308,7 +295,13 @@ export class RunSession implements HubHandlers {
   }
 
   persist(agent: AgentState): void {
-    const record: AgentRecord = {
+    const record = this.recordOf(agent);
+    this.writes.write(() => this.store.upsertAgent(this.runId, record));
+  }
+
+  /** The agent as the store keeps it (and as a report made while the store refuses writes shows it). */
+  recordOf(agent: AgentState): AgentRecord {
+    return {
       agentId: agent.id,
       host: agent.host,
       plannedVus: agent.plannedVus,
@@ -321,6 +314,5 @@ export class RunSession implements HubHandlers {
       ...(agent.reconnects > 0 ? { longestGapMs: agent.longestGapMs } : {}),
       ...(agent.expectedWindows !== undefined ? { expectedWindows: agent.expectedWindows } : {}),
     };
-    this.store.upsertAgent(this.runId, record);
   }
 }

@@ -21,6 +21,7 @@ import {
 import { EvidenceTable } from './evidence.js';
 import { migrate } from './migrate.js';
 import { STORE_DDL } from './schema.js';
+import { storeWriteProblem } from './write-problem.js';
 
 export type SaveResult = 'new' | 'duplicate' | 'replaced';
 
@@ -54,8 +55,14 @@ export class RunStore {
   }
 
   close(): void {
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    this.db.close();
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      // A full disk keeps the WAL as it is: SQLite replays it at the next open.
+      if (storeWriteProblem(error) === undefined) throw error;
+    } finally {
+      this.db.close();
+    }
   }
 
   /** Moves committed WAL pages into the database file without waiting on readers. */

@@ -28,7 +28,7 @@ if (profiler) {
   await new Promise((resolve) => profiler.post('Profiler.enable', () => profiler.post('Profiler.start', resolve)));
 }
 const hub = await AgentHub.listen({ runId, token, heartbeatMs: 5000, handlers: session });
-setInterval(() => session.checkpointIfQuiet(), 1000).unref();
+setInterval(() => session.writes.maintain(), 1000).unref();
 let peakRss = process.memoryUsage.rss();
 setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 200).unref();
 const started = process.cpuUsage();

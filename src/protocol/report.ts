@@ -259,7 +259,7 @@ export const ReportSchema = z
         durationMs: Ms,
         status: RunStatusSchema,
         windowMs: z.number().int().positive(),
-        /** its controller stopped before the run ended (status interrupted): the report holds the windows the store had received */
+        /** its controller stopped before the run ended (status interrupted), or its disk refused writes (the run exited 3): the report holds the windows the store had received */
         partial: z.boolean().default(false),
       })
       .strict(),

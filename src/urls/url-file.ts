@@ -9,6 +9,7 @@
 import { InputError } from '../errors.js';
 import { normalisedUrl, pathOf } from '../metrics/url-label.js';
 import { URL_STRATEGIES, type UrlExpectation, type UrlLine, type UrlList, type UrlStrategy, type UrlWait } from '../protocol/urls.js';
+import { maxOf } from '../max-of.js';
 
 const DIRECTIVE = /^#\s*(strategy|wait)\s*:\s*(.*)$/i;
 const METHOD = /^[A-Z]+$/;
@@ -212,7 +213,7 @@ export interface ListedUrl {
 
 /** The URL list text for these URLs, with a header saying where it came from: what parseUrlFile reads. */
 export function urlListText(urls: readonly ListedUrl[], header: readonly string[], strategy: 'random' | 'round-robin' = 'random'): string {
-  const width = Math.max(...urls.map((u) => u.url.length));
+  const width = maxOf(urls.map((u) => u.url.length));
   const lines = urls.map((u) =>
     [u.url.padEnd(width), ...(strategy === 'random' ? [`weight=${u.weight}`] : []), ...(u.name ? [`name=${quoteIfNeeded(u.name)}`] : [])].join('  ').trimEnd(),
   );

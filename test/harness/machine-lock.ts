@@ -27,6 +27,7 @@ const SHARED_FILES = new Set([
   'dashboard-tmux.test.ts',
   'ec2.test.ts',
   'faults.test.ts',
+  'full-disk.test.ts', // waits on the CLI's own lines, not on time
   'hostile-target.test.ts',
   'html.chromium.test.ts',
   'interrupt.test.ts',

@@ -28,6 +28,7 @@ export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io:
   const endedAt = Math.max(...agents.map((a) => a.byeAt ?? a.lostAt ?? Date.now()));
   // One last try for what the disk refused during the run, then the run's end.
   const { writes } = session;
+  writes.maintain();
   const stored = writes.retry() && writes.write(() => store.batch(() => (store.finishRun(runId, status, endedAt), store.rebuildMerged(runId))));
   const report = stored ? reportFromStore(store, runId) : reportOfStoredWindows(store, runId, { status, endedAt, agents: agents.map((agent) => session.recordOf(agent)) });
   const files = writeFiles(report, prepared, io, attachmentsFromStore(store, runId));
@@ -38,8 +39,9 @@ export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io:
     io.err(`squall: the report files could not be written to ${shownPath(io.cwd, prepared.outDir)}; the run is in the store: squall report ${runId} --out DIR\n`);
   }
   if (!stored) io.err(`squall: ${unstoredText(writes, prepared, io, Date.parse(report.run.startedAt))}\n`);
+  if (writes.storeGone) io.err(`squall: the store ${shownPath(io.cwd, prepared.dbPath)} was deleted or replaced during the run: the run is in its report files only\n`);
   if (writes.evidenceLost > 0) io.err(`(${writes.evidenceLost} failed steps' evidence could not be stored)\n`);
-  return { exitCode: files && stored ? exitCodeOf(report) : 3, runId, report, outDir: prepared.outDir, dbPath: prepared.dbPath, resentWindows: session.duplicates };
+  return { exitCode: files && stored && !writes.storeGone ? exitCodeOf(report) : 3, runId, report, outDir: prepared.outDir, dbPath: prepared.dbPath, resentWindows: session.duplicates };
 }
 
 /** What the store is missing, exactly: the span of the windows it never took, and why. */

@@ -22,6 +22,8 @@ export class StoreWriter {
   firstProblem: { why: string; at: number } | undefined;
   /** failed steps' evidence the store could not take (not held: screenshots are large) */
   evidenceLost = 0;
+  /** the store's file was deleted or replaced during the run */
+  storeGone = false;
   private readonly deferred: Array<() => void> = [];
   private lastRetryAt = 0;
   private lastSavedAt = 0;
@@ -85,8 +87,12 @@ export class StoreWriter {
     }
   }
 
-  /** Called every second: retries a refusing store, or moves the WAL into the database while no window came for a second. */
+  /** Called every second: notices a store file deleted under the run, retries a refusing store, or moves the WAL into the database while no window came for a second. */
   maintain(): void {
+    if (!this.storeGone && !this.store.stillAtItsPath()) {
+      this.storeGone = true;
+      this.events.notice(`the store file was deleted or replaced during the run: this run will be in its report files only, not in squall runs`);
+    }
     if (this.outage) {
       if (this.now() - this.lastRetryAt >= STORE_RETRY_MS) this.retry();
       return;

@@ -2,6 +2,7 @@
 // raw windows they sent and the merged series. Writes are synchronous, so a
 // method that returned has committed: the hub acks only after that.
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { fileProblem, makeDirectory } from '../files.js';
@@ -28,8 +29,22 @@ export type SaveResult = 'new' | 'duplicate' | 'replaced';
 export class RunStore {
   readonly evidence: EvidenceTable;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly path: string,
+    private readonly inode: number | undefined,
+  ) {
     this.evidence = new EvidenceTable(db);
+  }
+
+  /** False once the store's file was deleted or replaced under it: what it takes now is lost when it closes. */
+  stillAtItsPath(): boolean {
+    if (this.inode === undefined) return true;
+    try {
+      return statSync(this.path).ino === this.inode;
+    } catch {
+      return false;
+    }
   }
 
   static open(path: string): RunStore {
@@ -51,7 +66,7 @@ export class RunStore {
       throw new InputError(`--db ${path}: cannot open it as a squall store (${why})`);
     }
     migrate(db, path);
-    return new RunStore(db);
+    return new RunStore(db, path, path === ':memory:' ? undefined : statSync(path).ino);
   }
 
   close(): void {

@@ -5,6 +5,14 @@
 import { existsSync, mkdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+/**
+ * Modes of what squall writes for a run: reports and evidence may hold
+ * screenshots of logged-in pages and URLs with tokens, so only their owner
+ * reads them.
+ */
+export const PRIVATE_FOLDER = 0o700;
+export const PRIVATE_FILE = 0o600;
+
 /** The folders of `path` that do not exist yet, outermost first. */
 function missingFolders(path: string): string[] {
   const missing: string[] = [];

@@ -5,6 +5,7 @@ import { InputError, RunFailure } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
 import { AWS_REGION_PATTERN } from '../../src/protocol/hosts.js';
 import { ON_DEMAND_USD_PER_HOUR } from '../../provisioning/ec2.js';
+import { checkFleetSize, checkIdentityFile, checkInventoryPath, checkSshFrom } from '../ec2/launch-checks.js';
 import { bringUpFleet, FleetGuard, type BringUpOptions } from '../ec2/fleet-hosts.js';
 import { listFleets, terminateFleets } from '../ec2/fleet.js';
 import { clock, counted } from '../format.js';
@@ -56,12 +57,9 @@ function regionOf(flags: { region?: string }, io: Io): string {
   return region;
 }
 
-async function sshFromOf(flags: Ec2Flags): Promise<string | undefined> {
+async function sshFromOf(flags: Ec2Flags, io: Io): Promise<string | undefined> {
   if (flags.securityGroup) return undefined;
-  if (flags.sshFrom) {
-    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(flags.sshFrom)) throw new InputError(`--ssh-from ${flags.sshFrom}: expected a CIDR such as 203.0.113.7/32`);
-    return flags.sshFrom;
-  }
+  if (flags.sshFrom) return checkSshFrom(flags.sshFrom, io);
   try {
     const answer = await fetch('https://checkip.amazonaws.com', { signal: AbortSignal.timeout(5000) });
     const address = (await answer.text()).trim();
@@ -74,11 +72,14 @@ async function sshFromOf(flags: Ec2Flags): Promise<string | undefined> {
 
 export async function bringUpOptionsOf(flags: Ec2Flags, count: number, io: Io, out?: string): Promise<BringUpOptions> {
   if (flags.key && !flags.identityFile) throw new InputError(`--key ${flags.key}: say where its private key is with --identity-file`);
+  if (flags.identityFile) checkIdentityFile(flags.identityFile, io);
+  if (out) checkInventoryPath(out, io);
+  checkFleetSize(count);
   if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(flags.type)) throw new InputError(`--type ${flags.type}: expected an instance type such as c7i.xlarge`);
   const lifetimeMs = durationFlag('--max-lifetime', flags.maxLifetime);
   if (lifetimeMs < 10 * 60_000) throw new InputError(`--max-lifetime ${flags.maxLifetime}: at least 10m (a fleet must outlive its own start)`);
   const region = regionOf(flags, io);
-  const sshFrom = await sshFromOf(flags);
+  const sshFrom = await sshFromOf(flags, io);
   return {
     launch: {
       region,
@@ -139,7 +140,7 @@ On-demand list prices (us-east-1, USD/h): ${Object.entries(ON_DEMAND_USD_PER_HOU
           io.out(prepareVerdict(rows));
           if (rows.some((r) => r.problems.length > 0)) {
             io.err(`terminating fleet ${fleet.fleetId}: not every host could be prepared\n`);
-            setExit(1);
+            setExit(3);
             return;
           }
         }

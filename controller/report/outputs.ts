@@ -3,7 +3,7 @@
 // steps (attachments) go beside report.json, and into report.html.
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { makeDirectory } from '../files.js';
+import { PRIVATE_FILE, PRIVATE_FOLDER, makeDirectory } from '../files.js';
 import type { Report } from '../../src/protocol/report.js';
 import { arrivalsCsv, requestsCsv, seriesCsv, vitalsCsv } from './csv.js';
 import { renderHtmlReport } from './html.js';
@@ -52,14 +52,14 @@ function extraFiles(report: Report, format: FileFormat, attachments: Attachments
 
 /** Writes the given formats into `dir`; returns the paths written. */
 export function writeReportFiles(report: Report, dir: string, formats: readonly FileFormat[] = REPORT_FORMATS, attachments: Attachments = new Map()): string[] {
-  makeDirectory(dir);
+  makeDirectory(dir, PRIVATE_FOLDER);
   return formats.flatMap((format) => {
     const path = join(dir, FILE_NAMES[format]);
-    writeFileSync(path, renderReport(report, format, attachments));
+    writeFileSync(path, renderReport(report, format, attachments), { mode: PRIVATE_FILE });
     const extras = extraFiles(report, format, attachments).map(([name, content]) => {
       const extra = join(dir, name);
-      makeDirectory(dirname(extra));
-      writeFileSync(extra, content);
+      makeDirectory(dirname(extra), PRIVATE_FOLDER);
+      writeFileSync(extra, content, { mode: PRIVATE_FILE });
       return extra;
     });
     // Screenshots are many: the list names the folder once.

@@ -2,10 +2,10 @@
 // raw windows they sent and the merged series. Writes are synchronous, so a
 // method that returned has committed: the hub acks only after that.
 import Database from 'better-sqlite3';
-import { statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../../src/errors.js';
-import { fileProblem, makeDirectory } from '../files.js';
+import { PRIVATE_FILE, PRIVATE_FOLDER, fileProblem, makeDirectory } from '../files.js';
 import { mergeByInterval } from '../../src/metrics/merge.js';
 import { StepAccumulator } from '../../src/metrics/step-stats.js';
 import { WindowBodySchema, type WindowBody } from '../../src/protocol/messages.js';
@@ -50,7 +50,11 @@ export class RunStore {
   static open(path: string): RunStore {
     let db: Database.Database;
     try {
-      if (path !== ':memory:') makeDirectory(dirname(path));
+      if (path !== ':memory:') {
+        makeDirectory(dirname(path), PRIVATE_FOLDER);
+        // SQLite gives its -wal and -shm files the database file's mode: made private here, they are too.
+        if (!existsSync(path)) closeSync(openSync(path, 'a', PRIVATE_FILE));
+      }
       db = new Database(path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');

@@ -56,6 +56,26 @@ describe('bad input', () => {
     );
   });
 
+  describe('hosts launch, before AWS is asked for anything', () => {
+    const launch = (extra: string[], cwd?: string) =>
+      squall(['hosts', 'launch', '--count', '2', '--ssh-from', '127.0.0.1/32', '--region', 'eu-west-1', ...extra], {
+        ...(cwd ? { cwd } : {}),
+        // Nowhere to reach: a check that let the launch through would fail on this instead of its own line.
+        env: { AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' },
+      });
+
+    it.each<[string, string[], RegExp]>([
+      ['an --out that cannot be written', ['--out', '/proc/squall/fleet.yaml'], /^squall: --out \/proc\/squall\/fleet\.yaml: \/proc\/squall: /],
+      ['an --out that is a folder', ['--out', tmpdir()], /^squall: --out .*: is a folder; give a file name such as/],
+      ['a missing --identity-file', ['--key', 'k', '--identity-file', 'no-such-key'], /^squall: --identity-file no-such-key: no such file$/],
+      ['an --identity-file that is no key', ['--key', 'k', '--identity-file', fixture('shop.scenario.ts')], /^squall: --identity-file .*shop\.scenario\.ts: not a private key ssh can use/],
+      ['an absurd --count', ['--count', '100000'], /^squall: --count 100000: at most 500 instances per launch/],
+      ['a CIDR that is not one', ['--ssh-from', '300.1.1.1/32'], /^squall: --ssh-from 300\.1\.1\.1\/32: expected a CIDR such as 203\.0\.113\.7\/32$/],
+    ])('%s', async (_what, extra, pattern) => {
+      expectOneClearLine(await launch(extra), pattern);
+    });
+  });
+
   it('an --agent-grace shorter than three heartbeats', async () => {
     expectOneClearLine(await squall(['run', fixture('shop.scenario.ts'), '--agent-grace', '5s']), /^squall: --agent-grace 5s: must be at least 15s \(three heartbeats\)$/);
   });

@@ -1,7 +1,7 @@
 // The whole local pipeline with real Chromium against the real demo app:
 // CLI -> agent child process -> WebSocket -> SQLite -> report.json.
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,21 @@ describe('squall run, locally, against the demo app', () => {
     expect(result.stderr).not.toMatch(/internal error/);
     expect(result.code).toBe(0);
     expect(report.run.status).toBe('completed');
+  });
+
+  it('keeps its results and store to their owner: folders 0700, files 0600', () => {
+    const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+    expect(mode(join(dir, 'out'))).toBe('700');
+    const modes = readdirSync(join(dir, 'out'), { recursive: true, withFileTypes: true }).map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return `${path} ${mode(path)}`;
+    });
+    const expected = readdirSync(join(dir, 'out'), { recursive: true, withFileTypes: true }).map((entry) => {
+      return `${join(entry.parentPath, entry.name)} ${entry.isDirectory() ? '700' : '600'}`;
+    });
+    expect(modes.length).toBeGreaterThan(5);
+    expect(modes).toEqual(expected);
+    expect(mode(join(dir, 'runs.db'))).toBe('600');
   });
 
   it('leaves nothing in the temporary folder: no bundle, no Chromium profile', () => {

@@ -1,8 +1,6 @@
 // squall check: one VU, one iteration, here and now, with each step's result
 // and time as it ends, so a scenario can be trusted before it is scaled up.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { BrowserStartError, launchFailureNotice, launchRetryNotice } from '../agent/browser.js';
 import { runSingleVu } from '../agent/single-vu.js';
 import type { StepOutcome, VuEvents } from '../agent/vu.js';
@@ -15,6 +13,7 @@ import { checkBrowserLines, saveScreenshot } from './check-browser.js';
 import { terminalSafe } from '../src/terminal-text.js';
 import type { ObservedRequestEvent } from '../agent/vu.js';
 import type { VitalValues } from '../src/metrics/request-stats.js';
+import { makeWorkDir } from './work-dir.js';
 
 export interface CheckResult {
   passed: boolean;
@@ -28,7 +27,7 @@ function checkedIterations({ flows, named }: PreparedScenario['flows']): string 
 export async function checkScenario(scenarioPath: string, flags: { env?: Record<string, string>; browserPath?: string; allowOrigin?: string[] }, io: Io): Promise<CheckResult> {
   const found = findBrowser(flags.browserPath);
   if ('error' in found) throw new InputError(found.error);
-  const workDir = mkdtempSync(join(tmpdir(), 'squall-check-'));
+  const workDir = makeWorkDir('check');
   try {
     const prepared = await prepareScenario(scenarioPath, workDir, io.cwd, { allowOrigins: flags.allowOrigin ?? [], everyUrl: true });
     const steps: StepOutcome[] = [];

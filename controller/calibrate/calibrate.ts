@@ -1,8 +1,7 @@
 // squall calibrate: a run of its own making. The reference workload's whole
 // level plan on every host (not a share), each host testing the demo shop
 // served on its own loopback, then each host's windows analysed level by level.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, RunFailure } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
@@ -15,6 +14,7 @@ import type { Assign } from '../run/assign.js';
 import { executeRun, withPreparedRun } from '../run/run.js';
 import { RunStore } from '../store/store.js';
 import { analyseHost, calibrationLevels, calibrationPlan, calibrationWindowMs, MIN_HOLD_MS, type HostCalibration } from './levels.js';
+import { makeWorkDir } from '../work-dir.js';
 
 export interface CalibrateRequest {
   hosts?: string;
@@ -48,7 +48,7 @@ export async function calibrate(request: CalibrateRequest, io: Io): Promise<Cali
   const plan = calibrationPlan(levels);
   const total = plan.stages.reduce((sum, s) => sum + s.durationMs, 0);
   io.err(`calibrating ${request.hosts ?? 'this machine'}: ${levels.map((l) => l.vus).join(', ')} VUs, ${formatDuration(total)}\n`);
-  const dir = mkdtempSync(join(tmpdir(), 'squall-calibrate-'));
+  const dir = makeWorkDir('calibrate');
   const quiet: Io = { ...io, out: () => {} };
   try {
     let t0 = 0;

@@ -1,8 +1,7 @@
 // Phase 1 of a run, before anything connects anywhere: the scenario bundled
 // and checked, the load plan, the thresholds, the window and where results go.
 // Bad input fails here, in well under a second.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { unwritableDirectory } from '../files.js';
@@ -20,6 +19,7 @@ import { prepareScenario } from '../scenario-file.js';
 import { AGENT_EXIT_GRACE_MS } from '../sites/agent-process.js';
 import { defaultDbPath } from '../store/open.js';
 import type { RunRequest } from './request.js';
+import { makeWorkDir } from '../work-dir.js';
 
 const DEFAULT_WINDOW = '15s';
 const MIN_WINDOW_MS = 1000;
@@ -76,7 +76,7 @@ export async function prepareRun(request: RunRequest, io: Io): Promise<PreparedR
   const dbPath = resolve(io.cwd, request.db ?? defaultDbPath(io));
   checkOutputs(request, io, outDir, dbPath);
   // A private folder (0700, made exclusively, a name no one can guess beforehand): the bundle holds the scenario's code.
-  const workDir = mkdtempSync(join(tmpdir(), `squall-${runId}-`));
+  const workDir = makeWorkDir(runId);
   try {
     const scenario = await prepareScenario(request.scenario, workDir, io.cwd, { allowOrigins: request.allowOrigins ?? [] });
     const plan = resolveRunPlan(scenario.options, request.flags, request.scenario, scenario.flows);

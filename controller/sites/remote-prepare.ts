@@ -8,7 +8,7 @@ import { counted, formatSeconds } from '../format.js';
 import { prepareConnected } from '../prepare/prepare-hosts.js';
 import type { PrepareSettings } from '../prepare/prepare-host.js';
 import { HostError } from '../ssh/connection.js';
-import { CONNECT_CONCURRENCY, inventoryOf, mapBounded, probeHosts, type ConnectedHost } from './probe-hosts.js';
+import { inventoryOf, mapBounded, probeHosts, type ConnectedHost } from './probe-hosts.js';
 import { remoteSite } from './remote.js';
 import { cacheNameOf, runDirOf, uploadRunFiles } from './remote-files.js';
 import type { AgentSite, SiteFile } from './site.js';

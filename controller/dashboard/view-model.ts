@@ -165,7 +165,7 @@ export function stepRows(s: DashboardSnapshot, scope: StepScope): StepRow[] {
     const failed = acc?.failed ?? 0;
     const ok = count > failed;
     return {
-      name,
+      name: terminalSafe(name),
       count: String(count),
       rate: (count / seconds).toFixed(1),
       p50: ok ? formatMs(acc!.percentile(0.5)) : '-',
@@ -209,7 +209,7 @@ export function chartsView(windows: readonly MergedWindow[], points: number): Ch
       // A bucket where the step did not succeed carries the last value on, so the line does not fall to 0.
       let carried = 0;
       return {
-        label: name,
+        label: terminalSafe(name),
         values: tables.map((table) => {
           const acc = table.steps.get(name);
           if (acc && acc.succeeded > 0) carried = acc.percentile(0.95);

@@ -68,7 +68,7 @@ function browserLines(report: Report, paint: Paint): string[] {
         .map(([name, v]) => tone(v.band)(`${name} ${name === 'CLS' ? v.p75.toFixed(3) : formatMs(v.p75)}`))
         .join('  ');
     lines.push('', `web vitals p75 (${pv.views} page views): ${vitalsText(pv.vitals)}`);
-    for (const step of pv.steps) lines.push(paint.dim(`  ${step.step} (${step.views}): `) + vitalsText(step.vitals));
+    for (const step of pv.steps) lines.push(paint.dim(`  ${terminalSafe(step.step)} (${step.views}): `) + vitalsText(step.vitals));
   }
   if (report.evidence.length > 0) lines.push(paint.dim(`evidence of ${report.evidence.length} failed step${report.evidence.length === 1 ? '' : 's'} (screenshot, URL, console errors): report.html, under Errors`));
   return lines;
@@ -87,7 +87,7 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
   } else {
     const header = ['step', 'count', 'failed', 'p50', 'p90', 'p95', 'p99', 'max', 'per s'].map(paint.bold);
     const rows = report.steps.map((s) => [
-      s.name,
+      terminalSafe(s.name),
       String(s.count),
       s.failed > 0 ? paint.red(`${s.failed} (${((100 * s.failed) / s.count).toFixed(1)}%)`) : '0',
       ...[s.p50, s.p90, s.p95, s.p99, s.max].map((ms) => (s.count > s.failed ? formatMs(ms) : '-')),
@@ -106,7 +106,7 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
     lines.push(arrival.dropped > 0 || arrival.notRun ? paint.red(line) : paint.green(line), ...rest.map((text) => paint.yellow(text)));
   }
   for (const error of report.errors.slice(0, 5)) {
-    lines.push(paint.dim(`  ${error.count} x ${terminalSafe(error.errorClass)} in ${error.step ? `"${error.step}"` : 'no step'}: ${terminalSafe(error.sample)}`));
+    lines.push(paint.dim(`  ${error.count} x ${terminalSafe(error.errorClass)} in ${error.step ? `"${terminalSafe(error.step)}"` : 'no step'}: ${terminalSafe(error.sample)}`));
   }
   for (const agent of report.agents.filter((a) => a.saturatedWindows > 0)) {
     lines.push(paint.red(`agent ${agent.host}: ${agent.saturatedWindows} of ${agent.windows} windows saturated (CPU over ${SATURATION_CPU_PCT}% or a lagging event loop): its numbers are distorted; give it fewer VUs (squall calibrate)`));
@@ -116,7 +116,7 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
   }
   for (const agent of report.agents.filter((a) => a.status !== 'done')) {
     const when = agent.lostAt ? ` at ${agent.lostAt}` : '';
-    lines.push(paint.yellow(`agent ${agent.host}: ${agent.status}${when}${agent.error ? `: ${agent.error}` : ''}${agent.loss ? `; ${lossText(agent.loss)}` : ''}`));
+    lines.push(paint.yellow(`agent ${agent.host}: ${agent.status}${when}${agent.error ? `: ${terminalSafe(agent.error)}` : ''}${agent.loss ? `; ${lossText(agent.loss)}` : ''}`));
   }
   for (const agent of report.agents.filter((a) => a.reconnects > 0 && a.status === 'done')) {
     lines.push(paint.dim(`agent ${agent.host}: reconnected ${agent.reconnects === 1 ? 'once' : `${agent.reconnects} times`} (longest gap ${formatMs(agent.longestGapMs ?? 0)}), nothing lost on the way`));
@@ -126,7 +126,7 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
     lines.push('', failed === 0 ? paint.green(`thresholds: all ${report.thresholds.length} passed`) : paint.red(`thresholds: ${failed} of ${report.thresholds.length} failed`));
     for (const t of report.thresholds) {
       const mark = t.passed ? paint.green('pass') : paint.red('FAIL');
-      lines.push(`  ${mark}  ${t.target}: ${t.expression}  ${paint.dim(`(${t.detail})`)}`);
+      lines.push(`  ${mark}  ${terminalSafe(`${t.target}: ${t.expression}`)}  ${paint.dim(`(${terminalSafe(t.detail)})`)}`);
     }
   }
   if (files.length > 0) lines.push('', ...files.map((file) => `wrote ${file}`));

@@ -9,10 +9,12 @@ import type { HubHandlers, MessageOf } from '../hub/hub.js';
 import { LiveSeries } from './live-series.js';
 import type { RunStore } from '../store/store.js';
 import { StoreWriter } from './store-writer.js';
-import { boundText } from '../../src/bounded-text.js';
+import { boundText, MAX_ERROR_MESSAGE_CHARS } from '../../src/bounded-text.js';
 import { terminalSafe } from '../../src/terminal-text.js';
 import { windowOutOfBounds } from '../../src/metrics/window-bounds.js';
 
+/** A notice is a line: an agent's or a page's text past this is cut. */
+const MAX_NOTICE_CHARS = 2000;
 /** Unreadable messages shown as notices, per run; the rest only counted. */
 const INVALID_NOTICES = 5;
 
@@ -92,8 +94,9 @@ export class RunSession implements HubHandlers {
     this.writes = new StoreWriter(runId, store, { notice: (text) => this.notice(text) }, now);
   }
 
-  /** Something worth telling: logged for the dashboard and passed on. */
-  notice(text: string): void {
+  /** Something worth telling: logged for the dashboard and passed on, one line, safe for a terminal (agents and pages put text in it). */
+  notice(anyText: string): void {
+    const text = terminalSafe(boundText(anyText.replace(/\r?\n/g, ' '), MAX_NOTICE_CHARS));
     this.eventLog.push(text);
     this.eventLog.splice(0, Math.max(0, this.eventLog.length - EVENT_LOG));
     this.events.notice(text);
@@ -205,7 +208,7 @@ export class RunSession implements HubHandlers {
     const agent = this.agent(message.agentId);
     if (!agent) return;
     if (message.level === 'error') {
-      agent.error = message.message;
+      agent.error = boundText(message.message, MAX_ERROR_MESSAGE_CHARS);
       this.persist(agent);
     }
     this.notice(`agent ${label(agent)}: ${message.message}`);
@@ -227,7 +230,7 @@ export class RunSession implements HubHandlers {
     agent.byeAt = this.now();
     if (!ORDINARY_ENDS.includes(message.reason)) {
       // Its load ended before the plan did (its Chromium died): the report says why.
-      agent.error = `stopped early: ${message.reason}`;
+      agent.error = `stopped early: ${boundText(message.reason, MAX_ERROR_MESSAGE_CHARS)}`;
       this.notice(`agent ${label(agent)} ${agent.error}`);
     }
     this.persist(agent);

@@ -1,6 +1,7 @@
 // Requests by URL label and Web Vitals by step, for one window or a whole
 // run: exact counts plus mergeable distributions, the same way steps are kept.
 import type { PageViewWindow, RequestWindow, StatusClass } from '../protocol/messages.js';
+import { boundText, saneBytes, saneMeasure } from '../bounded-text.js';
 import { DistributionSet } from './distribution.js';
 import { VITALS, type Vital } from './vitals.js';
 
@@ -26,6 +27,9 @@ export interface RequestSample {
 
 /** Distinct methods and network errors kept per label and window; past it, "other". */
 export const MAX_REASONS = 16;
+/** Lengths the window format allows a method and a failure reason (messages.ts). */
+const MAX_METHOD_CHARS = 64;
+const MAX_REASON_CHARS = 300;
 
 /** Responses that went wrong: 4xx, 5xx, and requests that got none. */
 export const ERROR_STATUS_CLASSES: readonly StatusClass[] = ['4xx', '5xx', 'failed'];
@@ -57,16 +61,17 @@ export class RequestAccumulator {
 
   record(sample: RequestSample, step: string): void {
     this.count += 1;
-    this.bytes += sample.bytes;
+    this.bytes += saneBytes(sample.bytes);
     if (sample.cached) this.cached += 1;
     if (sample.serviceWorker) this.serviceWorker += 1;
     bump(this.statuses, statusClass(sample), 1);
     bump(this.steps, step, 1);
-    bumpCapped(this.methods, sample.method, 1);
-    if (sample.failed) bumpCapped(this.errors, sample.error ?? 'failed', 1);
+    bumpCapped(this.methods, boundText(String(sample.method), MAX_METHOD_CHARS), 1);
+    if (sample.failed) bumpCapped(this.errors, boundText(sample.error ?? 'failed', MAX_REASON_CHARS), 1);
     for (const phase of REQUEST_PHASES) {
       const value = sample.phases[phase];
-      if (value !== undefined && value >= 0) this.phases.get(phase).record(value);
+      const sane = value === undefined ? undefined : saneMeasure(value);
+      if (sane !== undefined) this.phases.get(phase).record(sane);
     }
   }
 
@@ -118,7 +123,8 @@ export class PageViewAccumulator {
     this.views += 1;
     for (const vital of VITALS) {
       const value = values[vital];
-      if (value !== undefined && Number.isFinite(value) && value >= 0) this.vitals.get(vital).record(value);
+      const sane = value === undefined ? undefined : saneMeasure(value);
+      if (sane !== undefined) this.vitals.get(vital).record(sane);
     }
   }
 

@@ -3,7 +3,7 @@
 // step that threw after a 30 s timeout says nothing about response time.
 import type { ErrorTally, StepWindow } from '../protocol/messages.js';
 import { LatencyHistogram } from './histogram.js';
-import { boundText, MAX_ERROR_CLASS_CHARS } from '../bounded-text.js';
+import { boundText, MAX_ERROR_CLASS_CHARS, saneMeasure } from '../bounded-text.js';
 
 /** Bounds what a misbehaving scenario can put on the wire. */
 const MAX_ERROR_CLASSES = 20;
@@ -62,7 +62,8 @@ export class StepAccumulator {
     return acc;
   }
 
-  recordSuccess(ms: number): void {
+  recordSuccess(anyMs: number): void {
+    const ms = saneMeasure(anyMs) ?? 0;
     this.count += 1;
     this.sumMs += ms;
     this.minMs = Math.min(this.minMs, ms);

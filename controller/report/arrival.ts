@@ -29,7 +29,7 @@ export function flowLoadArrivals(plan: FlowLoadsPlan, input: Omit<ArrivalInput, 
     const names = load.flows.map((flow) => flow.name);
     const byAgent = new Map([...input.byAgent].map(([agent, bodies]) => [agent, bodies.map((body) => ofFlows(body, names))]));
     // What an agent kept for this load at most stands in for its share of the load's max VUs, which the store does not keep.
-    const agents = input.agents.map((agent) => ({ ...agent, plannedVus: Math.max(1, ...(byAgent.get(agent.agentId) ?? []).map((body) => body.vus.allocated ?? 0)) }));
+    const agents = input.agents.map((agent) => ({ ...agent, plannedVus: Math.max(1, maxOf((byAgent.get(agent.agentId) ?? []).map((body) => body.vus.allocated ?? 0))) }));
     return { ...arrivalSection({ plan: load, windows: input.windows.map((w) => ofFlows(w, names)), byAgent, agents }), flows: names };
   });
 }

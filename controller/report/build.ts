@@ -15,13 +15,16 @@ import type { StoredEvidence } from '../store/evidence.js';
 import { browserSections, browserTotals, type BrowserTotals, evidenceEntries, seriesBrowserFields } from './browser-metrics.js';
 import { evaluateThresholds, type Observations, type ThresholdSpec } from './thresholds.js';
 import { maxOf } from '../../src/max-of.js';
+import { AgentTally } from '../../src/metrics/coarsen.js';
 
 export interface ReportInput {
   run: RunRecord;
   agents: readonly AgentRecord[];
   windows: readonly MergedWindow[];
-  /** every agent's raw windows, for the per-host breakdown */
+  /** every agent's raw windows (or spans of them, for a long run), for the per-host breakdown */
   agentWindows: ReadonlyArray<{ agentId: string; body: WindowBody }>;
+  /** each agent's window count and extremes when agentWindows are spans; otherwise counted from them */
+  agentTallies?: ReadonlyMap<string, AgentTally>;
   thresholds: readonly ThresholdSpec[];
   /** the run's controller stopped before its end, or the store refused some of its windows */
   partial?: boolean;
@@ -66,13 +69,23 @@ function sumIterations(list: ReadonlyArray<{ iterations: IterationCounts }>): It
  * no bound.
  */
 export function lossOf(agent: AgentRecord, bodies: readonly WindowBody[], windowMs: number, runStartedAt: number, plannedEnd = Infinity): ReportAgent['loss'] {
-  const lastEnd = bodies.length > 0 ? maxOf(bodies.map((b) => b.windowStart + b.windowMs)) : undefined;
+  return lossOfTally(agent, tallyOf(bodies), windowMs, runStartedAt, plannedEnd);
+}
+
+function tallyOf(bodies: readonly WindowBody[]): AgentTally {
+  const tally = new AgentTally();
+  for (const body of bodies) tally.add(body);
+  return tally;
+}
+
+function lossOfTally(agent: AgentRecord, tally: AgentTally, windowMs: number, runStartedAt: number, plannedEnd: number): ReportAgent['loss'] {
+  const { lastEnd } = tally;
   const exact = agent.expectedWindows !== undefined;
   const until = Math.min(agent.lostAt ?? 0, plannedEnd);
   const estimated = agent.lostAt !== undefined ? Math.max(0, Math.ceil((until - (lastEnd ?? runStartedAt)) / windowMs)) : 0;
-  const undeliveredWindows = exact ? Math.max(0, agent.expectedWindows! - bodies.length) : estimated;
-  const perVu = Math.max(0, maxOf(bodies.map((b) => b.iterations.started / Math.max(1, b.vus.max))));
-  const bound = undeliveredWindows === 0 ? 0 : bodies.length === 0 ? undefined : agent.plannedVus + Math.ceil(agent.plannedVus * perVu) * undeliveredWindows;
+  const undeliveredWindows = exact ? Math.max(0, agent.expectedWindows! - tally.windows) : estimated;
+  const perVu = tally.perVuMax;
+  const bound = undeliveredWindows === 0 ? 0 : tally.windows === 0 ? undefined : agent.plannedVus + Math.ceil(agent.plannedVus * perVu) * undeliveredWindows;
   return {
     ...(lastEnd !== undefined ? { lastWindowEnd: new Date(lastEnd).toISOString() } : {}),
     undeliveredWindows,
@@ -81,7 +94,8 @@ export function lossOf(agent: AgentRecord, bodies: readonly WindowBody[], window
   };
 }
 
-function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[], run: RunRecord): ReportAgent {
+/** `bodies` may be spans of several windows (a long run's, src/metrics/coarsen.ts): counts and maxima come from `tally`. */
+function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[], run: RunRecord, tally: AgentTally): ReportAgent {
   const steps = new StepTable();
   for (const body of bodies) steps.add(body.steps);
   const cpu = bodies.map((b) => b.resources.hostCpuPct);
@@ -89,22 +103,22 @@ function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[], run: 
     id: agent.agentId,
     host: agent.host,
     vus: agent.plannedVus,
-    windows: bodies.length,
-    saturatedWindows: bodies.filter((b) => b.saturated).length,
-    trimmedWindows: bodies.filter((b) => (b.trimmed ?? 0) > 0).length,
+    windows: tally.windows,
+    saturatedWindows: tally.saturatedWindows,
+    trimmedWindows: tally.trimmedWindows,
     status: agent.status,
     ...(agent.lostAt !== undefined ? { lostAt: new Date(agent.lostAt).toISOString() } : {}),
     ...(agent.error !== undefined ? { error: agent.error } : {}),
     reconnects: agent.reconnects,
     ...(agent.longestGapMs !== undefined ? { longestGapMs: agent.longestGapMs } : {}),
-    ...(agent.status === 'lost' ? { loss: lossOf(agent, bodies, run.windowMs, run.startedAt, run.startedAt + planDurationMs(run.plan) + run.plan.gracefulStopMs) } : {}),
+    ...(agent.status === 'lost' ? { loss: lossOfTally(agent, tally, run.windowMs, run.startedAt, run.startedAt + planDurationMs(run.plan) + run.plan.gracefulStopMs) } : {}),
     steps: [...steps.steps].map(([name, acc]) => ({ name, ...latencyOf(acc) })),
     iterations: sumIterations(bodies),
     ...(bodies.length > 0
       ? {
           resources: {
             cpuMeanPct: round(cpu.reduce((a, b) => a + b, 0) / cpu.length),
-            cpuMaxPct: round(maxOf(cpu)),
+            cpuMaxPct: round(tally.cpuMax),
             agentRssMaxMb: round(maxOf(bodies.map((b) => b.resources.agentRssMb))),
             loopLagMaxMs: round(maxOf(bodies.map((b) => b.resources.loopLagMs))),
           },
@@ -147,7 +161,7 @@ function flowSchedules(plan: Plan): Map<string, number> {
   return new Map(arrivalLoadsOf(plan).flatMap((load) => load.flows.map((flow) => [flow.name, planDurationMs(load)] as const)));
 }
 
-export function buildReport({ run, agents, windows, agentWindows, thresholds, partial = false, evidence = [] }: ReportInput): Report {
+export function buildReport({ run, agents, windows, agentWindows, agentTallies, thresholds, partial = false, evidence = [] }: ReportInput): Report {
   const ordered = [...windows].sort((a, b) => a.windowStart - b.windowStart);
   const durationMs = Math.max(0, (run.endedAt ?? Date.now()) - run.startedAt);
   const arrivalPlan = isArrivalPlan(run.plan) ? run.plan : undefined;
@@ -211,7 +225,10 @@ export function buildReport({ run, agents, windows, agentWindows, thresholds, pa
       saturatedAgents: window.saturatedAgents,
       ...seriesBrowserFields(window),
     })),
-    agents: agents.map((agent) => agentBreakdown(agent, byAgent.get(agent.agentId) ?? [], run)),
+    agents: agents.map((agent) => {
+      const bodies = byAgent.get(agent.agentId) ?? [];
+      return agentBreakdown(agent, bodies, run, agentTallies?.get(agent.agentId) ?? tallyOf(bodies));
+    }),
     ...browserSections(observations.browser),
     evidence: evidenceEntries(evidence),
   };

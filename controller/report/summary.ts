@@ -5,6 +5,7 @@ import { formatDuration } from '../../src/load/duration.js';
 import type { Report } from '../../src/protocol/report.js';
 import { WINDOW_LIMITS } from '../../src/metrics/window-bounds.js';
 import { terminalSafe } from '../../src/terminal-text.js';
+import { maxOf } from '../../src/max-of.js';
 import { formatMs } from '../format.js';
 import { errorCount } from '../../src/metrics/request-stats.js';
 import { arrivalText } from './arrival.js';
@@ -26,7 +27,7 @@ export const PLAIN: Paint = { bold: identity, dim: identity, red: identity, gree
 /** Pads by visible width, so coloured cells line up. */
 export function alignedTable(rows: string[][], rightAligned: (column: number) => boolean): string[] {
   const visible = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '').length;
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => visible(row[c]!))));
+  const widths = rows[0]!.map((_, c) => maxOf(rows.map((row) => visible(row[c]!))));
   return rows.map((row) =>
     row
       .map((cell, c) => {

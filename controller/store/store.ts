@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { PRIVATE_FILE, PRIVATE_FOLDER, fileProblem, makeDirectory } from '../files.js';
-import { mergeByInterval } from '../../src/metrics/merge.js';
+import { mergeAgentWindows } from '../../src/metrics/merge.js';
 import { StepAccumulator } from '../../src/metrics/step-stats.js';
 import { WindowBodySchema, type WindowBody } from '../../src/protocol/messages.js';
 import { MergedWindowSchema, type MergedWindow } from '../../src/protocol/merged.js';
@@ -247,6 +247,45 @@ export class RunStore {
     return rows.map((row) => ({ agentId: row.agent_id, body: WindowBodySchema.parse((JSON.parse(row.body) as { window: unknown }).window) }));
   }
 
+  /** The agents that sent windows in the run, and its first and last window start; undefined when none came. */
+  windowRange(runId: string): { agents: string[]; first: number; last: number } | undefined {
+    const rows = this.db
+      .prepare(`SELECT agent_id, MIN(window_start) AS first, MAX(window_start) AS last FROM agent_windows WHERE run_id = ? GROUP BY agent_id ORDER BY agent_id`)
+      .all(runId) as Array<{ agent_id: string; first: number; last: number }>;
+    if (rows.length === 0) return undefined;
+    return { agents: rows.map((row) => row.agent_id), first: Math.min(...rows.map((row) => row.first)), last: Math.max(...rows.map((row) => row.last)) };
+  }
+
+  /**
+   * One agent's windows in order, one at a time: a long run's do not fit in
+   * memory together. Read as stored: the hub validated each before it was.
+   */
+  eachWindowOf(runId: string, agentId: string, visit: (body: WindowBody) => void): void {
+    const rows = this.statement(`SELECT body FROM agent_windows WHERE run_id = ? AND agent_id = ? ORDER BY window_start`).pluck().iterate(runId, agentId);
+    for (const frame of rows as Iterable<string>) visit(bodyOfFrame(frame));
+  }
+
+  /** Every agent's windows that start in [from, to), by interval in order. */
+  windowsBetween(runId: string, agents: readonly string[], from: number, to: number): WindowBody[][] {
+    const byStart = new Map<number, WindowBody[]>();
+    const read = this.statement(`SELECT body FROM agent_windows WHERE run_id = ? AND agent_id = ? AND window_start >= ? AND window_start < ? ORDER BY window_start`).pluck();
+    for (const agentId of agents) {
+      for (const frame of read.all(runId, agentId, from, to) as string[]) {
+        const body = bodyOfFrame(frame);
+        const list = byStart.get(body.windowStart);
+        if (list) list.push(body);
+        else byStart.set(body.windowStart, [body]);
+      }
+    }
+    return [...byStart.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
+  }
+
+  /** The merged series in order, one window at a time. */
+  eachMergedWindow(runId: string, visit: (window: MergedWindow) => void): void {
+    const rows = this.statement(`SELECT body FROM merged_windows WHERE run_id = ? ORDER BY window_start`).pluck().iterate(runId);
+    for (const body of rows as Iterable<string>) visit(JSON.parse(body) as MergedWindow);
+  }
+
   windowCounts(runId: string): Map<string, number> {
     const rows = this.db
       .prepare(`SELECT agent_id, COUNT(*) AS n FROM agent_windows WHERE run_id = ? GROUP BY agent_id`)
@@ -282,13 +321,34 @@ export class RunStore {
     return rows.map((body) => MergedWindowSchema.parse(JSON.parse(body)));
   }
 
-  /** Recomputes the merged series from the raw windows: the end of every run does this. */
-  rebuildMerged(runId: string): MergedWindow[] {
-    const merged = mergeByInterval(this.agentWindows(runId).map((w) => w.body));
+  /**
+   * Recomputes the merged series from the raw windows: the end of every run
+   * does this. A slice of intervals at a time, so a week-long run's windows
+   * never sit in memory together.
+   */
+  rebuildMerged(runId: string, sliceIntervals = 2000): void {
     this.db.prepare(`DELETE FROM merged_windows WHERE run_id = ?`).run(runId);
-    this.saveMerged(runId, merged);
-    return merged;
+    this.db.prepare(`DELETE FROM series WHERE run_id = ?`).run(runId);
+    this.eachMergedSlice(runId, sliceIntervals, (merged) => this.saveMerged(runId, merged));
   }
+
+  /** The merged series made from the raw windows, a slice of intervals at a time, in order. */
+  eachMergedSlice(runId: string, sliceIntervals: number, visit: (merged: MergedWindow[]) => void): void {
+    const range = this.windowRange(runId);
+    const windowMs = this.getRun(runId)?.windowMs;
+    if (!range || !windowMs) return;
+    const sliceMs = windowMs * sliceIntervals;
+    for (let from = range.first; from <= range.last; from += sliceMs) {
+      visit(this.windowsBetween(runId, range.agents, from, from + sliceMs).map((list) => mergeAgentWindows(list)));
+    }
+  }
+}
+
+/** A stored window frame's body; `saturated` was added with a default, so older frames may lack it. */
+function bodyOfFrame(frame: string): WindowBody {
+  const { window } = JSON.parse(frame) as { window: WindowBody };
+  window.saturated ??= false;
+  return window;
 }
 
 function runFromRow(row: Record<string, unknown>): RunRecord {

@@ -10,6 +10,7 @@ import { counted } from '../format.js';
 import { writeReportFiles, type Attachments } from '../report/outputs.js';
 import { COLOURS, PLAIN, summaryText } from '../report/summary.js';
 import type { RunStore } from '../store/store.js';
+import { finishSeries } from '../store/rollups.js';
 import type { PreparedRun } from './prepare.js';
 import type { RunOutcome } from './request.js';
 import type { RunSession } from './session.js';
@@ -29,7 +30,7 @@ export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io:
   // One last try for what the disk refused during the run, then the run's end.
   const { writes } = session;
   writes.maintain();
-  const stored = writes.retry() && writes.write(() => store.batch(() => (store.finishRun(runId, status, endedAt), store.rebuildMerged(runId))));
+  const stored = writes.retry() && writes.write(() => store.batch(() => (store.finishRun(runId, status, endedAt), finishSeries(store, { id: runId, windowMs: prepared.windowMs }))));
   const report = stored ? reportFromStore(store, runId) : reportOfStoredWindows(store, runId, { status, endedAt, agents: agents.map((agent) => session.recordOf(agent)) });
   const files = writeFiles(report, prepared, io, attachmentsFromStore(store, runId));
   io.out(summaryText(report, (files ?? []).map((file) => shownPath(io.cwd, file)), io.isTTY ? COLOURS : PLAIN));

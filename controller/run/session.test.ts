@@ -7,6 +7,7 @@ import type { WindowMessage } from '../../src/protocol/messages.js';
 import { FACTS, windowOf } from '../../test/harness/fake-agent.js';
 import { PLAN, tempStore, windowFrame } from '../../test/harness/store.js';
 import { RunSession } from './session.js';
+import { finishSeries } from '../store/rollups.js';
 
 function sessionWith(now: () => number = Date.now) {
   const { store, path } = tempStore();
@@ -87,7 +88,7 @@ describe('RunSession', () => {
     expect(session.live.starts()).toEqual([0, 1000, 2000]);
     const counts = (windows: Array<{ steps: Record<string, { count: number }> }>) => windows.map((w) => w.steps.home!.count);
     expect(counts(session.live.starts().map((s) => session.live.get(s)!))).toEqual([3, 1, 2]);
-    store.rebuildMerged('run-1');
+    finishSeries(store, { id: 'run-1', windowMs: 1000 });
     expect(counts(store.mergedWindows('run-1'))).toEqual([3, 1, 2]);
   });
 

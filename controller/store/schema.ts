@@ -65,6 +65,22 @@ CREATE TABLE IF NOT EXISTS evidence (
   screenshot BLOB,
   PRIMARY KEY (run_id, agent_id, seq)
 );
+-- a long run's series and agents' windows folded into spans at its end (controller/store/rollups.ts),
+-- owner '' for the merged series, else the agent's id; added without a version step, like evidence
+CREATE TABLE IF NOT EXISTS report_spans (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  owner TEXT NOT NULL,
+  span_start INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (run_id, owner, span_start)
+);
+-- the spans' factor, how many raw windows they were made of (a window stored later makes them stale), each agent's tally
+CREATE TABLE IF NOT EXISTS report_rollups (
+  run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  factor INTEGER NOT NULL,
+  windows INTEGER NOT NULL,
+  tallies TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS series (
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   window_start INTEGER NOT NULL,

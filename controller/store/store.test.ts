@@ -8,6 +8,7 @@ import { windowOf } from '../../test/harness/fake-agent.js';
 import { PLAN } from '../../test/harness/store.js';
 import { localProbe, runStatusNow } from './liveness.js';
 import { RunStore } from './store.js';
+import { finishSeries } from './rollups.js';
 
 describe('RunStore', () => {
   it('stores a window once however often it is sent, and replaces it when its content changed', () => {
@@ -34,10 +35,10 @@ describe('RunStore', () => {
     store.saveWindow('run-1', 'a1', 1, 0, windowFrame('run-1', 'a1', 1, windowOf(0, 1000, [100, -1])), 1);
     store.saveWindow('run-1', 'a2', 1, 0, windowFrame('run-1', 'a2', 1, windowOf(0, 1000, [300])), 1);
     store.saveWindow('run-1', 'a1', 2, 1000, windowFrame('run-1', 'a1', 2, windowOf(1000, 1000, [50])), 1);
-    store.rebuildMerged('run-1');
+    finishSeries(store, { id: 'run-1', windowMs: 1000 });
     const once = store.mergedWindows('run-1');
     // A slice of one interval at a time gives the same series.
-    store.rebuildMerged('run-1', 1);
+    finishSeries(store, { id: 'run-1', windowMs: 1000 }, 1);
     expect(store.mergedWindows('run-1')).toEqual(once);
     expect(once.map((w) => [w.windowStart, w.agents, w.steps.home!.count, w.steps.home!.failed])).toEqual([
       [0, 2, 3, 1],

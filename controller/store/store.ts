@@ -6,7 +6,6 @@ import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { PRIVATE_FILE, PRIVATE_FOLDER, fileProblem, makeDirectory } from '../files.js';
-import { mergeAgentWindows } from '../../src/metrics/merge.js';
 import { StepAccumulator } from '../../src/metrics/step-stats.js';
 import { WindowBodySchema, type WindowBody } from '../../src/protocol/messages.js';
 import { MergedWindowSchema, type MergedWindow } from '../../src/protocol/merged.js';
@@ -266,15 +265,15 @@ export class RunStore {
   }
 
   /** Every agent's windows that start in [from, to), by interval in order. */
-  windowsBetween(runId: string, agents: readonly string[], from: number, to: number): WindowBody[][] {
-    const byStart = new Map<number, WindowBody[]>();
+  windowsBetween(runId: string, agents: readonly string[], from: number, to: number): Array<Array<{ agentId: string; body: WindowBody }>> {
+    const byStart = new Map<number, Array<{ agentId: string; body: WindowBody }>>();
     const read = this.statement(`SELECT body FROM agent_windows WHERE run_id = ? AND agent_id = ? AND window_start >= ? AND window_start < ? ORDER BY window_start`).pluck();
     for (const agentId of agents) {
       for (const frame of read.all(runId, agentId, from, to) as string[]) {
         const body = bodyOfFrame(frame);
         const list = byStart.get(body.windowStart);
-        if (list) list.push(body);
-        else byStart.set(body.windowStart, [body]);
+        if (list) list.push({ agentId, body });
+        else byStart.set(body.windowStart, [{ agentId, body }]);
       }
     }
     return [...byStart.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
@@ -284,6 +283,35 @@ export class RunStore {
   eachMergedWindow(runId: string, visit: (window: MergedWindow) => void): void {
     const rows = this.statement(`SELECT body FROM merged_windows WHERE run_id = ? ORDER BY window_start`).pluck().iterate(runId);
     for (const body of rows as Iterable<string>) visit(JSON.parse(body) as MergedWindow);
+  }
+
+  /** How many raw windows the run has. */
+  windowTotal(runId: string): number {
+    return this.statement(`SELECT COUNT(*) FROM agent_windows WHERE run_id = ?`).pluck().get(runId) as number;
+  }
+
+  /** Drops what the run's end derives from the raw windows: the merged series and a long run's spans. */
+  clearDerived(runId: string): void {
+    for (const table of ['merged_windows', 'series', 'report_spans', 'report_rollups']) this.db.prepare(`DELETE FROM ${table} WHERE run_id = ?`).run(runId);
+  }
+
+  saveSpans(runId: string, owner: string, spans: ReadonlyArray<{ windowStart: number }>): void {
+    const put = this.statement(`INSERT OR REPLACE INTO report_spans (run_id, owner, span_start, body) VALUES (?, ?, ?, ?)`);
+    this.batch(() => spans.forEach((span) => put.run(runId, owner, span.windowStart, JSON.stringify(span))));
+  }
+
+  eachSpan(runId: string, owner: string, visit: (body: unknown) => void): void {
+    const rows = this.statement(`SELECT body FROM report_spans WHERE run_id = ? AND owner = ? ORDER BY span_start`).pluck().iterate(runId, owner);
+    for (const body of rows as Iterable<string>) visit(JSON.parse(body));
+  }
+
+  saveRollup(runId: string, rollup: { factor: number; windows: number; tallies: unknown }): void {
+    this.statement(`INSERT OR REPLACE INTO report_rollups (run_id, factor, windows, tallies) VALUES (?, ?, ?, ?)`).run(runId, rollup.factor, rollup.windows, JSON.stringify(rollup.tallies));
+  }
+
+  rollup(runId: string): { factor: number; windows: number; tallies: unknown } | undefined {
+    const row = this.statement(`SELECT factor, windows, tallies FROM report_rollups WHERE run_id = ?`).get(runId) as { factor: number; windows: number; tallies: string } | undefined;
+    return row && { factor: row.factor, windows: row.windows, tallies: JSON.parse(row.tallies) };
   }
 
   windowCounts(runId: string): Map<string, number> {
@@ -319,28 +347,6 @@ export class RunStore {
       .pluck()
       .all(runId) as string[];
     return rows.map((body) => MergedWindowSchema.parse(JSON.parse(body)));
-  }
-
-  /**
-   * Recomputes the merged series from the raw windows: the end of every run
-   * does this. A slice of intervals at a time, so a week-long run's windows
-   * never sit in memory together.
-   */
-  rebuildMerged(runId: string, sliceIntervals = 2000): void {
-    this.db.prepare(`DELETE FROM merged_windows WHERE run_id = ?`).run(runId);
-    this.db.prepare(`DELETE FROM series WHERE run_id = ?`).run(runId);
-    this.eachMergedSlice(runId, sliceIntervals, (merged) => this.saveMerged(runId, merged));
-  }
-
-  /** The merged series made from the raw windows, a slice of intervals at a time, in order. */
-  eachMergedSlice(runId: string, sliceIntervals: number, visit: (merged: MergedWindow[]) => void): void {
-    const range = this.windowRange(runId);
-    const windowMs = this.getRun(runId)?.windowMs;
-    if (!range || !windowMs) return;
-    const sliceMs = windowMs * sliceIntervals;
-    for (let from = range.first; from <= range.last; from += sliceMs) {
-      visit(this.windowsBetween(runId, range.agents, from, from + sliceMs).map((list) => mergeAgentWindows(list)));
-    }
   }
 }
 

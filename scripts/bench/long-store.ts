@@ -3,9 +3,9 @@
 // Each window: two steps (one failing now and then), three request labels,
 // page views; as an agent of the shop flow sends at a few VUs. Prints the run id.
 import { WindowAggregator } from '../../src/metrics/window.js';
-import { mergeByInterval } from '../../src/metrics/merge.js';
 import { PROTOCOL_VERSION, type WindowBody } from '../../src/protocol/messages.js';
 import { RunStore } from '../../controller/store/store.js';
+import { finishSeries } from '../../controller/store/rollups.js';
 
 const [db, days, agentCount, windowS] = [process.argv[2]!, Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5] ?? 2)];
 const windowMs = windowS * 1000;
@@ -52,15 +52,10 @@ for (let agent = 0; agent < agentCount; agent += 1) {
   }
   process.stderr.write(`agent ${agent + 1}/${agentCount}: ${windows} windows, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
-// The merged series, as the run's end writes it, an interval at a time (all agents share the template cycle).
-for (let from = 0; from < windows; from += BATCH) {
-  const merged = [];
-  for (let w = from; w < Math.min(windows, from + BATCH); w += 1) {
-    const bodies = Array.from({ length: agentCount }, (_, agent) => ({ ...templates[(w + agent) % templates.length]!, windowStart: startedAt + w * windowMs }));
-    merged.push(...mergeByInterval(bodies));
-  }
-  store.saveMerged(runId, merged);
-}
+// The run's end, as a run's own: the merged series, and a long run's spans and tallies.
+const ending = Date.now();
+finishSeries(store, { id: runId, windowMs });
+process.stderr.write(`the run's end (merged series, spans): ${((Date.now() - ending) / 1000).toFixed(1)} s\n`);
 store.finishRun(runId, 'completed', startedAt + windows * windowMs);
 store.close();
 process.stderr.write(`done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);

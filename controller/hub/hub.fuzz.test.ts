@@ -47,7 +47,7 @@ describe('fuzz: the hub and session', () => {
   it('stay up through hostile frames and still store the next genuine window', async () => {
     const { store } = tempStore(RUN);
     const notices: string[] = [];
-    const session = new RunSession(RUN, 1000, store, { notice: (text) => notices.push(text), changed: () => {} });
+    const session = new RunSession(RUN, { windowMs: 1000 }, store, { notice: (text) => notices.push(text), changed: () => {} });
     session.setStatus(session.addAgent({ id: 'a1', host: 'h1', plan: PLAN, plannedVus: 1, firstVu: 1 }), 'running');
     const hub = await AgentHub.listen({ runId: RUN, token: 'a-run-key-of-at-least-16', heartbeatMs: 60_000, handlers: session });
     const agent = new FakeAgent(hub.url, hub.credentialFor('a1'), RUN, 'a1');

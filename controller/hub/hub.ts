@@ -100,6 +100,11 @@ export class AgentHub {
     return true;
   }
 
+  /** Cuts an agent's link: it dials in again and sends everything not acked. */
+  drop(agentId: string): void {
+    this.sessions.get(agentId)?.socket.terminate();
+  }
+
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
     this.pending.close();
@@ -112,8 +117,9 @@ export class AgentHub {
     this.pending.settled(socket);
     const agentId = authenticatedAgent(request, this.options.token);
     if (agentId === undefined) {
+      // Ended, not destroyed: the answer reaches the client before the connection goes (at the latest after a second).
       socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-      socket.destroy();
+      setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
     socket.on('error', () => {});

@@ -98,7 +98,6 @@ function lossOfTally(agent: AgentRecord, tally: AgentTally, windowMs: number, ru
 function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[], run: RunRecord, tally: AgentTally): ReportAgent {
   const steps = new StepTable();
   for (const body of bodies) steps.add(body.steps);
-  const cpu = bodies.map((b) => b.resources.hostCpuPct);
   return {
     id: agent.agentId,
     host: agent.host,
@@ -117,7 +116,7 @@ function agentBreakdown(agent: AgentRecord, bodies: readonly WindowBody[], run: 
     ...(bodies.length > 0
       ? {
           resources: {
-            cpuMeanPct: round(cpu.reduce((a, b) => a + b, 0) / cpu.length),
+            cpuMeanPct: round(tally.cpuSum / Math.max(1, tally.windows)),
             cpuMaxPct: round(tally.cpuMax),
             agentRssMaxMb: round(maxOf(bodies.map((b) => b.resources.agentRssMb))),
             loopLagMaxMs: round(maxOf(bodies.map((b) => b.resources.loopLagMs))),

@@ -31,7 +31,7 @@ export function reportFromStore(store: RunStore, runId: string, probe: LivenessP
  * whose end could not be written to it (a full disk): `ended` says how it
  * ended, and its agents as the controller knew them.
  */
-export function reportOfStoredWindows(store: RunStore, runId: string, ended: { status: RunStatus; endedAt: number; agents: readonly AgentRecord[] }): Report {
+export function reportOfStoredWindows(store: RunStore, runId: string, ended: { status: RunStatus; endedAt: number; agents: readonly AgentRecord[]; startedAt?: number }): Report {
   const stored = storedRun(store, runId);
   // The controller knows its agents better than a store that missed their last changes.
   const known = new Map(store.agents(runId).map((agent) => [agent.agentId, agent]));
@@ -40,7 +40,7 @@ export function reportOfStoredWindows(store: RunStore, runId: string, ended: { s
     ...reportWindows(store, stored, 'raw windows'),
     ...common(store, stored),
     agents: [...known.values()],
-    run: { ...stored, status: ended.status, endedAt: ended.endedAt },
+    run: { ...stored, status: ended.status, endedAt: ended.endedAt, startedAt: ended.startedAt ?? stored.startedAt },
     partial: true,
   });
 }

@@ -84,13 +84,14 @@ class LiveRun {
     const dashboard = startDashboard !== undefined;
     const waiter = new Waiter();
     // With the dashboard up, notices go to its events line; stderr would tear its frame.
-    const session = new RunSession(prepared.runId, prepared.windowMs, store, {
+    const session = new RunSession(prepared.runId, { windowMs: prepared.windowMs, since: prepared.commandStartedAt }, store, {
       notice: (text) => {
         if (!dashboard) io.err(`${text}\n`);
       },
       changed: () => waiter.wake(),
+      resend: (agentIds) => agentIds.forEach((agentId) => hub.drop(agentId)),
     });
-    const hub = await AgentHub.listen({
+    const hub: AgentHub = await AgentHub.listen({
       runId: prepared.runId,
       token: randomBytes(24).toString('hex'),
       heartbeatMs: prepared.timing.heartbeatMs,
@@ -153,6 +154,7 @@ class LiveRun {
     // Long enough for `start` to reach the farthest agent: VU time zero is the same instant for every one.
     const leadMs = Math.max(...this.input.assignments.map(({ site }) => site.startLeadMs ?? prepared.timing.startLeadMs));
     const t0 = Date.now() + leadMs;
+    this.session.t0 = t0;
     this.session.writes.write(() => store.setRunStarted(prepared.runId, t0));
     const { plan } = prepared;
     if (!this.feedback.dashboard) io.out(describePlanLine(prepared.scenarioName, plan, this.agents.length) + '\n');

@@ -30,11 +30,14 @@ export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io:
   // One last try for what the disk refused during the run, then the run's end.
   const { writes } = session;
   writes.maintain();
-  const stored = writes.retry() && writes.write(() => store.batch(() => (store.finishRun(runId, status, endedAt), finishSeries(store, { id: runId, windowMs: prepared.windowMs }))));
-  const report = stored ? reportFromStore(store, runId) : reportOfStoredWindows(store, runId, { status, endedAt, agents: agents.map((agent) => session.recordOf(agent)) });
+  // The series first, a slice per transaction (a week's would hold the store's lock for minutes), the run's end last:
+  // a store that refuses midway leaves a run that reads as interrupted, reported from its raw windows.
+  const stored = writes.retry() && writes.write(() => (finishSeries(store, { id: runId, windowMs: prepared.windowMs }), store.finishRun(runId, status, endedAt)));
+  const report = stored ? reportFromStore(store, runId) : reportOfStoredWindows(store, runId, { status, endedAt, agents: agents.map((agent) => session.recordOf(agent)), ...(session.t0 !== undefined ? { startedAt: session.t0 } : {}) });
   const files = writeFiles(report, prepared, io, attachmentsFromStore(store, runId));
   io.out(summaryText(report, (files ?? []).map((file) => shownPath(io.cwd, file)), io.isTTY ? COLOURS : PLAIN));
   if (session.duplicates > 0) io.err(`(${session.duplicates} resent windows were already stored and not counted twice)\n`);
+  if (session.refusedWindows > 0) io.err(`(${session.refusedWindows} windows from agents were out of bounds, refused and left out of the report)\n`);
   if (session.invalidFrames > 0) io.err(`(${session.invalidFrames} messages from agents could not be read and were left out)\n`);
   if (!files) {
     io.err(`squall: the report files could not be written to ${shownPath(io.cwd, prepared.outDir)}; the run is in the store: squall report ${runId} --out DIR\n`);
@@ -54,7 +57,8 @@ function unstoredText(writes: StoreWriter, prepared: PreparedRun, io: Io, t0: nu
   const missing = span
     ? `${counted(span.windows, 'window')} from ${at(span.from)} to ${at(span.to)} (${span.agents.join(', ')}) are not in it`
     : 'the run\'s end is not in it';
-  return `the store ${store} could not be written (${why}): ${missing}; the report covers what it holds`;
+  const left = writes.leftWithAgents.size > 0 ? `; more windows, past the memory the controller holds them in, stayed with ${[...writes.leftWithAgents].join(', ')}` : '';
+  return `the store ${store} could not be written (${why}): ${missing}${left}; the report covers what it holds`;
 }
 
 /** The report files, or undefined when they cannot be written (a full disk, a folder gone): the run is kept in the store all the same. */

@@ -1,10 +1,14 @@
 // Windows the store could not take (a full or read-only disk), held in memory
 // until it can, within a memory budget: past it they are not acked and stay
 // with their agents, who resend them after a reconnect.
-import type { MessageOf } from '../hub/hub.js';
+import type { WindowBody } from '../../src/protocol/messages.js';
 
+/** Only the frame and what its row is keyed by: the parsed message would be several times the frame's size. */
 export interface HeldWindow {
-  message: MessageOf<'window'>;
+  agentId: string;
+  seq: number;
+  windowStart: number;
+  windowMs: number;
   frame: string;
 }
 
@@ -23,18 +27,22 @@ export class HeldWindows {
 
   /** 'new', 'duplicate' (the same frame again) or 'replaced'; undefined when over the budget (not held). */
   hold(window: HeldWindow): 'new' | 'duplicate' | 'replaced' | undefined {
-    const key = keyOf(window.message);
+    const key = keyOf(window);
     const known = this.held.get(key);
     if (known?.frame === window.frame) return 'duplicate';
-    const grows = window.frame.length - (known?.frame.length ?? 0);
+    // Two bytes a character: what the frame takes in memory.
+    const grows = 2 * (window.frame.length - (known?.frame.length ?? 0));
     if (this.bytes + grows > this.budgetBytes) return undefined;
     this.bytes += grows;
     this.held.set(key, window);
     return known ? 'replaced' : 'new';
   }
 
-  bodiesAt(windowStart: number): Array<HeldWindow['message']['window']> {
-    return [...this.held.values()].filter((w) => w.message.window.windowStart === windowStart).map((w) => w.message.window);
+  /** The held windows of one interval, parsed again (a resend with new content: rare). */
+  at(windowStart: number): Array<{ agentId: string; body: WindowBody }> {
+    return [...this.held.values()]
+      .filter((w) => w.windowStart === windowStart)
+      .map((w) => ({ agentId: w.agentId, body: (JSON.parse(w.frame) as { window: WindowBody }).window }));
   }
 
   all(): HeldWindow[] {
@@ -52,15 +60,15 @@ export class HeldWindows {
     let from = Number.POSITIVE_INFINITY;
     let to = 0;
     const agents = new Set<string>();
-    for (const { message } of this.held.values()) {
-      from = Math.min(from, message.window.windowStart);
-      to = Math.max(to, message.window.windowStart + message.window.windowMs);
-      agents.add(message.agentId);
+    for (const window of this.held.values()) {
+      from = Math.min(from, window.windowStart);
+      to = Math.max(to, window.windowStart + window.windowMs);
+      agents.add(window.agentId);
     }
     return { from, to, windows: this.held.size, agents: [...agents].sort() };
   }
 }
 
-function keyOf(message: HeldWindow['message']): string {
-  return `${message.agentId}\u0000${message.window.windowStart}`;
+function keyOf(window: HeldWindow): string {
+  return `${window.agentId}\u0000${window.windowStart}`;
 }

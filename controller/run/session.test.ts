@@ -12,7 +12,7 @@ import { finishSeries } from '../store/rollups.js';
 function sessionWith(now: () => number = Date.now) {
   const { store, path } = tempStore();
   const notices: string[] = [];
-  const session = new RunSession('run-1', 1000, store, { notice: (text) => notices.push(text), changed: () => {} }, now);
+  const session = new RunSession('run-1', { windowMs: 1000 }, store, { notice: (text) => notices.push(text), changed: () => {} }, now);
   const agent = session.addAgent({ id: 'a1', host: 'h1', plan: PLAN, plannedVus: 1, firstVu: 1 });
   session.setStatus(agent, 'running');
   return { session, store, path, agent, notices };
@@ -55,8 +55,8 @@ describe('RunSession', () => {
     await session.window(absurd, JSON.stringify(absurd));
     expect(store.agentWindows('run-1')).toHaveLength(0);
     expect(session.live.starts()).toEqual([]);
-    expect(session.invalidFrames).toBe(1);
-    expect(notices).toEqual(['agent a1 sent a message we cannot read: window refused: 2147483648 VUs from an agent given 1']);
+    expect(session.refusedWindows).toBe(1);
+    expect(notices).toEqual(['agent a1 (h1): window refused, not stored: 2147483648 VUs from an agent given 1']);
     session.bye({ type: 'bye', protocol: 1, runId: 'run-1', agentId: 'a1', seq: 2, windows: 1, reason: 'plan complete' });
     expect(agent.status).toBe('done');
   });

@@ -13,6 +13,8 @@ import { boundText, MAX_ERROR_MESSAGE_CHARS } from '../../src/bounded-text.js';
 import { terminalSafe } from '../../src/terminal-text.js';
 import { windowOutOfBounds } from '../../src/metrics/window-bounds.js';
 
+/** How far a window's start may be from the run's time: drift of a host's clock over a week, and then some. */
+const CLOCK_MARGIN_MS = 10 * 60_000;
 /** A notice is a line: an agent's or a page's text past this is cut. */
 const MAX_NOTICE_CHARS = 2000;
 /** Unreadable messages shown as notices, per run; the rest only counted. */
@@ -70,6 +72,8 @@ export interface SessionEvents {
   notice(text: string): void;
   /** any state change: re-check what is being waited for */
   changed(): void;
+  /** these agents hold windows the controller could not take: have them send them again (drop their link) */
+  resend?(agentIds: readonly string[]): void;
 }
 
 export class RunSession implements HubHandlers {
@@ -79,6 +83,10 @@ export class RunSession implements HubHandlers {
   readonly eventLog: string[] = [];
   duplicates = 0;
   invalidFrames = 0;
+  /** windows past their bounds (window-bounds.ts): acked, not stored */
+  refusedWindows = 0;
+  /** VU time zero, once the load started: what the store has too, unless its disk refused that write */
+  t0: number | undefined;
   /** failed steps' evidence received */
   evidenceItems = 0;
   /** every write to the store, and what is held while the disk refuses them */
@@ -86,12 +94,13 @@ export class RunSession implements HubHandlers {
 
   constructor(
     private readonly runId: string,
-    private readonly windowMs: number,
+    /** the run's window length, and the earliest a window may start (the run's creation; no bound when absent) */
+    private readonly windowRule: { windowMs: number; since?: number },
     private readonly store: RunStore,
     private readonly events: SessionEvents,
     private readonly now: () => number = Date.now,
   ) {
-    this.writes = new StoreWriter(runId, store, { notice: (text) => this.notice(text) }, now);
+    this.writes = new StoreWriter(runId, store, { notice: (text) => this.notice(text), resend: (agentIds) => this.events.resend?.(agentIds) }, now);
   }
 
   /** Something worth telling: logged for the dashboard and passed on, one line, safe for a terminal (agents and pages put text in it). */
@@ -172,15 +181,26 @@ export class RunSession implements HubHandlers {
     const agent = this.agent(message.agentId);
     if (!agent) return;
     agent.lastHeardAt = this.now();
-    const problem = windowOutOfBounds(message.window, { plannedVus: agent.plannedVus, windowMs: this.windowMs });
+    const { windowMs, since } = this.windowRule;
+    const problem = windowOutOfBounds(message.window, {
+      plannedVus: agent.plannedVus,
+      windowMs,
+      // Windows go out after they end, on the controller's clock as the agent took it at the start (a host's clock
+      // may drift from it over a long run): none starts long after now, nor long before the run.
+      latest: this.now() + CLOCK_MARGIN_MS,
+      ...(since !== undefined ? { earliest: since - CLOCK_MARGIN_MS } : {}),
+    });
     if (problem !== undefined) {
       // Acked and left out, not stored: a resend would be refused the same way.
-      this.invalid(agent.id, `window refused: ${problem}`);
+      this.refusedWindows += 1;
+      if (this.refusedWindows <= INVALID_NOTICES) this.notice(`agent ${label(agent)}: window refused, not stored: ${problem}`);
+      if (this.refusedWindows === INVALID_NOTICES) this.notice(`more refused windows are counted, not shown`);
       agent.windows.add(message.window.windowStart);
       this.checkDone(agent);
       return;
     }
-    const result = await this.writes.saveWindow({ message, frame });
+    const { agentId, seq, window } = message;
+    const result = await this.writes.saveWindow({ agentId, seq, windowStart: window.windowStart, windowMs: window.windowMs, frame });
     if (!agent.windows.has(message.window.windowStart)) {
       const { resources } = message.window;
       agent.cpuHistory = [...agent.cpuHistory, resources.hostCpuPct].slice(-CPU_HISTORY);

@@ -3,7 +3,6 @@
 // their budget (the full disk itself: test/e2e/full-disk.test.ts, on a tmpfs).
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { WindowMessage } from '../../src/protocol/messages.js';
 import { windowOf } from '../../test/harness/fake-agent.js';
 import { tempStore, windowFrame } from '../../test/harness/store.js';
 import { HeldWindows } from './held-windows.js';
@@ -11,7 +10,7 @@ import { StoreWriter } from './store-writer.js';
 
 function held(agentId: string, windowStart: number, durations = [10]) {
   const frame = windowFrame('run-1', agentId, 1, windowOf(windowStart, 1000, durations));
-  return { message: JSON.parse(frame) as WindowMessage, frame };
+  return { agentId, seq: 1, windowStart, windowMs: 1000, frame };
 }
 
 describe('StoreWriter', () => {
@@ -33,7 +32,7 @@ describe('StoreWriter', () => {
 describe('HeldWindows', () => {
   it('holds windows within its budget, counts a resend once, and gives the exact span held', () => {
     const first = held('a1', 1000);
-    const windows = new HeldWindows(first.frame.length * 2 + 10);
+    const windows = new HeldWindows(first.frame.length * 4 + 20);
     expect(windows.hold(first)).toBe('new');
     expect(windows.hold(first)).toBe('duplicate');
     expect(windows.hold(held('a2', 3000))).toBe('new');

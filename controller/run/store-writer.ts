@@ -3,6 +3,7 @@
 // writes are kept to replay, the user is told once, saving is retried every
 // few seconds, and the run's end knows exactly which span never got stored.
 // Load never stops for the store.
+import type { WindowBody } from '../../src/protocol/messages.js';
 import type { RunStore, SaveResult } from '../store/store.js';
 import { storeWriteProblem } from '../store/write-problem.js';
 import { GroupCommit } from './group-commit.js';
@@ -12,6 +13,8 @@ export const STORE_RETRY_MS = 2000;
 
 export interface StoreWriterEvents {
   notice(text: string): void;
+  /** the store takes writes again: these agents keep windows it refused past the memory budget, and should send them again */
+  resend?(agentIds: readonly string[]): void;
 }
 
 export class StoreWriter {
@@ -25,6 +28,8 @@ export class StoreWriter {
   /** the store's file was deleted or replaced during the run */
   storeGone = false;
   private readonly deferred: Array<() => void> = [];
+  /** agents whose windows were not taken (over the memory budget): they still have them */
+  readonly leftWithAgents = new Set<string>();
   private lastRetryAt = 0;
   private lastSavedAt = 0;
   private uncheckpointed = false;
@@ -54,15 +59,19 @@ export class StoreWriter {
       }
     }
     const held = this.held.hold(window);
-    if (held === undefined) throw new Error('the store refuses writes and the windows held in memory are at their budget');
+    if (held === undefined) {
+      // Not acked: the agent keeps it, and sends it again once asked to reconnect (retry, below).
+      this.leftWithAgents.add(window.agentId);
+      throw new Error('the store refuses writes and the windows held in memory are at their budget');
+    }
     return held;
   }
 
   /** The agents' windows at `windowStart`, held ones in place of stored ones. */
-  bodiesAt(windowStart: number): Array<HeldWindow['message']['window']> {
-    const held = this.held.bodiesAt(windowStart);
-    const heldAgents = new Set(this.held.all().filter((w) => w.message.window.windowStart === windowStart).map((w) => w.message.agentId));
-    return [...this.store.agentWindows(this.runId, windowStart).filter((w) => !heldAgents.has(w.agentId)).map((w) => w.body), ...held];
+  bodiesAt(windowStart: number): WindowBody[] {
+    const held = this.held.at(windowStart);
+    const heldAgents = new Set(held.map((w) => w.agentId));
+    return [...this.store.agentWindows(this.runId, windowStart).filter((w) => !heldAgents.has(w.agentId)), ...held].map((w) => w.body);
   }
 
   /** Runs a small write now, or once the store takes writes again; false when it had to wait. */
@@ -127,11 +136,15 @@ export class StoreWriter {
     this.uncheckpointed = true;
     if (this.outage) this.events.notice(`the store takes writes again: ${held.length} held ${held.length === 1 ? 'window' : 'windows'} saved`);
     this.outage = undefined;
+    if (this.leftWithAgents.size > 0) {
+      this.events.resend?.([...this.leftWithAgents]);
+      this.leftWithAgents.clear();
+    }
     return true;
   }
 
-  private saveNow({ message, frame }: HeldWindow): SaveResult {
-    return this.store.saveWindow(this.runId, message.agentId, message.seq, message.window.windowStart, frame, this.now());
+  private saveNow({ agentId, seq, windowStart, frame }: HeldWindow): SaveResult {
+    return this.store.saveWindow(this.runId, agentId, seq, windowStart, frame, this.now());
   }
 
   /** A disk's refusal starts (or continues) an outage; anything else is a bug and goes on up. */
@@ -142,6 +155,7 @@ export class StoreWriter {
     if (this.outage) return;
     this.outage = { why, since: this.now() };
     this.lastRetryAt = this.now();
-    this.events.notice(`the store cannot be written: ${why}; windows are kept in memory and saving is retried every ${STORE_RETRY_MS / 1000}s: free some space`);
+    const advice = /SQLITE_FULL|ENOSPC|EDQUOT/.test(why) ? ': free some space' : '';
+    this.events.notice(`the store cannot be written: ${why}; windows are kept in memory and saving is retried every ${STORE_RETRY_MS / 1000}s${advice}`);
   }
 }

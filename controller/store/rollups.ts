@@ -29,7 +29,7 @@ export function finishSeries(store: RunStore, run: Pick<RunRecord, 'id' | 'windo
   store.clearDerived(run.id);
   const range = store.windowRange(run.id);
   if (!range) return;
-  const factor = spanFactor(intervalsOf(range, run.windowMs));
+  const factor = factorOf(store, run.id, range.agents);
   const long = factor > 1;
   const spans = new Map<string, Array<{ windowStart: number }>>([[MERGED, []]]);
   const keep = (owner: string) => (span: { windowStart: number }) => spans.get(owner)!.push(span);
@@ -40,7 +40,8 @@ export function finishSeries(store: RunStore, run: Pick<RunRecord, 'id' | 'windo
   }));
   const sliceMs = run.windowMs * sliceIntervals;
   let windows = 0;
-  for (let from = range.first; from <= range.last; from += sliceMs) {
+  // From one stored window to the next slice that has any: a gap of a year costs one query, not a loop through it.
+  for (let from: number | undefined = range.first; from !== undefined; from = store.nextWindowStart(run.id, range.agents, from + sliceMs)) {
     const merged = store.windowsBetween(run.id, range.agents, from, from + sliceMs).map((interval) => {
       if (long) {
         for (const body of interval) {
@@ -77,12 +78,12 @@ export function reportWindows(store: RunStore, run: RunRecord, series: 'merged s
   const result: ReportWindows = { windows: [], agentWindows: [], agentTallies: new Map() };
   const range = store.windowRange(run.id);
   if (!range) return result;
-  const factor = spanFactor(intervalsOf(range, run.windowMs));
+  const factor = factorOf(store, run.id, range.agents);
   const merged = new SpanFolder<MergedWindow>(range.first, run.windowMs, factor, mergedSpan, (window) => result.windows.push(window));
   if (series === 'merged series') store.eachMergedWindow(run.id, (window) => merged.add(window));
   else {
     const sliceMs = run.windowMs * SLICE_INTERVALS;
-    for (let from = range.first; from <= range.last; from += sliceMs) {
+    for (let from: number | undefined = range.first; from !== undefined; from = store.nextWindowStart(run.id, range.agents, from + sliceMs)) {
       for (const interval of store.windowsBetween(run.id, range.agents, from, from + sliceMs)) merged.add(mergeAgentWindows(interval.map((w) => w.body)));
     }
   }
@@ -113,6 +114,8 @@ function keptSpans(store: RunStore, run: RunRecord): ReportWindows | undefined {
   return result;
 }
 
-function intervalsOf(range: { first: number; last: number }, windowMs: number): number {
-  return Math.floor((range.last - range.first) / windowMs) + 1;
+/** Span length in windows: from how many windows the agents sent (the most of any agent stands for the intervals), not from the time they span. */
+function factorOf(store: RunStore, runId: string, agents: readonly string[]): number {
+  const counts = [...store.windowCounts(runId).values()];
+  return spanFactor(Math.max(0, ...counts), undefined, agents.length);
 }

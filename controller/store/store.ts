@@ -279,6 +279,17 @@ export class RunStore {
     return [...byStart.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
   }
 
+  /** The first window start at or after `from` of any of `agents`; undefined when there is none. */
+  nextWindowStart(runId: string, agents: readonly string[], from: number): number | undefined {
+    const next = this.statement(`SELECT MIN(window_start) FROM agent_windows WHERE run_id = ? AND agent_id = ? AND window_start >= ?`).pluck();
+    let first: number | undefined;
+    for (const agentId of agents) {
+      const start = next.get(runId, agentId, from) as number | null;
+      if (start !== null && (first === undefined || start < first)) first = start;
+    }
+    return first;
+  }
+
   /** The merged series in order, one window at a time. */
   eachMergedWindow(runId: string, visit: (window: MergedWindow) => void): void {
     const rows = this.statement(`SELECT body FROM merged_windows WHERE run_id = ? ORDER BY window_start`).pluck().iterate(runId);

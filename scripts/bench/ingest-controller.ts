@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'squall-ingest-'));
 const store = RunStore.open(join(dir, 'runs.db'));
 const plan = { startVus: agentCount, stages: [{ durationMs: 60_000, target: agentCount }], gracefulStopMs: 0 };
 store.createRun({ id: runId, scenario: 'ingest', scenarioPath: '-', startedAt: Date.now(), status: 'running', windowMs: 15_000, plan, config: { envKeys: [], outDir: dir, thresholds: [] } });
-const session = new RunSession(runId, 15_000, store, { notice: () => {}, changed: () => {} });
+const session = new RunSession(runId, { windowMs: 15_000 }, store, { notice: () => {}, changed: () => {} });
 for (let i = 0; i < agentCount; i += 1) {
   const agent = session.addAgent({ id: `agent-${i}`, host: `host-${i}`, plan, plannedVus: 5, firstVu: i * 5 + 1 });
   session.setStatus(agent, 'running');

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { LatencyHistogram } from '../../src/metrics/histogram.js';
+import { alignWindow } from '../../src/metrics/window.js';
 import { AGENT_ID_HEADER, PROTOCOL_VERSION, type WindowBody } from '../../src/protocol/messages.js';
 import { agentCredential } from '../../controller/hub/gate.js';
 import { exactPercentile } from './runners/types.js';
@@ -148,7 +149,8 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
   const testStart = performance.now();
   let windowBytes = 0;
   for (let round = 0; round < options.rounds; round += 1) {
-    const windowStart = 1_800_000_000_000 + round * 15_000;
+    // Windows of the recent past, on 15 s boundaries: the controller refuses windows from the future.
+    const windowStart = alignWindow(Date.now(), 15_000) - (options.rounds - round) * 15_000;
     const body = JSON.stringify(windowBody(options.steps, windowStart));
     const cpuAtRoundStart = await controller.stats();
     const roundStart = performance.now();

@@ -11,9 +11,12 @@ import { MergedWindowBuilder } from './merge.js';
 
 export const MAX_SERIES_POINTS = 5000;
 
-/** How many windows each span holds for a run of `windows` windows. */
-export function spanFactor(windows: number, maxPoints: number = MAX_SERIES_POINTS): number {
-  return Math.max(1, Math.ceil(windows / maxPoints));
+/** Agents' spans a report holds at most: a wide run (hundreds of agents) gets longer spans too. */
+export const MAX_AGENT_SPANS = 100_000;
+
+/** How many windows each span holds for a run of `windows` intervals (from `agents` agents). */
+export function spanFactor(windows: number, maxPoints: number = MAX_SERIES_POINTS, agents = 1): number {
+  return Math.max(1, Math.ceil(windows / maxPoints), Math.ceil((windows * agents) / MAX_AGENT_SPANS));
 }
 
 /** Windows of one span (several intervals) added: steps, counts and tallies summed, VUs and agents at their most. */
@@ -154,6 +157,7 @@ export class AgentTally {
   /** the most iterations one VU started in a window */
   perVuMax = 0;
   cpuMax = 0;
+  cpuSum = 0;
 
   add(body: WindowBody): void {
     this.windows += 1;
@@ -162,5 +166,6 @@ export class AgentTally {
     this.lastEnd = Math.max(this.lastEnd ?? -Infinity, body.windowStart + body.windowMs);
     this.perVuMax = Math.max(this.perVuMax, body.iterations.started / Math.max(1, body.vus.max));
     this.cpuMax = Math.max(this.cpuMax, body.resources.hostCpuPct);
+    this.cpuSum += body.resources.hostCpuPct;
   }
 }

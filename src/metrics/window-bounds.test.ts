@@ -47,7 +47,7 @@ describe('fitWindow', () => {
 });
 
 describe('windowOutOfBounds', () => {
-  const expected = { plannedVus: 2, windowMs: 1000 };
+  const expected = { plannedVus: 2, windowMs: 1000, earliest: 0, latest: 3_600_000 };
 
   it('accepts what an agent of that size can send', () => {
     expect(windowOutOfBounds(windowWith(10, 10), expected)).toBeUndefined();
@@ -59,6 +59,10 @@ describe('windowOutOfBounds', () => {
     ['a step counted 9e15 times', (w) => ({ ...w, steps: { home: step(9e15) } }), /attempts of step "home"/],
     ['150,000 step names', (w) => ({ ...w, steps: Object.fromEntries(Array.from({ length: 150_000 }, (_, i) => [`s${i}`, step(1)])) }), /150000 steps in one window/],
     ['another window length', (w) => ({ ...w, windowMs: 5 }), /a 5 ms window in a run of 1000 ms windows/],
+    ['a start off the window boundaries', (w) => ({ ...w, windowStart: 1500 }), /starting at 1500, not on a 1000 ms boundary/],
+    ['a start years after the run (it would stretch the run over them)', (w) => ({ ...w, windowStart: 9e15 }), /outside the run/],
+    ['a start at the epoch', (w) => ({ ...w, windowStart: -1000 }), /outside the run/],
+    ['a step timed at 1e308 ms', (w) => ({ ...w, steps: { home: { ...step(1), maxMs: 1e308, sumMs: 1e308 } } }), /timings over 1000000000 ms in step "home"/],
   ])('refuses %s', (_, change, why) => {
     expect(windowOutOfBounds(change(windowWith(1)), expected)).toMatch(why);
   });

@@ -3,7 +3,8 @@
 // past the bounds, whoever sent it. A window that never fits would be resent
 // forever and lose the run; one with absurd numbers would take the
 // controller's memory.
-import type { WindowBody } from '../protocol/messages.js';
+import type { Distribution, WindowBody } from '../protocol/messages.js';
+import { MAX_BYTES, MAX_MEASURE } from '../bounded-text.js';
 
 export const WINDOW_LIMITS = {
   /** distinct step names (and page-view steps, flows) in one window */
@@ -19,14 +20,15 @@ export const WINDOW_LIMITS = {
 } as const;
 
 type Sized = (window: WindowBody) => number;
-const jsonLength: Sized = (window) => JSON.stringify(window).length;
+/** Bytes on the wire: the hub's cap counts UTF-8 bytes, and a CJK step name is 3 of them per character. */
+const jsonBytes: Sized = (window) => Buffer.byteLength(JSON.stringify(window));
 
 /**
  * The window, trimmed until it fits `frameBytes`: names past the limits go
  * first (the least counted), then request detail, then page views, then steps
  * from the least counted. `trimmed` counts the entries left out.
  */
-export function fitWindow(window: WindowBody, frameBytes: number = WINDOW_LIMITS.frameBytes, size: Sized = jsonLength): WindowBody {
+export function fitWindow(window: WindowBody, frameBytes: number = WINDOW_LIMITS.frameBytes, size: Sized = jsonBytes): WindowBody {
   let left = 0;
   const keepMost = <V>(record: Record<string, V> | undefined, most: number, weight: (value: V) => number) => {
     if (!record) return record;
@@ -61,9 +63,23 @@ export function fitWindow(window: WindowBody, frameBytes: number = WINDOW_LIMITS
   return marked();
 }
 
+export interface WindowExpectation {
+  plannedVus: number;
+  windowMs: number;
+  /** windows start within [earliest, latest] (controller clock): not before the run, not in the future */
+  earliest?: number;
+  latest?: number;
+}
+
 /** Why a window cannot be true for an agent given `plannedVus` VUs and windows of `windowMs`; undefined when it can. */
-export function windowOutOfBounds(window: WindowBody, expected: { plannedVus: number; windowMs: number }): string | undefined {
+export function windowOutOfBounds(window: WindowBody, expected: WindowExpectation): string | undefined {
   if (window.windowMs !== expected.windowMs) return `a ${window.windowMs} ms window in a run of ${expected.windowMs} ms windows`;
+  // A stray start (0, 9e15) would stretch the run's span over years: its end and every report of it would crawl through it.
+  if (window.windowStart % expected.windowMs !== 0) return `a window starting at ${window.windowStart}, not on a ${expected.windowMs} ms boundary`;
+  if (window.windowStart < (expected.earliest ?? -Infinity) || window.windowStart > (expected.latest ?? Infinity)) {
+    // Not through Date: past year 275760 toISOString throws.
+    return `a window starting at ${window.windowStart} (epoch ms), outside the run`;
+  }
   const vus = Math.max(window.vus.max, window.vus.min, window.vus.allocated ?? 0);
   if (vus > expected.plannedVus) return `${vus} VUs from an agent given ${expected.plannedVus}`;
   const names: Array<[string, Record<string, unknown> | undefined, number]> = [
@@ -89,6 +105,23 @@ export function windowOutOfBounds(window: WindowBody, expected: { plannedVus: nu
   }
   for (const [name, step] of Object.entries(window.steps)) {
     if (Object.keys(step.errors).length > WINDOW_LIMITS.errorClasses) return `${Object.keys(step.errors).length} error classes in step "${name.slice(0, 60)}"`;
+    // Sums that could add up to Infinity (stored as null) across windows.
+    if (step.maxMs > MAX_MEASURE || step.sumMs > step.count * MAX_MEASURE) return `timings over ${MAX_MEASURE} ms in step "${name.slice(0, 60)}"`;
+  }
+  for (const [label, request] of Object.entries(window.requests ?? {})) {
+    if (request.bytes > request.count * MAX_BYTES) return `${request.bytes} bytes for ${request.count} requests of "${label.slice(0, 60)}"`;
+    if (distributionsOf(request).some(tooLarge)) return `timings over ${MAX_MEASURE} ms for requests of "${label.slice(0, 60)}"`;
+  }
+  for (const [step, views] of Object.entries(window.pageViews ?? {})) {
+    if (distributionsOf(views).some(tooLarge)) return `vitals over ${MAX_MEASURE} in page views of "${step.slice(0, 60)}"`;
   }
   return undefined;
+}
+
+function distributionsOf(record: object): Distribution[] {
+  return Object.values(record).filter((value): value is Distribution => typeof value === 'object' && value !== null && 'hist' in value);
+}
+
+function tooLarge(distribution: Distribution): boolean {
+  return distribution.max > MAX_MEASURE || distribution.sum > distribution.count * MAX_MEASURE;
 }

@@ -1,4 +1,5 @@
 // The store on a real file system that fills up mid-run (a small tmpfs): the
+// writer holds windows within its budget and has agents resend the rest; the
 // load goes on, the user is told once per outage, windows are held and saved
 // when space comes back, and a disk still full at the end gives exit 3, the
 // exact span the store is missing, and a report of what it holds.
@@ -9,6 +10,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
+import { StoreWriter } from '../../controller/run/store-writer.js';
+import { RunStore } from '../../controller/store/store.js';
+import { windowOf } from '../harness/fake-agent.js';
+import { PLAN, windowFrame } from '../harness/store.js';
 import { ReportSchema } from '../../src/protocol/report.js';
 import { fixture, runCli } from '../harness/cli.js';
 
@@ -49,6 +54,37 @@ describe('a disk that fills up during a run', () => {
     await app?.close();
     if (disk) execFileSync('umount', ['-l', disk]);
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds windows within its memory budget, and has the agents resend the rest once the store takes writes again', async () => {
+    const path = join(disk, 'writer.db');
+    const store = RunStore.open(path);
+    store.createRun({ id: 'r1', scenario: 's', scenarioPath: '/dev/null', startedAt: 0, status: 'running', windowMs: 1000, plan: PLAN, config: { envKeys: [], outDir: '/dev/null', thresholds: [] } });
+    const notices: string[] = [];
+    const resent: string[][] = [];
+    const window = (agentId: string, at: number) => {
+      const frame = windowFrame('r1', agentId, at + 1, windowOf(at * 1000, 1000, [10, 20]));
+      return { agentId, seq: at + 1, windowStart: at * 1000, windowMs: 1000, frame };
+    };
+    const budget = 2 * window('a1', 0).frame.length * 2 + 100;
+    const writes = new StoreWriter('r1', store, { notice: (text) => notices.push(text), resend: (ids) => resent.push([...ids]) }, Date.now, budget);
+    await writes.saveWindow(window('a1', 0));
+    fill(join(disk, 'writer-filler'));
+    // Held (two fit the budget), then refused: not acked, the agent keeps it.
+    const results = [];
+    for (let at = 1; at <= 40 && !writes.outage; at += 1) results.push(await writes.saveWindow(window('a1', at)));
+    expect(writes.outage?.why).toMatch(/SQLITE_FULL/);
+    const outageAt = results.length;
+    await writes.saveWindow(window('a2', outageAt + 1));
+    await expect(writes.saveWindow(window('a3', outageAt + 2))).rejects.toThrow(/at their budget/);
+    expect([...writes.leftWithAgents]).toEqual(['a3']);
+    expect(writes.retry()).toBe(false);
+    rmSync(join(disk, 'writer-filler'));
+    expect(writes.retry()).toBe(true);
+    expect(resent).toEqual([['a3']]);
+    expect(notices.filter((n) => /takes writes again: 2 held windows saved/.test(n))).toHaveLength(1);
+    expect(store.windowTotal('r1')).toBe(outageAt + 2);
+    store.close();
   });
 
   it('keeps the load going, saves what it held once space is back, and ends with exit 3 and the span still missing', async () => {

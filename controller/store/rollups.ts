@@ -3,7 +3,7 @@
 // (src/metrics/coarsen.ts); a long run's end does that once, in the same pass
 // that merges its series, and keeps the spans, so `squall report` of a week
 // of windows from ten agents reads a few thousand rows, not three million.
-import { AgentTally, SpanFolder, agentSpan, mergedSpan, spanFactor } from '../../src/metrics/coarsen.js';
+import { AgentTally, MAX_SERIES_POINTS, SpanFolder, agentSpan, mergedSpan, spanFactor } from '../../src/metrics/coarsen.js';
 import { mergeAgentWindows } from '../../src/metrics/merge.js';
 import type { WindowBody } from '../../src/protocol/messages.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
@@ -25,11 +25,11 @@ export interface ReportWindows {
  * intervals at a time; for a run longer than MAX_SERIES_POINTS windows, its
  * spans and each agent's tally kept too.
  */
-export function finishSeries(store: RunStore, run: Pick<RunRecord, 'id' | 'windowMs'>, sliceIntervals = SLICE_INTERVALS): void {
+export function finishSeries(store: RunStore, run: Pick<RunRecord, 'id' | 'windowMs'>, { sliceIntervals = SLICE_INTERVALS, maxPoints = MAX_SERIES_POINTS } = {}): void {
   store.clearDerived(run.id);
   const range = store.windowRange(run.id);
   if (!range) return;
-  const factor = factorOf(store, run.id, range.agents);
+  const factor = factorOf(store, run.id, range.agents, maxPoints);
   const long = factor > 1;
   const spans = new Map<string, Array<{ windowStart: number }>>([[MERGED, []]]);
   const keep = (owner: string) => (span: { windowStart: number }) => spans.get(owner)!.push(span);
@@ -70,7 +70,7 @@ export function finishSeries(store: RunStore, run: Pick<RunRecord, 'id' | 'windo
  * end, or merged again from the raw windows) and every agent's windows,
  * read one at a time and folded into spans here.
  */
-export function reportWindows(store: RunStore, run: RunRecord, series: 'merged series' | 'raw windows'): ReportWindows {
+export function reportWindows(store: RunStore, run: RunRecord, series: 'merged series' | 'raw windows', maxPoints = MAX_SERIES_POINTS): ReportWindows {
   if (series === 'merged series') {
     const kept = keptSpans(store, run);
     if (kept) return kept;
@@ -78,7 +78,7 @@ export function reportWindows(store: RunStore, run: RunRecord, series: 'merged s
   const result: ReportWindows = { windows: [], agentWindows: [], agentTallies: new Map() };
   const range = store.windowRange(run.id);
   if (!range) return result;
-  const factor = factorOf(store, run.id, range.agents);
+  const factor = factorOf(store, run.id, range.agents, maxPoints);
   const merged = new SpanFolder<MergedWindow>(range.first, run.windowMs, factor, mergedSpan, (window) => result.windows.push(window));
   if (series === 'merged series') store.eachMergedWindow(run.id, (window) => merged.add(window));
   else {
@@ -115,7 +115,7 @@ function keptSpans(store: RunStore, run: RunRecord): ReportWindows | undefined {
 }
 
 /** Span length in windows: from how many windows the agents sent (the most of any agent stands for the intervals), not from the time they span. */
-function factorOf(store: RunStore, runId: string, agents: readonly string[]): number {
+function factorOf(store: RunStore, runId: string, agents: readonly string[], maxPoints: number): number {
   const counts = [...store.windowCounts(runId).values()];
-  return spanFactor(Math.max(0, ...counts), undefined, agents.length);
+  return spanFactor(Math.max(0, ...counts), maxPoints, agents.length);
 }

@@ -38,7 +38,7 @@ describe('RunStore', () => {
     finishSeries(store, { id: 'run-1', windowMs: 1000 });
     const once = store.mergedWindows('run-1');
     // A slice of one interval at a time gives the same series.
-    finishSeries(store, { id: 'run-1', windowMs: 1000 }, 1);
+    finishSeries(store, { id: 'run-1', windowMs: 1000 }, { sliceIntervals: 1 });
     expect(store.mergedWindows('run-1')).toEqual(once);
     expect(once.map((w) => [w.windowStart, w.agents, w.steps.home!.count, w.steps.home!.failed])).toEqual([
       [0, 2, 3, 1],

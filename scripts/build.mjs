@@ -24,6 +24,14 @@ const common = {
   banner: { js: requireShim },
 };
 
+/** `debug` imported by the agent's dependencies resolves to agent/debug-once.mjs (one logger per namespace). */
+const debugOnce = {
+  name: 'debug-once',
+  setup(builder) {
+    builder.onResolve({ filter: /^debug$/ }, (args) => (args.importer.endsWith('debug-once.mjs') ? undefined : { path: join(root, 'agent', 'debug-once.mjs') }));
+  },
+};
+
 const started = Date.now();
 const [cli] = await Promise.all([
   build({
@@ -61,6 +69,7 @@ const [cli] = await Promise.all([
     // Error classes are named by their constructor (puppeteer's TimeoutError): without this, the
     // bundle's renaming of same-named classes showed in reports as "TimeoutError2".
     keepNames: true,
+    plugins: [debugOnce],
   }),
 ]);
 // Chunks are named by their content: those of earlier builds would pile up. Removed once this

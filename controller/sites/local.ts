@@ -1,5 +1,6 @@
 // The embedded default site: one agent as a child process on this machine,
 // talking to the hub over 127.0.0.1 with exactly the protocol remote agents use.
+import { createWriteStream } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { findBrowser } from '../../src/browser-path.js';
 import { InputError } from '../../src/errors.js';
@@ -65,6 +66,10 @@ function spawnNode(script: string, stdout: 'pipe' | 'ignore'): { child: ChildPro
   const tail: string[] = [];
   let partial = '';
   child.stderr!.setEncoding('utf8');
+  // SQUALL_AGENT_LOG=<file>: the local agent's whole stderr there too (with DEBUG=puppeteer:protocol:* a CDP trace).
+  const log = process.env.SQUALL_AGENT_LOG ? createWriteStream(process.env.SQUALL_AGENT_LOG, { flags: 'a' }) : undefined;
+  log?.on('error', () => {});
+  if (log) child.stderr!.pipe(log);
   child.stderr!.on('data', (chunk: string) => {
     const lines = (partial + chunk).split('\n');
     partial = lines.pop() ?? '';

@@ -37,7 +37,7 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'stats') {
     const cpu = process.cpuUsage(started);
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    process.stdout.write(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRss / 1048576, duplicates: session.duplicates }) + '\n');
+    process.stdout.write(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRss / 1048576, duplicates: session.duplicates, refused: session.refusedWindows }) + '\n');
   }
 }
 if (profiler) {

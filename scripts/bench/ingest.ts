@@ -182,6 +182,8 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
   }
   const elapsed = performance.now() - testStart;
   const cpuAfter = await controller.stats();
+  // An ack says taken, not stored: a window the controller refused (out of bounds) is acked too.
+  if (cpuAfter.refused) throw new Error(`the controller refused ${cpuAfter.refused} of the bench's windows: they measure nothing`);
   clearInterval(heartbeat);
   for (const socket of sockets) socket.terminate();
   await controller.stop();

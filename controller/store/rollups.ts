@@ -29,7 +29,7 @@ export function finishSeries(store: RunStore, run: Pick<RunRecord, 'id' | 'windo
   store.clearDerived(run.id);
   const range = store.windowRange(run.id);
   if (!range) return;
-  const factor = factorOf(store, run.id, range.agents, maxPoints);
+  const factor = factorOf(range, maxPoints);
   const long = factor > 1;
   const spans = new Map<string, Array<{ windowStart: number }>>([[MERGED, []]]);
   const keep = (owner: string) => (span: { windowStart: number }) => spans.get(owner)!.push(span);
@@ -38,19 +38,15 @@ export function finishSeries(store: RunStore, run: Pick<RunRecord, 'id' | 'windo
     spans.set(agentId, []);
     return [agentId, { tally: new AgentTally(), folder: new SpanFolder<WindowBody>(range.first, run.windowMs, factor, agentSpan, keep(agentId)) }];
   }));
-  const sliceMs = run.windowMs * sliceIntervals;
-  let windows = 0;
-  // From one stored window to the next slice that has any: a gap of a year costs one query, not a loop through it.
-  for (let from: number | undefined = range.first; from !== undefined; from = store.nextWindowStart(run.id, range.agents, from + sliceMs)) {
-    const merged = store.windowsBetween(run.id, range.agents, from, from + sliceMs).map((interval) => {
+  for (const slice of slicesOf(store, run, range, sliceIntervals)) {
+    const merged = slice.map((interval) => {
       if (long) {
-        for (const body of interval) {
-          const agent = agents.get(body.agentId)!;
-          agent.tally.add(body.body);
-          agent.folder.add(body.body);
+        for (const { agentId, body } of interval) {
+          const agent = agents.get(agentId)!;
+          agent.tally.add(body);
+          agent.folder.add(body);
         }
       }
-      windows += interval.length;
       return mergeAgentWindows(interval.map((w) => w.body));
     });
     store.saveMerged(run.id, merged);
@@ -61,7 +57,7 @@ export function finishSeries(store: RunStore, run: Pick<RunRecord, 'id' | 'windo
   mergedFolder.flush();
   for (const { folder } of agents.values()) folder.flush();
   for (const [owner, list] of spans) store.saveSpans(run.id, owner, list.splice(0));
-  store.saveRollup(run.id, { factor, windows, tallies: Object.fromEntries([...agents].map(([agentId, { tally }]) => [agentId, { ...tally }])) });
+  store.saveRollup(run.id, { factor, windows: range.windows, tallies: Object.fromEntries([...agents].map(([agentId, { tally }]) => [agentId, { ...tally }])) });
 }
 
 /**
@@ -71,20 +67,19 @@ export function finishSeries(store: RunStore, run: Pick<RunRecord, 'id' | 'windo
  * read one at a time and folded into spans here.
  */
 export function reportWindows(store: RunStore, run: RunRecord, series: 'merged series' | 'raw windows', maxPoints = MAX_SERIES_POINTS): ReportWindows {
-  if (series === 'merged series') {
-    const kept = keptSpans(store, run);
-    if (kept) return kept;
-  }
   const result: ReportWindows = { windows: [], agentWindows: [], agentTallies: new Map() };
   const range = store.windowRange(run.id);
   if (!range) return result;
-  const factor = factorOf(store, run.id, range.agents, maxPoints);
+  if (series === 'merged series') {
+    const kept = keptSpans(store, run, range.windows);
+    if (kept) return kept;
+  }
+  const factor = factorOf(range, maxPoints);
   const merged = new SpanFolder<MergedWindow>(range.first, run.windowMs, factor, mergedSpan, (window) => result.windows.push(window));
   if (series === 'merged series') store.eachMergedWindow(run.id, (window) => merged.add(window));
   else {
-    const sliceMs = run.windowMs * SLICE_INTERVALS;
-    for (let from: number | undefined = range.first; from !== undefined; from = store.nextWindowStart(run.id, range.agents, from + sliceMs)) {
-      for (const interval of store.windowsBetween(run.id, range.agents, from, from + sliceMs)) merged.add(mergeAgentWindows(interval.map((w) => w.body)));
+    for (const slice of slicesOf(store, run, range, SLICE_INTERVALS)) {
+      for (const interval of slice) merged.add(mergeAgentWindows(interval.map((w) => w.body)));
     }
   }
   merged.flush();
@@ -101,10 +96,10 @@ export function reportWindows(store: RunStore, run: RunRecord, series: 'merged s
   return result;
 }
 
-function keptSpans(store: RunStore, run: RunRecord): ReportWindows | undefined {
+function keptSpans(store: RunStore, run: RunRecord, storedWindows: number): ReportWindows | undefined {
   const rollup = store.rollup(run.id);
   // A window stored after the run's end (a late resend) makes the spans stale: read the windows instead.
-  if (!rollup || rollup.windows !== store.windowTotal(run.id)) return undefined;
+  if (!rollup || rollup.windows !== storedWindows) return undefined;
   const result: ReportWindows = { windows: [], agentWindows: [], agentTallies: new Map() };
   store.eachSpan(run.id, MERGED, (span) => result.windows.push(span as MergedWindow));
   for (const [agentId, fields] of Object.entries(rollup.tallies as Record<string, Partial<AgentTally>>)) {
@@ -114,8 +109,21 @@ function keptSpans(store: RunStore, run: RunRecord): ReportWindows | undefined {
   return result;
 }
 
+type WindowRange = NonNullable<ReturnType<RunStore['windowRange']>>;
+
 /** Span length in windows: from how many windows the agents sent (the most of any agent stands for the intervals), not from the time they span. */
-function factorOf(store: RunStore, runId: string, agents: readonly string[], maxPoints: number): number {
-  const counts = [...store.windowCounts(runId).values()];
-  return spanFactor(Math.max(0, ...counts), maxPoints, agents.length);
+function factorOf(range: WindowRange, maxPoints: number): number {
+  return spanFactor(range.mostOfOneAgent, maxPoints, range.agents.length);
+}
+
+/**
+ * Every agent's raw windows by interval, a slice of `sliceIntervals`
+ * intervals at a time, in order. From one stored window to the next slice
+ * that has any: a gap of a year costs one query, not a loop through it.
+ */
+function* slicesOf(store: RunStore, run: Pick<RunRecord, 'id' | 'windowMs'>, range: WindowRange, sliceIntervals: number) {
+  const sliceMs = run.windowMs * sliceIntervals;
+  for (let from: number | undefined = range.first; from !== undefined; from = store.nextWindowStart(run.id, range.agents, from + sliceMs)) {
+    yield store.windowsBetween(run.id, range.agents, from, from + sliceMs);
+  }
 }

@@ -246,13 +246,22 @@ export class RunStore {
     return rows.map((row) => ({ agentId: row.agent_id, body: WindowBodySchema.parse((JSON.parse(row.body) as { window: unknown }).window) }));
   }
 
-  /** The agents that sent windows in the run, and its first and last window start; undefined when none came. */
-  windowRange(runId: string): { agents: string[]; first: number; last: number } | undefined {
+  /**
+   * The agents that sent windows in the run, its first window start, how
+   * many windows there are and the most from one agent; undefined when none
+   * came. One pass over the run's keys.
+   */
+  windowRange(runId: string): { agents: string[]; first: number; windows: number; mostOfOneAgent: number } | undefined {
     const rows = this.db
-      .prepare(`SELECT agent_id, MIN(window_start) AS first, MAX(window_start) AS last FROM agent_windows WHERE run_id = ? GROUP BY agent_id ORDER BY agent_id`)
-      .all(runId) as Array<{ agent_id: string; first: number; last: number }>;
+      .prepare(`SELECT agent_id, MIN(window_start) AS first, COUNT(*) AS n FROM agent_windows WHERE run_id = ? GROUP BY agent_id ORDER BY agent_id`)
+      .all(runId) as Array<{ agent_id: string; first: number; n: number }>;
     if (rows.length === 0) return undefined;
-    return { agents: rows.map((row) => row.agent_id), first: Math.min(...rows.map((row) => row.first)), last: Math.max(...rows.map((row) => row.last)) };
+    return {
+      agents: rows.map((row) => row.agent_id),
+      first: Math.min(...rows.map((row) => row.first)),
+      windows: rows.reduce((sum, row) => sum + row.n, 0),
+      mostOfOneAgent: Math.max(...rows.map((row) => row.n)),
+    };
   }
 
   /**
@@ -296,11 +305,6 @@ export class RunStore {
     for (const body of rows as Iterable<string>) visit(JSON.parse(body) as MergedWindow);
   }
 
-  /** How many raw windows the run has. */
-  windowTotal(runId: string): number {
-    return this.statement(`SELECT COUNT(*) FROM agent_windows WHERE run_id = ?`).pluck().get(runId) as number;
-  }
-
   /** Drops what the run's end derives from the raw windows: the merged series and a long run's spans. */
   clearDerived(runId: string): void {
     for (const table of ['merged_windows', 'series', 'report_spans', 'report_rollups']) this.db.prepare(`DELETE FROM ${table} WHERE run_id = ?`).run(runId);
@@ -323,13 +327,6 @@ export class RunStore {
   rollup(runId: string): { factor: number; windows: number; tallies: unknown } | undefined {
     const row = this.statement(`SELECT factor, windows, tallies FROM report_rollups WHERE run_id = ?`).get(runId) as { factor: number; windows: number; tallies: string } | undefined;
     return row && { factor: row.factor, windows: row.windows, tallies: JSON.parse(row.tallies) };
-  }
-
-  windowCounts(runId: string): Map<string, number> {
-    const rows = this.db
-      .prepare(`SELECT agent_id, COUNT(*) AS n FROM agent_windows WHERE run_id = ? GROUP BY agent_id`)
-      .all(runId) as Array<{ agent_id: string; n: number }>;
-    return new Map(rows.map((row) => [row.agent_id, row.n]));
   }
 
   saveMerged(runId: string, windows: readonly MergedWindow[]): void {

@@ -53,6 +53,14 @@ describe('coarsening a long run', () => {
     expect(Math.max(...spans.map((s) => s.resources.hostCpuPct))).toBeCloseTo((97 + 9 * 20) / 10);
   });
 
+  it("sums a flow's iterations over a span and keeps its most busy and kept VUs", () => {
+    const flowWindows = [2, 5, 3].map((busy, i) => ({ ...windowOf(i * 1000, 1000, [10], 5), flows: { checkout: { started: 1, completed: 1, failed: 0, busy, allocated: busy + 1 } } }));
+    const [span] = fold(flowWindows, 3, agentSpan as never);
+    expect(span!.flows).toEqual({ checkout: { started: 3, completed: 3, failed: 0, busy: 5, allocated: 6 } });
+    const withoutBusy = fold(flowWindows.map((w) => ({ ...w, flows: { checkout: { started: 1, completed: 1, failed: 0 } } })), 3, agentSpan as never);
+    expect(withoutBusy[0]!.flows).toEqual({ checkout: { started: 3, completed: 3, failed: 0 } });
+  });
+
   it('leaves a run under the limit as it is', () => {
     const windows = agentWindows(20, 0);
     expect(spanFactor(20)).toBe(1);

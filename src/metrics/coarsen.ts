@@ -27,7 +27,8 @@ export class SpanBuilder {
   private allocated: number | undefined;
   private agents = 0;
   private saturatedAgents = 0;
-  private readonly flows = new Map<string, Required<Pick<NonNullable<WindowBody['flows']>[string], 'busy' | 'allocated'>>>();
+  /** each flow's most busy and most kept VUs in one of the span's windows (busy only when a window said it) */
+  private readonly flows = new Map<string, { busy: number | undefined; allocated: number }>();
   private windows = 0;
   private cpuSum = 0;
   private agentCpuSum = 0;
@@ -36,7 +37,6 @@ export class SpanBuilder {
   private lagMax = 0;
   private saturated = false;
   private trimmed = 0;
-  private readonly hasFlowBusy = new Set<string>();
 
   constructor(
     readonly windowStart: number,
@@ -52,9 +52,9 @@ export class SpanBuilder {
     this.vusMax = Math.max(this.vusMax, body.vus.max);
     if (body.vus.allocated !== undefined) this.allocated = Math.max(this.allocated ?? 0, body.vus.allocated);
     for (const [name, flow] of Object.entries(body.flows ?? {})) {
-      const most = this.flows.get(name) ?? { busy: 0, allocated: 0 };
-      if (flow.busy !== undefined) this.hasFlowBusy.add(name);
-      this.flows.set(name, { busy: Math.max(most.busy, flow.busy ?? 0), allocated: Math.max(most.allocated, flow.allocated ?? 0) });
+      const most = this.flows.get(name);
+      const busy = flow.busy === undefined ? most?.busy : Math.max(most?.busy ?? 0, flow.busy);
+      this.flows.set(name, { busy, allocated: Math.max(most?.allocated ?? 0, flow.allocated ?? 0) });
     }
     if ('agents' in body) {
       this.agents = Math.max(this.agents, body.agents);
@@ -107,7 +107,7 @@ export class SpanBuilder {
     const { busy: _busy, allocated: _allocated, ...sums } = counts;
     return {
       ...sums,
-      ...(this.hasFlowBusy.has(name) ? { busy: most?.busy ?? 0 } : {}),
+      ...(most?.busy !== undefined ? { busy: most.busy } : {}),
       ...(counts.allocated !== undefined ? { allocated: most?.allocated ?? 0 } : {}),
     };
   }

@@ -83,7 +83,7 @@ describe('a disk that fills up during a run', () => {
     expect(writes.retry()).toBe(true);
     expect(resent).toEqual([['a3']]);
     expect(notices.filter((n) => /takes writes again: 2 held windows saved/.test(n))).toHaveLength(1);
-    expect(store.windowTotal('r1')).toBe(outageAt + 2);
+    expect(store.windowRange('r1')?.windows).toBe(outageAt + 2);
     store.close();
   });
 

@@ -17,8 +17,8 @@ import { windowOutOfBounds } from '../../src/metrics/window-bounds.js';
 const CLOCK_MARGIN_MS = 10 * 60_000;
 /** A notice is a line: an agent's or a page's text past this is cut. */
 const MAX_NOTICE_CHARS = 2000;
-/** Unreadable messages shown as notices, per run; the rest only counted. */
-const INVALID_NOTICES = 5;
+/** Unreadable messages (or refused windows) shown as notices, per run; the rest only counted. */
+const NOTICES_OF_A_KIND = 5;
 
 export interface AgentState {
   id: string;
@@ -193,8 +193,7 @@ export class RunSession implements HubHandlers {
     if (problem !== undefined) {
       // Acked and left out, not stored: a resend would be refused the same way.
       this.refusedWindows += 1;
-      if (this.refusedWindows <= INVALID_NOTICES) this.notice(`agent ${label(agent)}: window refused, not stored: ${problem}`);
-      if (this.refusedWindows === INVALID_NOTICES) this.notice(`more refused windows are counted, not shown`);
+      this.noticeFirstFew(this.refusedWindows, () => `agent ${label(agent)}: window refused, not stored: ${problem}`, 'more refused windows are counted, not shown');
       agent.windows.add(message.window.windowStart);
       this.checkDone(agent);
       return;
@@ -274,11 +273,17 @@ export class RunSession implements HubHandlers {
 
   invalid(agentId: string | undefined, error: string): void {
     this.invalidFrames += 1;
-    // A token holder can send thousands: the first few are shown, the rest counted (the run's end says how many).
-    if (this.invalidFrames > INVALID_NOTICES) return;
-    const who = terminalSafe(boundText(agentId ?? '?', 80));
-    this.notice(`agent ${who} sent a message we cannot read: ${terminalSafe(boundText(error.split('\n')[0] ?? '', 300))}`);
-    if (this.invalidFrames === INVALID_NOTICES) this.notice(`more unreadable messages are counted, not shown`);
+    this.noticeFirstFew(
+      this.invalidFrames,
+      () => `agent ${boundText(agentId ?? '?', 80)} sent a message we cannot read: ${boundText(error.split('\n')[0] ?? '', 300)}`,
+      'more unreadable messages are counted, not shown',
+    );
+  }
+
+  /** A token holder can send thousands: the first few of a kind are shown, then one line says the rest are only counted (the run's end says how many). */
+  private noticeFirstFew(count: number, text: () => string, rest: string): void {
+    if (count <= NOTICES_OF_A_KIND) this.notice(text());
+    if (count === NOTICES_OF_A_KIND) this.notice(rest);
   }
 
   /** The agent's process ended: done if it delivered everything, failed or lost otherwise. */

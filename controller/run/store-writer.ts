@@ -76,23 +76,25 @@ export class StoreWriter {
 
   /** Runs a small write now, or once the store takes writes again; false when it had to wait. */
   write(work: () => void): boolean {
-    if (!this.outage) {
-      try {
-        work();
-        return true;
-      } catch (error) {
-        this.refused(error);
-      }
-    }
+    if (this.attempt(work)) return true;
     this.deferred.push(work);
     return false;
   }
 
   /** Evidence is saved now or not at all. */
   saveEvidence(work: () => void): void {
-    if (!this.write(() => work())) {
-      this.deferred.pop();
-      this.evidenceLost += 1;
+    if (!this.attempt(work)) this.evidenceLost += 1;
+  }
+
+  /** Runs `work` unless the store refuses writes (or starts to now); true when it ran. */
+  private attempt(work: () => void): boolean {
+    if (this.outage) return false;
+    try {
+      work();
+      return true;
+    } catch (error) {
+      this.refused(error);
+      return false;
     }
   }
 

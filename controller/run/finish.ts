@@ -29,7 +29,7 @@ export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io:
   const endedAt = Math.max(...agents.map((a) => a.byeAt ?? a.lostAt ?? Date.now()));
   // One last try for what the disk refused during the run, then the run's end.
   const { writes } = session;
-  writes.maintain();
+  writes.checkStillThere();
   // The series first, a slice per transaction (a week's would hold the store's lock for minutes), the run's end last:
   // a store that refuses midway leaves a run that reads as interrupted, reported from its raw windows.
   const stored = writes.retry() && writes.write(() => (finishSeries(store, { id: runId, windowMs: prepared.windowMs }), store.finishRun(runId, status, endedAt)));

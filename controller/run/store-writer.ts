@@ -100,10 +100,7 @@ export class StoreWriter {
 
   /** Called every second: notices a store file deleted under the run, retries a refusing store, or moves the WAL into the database while no window came for a second. */
   maintain(): void {
-    if (!this.storeGone && !this.store.stillAtItsPath()) {
-      this.storeGone = true;
-      this.events.notice(`the store file was deleted or replaced during the run: this run will be in its report files only, not in squall runs`);
-    }
+    this.checkStillThere();
     if (this.outage) {
       if (this.now() - this.lastRetryAt >= STORE_RETRY_MS) this.retry();
       return;
@@ -117,6 +114,13 @@ export class StoreWriter {
         if (storeWriteProblem(error) === undefined) throw error;
       }
     }
+  }
+
+  /** Says once when the store's file was deleted or replaced under the run. */
+  checkStillThere(): void {
+    if (this.storeGone || this.store.stillAtItsPath()) return;
+    this.storeGone = true;
+    this.events.notice(`the store file was deleted or replaced during the run: this run will be in its report files only, not in squall runs`);
   }
 
   /** Saves what is held and replays what waited, in one transaction; true when nothing waits any more. */

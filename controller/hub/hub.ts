@@ -115,6 +115,8 @@ export class AgentHub {
 
   private upgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
     this.pending.settled(socket);
+    // A client that resets the connection (after its 401 or mid-handshake) must not take the controller with it.
+    socket.on('error', () => {});
     const agentId = authenticatedAgent(request, this.options.token);
     if (agentId === undefined) {
       // Ended, not destroyed: the answer reaches the client before the connection goes (at the latest after a second).
@@ -122,18 +124,17 @@ export class AgentHub {
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
-    socket.on('error', () => {});
     this.sockets.handleUpgrade(request, socket, head, (webSocket) => this.accept(webSocket, agentId));
   }
 
   /** `boundTo`: the agent whose credential opened the connection; it speaks for no other. */
   private accept(socket: WebSocket, boundTo: string): void {
-    let agentId: string | undefined;
+    let greeted = false;
     socket.on('message', (data) => {
       const frame = data.toString();
       const parsed = parseFrame(AgentMessageSchema, frame);
       if (!parsed.ok) {
-        this.options.handlers.invalid(agentId, parsed.error);
+        this.options.handlers.invalid(boundTo, parsed.error);
         return;
       }
       const message = parsed.message;
@@ -147,19 +148,17 @@ export class AgentHub {
         return;
       }
       if (message.type === 'hello') {
-        agentId = message.agentId;
-        this.adopt(agentId, socket, message.incarnation);
+        greeted = true;
+        this.adopt(boundTo, socket, message.incarnation);
       }
-      if (agentId === undefined) {
-        this.options.handlers.invalid(message.agentId, 'message before hello');
+      if (!greeted) {
+        this.options.handlers.invalid(boundTo, 'message before hello');
         return;
       }
-      this.process(this.sessions.get(agentId)!, message, frame);
+      this.process(this.sessions.get(boundTo)!, message, frame);
     });
     socket.on('close', () => {
-      if (agentId !== undefined && this.sessions.get(agentId)?.socket === socket) {
-        this.options.handlers.disconnected(agentId);
-      }
+      if (greeted && this.sessions.get(boundTo)?.socket === socket) this.options.handlers.disconnected(boundTo);
     });
     socket.on('error', () => {});
   }

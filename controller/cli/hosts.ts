@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { Io } from '../../src/io.js';
 import type { ChromiumSource, NodeSource } from '../../provisioning/prepare-plan.js';
-import { counted, formatBytes, formatSeconds } from '../format.js';
+import { counted, formatBytes, formatMs, formatSeconds } from '../format.js';
 import { prepareInventory, type PrepareRow } from '../prepare/prepare-hosts.js';
 import { alignedTable } from '../report/summary.js';
 import { checkHosts, type HostCheckRow } from '../sites/check-hosts.js';
@@ -15,7 +15,7 @@ function gigabytes(mb: number): string {
 }
 
 export function hostCheckTable(rows: readonly HostCheckRow[]): string {
-  const header = ['host', 'reach', 'host key', 'auth', 'os', 'cores', 'memory', 'node', 'chromium', 'disk free', 'transfer', 'verdict'];
+  const header = ['host', 'reach', 'host key', 'auth', 'os', 'cores', 'memory', 'node', 'chromium', 'disk free', 'transfer', 'command', 'verdict'];
   const cells = rows.map((row) => [
     row.name,
     row.reachable ? 'ok' : 'no',
@@ -28,9 +28,28 @@ export function hostCheckTable(rows: readonly HostCheckRow[]): string {
     row.probe ? (row.probe.chromiumPath ? `${row.probe.chromiumPath} (${row.probe.chromiumVersion?.replace(/^Chromium /, '') ?? '?'})` : 'missing') : '-',
     row.probe ? gigabytes(row.probe.diskFreeMb) : '-',
     row.transfer ?? '-',
+    row.shell ? formatMs(row.shell.ms) : '-',
     row.problems.length === 0 ? 'ok' : `UNUSABLE: ${row.problems.join('; ')}`,
   ]);
-  return alignedTable([header, ...cells], () => false).join('\n') + '\n';
+  return alignedTable([header, ...cells], () => false).join('\n') + '\n' + slowShellNotes(rows);
+}
+
+/**
+ * Above this, a command's cost on a host is more than a network round trip:
+ * the login shell's start-up (a loopback `true` with Debian's default
+ * .bashrc takes 20-40 ms; with pyenv's init 450 ms).
+ */
+export const SLOW_COMMAND_MS = 250;
+
+function slowShellNotes(rows: readonly HostCheckRow[]): string {
+  const slow = rows.filter((row) => row.shell && row.shell.ms > SLOW_COMMAND_MS);
+  if (slow.length === 0) return '';
+  const names = slow.map((row) => `${row.name} (${formatMs(row.shell!.ms)})`).join(', ');
+  return (
+    `slow commands on ${names}: each command there waits that long before it runs, a network round trip and the login shell's start-up. ` +
+    `Over SSH, bash sources ~/.bashrc even for a single command, so what it runs (pyenv, nvm, conda init) runs for every command squall sends. ` +
+    `A guard at its top keeps it to interactive shells:  case $- in *i*) ;; *) return;; esac\n`
+  );
 }
 
 export function prepareTable(rows: readonly PrepareRow[]): string {
@@ -67,8 +86,11 @@ export function registerHosts(program: Command, io: Io, setExit: (code: number) 
       `
 Checks per host: reachable, SSH authentication (key file or ssh-agent), host key
 against known_hosts, OS, cores, memory, Node.js (20 or later), Chromium, free disk,
-and how files will reach it: sftp, or exec (over a plain SSH channel, with a
-sha256 check on arrival) when the host has no SFTP subsystem.
+how files will reach it: sftp, or exec (over a plain SSH channel, with a
+sha256 check on arrival) when the host has no SFTP subsystem, and what one
+command costs there before it runs (command: the best of two \`true\` execs,
+the network's round trip and the login shell's start-up; over ${SLOW_COMMAND_MS} ms it says
+how to keep a heavy ~/.bashrc out of commands).
 
 Exit codes: 0 every host is usable, 1 some host is not, 2 bad input.`,
     )

@@ -15,8 +15,12 @@ export interface ConnectedHost {
   host: ResolvedHost;
   connection: SshConnection;
   probe: HostProbe;
-  /** how files reach it: SFTP, or the exec channel when it has no SFTP subsystem */
-  transfer: TransferKind;
+  /**
+   * how files reach it: SFTP, or the exec channel when it has no SFTP subsystem;
+   * undefined until a file must go (a warm host never asks: opening the SFTP
+   * subsystem starts one more of the user's shells there)
+   */
+  transfer?: TransferKind;
   /** a new connection to it, its host key checked against known_hosts again (a changed key is refused) */
   dial(): Promise<SshConnection>;
 }
@@ -27,8 +31,13 @@ export interface ConnectedHost {
  * that stopped it.
  */
 export type HostProbeResult =
-  | { host: ResolvedHost; probe: HostProbe; transfer: TransferKind; problems: string[]; connected?: ConnectedHost }
+  | { host: ResolvedHost; probe: HostProbe; transfer?: TransferKind; shell?: ShellCost; problems: string[]; connected?: ConnectedHost }
   | { host: ResolvedHost; error: HostError };
+
+/** What one command costs on the host before it runs: a `true` exec, round trip and the user's shell start-up. */
+export interface ShellCost {
+  ms: number;
+}
 
 /** Runs `task` over `items` with at most `limit` at once. */
 export async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
@@ -56,28 +65,47 @@ export function inventoryOf(file: string, io: Io): Promise<ResolvedHost[]> {
  */
 export function probeHosts(
   hosts: readonly ResolvedHost[],
-  options: { acceptNewHostKeys: boolean; env: Io['env']; cacheLooks?: readonly CacheLook[] },
+  options: { acceptNewHostKeys: boolean; env: Io['env']; cacheLooks?: readonly CacheLook[]; inspect?: boolean },
   keep: (problems: readonly string[], probe: HostProbe, host: ResolvedHost) => boolean,
 ): Promise<HostProbeResult[]> {
   return mapBounded(hosts, CONNECT_CONCURRENCY, async (host): Promise<HostProbeResult> => {
     let connected: ConnectedHost;
+    let shell: ShellCost | undefined;
     try {
       connected = await connectAndProbe(host, options);
+      if (options.inspect) shell = await shellCostOf(connected);
     } catch (error) {
       return { host, error: error as HostError };
     }
     const { probe, transfer } = connected;
     const problems = probeProblems(probe, host.browserPath);
-    if (keep(problems, probe, host)) return { host, probe, transfer, problems, connected };
+    const result = { host, probe, ...(transfer ? { transfer } : {}), ...(shell ? { shell } : {}), problems };
+    if (keep(problems, probe, host)) return { ...result, connected };
     connected.connection.close();
-    return { host, probe, transfer, problems };
+    return result;
   });
 }
 
-/** Connects and asks what the host has; any failure comes out as a HostError naming its stage. */
+/** Times one `true` exec (the best of two: the first may pay for a cold disk). */
+async function shellCostOf(connected: ConnectedHost): Promise<ShellCost> {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 2; i++) {
+    const started = performance.now();
+    await connected.connection.run('true').catch((error: unknown) => {
+      throw new HostError(connected.host.name, 'probe', `cannot run a command: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    best = Math.min(best, performance.now() - started);
+  }
+  return { ms: best };
+}
+
+/**
+ * Connects and asks what the host has; any failure comes out as a HostError
+ * naming its stage. With `inspect`, also how files would reach it.
+ */
 export async function connectAndProbe(
   host: ResolvedHost,
-  options: { acceptNewHostKeys: boolean; acceptNewJumpKeys?: boolean; env?: Readonly<Record<string, string | undefined>>; cacheLooks?: readonly CacheLook[] },
+  options: { acceptNewHostKeys: boolean; acceptNewJumpKeys?: boolean; env?: Readonly<Record<string, string | undefined>>; cacheLooks?: readonly CacheLook[]; inspect?: boolean },
 ): Promise<ConnectedHost> {
   const asHostError = (error: unknown) => (error instanceof HostError ? error : new HostError(host.name, 'connect', error instanceof Error ? error.message : String(error)));
   const connection = await SshConnection.open(host, options).catch((error: unknown) => {
@@ -85,7 +113,8 @@ export async function connectAndProbe(
   });
   try {
     const dial = () => SshConnection.open(host, { acceptNewHostKeys: false, ...(options.env ? { env: options.env } : {}) });
-    return { host, connection, probe: await probeOver(connection, host, options.cacheLooks), transfer: await transferKindOf(connection), dial };
+    const probe = await probeOver(connection, host, options.cacheLooks);
+    return { host, connection, probe, ...(options.inspect ? { transfer: await transferKindOf(connection) } : {}), dial };
   } catch (error) {
     connection.close();
     throw asHostError(error);

@@ -34,13 +34,17 @@ export async function transferKindOf(connection: SshConnection): Promise<Transfe
   }
 }
 
-export async function openTransfer(connection: SshConnection, kind: TransferKind): Promise<Transfer> {
+/** `kind` undefined: SFTP when the host's sshd starts the subsystem, exec otherwise (found out here, once). */
+export async function openTransfer(connection: SshConnection, kind?: TransferKind): Promise<Transfer> {
   const hostName = connection.host.name;
-  if (kind === 'sftp') {
-    const sftp = await connection.sftp();
-    return { kind, upload: (file, cacheDir, fileName, onBytes) => uploadByHash(hostName, sftp, file.path, file.size, cacheDir, fileName, onBytes), end: () => sftp.end() };
+  if (kind !== 'exec') {
+    const sftp = await connection.sftp().catch((error: unknown) => {
+      if (kind === 'sftp') throw error;
+      return undefined;
+    });
+    if (sftp) return { kind: 'sftp', upload: (file, cacheDir, fileName, onBytes) => uploadByHash(hostName, sftp, file.path, file.size, cacheDir, fileName, onBytes), end: () => sftp.end() };
   }
-  return { kind, upload: (file, cacheDir, fileName, onBytes) => uploadByExec(connection, file, `${cacheDir}/${fileName}`, onBytes), end: () => {} };
+  return { kind: 'exec', upload: (file, cacheDir, fileName, onBytes) => uploadByExec(connection, file, `${cacheDir}/${fileName}`, onBytes), end: () => {} };
 }
 
 /** Streams the file into `cat` on the host, checks its sha256 there, then gives it its name. */

@@ -29,8 +29,9 @@ describe('agents on hosts over SSH', () => {
     lab = await startSshLab([
       { address: '127.0.0.2' },
       { address: '127.0.0.3' },
-      // Its shell start-up prints, as some hosts' do: squall's commands must not mind.
-      { address: '127.0.0.4', shellStartup: 'echo "welcome to the load host"\n' },
+      // Its shell start-up prints and is slow (as a .bashrc that runs pyenv's or nvm's init), as some hosts' is:
+      // squall's commands must not mind, and hosts check says what each command costs there.
+      { address: '127.0.0.4', shellStartup: 'echo "welcome to the load host"\nsleep 0.3\n' },
       { address: '127.0.0.5', hide: CHROMIUM_FILES },
       { address: '127.0.0.6', sftp: false },
     ]);
@@ -186,16 +187,25 @@ describe('agents on hosts over SSH', () => {
     }
   });
 
-  it('hosts check: a good host passes, a host without Chromium is unusable and named', async () => {
+  it('hosts check: a good host passes, a host without Chromium is unusable and named, a slow shell start-up is told', async () => {
     lab.trust();
-    const result = await runCli(['hosts', 'check', lab.inventory([{ host: good[0]! }, { host: noChromium }])]);
+    const slowShell = good[2]!;
+    const result = await runCli(['hosts', 'check', lab.inventory([{ host: good[0]! }, { host: noChromium }, { host: slowShell }])]);
     expect(result.code).toBe(1);
     const rows = result.stdout.split('\n');
     const goodRow = rows.find((r) => r.startsWith(`${good[0]!.sshd.address}:`))!;
     const badRow = rows.find((r) => r.startsWith(`${noChromium.sshd.address}:`))!;
-    expect(goodRow).toMatch(/ok\s+ok\s+ok\s+Debian.*v20\.\d+\.\d+\s+\/usr\/bin\/chromium-headless-shell \(\d+\.[\d.]+\).*\s+ok$/);
+    const slowRow = rows.find((r) => r.startsWith(`${slowShell.sshd.address}:`))!;
+    expect(goodRow).toMatch(/ok\s+ok\s+ok\s+Debian.*v20\.\d+\.\d+\s+\/usr\/bin\/chromium-headless-shell \(\d+\.[\d.]+\).*\s+sftp\s+\d+ms\s+ok$/);
+    const commandMs = (row: string) => Number(/\s(\d+)ms\s+ok$/.exec(row)?.[1]);
+    expect(commandMs(goodRow)).toBeLessThan(250);
+    // Its .bashrc sleeps 0.3 s: every command there pays it, and the note says how to keep it out.
+    expect(commandMs(slowRow)).toBeGreaterThanOrEqual(300);
+    expect(result.stdout).toContain(`slow commands on ${slowShell.sshd.address}:${slowShell.sshd.port} (`);
+    expect(result.stdout).not.toContain(`slow commands on ${good[0]!.sshd.address}`);
+    expect(result.stdout).toContain('case $- in *i*) ;; *) return;; esac');
     expect(badRow).toMatch(/missing.*UNUSABLE: no Chromium \(squall hosts prepare installs it, or install the chromium-headless-shell package\)$/);
-    expect(result.stdout).toMatch(/1 of 2 hosts cannot run agents/);
+    expect(result.stdout).toMatch(/1 of 3 hosts cannot run agents/);
   });
 
   it('calibrate --hosts: each host serves its own demo shop and gets a suggested maxVUs', async () => {
@@ -238,7 +248,7 @@ describe('agents on hosts over SSH', () => {
     const inventory = lab.inventory([{ host: noSftp }]);
     const checked = await runCli(['hosts', 'check', inventory]);
     expect(checked.code).toBe(0);
-    expect(checked.stdout.split('\n').find((r) => r.startsWith(`${noSftp.sshd.address}:`))).toMatch(/\sexec\s+ok$/);
+    expect(checked.stdout.split('\n').find((r) => r.startsWith(`${noSftp.sshd.address}:`))).toMatch(/\sexec\s+\d+ms\s+ok$/);
     const args = (name: string) => [
       'run', fixture('shop.scenario.ts'), '--hosts', inventory,
       '--vus', '2', '--duration', '2s', '--window', '1s', '--env', `TARGET=${app.url}`, '--out', join(dir, name), '--db', join(dir, 'no-sftp.db'),

@@ -1,5 +1,7 @@
 // Host CPU and browser memory over a measurement window that starts at a
-// given instant: CPU from its start to its end, PSS sampled in its middle.
+// given instant: CPU from its start to its end, PSS sampled at a quarter, half
+// and three quarters of it, the largest kept (one reading can miss the
+// browsers: /proc is read while processes come and go).
 import { browserPssMb, cpuPercent, cpuTicks, treeCpuMs, treeCpuTicks } from '../system.js';
 
 export interface WindowProbe {
@@ -25,15 +27,22 @@ export function probeWindow(startAt: number, measureMs: number, agents?: readonl
         const from = cpuTicks();
         const treeFrom = generatorTicks();
         let pss = { mb: 0, processes: 0 };
-        setTimeout(() => (pss = browserPssMb()), measureMs / 2);
+        const samplers = [0.25, 0.5, 0.75].map((at) =>
+          setTimeout(() => {
+            const reading = browserPssMb();
+            if (reading.mb > pss.mb) pss = reading;
+          }, measureMs * at),
+        );
         setTimeout(
-          () =>
+          () => {
+            samplers.forEach(clearTimeout);
             resolve({
               hostCpuPct: cpuPercent(from, cpuTicks()),
               browserPssMb: pss.mb,
               browserProcesses: pss.processes,
               generatorCpuMs: treeCpuMs(treeFrom, generatorTicks()),
-            }),
+            });
+          },
           measureMs,
         );
       }, Math.max(0, startAt - Date.now()));

@@ -99,3 +99,18 @@ export function treeCpuMs(from: ReadonlyMap<number, number>, to: ReadonlyMap<num
   for (const [pid, now] of to) ticks += now - (from.get(pid) ?? 0);
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
+
+/** User + system CPU ticks and the command line of every process on the machine, by pid. */
+export function processCpuTicks(): Map<number, { ticks: number; cmdline: string }> {
+  const found = new Map<number, { ticks: number; cmdline: string }>();
+  for (const { pid, cmdline } of processes()) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      found.set(pid, { ticks: Number(fields[11]) + Number(fields[12]), cmdline });
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return found;
+}

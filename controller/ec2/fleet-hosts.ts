@@ -12,7 +12,7 @@ import type { ResolvedHost } from '../../src/protocol/hosts.js';
 import { FLEET_TAG, ON_DEMAND_USD_PER_HOUR } from '../../provisioning/ec2.js';
 import { formatSeconds } from '../format.js';
 import { HostError, type SshConnection } from '../ssh/connection.js';
-import { CONNECT_CONCURRENCY, connectAndProbe, inventoryOf, mapBounded } from '../sites/probe-hosts.js';
+import { connectAndProbe, inventoryOf, mapConnecting } from '../sites/probe-hosts.js';
 import { launchFleet, terminateFleets, type LaunchedFleet, type LaunchRequest } from './fleet.js';
 
 export function defaultOwner(): string {
@@ -39,7 +39,7 @@ export function fleetInventoryText(fleet: LaunchedFleet, login: { user: string; 
 export async function untilSshAnswers(hosts: readonly ResolvedHost[], timeoutMs: number, io: Io, cancelled: () => boolean): Promise<void> {
   const started = Date.now();
   const silent: string[] = [];
-  await mapBounded(hosts, CONNECT_CONCURRENCY, async (host) => {
+  await mapConnecting(hosts, async (host) => {
     let last = '';
     for (;;) {
       if (cancelled()) throw new RunFailure('interrupted while waiting for SSH');

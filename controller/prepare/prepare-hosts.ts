@@ -4,7 +4,8 @@
 import type { Io } from '../../src/io.js';
 import type { ResolvedHost } from '../../src/protocol/hosts.js';
 import { HostError } from '../ssh/connection.js';
-import { CONNECT_CONCURRENCY, connectAndProbe, mapBounded, type ConnectedHost } from '../sites/probe-hosts.js';
+import { mapBounded } from '../sites/bounded.js';
+import { CONNECT_CONCURRENCY, connectAndProbe, mapConnecting, type ConnectedHost } from '../sites/probe-hosts.js';
 import { prepareHost, type HostPrepared, type PrepareSettings } from './prepare-host.js';
 import { PrepareProgressView } from './progress.js';
 
@@ -24,7 +25,7 @@ function failedRow(name: string, error: unknown, startedAt: number): PrepareRow 
 export async function prepareInventory(hosts: readonly ResolvedHost[], options: { acceptNewHostKeys: boolean; settings: PrepareSettings }, io: Io): Promise<PrepareRow[]> {
   const view = new PrepareProgressView(io, hosts.map((h) => h.name));
   try {
-    return await mapBounded(hosts, CONNECT_CONCURRENCY, async (host) => {
+    return await mapConnecting(hosts, async (host) => {
       const startedAt = Date.now();
       view.update(host.name, 'connecting');
       let connected: ConnectedHost | undefined;

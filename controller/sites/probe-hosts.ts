@@ -7,9 +7,27 @@ import { parseProbe, probeProblems, probeScript, shellQuote, type CacheLook, typ
 import { discoverEc2 } from '../ec2/discover.js';
 import { HostError, SshConnection } from '../ssh/connection.js';
 import { transferKindOf, type TransferKind } from '../ssh/transfer.js';
+import { mapBoundedPerKey } from './bounded.js';
 
-/** SSH handshakes at once: enough for large fleets without tripping MaxStartups. */
+/**
+ * SSH handshakes at once to one sshd (a host, or the first jump host that
+ * others are reached through): under OpenSSH's MaxStartups (10 unauthenticated
+ * connections before it starts dropping them).
+ */
 export const CONNECT_CONCURRENCY = 8;
+/** Handshakes at once in all: hosts with sshds of their own do not wait on each other's. */
+export const CONNECTS_AT_ONCE = 32;
+
+/** The sshd a host's connection is first made to: its own, or its first jump host's. */
+export function firstSshdOf(host: ResolvedHost): string {
+  const first = host.jumps?.[0] ?? host;
+  return `${first.host}:${first.port}`;
+}
+
+/** Connects to `hosts` (`task` per host), at most CONNECT_CONCURRENCY at a time per sshd and CONNECTS_AT_ONCE in all. */
+export function mapConnecting<R>(hosts: readonly ResolvedHost[], task: (host: ResolvedHost) => Promise<R>): Promise<R[]> {
+  return mapBoundedPerKey(hosts, CONNECTS_AT_ONCE, CONNECT_CONCURRENCY, firstSshdOf, task);
+}
 
 export interface ConnectedHost {
   host: ResolvedHost;
@@ -39,27 +57,13 @@ export interface ShellCost {
   ms: number;
 }
 
-/** Runs `task` over `items` with at most `limit` at once. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
-
 /** The inventory file's hosts (with the EC2 instances its ec2 section names), resolved as the user's ssh would. */
 export function inventoryOf(file: string, io: Io): Promise<ResolvedHost[]> {
   return loadInventory(file, { cwd: io.cwd, ...(io.env.HOME ? { home: io.env.HOME } : {}) }, (section) => discoverEc2(section));
 }
 
 /**
- * Connects to and probes every host, 8 at a time. A host's connection stays
+ * Connects to and probes every host (see mapConnecting for how many at once). A host's connection stays
  * open when `keep(problems)` says so, and is closed at once otherwise: a
  * large inventory never holds more sessions than it needs.
  */
@@ -68,7 +72,7 @@ export function probeHosts(
   options: { acceptNewHostKeys: boolean; env: Io['env']; cacheLooks?: readonly CacheLook[]; inspect?: boolean },
   keep: (problems: readonly string[], probe: HostProbe, host: ResolvedHost) => boolean,
 ): Promise<HostProbeResult[]> {
-  return mapBounded(hosts, CONNECT_CONCURRENCY, async (host): Promise<HostProbeResult> => {
+  return mapConnecting(hosts, async (host): Promise<HostProbeResult> => {
     let connected: ConnectedHost;
     let shell: ShellCost | undefined;
     try {

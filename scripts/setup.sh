@@ -56,6 +56,9 @@ system_pid=$!
 if [ -n "$missing" ]; then echo "squall setup: installing Debian packages:$missing (in the background)"; fi
 if [ -n "$build_bare_root" ]; then echo "squall setup: building the tests' bare Debian root (debootstrap, in the background)"; fi
 
+# better-sqlite3 compiles SQLite at -O3; -O2 (SQLite's own default, and Debian's for its libsqlite3)
+# compiles in about 50 s instead of 65 s here. A CFLAGS or CXXFLAGS of your own wins.
+export CFLAGS="${CFLAGS:--O2}" CXXFLAGS="${CXXFLAGS:--O2}"
 echo "squall setup: installing npm dependencies and building (better-sqlite3 compiles from source: about a minute)"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 

@@ -109,7 +109,11 @@ if (out) writeFileSync(out, JSON.stringify({ schema: 'squall.side-by-side/v1', t
 /** Machine CPU ms per order, the median over rounds, per VU count and runner; squall's ratios to the floor and the competent loop. */
 export function sideBySideTable(rows: readonly Measured[]): string {
   const names = [...new Set(rows.map((r) => r.runner))];
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  };
   const cell = (runner: string, vus: number) => {
     const mine = rows.filter((r) => r.runner === runner && r.vus === vus);
     return mine.length > 0 ? median(mine.map((r) => r.cpuMsPerOrder)) : Number.NaN;

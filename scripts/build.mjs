@@ -41,7 +41,7 @@ const leanBundle = {
   name: 'lean-bundle',
   setup(builder) {
     const lean = join(root, 'agent', 'lean-bundle.mjs');
-    builder.onResolve({ filter: /^@puppeteer\/browsers$/ }, (args) => (args.importer === lean ? undefined : { path: lean }));
+    builder.onResolve({ filter: /^@puppeteer\/browsers$/ }, () => ({ path: lean }));
     builder.onResolve({ filter: /^proxy-agent$/ }, () => ({ path: lean }));
     builder.onResolve({ filter: /\/bidi\/(BrowserConnector|bidi)\.js$/ }, (args) => (args.importer.includes('puppeteer-core') ? { path: lean } : undefined));
   },

@@ -48,7 +48,8 @@ function slowShellNotes(rows: readonly HostCheckRow[]): string {
   return (
     `slow commands on ${names}: each command there waits that long before it runs, a network round trip and the login shell's start-up. ` +
     `Over SSH, bash sources ~/.bashrc even for a single command, so what it runs (pyenv, nvm, conda init) runs for every command squall sends. ` +
-    `A guard at its top keeps it to interactive shells:  case $- in *i*) ;; *) return;; esac\n`
+    `A guard at its top keeps it to interactive shells:  case $- in *i*) ;; *) return;; esac  ` +
+    `(if node itself comes from that file, as nvm's does, keep its PATH line above the guard or set node: in the hosts file)\n`
   );
 }
 

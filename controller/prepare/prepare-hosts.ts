@@ -1,5 +1,5 @@
 // `squall hosts prepare`, and the same step inside `run --hosts`: every host
-// of an inventory, 8 at a time, made ready by prepareHost, with a progress
+// of an inventory, 8 at a time (at most 8 per sshd), made ready by prepareHost, with a progress
 // line per host and a row per host at the end.
 import type { Io } from '../../src/io.js';
 import type { ResolvedHost } from '../../src/protocol/hosts.js';
@@ -25,7 +25,10 @@ function failedRow(name: string, error: unknown, startedAt: number): PrepareRow 
 export async function prepareInventory(hosts: readonly ResolvedHost[], options: { acceptNewHostKeys: boolean; settings: PrepareSettings }, io: Io): Promise<PrepareRow[]> {
   const view = new PrepareProgressView(io, hosts.map((h) => h.name));
   try {
-    return await mapConnecting(hosts, async (host) => {
+    // 8 prepares at once in all, as before: one may send this machine's node (about 100 MB) over the uplink.
+    return await mapConnecting(
+      hosts,
+      async (host) => {
       const startedAt = Date.now();
       view.update(host.name, 'connecting');
       let connected: ConnectedHost | undefined;
@@ -40,7 +43,9 @@ export async function prepareInventory(hosts: readonly ResolvedHost[], options: 
       } finally {
         connected?.connection.close();
       }
-    });
+      },
+      CONNECT_CONCURRENCY,
+    );
   } finally {
     view.finish();
   }

@@ -17,6 +17,7 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, task:
 
 /** `mapBounded` with a second limit per key: at most `perKey` items of one key at once. Results in the items' order. */
 export function mapBoundedPerKey<T, R>(items: readonly T[], limit: number, perKey: number, keyOf: (item: T) => string, task: (item: T) => Promise<R>): Promise<R[]> {
+  if (!(limit >= 1 && perKey >= 1)) throw new RangeError(`mapBoundedPerKey: limits must be at least 1 (got ${limit} and ${perKey})`);
   const results: R[] = new Array(items.length);
   const waiting = items.map((item, index) => ({ item, index, key: keyOf(item) }));
   const busy = new Map<string, number>();
@@ -35,7 +36,9 @@ export function mapBoundedPerKey<T, R>(items: readonly T[], limit: number, perKe
         waiting.splice(i, 1);
         running += 1;
         busy.set(next.key, (busy.get(next.key) ?? 0) + 1);
-        task(next.item)
+        // A task that throws before its first await rejects the map too, not the process.
+        Promise.resolve()
+          .then(() => task(next.item))
           .then(
             (value) => void (results[next.index] = value),
             (error: unknown) => {

@@ -67,6 +67,8 @@ export async function ensureCached(
   const summary = { uploaded: 0, skipped: files.length - missing.length, bytes: 0 };
   if (missing.length === 0) return summary;
   const transfer = await openTransfer(connection, connected.transfer);
+  // Found once: a later upload to this host (prepare sends node, then the run its files) does not try SFTP again.
+  connected.transfer ??= transfer.kind;
   try {
     for (const file of missing) {
       const sent = await transfer.upload(file, cacheDir, cacheNameOf(file), onBytes && ((bytes) => onBytes(file, bytes)));

@@ -34,7 +34,7 @@ export async function transferKindOf(connection: SshConnection): Promise<Transfe
   }
 }
 
-/** `kind` undefined: SFTP when the host's sshd starts the subsystem, exec otherwise (found out here, once). */
+/** `kind` undefined: SFTP when the host's sshd starts the subsystem, exec otherwise; the Transfer's kind says which (the caller keeps it). */
 export async function openTransfer(connection: SshConnection, kind?: TransferKind): Promise<Transfer> {
   const hostName = connection.host.name;
   if (kind !== 'exec') {

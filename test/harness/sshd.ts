@@ -102,7 +102,10 @@ function shellStartup(dir: string, lines?: string): Array<[from: string, over: s
   const own = join(homedir(), '.bashrc');
   let startup = '/usr/share/base-files/dot.bashrc';
   if (lines !== undefined) writeFileSync((startup = join(dir, 'bashrc')), lines);
-  return process.getuid?.() === 0 && existsSync(startup) && existsSync(own) ? [[startup, own]] : [];
+  const possible = process.getuid?.() === 0 && existsSync(startup) && existsSync(own);
+  // A start-up a test asked for must be there: a test of a slow or chatty shell would pass without it.
+  if (lines !== undefined && !possible) throw new Error(`a test host's own shell start-up needs root and an ${own} to mount it over`);
+  return possible ? [[startup, own]] : [];
 }
 
 export interface SshdOptions {

@@ -7,7 +7,7 @@ import { inWorkDir, parseProbe, probeProblems, probeScript, shellQuote } from '.
 
 describe('host probe', () => {
   it('runs in a POSIX shell and reads this machine', () => {
-    const probe = parseProbe(execFileSync('sh', ['-c', probeScript('node')], { encoding: 'utf8' }));
+    const probe = parseProbe(execFileSync('sh', ['-c', probeScript('node', undefined, undefined, [], true)], { encoding: 'utf8' }));
     expect(probe.cores).toBeGreaterThan(0);
     expect(probe.memoryMb).toBeGreaterThan(100);
     expect(probe.node).toBe(process.version);
@@ -15,6 +15,10 @@ describe('host probe', () => {
     expect(probe.chromiumVersion).toMatch(/^Chromium \d+/);
     expect(probe.setsid).toBe(true);
     expect(probeProblems(probe)).toEqual([]);
+    // A run's probe does not start Chromium to ask its version.
+    const runs = parseProbe(execFileSync('sh', ['-c', probeScript('node')], { encoding: 'utf8' }));
+    expect(runs.chromiumPath).toBe('/usr/bin/chromium-headless-shell');
+    expect(runs.chromiumVersion).toBeUndefined();
   });
 
   it('names what is missing or too old', () => {

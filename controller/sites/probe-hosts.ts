@@ -127,7 +127,7 @@ export async function connectAndProbe(
   });
   try {
     const dial = () => SshConnection.open(host, { acceptNewHostKeys: false, ...(options.env ? { env: options.env } : {}) });
-    const probe = await probeOver(connection, host, options.cacheLooks);
+    const probe = await probeOver(connection, host, options.cacheLooks, options.inspect);
     return { host, connection, probe, ...(options.inspect ? { transfer: await transferKindOf(connection) } : {}), dial };
   } catch (error) {
     connection.close();
@@ -136,8 +136,9 @@ export async function connectAndProbe(
 }
 
 /** Asks the host what it has, over an open connection. */
-export async function probeOver(connection: SshConnection, host: ResolvedHost, cacheLooks: readonly CacheLook[] = []): Promise<HostProbe> {
-  const result = await connection.run(probeScript(shellQuote(host.node), host.browserPath, host.workDir, cacheLooks));
+/** `chromiumVersion`: ask Chromium its version too (hosts check shows it). */
+export async function probeOver(connection: SshConnection, host: ResolvedHost, cacheLooks: readonly CacheLook[] = [], chromiumVersion = false): Promise<HostProbe> {
+  const result = await connection.run(probeScript(shellQuote(host.node), host.browserPath, host.workDir, cacheLooks, chromiumVersion));
   if (result.code !== 0 && !result.stdout) throw new HostError(host.name, 'probe', `the probe failed: ${result.stderr.trim()}`);
   return parseProbe(result.stdout);
 }

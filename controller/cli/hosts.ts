@@ -35,9 +35,9 @@ export function hostCheckTable(rows: readonly HostCheckRow[]): string {
 }
 
 /**
- * Above this, a command's cost on a host is more than a network round trip:
- * the login shell's start-up (a loopback `true` with Debian's default
- * .bashrc takes 20-40 ms; with pyenv's init 450 ms).
+ * Above this, what a command costs on a host before it runs is a heavy login
+ * shell start-up (a loopback `true` with Debian's default .bashrc takes
+ * 20-40 ms; with pyenv's init 450 ms).
  */
 export const SLOW_COMMAND_MS = 250;
 
@@ -46,7 +46,7 @@ function slowShellNotes(rows: readonly HostCheckRow[]): string {
   if (slow.length === 0) return '';
   const names = slow.map((row) => `${row.name} (${formatMs(row.shell!.ms)})`).join(', ');
   return (
-    `slow commands on ${names}: each command there waits that long before it runs, a network round trip and the login shell's start-up. ` +
+    `slow commands on ${names}: each command there waits that long before it runs, for the login shell's start-up. ` +
     `Over SSH, bash sources ~/.bashrc even for a single command, so what it runs (pyenv, nvm, conda init) runs for every command squall sends. ` +
     `A guard at its top keeps it to interactive shells:  case $- in *i*) ;; *) return;; esac  ` +
     `(if node itself comes from that file, as nvm's does, keep its PATH line above the guard or set node: in the hosts file)\n`
@@ -90,8 +90,8 @@ against known_hosts, OS, cores, memory, Node.js (20 or later), Chromium, free di
 how files will reach it: sftp, or exec (over a plain SSH channel, with a
 sha256 check on arrival) when the host has no SFTP subsystem, and what one
 command costs there before it runs (command: the best of two \`true\` execs,
-the network's round trip and the login shell's start-up; over ${SLOW_COMMAND_MS} ms it says
-how to keep a heavy ~/.bashrc out of commands).
+from the host accepting each to its end, so mostly the login shell's start-up;
+over ${SLOW_COMMAND_MS} ms it says how to keep a heavy ~/.bashrc out of commands).
 
 Exit codes: 0 every host is usable, 1 some host is not, 2 bad input.`,
     )

@@ -19,7 +19,7 @@ export const CONNECT_CONCURRENCY = 8;
 export const CONNECTS_AT_ONCE = 32;
 
 /** The sshd a host's connection is first made to: its own, or its first jump host's. */
-export function firstSshdOf(host: ResolvedHost): string {
+function firstSshdOf(host: ResolvedHost): string {
   const first = host.jumps?.[0] ?? host;
   return `${first.host}:${first.port}`;
 }
@@ -115,7 +115,8 @@ async function shellCostOf(connected: ConnectedHost): Promise<ShellCost> {
 
 /**
  * Connects and asks what the host has; any failure comes out as a HostError
- * naming its stage. With `inspect`, also how files would reach it.
+ * naming its stage. With `inspect` (hosts check), also Chromium's version and
+ * how files would reach it.
  */
 export async function connectAndProbe(
   host: ResolvedHost,
@@ -135,8 +136,7 @@ export async function connectAndProbe(
   }
 }
 
-/** Asks the host what it has, over an open connection. */
-/** `chromiumVersion`: ask Chromium its version too (hosts check shows it). */
+/** Asks the host what it has, over an open connection; with `chromiumVersion`, Chromium's version too (hosts check shows it). */
 export async function probeOver(connection: SshConnection, host: ResolvedHost, cacheLooks: readonly CacheLook[] = [], chromiumVersion = false): Promise<HostProbe> {
   const result = await connection.run(probeScript(shellQuote(host.node), host.browserPath, host.workDir, cacheLooks, chromiumVersion));
   if (result.code !== 0 && !result.stdout) throw new HostError(host.name, 'probe', `the probe failed: ${result.stderr.trim()}`);

@@ -24,14 +24,11 @@ export interface Transfer {
   end(): void;
 }
 
-/** SFTP when the host's sshd starts the subsystem, exec otherwise. */
+/** SFTP when the host's sshd starts the subsystem, exec otherwise: what openTransfer would choose. */
 export async function transferKindOf(connection: SshConnection): Promise<TransferKind> {
-  try {
-    (await connection.sftp()).end();
-    return 'sftp';
-  } catch {
-    return 'exec';
-  }
+  const transfer = await openTransfer(connection);
+  transfer.end();
+  return transfer.kind;
 }
 
 /** `kind` undefined: SFTP when the host's sshd starts the subsystem, exec otherwise; the Transfer's kind says which (the caller keeps it). */

@@ -6,10 +6,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { launchBrowser } from '../../agent/browser.js';
 import { runLoadTest } from '../../controller/run/run.js';
 import { memoryIo } from '../../src/io.js';
+import type { Scenario } from '../../src/scenario/index.js';
+import { launchCompetentBrowser } from './runners/baselines.js';
+import shopOrder from './shop-order.scenario.js';
 
 export interface OrderRun {
   target: string;
@@ -32,7 +35,12 @@ export interface OrderRunner {
 
 const HEADLESS_SHELL = '/usr/bin/chromium-headless-shell';
 const VU_SPACING_MS = 100;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** How long a run lasts: the warm-up, the span, and 2 s to spare. */
+function runSeconds(run: OrderRun): number {
+  return Math.ceil((run.warmupMs + run.measureMs) / 1000) + 2;
+}
 
 /** Calls the hooks at the span's edges, counted from `startedAt` (when the first VU started). */
 async function span(run: OrderRun, hooks: SpanHooks, startedAt = Date.now()): Promise<void> {
@@ -97,20 +105,24 @@ const floor: OrderRunner = {
   },
 };
 
-async function orderOnce(page: Page, run: OrderRun): Promise<void> {
-  await page.goto(`${run.target}/`);
-  await page.waitForSelector('#app li');
-  await sleep(run.thinkMs);
-  const seq = Number(await page.$eval('#cart', (el) => el.getAttribute('data-seq')));
-  await page.click('#add');
-  await page.waitForSelector(`#cart[data-seq="${seq + 1}"]`);
+/** One iteration of squall's own scenario file, its steps and thinks plain calls: the same flow, no harness. */
+function orderOnce(page: Page, run: OrderRun, vu: number, iteration: number): Promise<void> {
+  return (shopOrder as Scenario).run!({
+    page,
+    env: { TARGET: run.target, THINK_MS: String(run.thinkMs) },
+    vu,
+    iteration,
+    signal: new AbortController().signal,
+    step: async (_name, fn) => fn(),
+    think: (ms) => sleep(typeof ms === 'number' ? ms : ms[0]),
+  });
 }
 
 const competent: OrderRunner = {
   name: 'competent',
   available: () => true,
   async run(run, hooks) {
-    const browser: Browser = await puppeteer.launch({ executablePath: HEADLESS_SHELL, headless: 'shell', args: ['--no-sandbox', '--disable-dev-shm-usage'], defaultViewport: { width: 1280, height: 720 } });
+    const browser = await launchCompetentBrowser();
     let running = true;
     try {
       const startedAt = Date.now();
@@ -118,7 +130,7 @@ const competent: OrderRunner = {
         await sleep(vu * VU_SPACING_MS);
         const context = await browser.createBrowserContext();
         const page = await context.newPage();
-        while (running) await orderOnce(page, run).catch(() => {});
+        for (let iteration = 0; running; iteration += 1) await orderOnce(page, run, vu + 1, iteration).catch(() => {});
       });
       await span(run, hooks, startedAt);
       running = false;
@@ -140,7 +152,7 @@ function squallRunner(name: string, scenario: string): OrderRunner {
         await runLoadTest(
           {
             scenario: fileURLToPath(new URL(scenario, import.meta.url)),
-            flags: { vus: run.vus, duration: `${Math.ceil((run.warmupMs + run.measureMs) / 1000) + 2}s` },
+            flags: { vus: run.vus, duration: `${runSeconds(run)}s` },
             env: { TARGET: run.target, THINK_MS: String(run.thinkMs) },
             out: join(dir, 'out'),
             db: join(dir, 'runs.db'),
@@ -178,8 +190,8 @@ const artillery: OrderRunner = {
         TARGET: run.target,
         VUS: String(run.vus),
         THINK_MS: String(run.thinkMs),
-        DURATION: String(Math.ceil((run.warmupMs + run.measureMs) / 1000) + 2),
-        // flow.js requires playwright from Artillery's folder; no usage ping that waits on a network it cannot reach.
+        DURATION: String(runSeconds(run)),
+        // flow.cjs requires playwright from Artillery's folder; no usage ping that waits on a network it cannot reach.
         NODE_PATH: join(process.env.ARTILLERY_DIR!, 'node_modules'),
         NODE_OPTIONS: `--require ${config('no-phone-home.cjs')}`,
         ARTILLERY_DISABLE_TELEMETRY: 'true',

@@ -14,7 +14,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
-import { cpuTicks, processCpuTicks } from './system.js';
+import { cpuTicks, processes, ticksToMs, treeCpuMs } from './system.js';
 import { SIDE_BY_SIDE_RUNNERS, type OrderRun } from './side-by-side-runners.js';
 
 /** The flow's shape, as the issue that asked for this benchmark measured it. */
@@ -56,21 +56,31 @@ function processKind(pid: number, cmdline: string): string {
   return 'other';
 }
 
+/** Every process's CPU ticks by pid, and by kind of process. */
+function ticksByKind(): { all: Map<number, number>; kinds: Map<string, Map<number, number>> } {
+  const all = new Map<number, number>();
+  const kinds = new Map<string, Map<number, number>>();
+  for (const { pid, cmdline, ticks } of processes()) {
+    all.set(pid, ticks);
+    const kind = processKind(pid, cmdline);
+    if (!kinds.has(kind)) kinds.set(kind, new Map());
+    kinds.get(kind)!.set(pid, ticks);
+  }
+  return { all, kinds };
+}
+
 /** The machine's busy CPU and the shop's orders between two instants. */
 function spanMeter(app: DemoApp): { start(): void; stop(): { orders: number; cpuMs: number; split: Record<string, number> } } {
   const orders = () => app.stats()['POST /api/cart']?.hits ?? 0;
-  let from = { busy: 0, orders: 0, processes: processCpuTicks() };
+  let from: { busy: number; orders: number; processes: Map<number, number> } | undefined;
   return {
-    start: () => (from = { busy: cpuTicks().busy, orders: orders(), processes: processCpuTicks() }),
-    // /proc/stat counts in USER_HZ ticks (100 a second) over every core.
+    start: () => (from = { busy: cpuTicks().busy, orders: orders(), processes: ticksByKind().all }),
     stop: () => {
+      if (!from) throw new Error('the span ended before it started');
       const ordered = orders() - from.orders;
       const split: Record<string, number> = {};
-      for (const [pid, now] of processCpuTicks()) {
-        const kind = processKind(pid, now.cmdline);
-        split[kind] = (split[kind] ?? 0) + ((now.ticks - (from.processes.get(pid)?.ticks ?? 0)) * 10) / Math.max(1, ordered);
-      }
-      return { orders: ordered, cpuMs: (cpuTicks().busy - from.busy) * 10, split };
+      for (const [kind, ticks] of ticksByKind().kinds) split[kind] = treeCpuMs(from.processes, ticks) / Math.max(1, ordered);
+      return { orders: ordered, cpuMs: ticksToMs(cpuTicks().busy - from.busy), split };
     },
   };
 }

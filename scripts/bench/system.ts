@@ -16,22 +16,33 @@ export function cpuPercent(from: { busy: number; total: number }, to: { busy: nu
   return total > 0 ? (100 * (to.busy - from.busy)) / total : 0;
 }
 
-interface ProcessInfo {
+export interface ProcessInfo {
   pid: number;
   ppid: number;
   cmdline: string;
+  /** user + system CPU so far, in clock ticks */
+  ticks: number;
 }
 
-function processes(): ProcessInfo[] {
+/** ppid and CPU ticks from /proc/<pid>/stat; throws when the process has ended. */
+function statOf(pid: number): { ppid: number; ticks: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may hold spaces and parentheses: the fields after the last ')' are
+  // state, ppid, …; utime and stime (fields 14 and 15 of stat) are the 12th and 13th of them.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/** Every process on the machine: its parent, command line and CPU ticks so far. */
+export function processes(): ProcessInfo[] {
   const list: ProcessInfo[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // The command name may hold spaces and parentheses: ppid is the 2nd field after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const pid = Number(entry);
+      const { ppid, ticks } = statOf(pid);
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      list.push({ pid: Number(entry), ppid, cmdline });
+      list.push({ pid, ppid, cmdline, ticks });
     } catch {
       // the process ended meanwhile
     }
@@ -74,19 +85,20 @@ const TICKS_PER_SECOND = 100;
 
 /** User + system CPU ticks of every process below `root` (and `root` itself with `withRoot`) but those `exclude` matches, by pid. */
 export function treeCpuTicks(root: number, exclude: RegExp, withRoot = false): Map<number, number> {
-  const ticks = new Map<number, number>();
-  const pids = [...(withRoot ? [root] : []), ...descendants(root).filter((p) => !exclude.test(p.cmdline)).map((p) => p.pid)];
-  for (const pid of pids) {
+  const ticks = new Map(descendants(root).filter((p) => !exclude.test(p.cmdline)).map((p) => [p.pid, p.ticks]));
+  if (withRoot) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime and stime: fields 14 and 15 of stat, the 12th and 13th after the command name.
-      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+      ticks.set(root, statOf(root).ticks);
     } catch {
       // the process ended meanwhile
     }
   }
   return ticks;
+}
+
+/** Clock ticks (of /proc/<pid>/stat or /proc/stat) in ms. */
+export function ticksToMs(ticks: number): number {
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 /**
@@ -97,20 +109,5 @@ export function treeCpuTicks(root: number, exclude: RegExp, withRoot = false): M
 export function treeCpuMs(from: ReadonlyMap<number, number>, to: ReadonlyMap<number, number>): number {
   let ticks = 0;
   for (const [pid, now] of to) ticks += now - (from.get(pid) ?? 0);
-  return (ticks * 1000) / TICKS_PER_SECOND;
-}
-
-/** User + system CPU ticks and the command line of every process on the machine, by pid. */
-export function processCpuTicks(): Map<number, { ticks: number; cmdline: string }> {
-  const found = new Map<number, { ticks: number; cmdline: string }>();
-  for (const { pid, cmdline } of processes()) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      found.set(pid, { ticks: Number(fields[11]) + Number(fields[12]), cmdline });
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return found;
+  return ticksToMs(ticks);
 }

@@ -91,11 +91,16 @@ async function loop(options: MeasureOptions, open: OpenPage, lifetime: PageLifet
   };
 }
 
+/** The competent loop's browser: one headless shell, launched as an afternoon's puppeteer code does. */
+export function launchCompetentBrowser(): Promise<Browser> {
+  return puppeteer.launch({ executablePath: HEADLESS_SHELL, headless: 'shell', args: COMMON_ARGS, defaultViewport: VIEWPORT });
+}
+
 export const competentRunner: Runner = {
   name: 'competent',
   describe: 'plain puppeteer-core loop: one headless shell, a context per VU',
   async measure(options) {
-    const browser = await puppeteer.launch({ executablePath: HEADLESS_SHELL, headless: 'shell', args: COMMON_ARGS, defaultViewport: VIEWPORT });
+    const browser = await launchCompetentBrowser();
     try {
       return await loop(options, async () => {
         const context = await browser.createBrowserContext();

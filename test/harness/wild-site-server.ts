@@ -46,8 +46,10 @@ fetch('/api/missing').then((r) => mark('missing ' + r.status));
 fetch('${refused}/nothing').catch(() => mark('refused'));
 const worker = new Worker('/worker.js');
 worker.onmessage = () => mark('worker');
+// A ping to the API's origin, then the order, on a click: both timed when the page is not busy loading.
 document.querySelector('#order').onclick = () =>
-  fetch('${api}/api/order', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sku":1}' })
+  fetch('${api}/api/ping').then((r) => r.text())
+    .then(() => fetch('${api}/api/order', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sku":1}' }))
     .then((r) => { document.querySelector('#ordered').textContent = r.ok ? 'ordered' : 'refused'; });
 // A ping, then a redirect chain to a slow landing, on a click: timed when the page is not busy loading.
 document.querySelector('#redirect').onclick = () =>
@@ -117,6 +119,7 @@ export async function serveWildSite(): Promise<WildSiteServer> {
     if (path === '/api/order') return delayed('order', req, () => send(res, 'application/json', `{"order":${Date.now()},"padding":"${'x'.repeat(2000)}"}`, cors));
     if (path === '/frame') return send(res, 'text/html', `<!doctype html><p>frame</p><script>fetch('/api/from-frame')</script>`);
     if (path === '/api/from-frame') return send(res, 'application/json', '{}');
+    if (path === '/api/ping') return send(res, 'application/json', '{}', cors);
     res.writeHead(404, cors).end();
   });
   const closed = createServer();

@@ -121,7 +121,7 @@ describe('request capture on a wild site', () => {
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     // Loopback and the machine: the TTFB of each origin's undelayed requests in the same iterations.
     const loopback = {
-      order: median(samples(`${site.apiUrl}/api/from-frame`).map((s) => s.phases.ttfb!)),
+      order: median(samples(`${site.apiUrl}/api/ping`).map((s) => s.phases.ttfb!)),
       landing: median(samples(`${site.url}/api/ping`).map((s) => s.phases.ttfb!)),
     };
     for (const [url, method, route] of [[`${site.apiUrl}/api/order`, 'POST', 'order'], [`${site.url}/api/landing`, 'GET', 'landing']] as const) {

@@ -13,6 +13,7 @@ import { describeError } from './describe-error.js';
 import { installLeanActions } from './lean-actions.js';
 import { PageMetrics } from './page-metrics/page-metrics.js';
 import { RequestCapture } from './page-metrics/request-capture.js';
+import { REWRITTEN_METHOD_EVENT, type RewrittenMethod } from '../src/urls/rewritten-method.js';
 import { StepTimeline } from './page-metrics/timeline.js';
 
 export interface StepOutcome {
@@ -205,6 +206,8 @@ export class VirtualUser {
 
   private async newPage(): Promise<Page> {
     const page = await this.context!.newPage();
+    const requests = this.requests;
+    if (requests) page.on(REWRITTEN_METHOD_EVENT, (event) => requests.rewrote((event as RewrittenMethod).requestId, (event as RewrittenMethod).method));
     if (this.collecting) {
       this.metrics = await PageMetrics.install(page, this.metricsSink(), this.timeline, this.requests);
       this.lastReadAt = Date.now();

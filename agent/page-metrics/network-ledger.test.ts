@@ -37,6 +37,16 @@ describe('network ledger', () => {
     expect(endedAt - startedAt).toBeCloseTo(111);
   });
 
+  it('records the method a request was continued with when interception changed it (a URL list\'s POST line); an unknown id changes nothing', () => {
+    const { ledger: l, records } = ledger();
+    l.requestWillBeSent(sent('5', 'http://shop/api/cart', 2));
+    l.rewrote('5', 'POST');
+    l.rewrote('no such request', 'PUT');
+    l.responseReceived({ requestId: '5', response: response(201, 2) } as Protocol.Network.ResponseReceivedEvent);
+    l.loadingFinished({ requestId: '5', timestamp: 2.2, encodedDataLength: 10 } as Protocol.Network.LoadingFinishedEvent);
+    expect(records.map((r) => [r.sample.method, r.sample.status])).toEqual([['POST', 201]]);
+  });
+
   it('keeps each redirect hop as its own record, ending where the next began', () => {
     const { ledger: l, records } = ledger();
     l.requestWillBeSent(sent('7', 'http://shop/go', 1));

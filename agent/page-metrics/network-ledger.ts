@@ -97,6 +97,12 @@ export class NetworkLedger {
     }
   }
 
+  /** The request went out with another method than its requestWillBeSent said (interception continued it so). */
+  rewrote(requestId: string, method: string): void {
+    const pending = this.inFlight.get(requestId);
+    if (pending) pending.method = method.slice(0, 32);
+  }
+
   loadingFailed(event: Protocol.Network.LoadingFailedEvent): void {
     const pending = this.take(event.requestId);
     if (pending) this.finish(pending, pending.response, event.timestamp, 0, failureOf(event));

@@ -40,6 +40,11 @@ export class RequestCapture {
     return this.ledger.pending;
   }
 
+  /** A request continued with another method than it was sent with (a URL list's POST line): it is recorded with that one. */
+  rewrote(requestId: string, method: string): void {
+    this.ledger.rewrote(requestId, method);
+  }
+
   /** A page session made before the capture opened: its requests count too. */
   follow(session: CDPSession): void {
     this.network.follow(session, false);

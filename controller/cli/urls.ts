@@ -1,12 +1,10 @@
 // squall urls <command>: URL lists made for you, to run with `squall run urls.txt`.
-import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
 import { Option, type Command } from 'commander';
 import { InputError } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
-import { LogTally, type LogFormat } from '../../src/urls/access-log.js';
+import { LOG_FORMATS, type LogFormat } from '../../src/urls/access-log.js';
 import { urlListText } from '../../src/urls/url-file.js';
 import { allowOriginFlag, browserPathFlag, nonNegativeInt, positiveInt } from './flags.js';
 
@@ -15,6 +13,10 @@ interface FromLogFlags {
   top: number;
   methods: string;
   origin: string;
+  assets?: boolean;
+  downloads?: boolean;
+  expectStatus: string;
+  body?: string[];
   out: string;
 }
 
@@ -70,44 +72,60 @@ export function registerUrls(program: Command, io: Io): void {
       if (result.pages.length === 0) throw new InputError(`${startUrl}: no page could be viewed (${result.failed} failed)`);
       const { origin, robots, filter } = result.refused;
       const header = [`crawled from ${startUrl}: ${result.pages.length} pages, depth ${flags.depth}`, `run it: squall run ${flags.out}`];
-      writeFileSync(resolve(io.cwd, flags.out), urlListText(result.pages.map((p) => ({ url: p.url, name: '', weight: 1 })), header, 'round-robin'));
+      writeFileSync(resolve(io.cwd, flags.out), urlListText(result.pages.map((p) => ({ url: p.url, name: '', weight: 1 })), header, { strategy: 'round-robin' }));
       io.out(`${result.pages.length} pages found, ${result.failed} failed; links not followed: ${origin} to other origins, ${robots} by robots.txt, ${filter} by --include/--exclude\nwrote ${flags.out}\n`);
     });
   urls
     .command('from-log')
-    .description('count the requests of an NCSA access log (common or combined, gzip too) by normalised path and write a URL list weighted by them')
+    .description('turn an access log (common, combined or vhost_combined; gzip too) into a URL list of the page views users asked for, weighted by their requests, methods kept')
     .argument('<access-log>', 'the log file (.gz is read compressed)')
-    .requiredOption('--origin <url>', 'the site the list will load, e.g. https://staging.example.com: the log has paths, the list needs URLs')
-    .addOption(new Option('--format <format>', 'the log format').choices(['common', 'combined']).default('combined'))
-    .option('--top <n>', 'keep the n most asked paths', positiveInt, 200)
-    .option('--methods <list>', 'methods to keep, comma-separated', 'GET')
+    .requiredOption('--origin <url>', 'where the list sends load, e.g. https://staging.example.com (a path is kept: https://host/app puts /x at https://host/app/x)')
+    .addOption(new Option('--format <format>', 'the log format; auto reads all three, line by line').choices([...LOG_FORMATS]).default('auto'))
+    .option('--top <n>', 'keep the n most asked page views', positiveInt, 200)
+    .option('--methods <list>', 'methods to keep, comma-separated (non-GET lines keep their method)', 'GET')
+    .option('--assets', 'keep images, scripts, styles, fonts and media (a browser loads them with each page by itself)')
+    .option('--downloads', 'keep files a browser downloads instead of showing (.pdf, .zip, .exe, ...; a navigation to one fails with net::ERR_ABORTED)')
+    .option('--expect-status <list>', 'statuses every view must answer with: codes and classes, comma-separated, or "any"', '2xx,3xx')
+    .option('--body <group=body>', 'a body for a non-GET group, named as the summary prints it, e.g. \'POST /api/cart={"id":1}\' (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--out <file>', 'where to write the list', 'urls.txt')
-    .addHelpText('after', '\nRequests that failed (4xx, 5xx) are not kept; malformed lines are counted and named, not fatal.\n\nExample:\n  squall urls from-log access.log.gz --origin https://staging.example.com --top 100 --out urls.txt')
+    .addHelpText(
+      'after',
+      `
+Lines that ask for nothing a page view can repeat are left out and counted by reason:
+failed requests (4xx, 5xx, 000), assets and downloads (unless kept), other methods,
+timeouts without a request line ("-" 408), OPTIONS *, a status of -. Lines that are
+not access log lines are counted and the first few named; neither is fatal.
+A log has no request bodies: a POST is sent empty unless --body gives one.
+
+Example:
+  squall urls from-log access.log.gz --origin https://staging.example.com --top 100 --methods GET,POST --out urls.txt`,
+    )
     .action(async (logPath: string, flags: FromLogFlags) => {
-      const origin = originOf(flags.origin, '--origin');
-      const absolute = resolve(io.cwd, logPath);
-      if (!existsSync(absolute) || !statSync(absolute).isFile()) throw new InputError(`${logPath}: no such log file`);
+      const base = baseOf(flags.origin, '--origin');
       const methods = flags.methods.split(',').map((m) => m.trim().toUpperCase()).filter(Boolean);
-      const tally = new LogTally({ format: flags.format, methods, origin });
-      const started = Date.now();
-      const raw = createReadStream(absolute);
-      const input = absolute.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-      try {
-        for await (const line of createInterface({ input, crlfDelay: Infinity })) tally.add(line);
-      } catch (error) {
-        throw new InputError(`${logPath}: could not be read: ${(error as Error).message}`);
-      }
-      const top = tally.top(flags.top);
-      if (top.length === 0) throw new InputError(`${logPath}: no ${methods.join('/')} request that succeeded in ${tally.lines} lines (format ${flags.format}${tally.malformedCount > 0 ? `, ${tally.malformedCount} malformed` : ''})`);
-      const out = resolve(io.cwd, flags.out);
-      writeFileSync(out, urlListText(top, [`from ${logPath}: ${tally.lines} lines, the ${top.length} most asked paths by requests`, `run it: squall run ${flags.out}`]));
-      const kept = top.reduce((sum, u) => sum + u.weight, 0);
-      io.out(`${tally.lines} lines read in ${((Date.now() - started) / 1000).toFixed(1)}s: ${kept} requests in the ${top.length} paths kept, ${tally.skipped} other methods or failed\n`);
-      if (tally.malformedCount > 0) {
-        io.out(`${tally.malformedCount} malformed lines (not ${flags.format} log format), e.g. line ${tally.malformed.join(', ')}\n`);
-      }
-      io.out(`wrote ${flags.out}\n`);
+      const { listFromLog } = await import('../urls/from-log.js');
+      await listFromLog({
+        logPath,
+        cwd: io.cwd,
+        format: flags.format,
+        methods,
+        base,
+        top: flags.top,
+        assets: flags.assets === true,
+        downloads: flags.downloads === true,
+        expectStatus: flags.expectStatus,
+        bodies: flags.body ?? [],
+        out: flags.out,
+        print: (line) => io.out(`${line}\n`),
+      });
     });
+}
+
+/** An origin, and its path without the trailing slash when it has one beyond `/`. */
+function baseOf(text: string, what: string): string {
+  const origin = originOf(text, what);
+  const path = new URL(text).pathname.replace(/\/+$/, '');
+  return `${origin}${path}`;
 }
 
 function originOf(text: string, what: string): string {

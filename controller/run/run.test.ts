@@ -3,16 +3,14 @@
 // report counts, however the link behaved, and Ctrl-C ends runs as promised.
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alignWindow } from '../../src/metrics/window.js';
 import { InputError, RunFailure } from '../../src/errors.js';
 import { fakeSite, windowOf, type AgentScript, type FakeAgent } from '../../test/harness/fake-agent.js';
 import { preparedRun, pressableIo, removeFakeRuns, runWith } from '../../test/harness/fake-run.js';
 import { RunStore } from '../store/store.js';
 import { executeRun } from './run.js';
 
-/** Windows of 1 s from the start's t0, each with the given step durations. */
-function sendWindows(agent: FakeAgent, t0: number, perWindow: number[][]): number[] {
-  const first = alignWindow(t0, 1000);
+/** Windows of 1 s from `first` (the start's t0, or a window after it), each with the given step durations. */
+function sendWindows(agent: FakeAgent, first: number, perWindow: number[][]): number[] {
   return perWindow.map((durations, i) => agent.sendWindow(windowOf(first + i * 1000, 1000, durations)));
 }
 

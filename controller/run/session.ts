@@ -185,6 +185,8 @@ export class RunSession implements HubHandlers {
     const problem = windowOutOfBounds(message.window, {
       plannedVus: agent.plannedVus,
       windowMs,
+      // Agents align windows to the t0 of their start; before it was sent, no window can come.
+      origin: this.t0 ?? 0,
       // Windows go out after they end, on the controller's clock as the agent took it at the start (a host's clock
       // may drift from it over a long run): none starts long after now, nor long before the run.
       latest: this.now() + CLOCK_MARGIN_MS,

@@ -47,10 +47,16 @@ describe('fitWindow', () => {
 });
 
 describe('windowOutOfBounds', () => {
-  const expected = { plannedVus: 2, windowMs: 1000, earliest: 0, latest: 3_600_000 };
+  const expected = { plannedVus: 2, windowMs: 1000, origin: 0, earliest: 0, latest: 3_600_000 };
 
   it('accepts what an agent of that size can send', () => {
     expect(windowOutOfBounds(windowWith(10, 10), expected)).toBeUndefined();
+  });
+
+  it("takes window boundaries from the run's start, not from the wall clock", () => {
+    const fromT0 = { ...expected, origin: 250 };
+    expect(windowOutOfBounds({ ...windowWith(1), windowStart: 1250 }, fromT0)).toBeUndefined();
+    expect(windowOutOfBounds({ ...windowWith(1), windowStart: 1000 }, fromT0)).toMatch(/starting at 1000, not on a 1000 ms boundary from the run's start/);
   });
 
   it.each<[string, (w: WindowBody) => WindowBody, RegExp]>([

@@ -66,6 +66,8 @@ export function fitWindow(window: WindowBody, frameBytes: number = WINDOW_LIMITS
 export interface WindowExpectation {
   plannedVus: number;
   windowMs: number;
+  /** the run's t0: windows start on it and every windowMs after */
+  origin: number;
   /** windows start within [earliest, latest] (controller clock): not before the run, not in the future */
   earliest?: number;
   latest?: number;
@@ -75,7 +77,7 @@ export interface WindowExpectation {
 export function windowOutOfBounds(window: WindowBody, expected: WindowExpectation): string | undefined {
   if (window.windowMs !== expected.windowMs) return `a ${window.windowMs} ms window in a run of ${expected.windowMs} ms windows`;
   // A stray start (0, 9e15) would stretch the run's span over years: its end and every report of it would crawl through it.
-  if (window.windowStart % expected.windowMs !== 0) return `a window starting at ${window.windowStart}, not on a ${expected.windowMs} ms boundary`;
+  if ((window.windowStart - expected.origin) % expected.windowMs !== 0) return `a window starting at ${window.windowStart}, not on a ${expected.windowMs} ms boundary from the run's start`;
   if (window.windowStart < (expected.earliest ?? -Infinity) || window.windowStart > (expected.latest ?? Infinity)) {
     // Not through Date: past year 275760 toISOString throws.
     return `a window starting at ${window.windowStart} (epoch ms), outside the run`;

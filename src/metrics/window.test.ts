@@ -6,22 +6,26 @@ import { alignWindow, WindowAggregator } from './window.js';
 const resources: ResourceSample = { hostCpuPct: 10, agentCpuPct: 5, agentRssMb: 80, hostMemUsedPct: 20, loopLagMs: 1 };
 
 describe('window alignment', () => {
-  it('aligns to wall-clock multiples of the window length', () => {
-    expect(alignWindow(1_700_000_012_345, 15_000)).toBe(1_700_000_010_000);
-    expect(alignWindow(1_700_000_010_000, 15_000)).toBe(1_700_000_010_000);
-    expect(alignWindow(1_700_000_009_999, 15_000)).toBe(1_699_999_995_000);
+  it("aligns to multiples of the window length from the origin (the run's t0)", () => {
+    expect(alignWindow(1_700_000_012_345, 15_000, 1_700_000_001_000)).toBe(1_700_000_001_000);
+    expect(alignWindow(1_700_000_016_000, 15_000, 1_700_000_001_000)).toBe(1_700_000_016_000);
+    expect(alignWindow(1_700_000_000_999, 15_000, 1_700_000_001_000)).toBe(1_699_999_986_000);
     expect(alignWindow(2500, 1000)).toBe(2000);
   });
 
-  it('puts two agents\' events of the same interval in windows with the same start', () => {
-    const a = new WindowAggregator(15_000, 1_700_000_001_000);
-    const b = new WindowAggregator(15_000, 1_700_000_003_700);
+  it("puts two agents' events of the same interval in windows with the same start: the run's t0, not a wall-clock multiple", () => {
+    const t0 = 1_700_000_001_000;
+    const a = new WindowAggregator(15_000, t0);
+    const b = new WindowAggregator(15_000, t0);
     a.stepSucceeded('home', 1_700_000_012_000, 100);
     b.stepSucceeded('home', 1_700_000_013_000, 100);
-    const [wa] = a.takeClosed(1_700_000_015_000, () => resources);
-    const [wb] = b.takeClosed(1_700_000_015_000, () => resources);
-    expect(wa!.windowStart).toBe(1_699_999_995_000);
-    expect(wb!.windowStart).toBe(wa!.windowStart);
+    // An event before t0 (a VU's set-up) counts in the first window.
+    b.stepSucceeded('home', t0 - 500, 100);
+    const [wa] = a.takeClosed(t0 + 15_000, () => resources);
+    const [wb] = b.takeClosed(t0 + 15_000, () => resources);
+    expect(wa!.windowStart).toBe(t0);
+    expect(wb!.windowStart).toBe(t0);
+    expect(wb!.steps.home!.count).toBe(2);
   });
 });
 

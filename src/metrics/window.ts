@@ -1,5 +1,6 @@
-// Turns timestamped VU events into windows aligned to wall-clock multiples of
-// the window length, so every agent's window N covers the same interval.
+// Turns timestamped VU events into windows aligned to the run's t0 (the load's
+// start on the controller's clock, which every agent is given), so every
+// agent's window N covers the same interval and the first starts with the load.
 import type { ResourceSample, WindowBody } from '../protocol/messages.js';
 import { StepTable } from './merge.js';
 import { ErrorTallyBuilder } from './step-stats.js';
@@ -19,8 +20,9 @@ interface FlowVus {
   kept?: number;
 }
 
-export function alignWindow(atMs: number, windowMs: number): number {
-  return Math.floor(atMs / windowMs) * windowMs;
+/** The start of the window holding `atMs`: windows are `windowMs` long from `origin` on. */
+export function alignWindow(atMs: number, windowMs: number, origin = 0): number {
+  return origin + Math.floor((atMs - origin) / windowMs) * windowMs;
 }
 
 class WindowBuilder {
@@ -100,12 +102,13 @@ export class WindowAggregator {
   private readonly flowVus = new Map<string, FlowVus>();
 
   /** `arrivals`: an arrival-rate run, whose windows count dropped iterations and the VUs kept */
+  /** `startMs`: the run's t0, where the first window starts */
   constructor(
     private readonly windowMs: number,
-    startMs: number,
+    private readonly startMs: number,
     private readonly arrivals = false,
   ) {
-    this.nextToClose = alignWindow(startMs, windowMs);
+    this.nextToClose = startMs;
   }
 
   stepSucceeded(name: string, atMs: number, durationMs: number): void {
@@ -210,7 +213,7 @@ export class WindowAggregator {
   takeAll(nowMs: number, sample: () => ResourceSample): WindowBody[] {
     const resources = sample();
     const all = this.takeClosed(nowMs, () => resources);
-    const lastStart = Math.max(alignWindow(nowMs, this.windowMs), ...this.open.keys());
+    const lastStart = Math.max(alignWindow(nowMs, this.windowMs, this.startMs), ...this.open.keys());
     while (this.nextToClose <= lastStart) all.push(this.take(resources));
     return all;
   }
@@ -225,7 +228,7 @@ export class WindowAggregator {
 
   /** Events that land in an already-closed window go to the oldest open one. */
   private at(atMs: number): WindowBuilder {
-    const start = Math.max(alignWindow(atMs, this.windowMs), this.nextToClose);
+    const start = Math.max(alignWindow(atMs, this.windowMs, this.startMs), this.nextToClose);
     let builder = this.open.get(start);
     if (!builder) {
       builder = new WindowBuilder(start, this.activeVus, this.allocatedVus, this.arrivals, this.flowVus);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 
 export const URL_STRATEGIES = ['random', 'round-robin', 'sequence'] as const;
+export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
 /** What a page view waits for before it counts as done. */
 export const WaitSchema = z.union([
@@ -13,8 +14,8 @@ export const WaitSchema = z.union([
 
 export const ExpectationSchema = z
   .object({
-    /** the main document's (or a fetch line's) response status */
-    status: z.number().int().min(100).max(599).optional(),
+    /** the main document's (or a fetch line's) response status: any of these codes or classes (`2xx`) */
+    status: z.array(z.union([z.number().int().min(100).max(599), z.enum(STATUS_CLASSES)])).min(1).optional(),
     /** text present in the rendered page (a fetch line: in the response body) */
     text: z.string().min(1).optional(),
     /** a regular expression (source and flags) matching the rendered page text or the response body */

@@ -10,7 +10,7 @@ const SUPPORTED = new Set([
   'setViewport', 'waitForElement', 'waitForExpression', 'emulateNetworkConditions',
 ]);
 
-/** `allowedOrigins`: --allow-origin; without it the first navigation's origin is the only one. */
+/** `allowedOrigins`: --allow-origin, origins besides the first navigation's. */
 export function readRecording(text: string, file: string, allowedOrigins: readonly string[] = []): UserFlow {
   let data: unknown;
   try {

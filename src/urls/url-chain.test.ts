@@ -46,7 +46,7 @@ describe('URL chains (YAML)', () => {
     expect(bad('groups:\n  - strategy: shuffle\n    urls: [https://a.example/]\n')).toThrow('chain.yaml:2: unknown strategy "shuffle"');
     expect(bad(`groups:\n  - urls:\n      - ${SHOP}/\n      - https://elsewhere.example/\n`)).toThrow("chain.yaml:4: https://elsewhere.example is not an allowed origin (the first line's is https://shop.example)");
     expect(bad(`urls: [${SHOP}/]\ngroups: []\n`)).toThrow('chain.yaml:1: give urls: (one list) or groups: (a chain), one of them');
-    expect(bad(`strategy: random\ncolour: red\nurls: [${SHOP}/]\n`)).toThrow('chain.yaml:2: "colour": expected one of strategy, wait, urls, groups');
+    expect(bad(`strategy: random\ncolour: red\nurls: [${SHOP}/]\n`)).toThrow('chain.yaml:2: "colour": expected one of strategy, wait, expect-status, urls, groups');
     expect(bad(`groups:\n  - urls:\n      - { url: ${SHOP}/, weight: 0 }\n`)).toThrow('chain.yaml:3: weight=0: expected a number above 0');
     expect(bad('groups: [\n')).toThrow(/^chain\.yaml:\d+: not YAML: /);
     expect(bad(`urls:\n  - ${SHOP}/ nope\n`)).toThrow('chain.yaml:2: "nope": expected key=value');

@@ -4,6 +4,7 @@
 //
 //   strategy: sequence            # each walk: every group in order (or random, round-robin)
 //   wait: load
+//   expect-status: 2xx,3xx        # for every line without its own
 //   groups:
 //     - name: land
 //       strategy: random          # one of these, by weight
@@ -17,10 +18,10 @@
 //         - POST https://shop.example/api/cart body={"id":1} expect-status=200
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { InputError } from '../errors.js';
-import type { UrlGroup, UrlLine, UrlList, UrlStrategy, UrlWait } from '../protocol/urls.js';
-import { OriginGuard, parseUrlLine, strategyOf, urlLineOf, waitOf } from './url-file.js';
+import type { UrlExpectation, UrlGroup, UrlLine, UrlList, UrlStrategy, UrlWait } from '../protocol/urls.js';
+import { OriginGuard, parseUrlLine, statusesOf, strategyOf, urlLineOf, waitOf } from './url-file.js';
 
-const LIST_KEYS = ['strategy', 'wait', 'urls', 'groups'];
+const LIST_KEYS = ['strategy', 'wait', 'expect-status', 'urls', 'groups'];
 const GROUP_KEYS = ['name', 'strategy', 'weight', 'urls'];
 
 export function parseUrlYaml(text: string, file: string, allowedOrigins: readonly string[] = []): UrlList {
@@ -36,11 +37,12 @@ export function parseUrlYaml(text: string, file: string, allowedOrigins: readonl
   checkKeys(root, LIST_KEYS, at);
   const guard = new OriginGuard(file, allowedOrigins);
   const wait: UrlWait = scalarOf(root, 'wait', at, (text, where) => waitOf(text, where)) ?? { kind: 'load' };
+  const status = scalarOf(root, 'expect-status', at, (text, where) => statusesOf(text, `${where}: expect-status: ${text}`));
   const urlsNode = root.get('urls', true) as Node | undefined;
   const groupsNode = root.get('groups', true) as Node | undefined;
   if ((urlsNode === undefined) === (groupsNode === undefined)) throw new InputError(`${at(root)}: give urls: (one list) or groups: (a chain), one of them`);
   if (urlsNode) {
-    const lines = linesOf(urlsNode, at, guard);
+    const lines = linesOf(urlsNode, at, guard, status);
     return { file, strategy: scalarOf(root, 'strategy', at, strategyOf) ?? 'round-robin', wait, lines, origins: guard.origins };
   }
   if (!isSeq(groupsNode) || groupsNode.items.length === 0) throw new InputError(`${at(groupsNode)}: groups: expected a list of { name, strategy, urls }`);
@@ -54,14 +56,15 @@ export function parseUrlYaml(text: string, file: string, allowedOrigins: readonl
       name: scalarOf(item, 'name', at, (text) => text) ?? `group ${index + 1}`,
       strategy: scalarOf(item, 'strategy', at, strategyOf) ?? 'random',
       weight,
-      lines: linesOf(urls, at, guard),
+      lines: linesOf(urls, at, guard, status),
     };
   });
   const strategy: UrlStrategy = scalarOf(root, 'strategy', at, strategyOf) ?? 'sequence';
   return { file, strategy, wait, lines: groups.flatMap((g) => g.lines), groups, origins: guard.origins };
 }
 
-function linesOf(node: Node, at: (node: Node | null | undefined) => string, guard: OriginGuard): UrlLine[] {
+/** `status`: the list's expect-status, for lines without their own. */
+function linesOf(node: Node, at: (node: Node | null | undefined) => string, guard: OriginGuard, status: UrlExpectation['status']): UrlLine[] {
   if (!isSeq(node) || node.items.length === 0) throw new InputError(`${at(node)}: urls: expected a list of URLs`);
   return node.items.map((item) => {
     const where = at(item as Node);
@@ -83,6 +86,7 @@ function linesOf(node: Node, at: (node: Node | null | undefined) => string, guar
       parsed = urlLineOf(method, url, fields, line, where);
     } else throw new InputError(`${where}: expected a URL line or { url, ... }`);
     guard.check(parsed.url, where);
+    if (status && parsed.expect.status === undefined) parsed.expect.status = status;
     return parsed;
   });
 }

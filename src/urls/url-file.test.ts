@@ -21,7 +21,7 @@ describe('the URL list text format', () => {
     );
     expect(list).toMatchObject({ file: 'urls.txt', strategy: 'random', wait: { kind: 'selector', selector: '#app li' }, origins: [SHOP] });
     expect(list.lines).toEqual([
-      { line: 5, url: `${SHOP}/`, method: 'GET', name: 'home', weight: 3, expect: { text: 'Add to cart', status: 200 } },
+      { line: 5, url: `${SHOP}/`, method: 'GET', name: 'home', weight: 3, expect: { text: 'Add to cart', status: [200] } },
       { line: 6, url: `${SHOP}/product/42?ref=x`, method: 'GET', name: '/product/:id', weight: 1, wait: { kind: 'networkidle' }, expect: { regex: { source: '"id":\\s*42', flags: 'i' }, selector: '#buy' } },
       { line: 7, url: `${SHOP}/api/cart`, method: 'POST', body: '{"id":42}', name: '/api/cart', weight: 1, expect: {} },
     ]);
@@ -48,7 +48,19 @@ describe('the URL list text format', () => {
       "urls.txt:2: https://shop.exampel is not an allowed origin (the first line's is https://shop.example); add --allow-origin https://shop.exampel if the load is meant for it",
     );
     expect(parseUrlFile(text, 'urls.txt', [SHOP, 'https://shop.exampel']).origins).toEqual([SHOP, 'https://shop.exampel']);
-    expect(() => parseUrlFile(text, 'urls.txt', ['https://cdn.example'])).toThrow('urls.txt:1: https://shop.example is not an allowed origin (--allow-origin gives https://cdn.example)');
+    // --allow-origin adds to the first line's origin, as its help says; it does not replace it.
+    expect(parseUrlFile(text, 'urls.txt', ['https://shop.exampel']).origins).toEqual([SHOP, 'https://shop.exampel']);
+    expect(parseUrlFile(`${SHOP}/\nhttps://cdn.example/x`, 'urls.txt', ['https://cdn.example']).origins).toEqual([SHOP, 'https://cdn.example']);
+    expect(() => parseUrlFile(`${text}\nhttps://other.example/`, 'urls.txt', ['https://shop.exampel'])).toThrow(
+      "urls.txt:3: https://other.example is not an allowed origin (the first line's is https://shop.example, --allow-origin adds https://shop.exampel)",
+    );
+  });
+
+  it('expects statuses by code or class, per line or for the whole list', () => {
+    const list = parseUrlFile(`# expect-status: 2xx,3xx\n${SHOP}/\n${SHOP}/gone expect-status=404,410\n${SHOP}/ok expect-status=200`, 'urls.txt');
+    expect(list.lines.map((l) => l.expect.status)).toEqual([['2xx', '3xx'], [404, 410], [200]]);
+    expect(() => parseUrlFile(`${SHOP}/ expect-status=2xy`, 'urls.txt')).toThrow('urls.txt:1: expect-status=2xy: expected HTTP statuses or classes, comma-separated, such as 200 or 2xx,3xx');
+    expect(() => parseUrlFile(`# expect-status: 99\n${SHOP}/`, 'urls.txt')).toThrow('urls.txt:1: # expect-status: 99: expected HTTP statuses');
   });
 });
 

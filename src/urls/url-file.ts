@@ -3,48 +3,51 @@
 //
 //   # strategy: random            random (weighted) | round-robin (default) | sequence
 //   # wait: networkidle           load (default) | networkidle | selector <css>
+//   # expect-status: 2xx,3xx      for every line without its own expect-status=
 //   https://shop.example/                        name=home
 //   https://shop.example/product/42  weight=3    expect-status=200 expect-text="Add to cart"
 //   POST https://shop.example/api/cart  body={"id":42}  expect-status=201
 import { InputError } from '../errors.js';
 import { normalisedUrl, pathOf } from '../metrics/url-label.js';
-import { URL_STRATEGIES, type UrlExpectation, type UrlLine, type UrlList, type UrlStrategy, type UrlWait } from '../protocol/urls.js';
+import { STATUS_CLASSES, URL_STRATEGIES, type UrlExpectation, type UrlLine, type UrlList, type UrlStrategy, type UrlWait } from '../protocol/urls.js';
 import { maxOf } from '../max-of.js';
 
-const DIRECTIVE = /^#\s*(strategy|wait)\s*:\s*(.*)$/i;
+const DIRECTIVE = /^#\s*(strategy|wait|expect-status)\s*:\s*(.*)$/i;
 const METHOD = /^[A-Z]+$/;
 const LINE_FIELDS = ['name', 'weight', 'wait', 'body', 'expect-status', 'expect-text', 'expect-regex', 'expect-selector'];
 
 /**
- * The origins a list may send load to: those given (--allow-origin), else its
- * first URL's; a typo must not send load to a stranger's site.
+ * The origins a list may send load to: its first URL's and those given
+ * (--allow-origin adds to it); a typo must not send load to a stranger's site.
  */
 export class OriginGuard {
-  readonly origins: string[];
+  readonly origins: string[] = [];
+  private readonly given: string[];
 
   /** `first`: what the first URL is called in messages ("the first line's", "the first navigation's") */
   constructor(
     file: string,
-    private readonly allowed: readonly string[],
+    allowed: readonly string[],
     private readonly first = "the first line's",
   ) {
-    this.origins = allowed.map((origin) => originOf(origin, `${file}: --allow-origin ${origin}`));
+    this.given = allowed.map((origin) => originOf(origin, `${file}: --allow-origin ${origin}`));
   }
 
   /** `refused`: how the message says the URL's origin is not allowed */
   check(url: string, at: string, refused = (origin: string) => `${origin} is not an allowed origin`): void {
     const origin = new URL(url).origin;
-    if (this.origins.length === 0) this.origins.push(origin);
+    if (this.origins.length === 0) this.origins.push(origin, ...this.given.filter((given) => given !== origin));
     if (this.origins.includes(origin)) return;
-    const given = this.allowed.length > 0 ? `--allow-origin gives ${this.origins.join(', ')}` : `${this.first} is ${this.origins[0]}`;
+    const given = `${this.first} is ${this.origins[0]}${this.given.length > 0 ? `, --allow-origin adds ${this.given.join(', ')}` : ''}`;
     throw new InputError(`${at}: ${refused(origin)} (${given}); add --allow-origin ${origin} if the load is meant for it`);
   }
 }
 
-/** `allowedOrigins`: --allow-origin; without it the first line's origin is the only one. */
+/** `allowedOrigins`: --allow-origin, origins besides the first line's. */
 export function parseUrlFile(text: string, file: string, allowedOrigins: readonly string[] = []): UrlList {
   let strategy: UrlStrategy = 'round-robin';
   let wait: UrlWait = { kind: 'load' };
+  let status: UrlExpectation['status'];
   const lines: UrlLine[] = [];
   const guard = new OriginGuard(file, allowedOrigins);
   text.split(/\r?\n/).forEach((raw, index) => {
@@ -54,12 +57,15 @@ export function parseUrlFile(text: string, file: string, allowedOrigins: readonl
     const directive = DIRECTIVE.exec(line);
     if (directive) {
       if (lines.length > 0) throw new InputError(`${at}: "# ${directive[1]}:" must come before the first URL`);
-      if (directive[1]!.toLowerCase() === 'strategy') strategy = strategyOf(directive[2]!.trim(), at);
-      else wait = waitOf(directive[2]!.trim(), at);
+      const kind = directive[1]!.toLowerCase();
+      if (kind === 'strategy') strategy = strategyOf(directive[2]!.trim(), at);
+      else if (kind === 'wait') wait = waitOf(directive[2]!.trim(), at);
+      else status = statusesOf(directive[2]!.trim(), `${at}: # expect-status: ${directive[2]!.trim()}`);
       return;
     }
     if (line.startsWith('#')) return;
     const parsed = parseUrlLine(line, index + 1, at);
+    if (status && parsed.expect.status === undefined) parsed.expect.status = status;
     guard.check(parsed.url, at);
     lines.push(parsed);
   });
@@ -124,11 +130,7 @@ export function urlLineOf(method: string, url: string, fields: ReadonlyMap<strin
 function expectationOf(fields: ReadonlyMap<string, string>, at: string): UrlExpectation {
   const expect: UrlExpectation = {};
   const status = fields.get('expect-status');
-  if (status !== undefined) {
-    const code = Number(status);
-    if (!Number.isInteger(code) || code < 100 || code > 599) throw new InputError(`${at}: expect-status=${status}: expected an HTTP status such as 200`);
-    expect.status = code;
-  }
+  if (status !== undefined) expect.status = statusesOf(status, `${at}: expect-status=${status}`);
   const text = fields.get('expect-text');
   if (text !== undefined) {
     if (text === '') throw new InputError(`${at}: expect-text=: expected the text, e.g. expect-text="Add to cart"`);
@@ -152,6 +154,17 @@ function expectationOf(fields: ReadonlyMap<string, string>, at: string): UrlExpe
     expect.selector = selector;
   }
   return expect;
+}
+
+/** `200`, `2xx,3xx`, `200,301`: the statuses a response may have. */
+export function statusesOf(text: string, at: string): NonNullable<UrlExpectation['status']> {
+  const parts = text.split(',').map((part) => part.trim().toLowerCase());
+  return parts.map((part) => {
+    if ((STATUS_CLASSES as readonly string[]).includes(part)) return part as (typeof STATUS_CLASSES)[number];
+    const code = Number(part);
+    if (part === '' || !Number.isInteger(code) || code < 100 || code > 599) throw new InputError(`${at}: expected HTTP statuses or classes, comma-separated, such as 200 or 2xx,3xx`);
+    return code;
+  });
 }
 
 /**
@@ -209,17 +222,34 @@ export interface ListedUrl {
   url: string;
   name: string;
   weight: number;
+  /** GET when not given */
+  method?: string;
+  body?: string;
+}
+
+export interface ListTextOptions {
+  strategy?: 'random' | 'round-robin';
+  /** the list's `# expect-status:` */
+  expectStatus?: string;
 }
 
 /** The URL list text for these URLs, with a header saying where it came from: what parseUrlFile reads. */
-export function urlListText(urls: readonly ListedUrl[], header: readonly string[], strategy: 'random' | 'round-robin' = 'random'): string {
-  const width = maxOf(urls.map((u) => u.url.length));
+export function urlListText(urls: readonly ListedUrl[], header: readonly string[], options: ListTextOptions = {}): string {
+  const strategy = options.strategy ?? 'random';
+  const target = (u: ListedUrl) => (u.method && u.method !== 'GET' ? `${u.method} ${u.url}` : u.url);
+  const width = maxOf(urls.map((u) => target(u).length));
   const lines = urls.map((u) =>
-    [u.url.padEnd(width), ...(strategy === 'random' ? [`weight=${u.weight}`] : []), ...(u.name ? [`name=${quoteIfNeeded(u.name)}`] : [])].join('  ').trimEnd(),
+    [
+      target(u).padEnd(width),
+      ...(strategy === 'random' ? [`weight=${u.weight}`] : []),
+      ...(u.name ? [`name=${quoteIfNeeded(u.name)}`] : []),
+      ...(u.body !== undefined ? [`body=${quoteIfNeeded(u.body)}`] : []),
+    ].join('  ').trimEnd(),
   );
-  return [...header.map((line) => `# ${line}`), `# strategy: ${strategy}`, ...lines].join('\n') + '\n';
+  const directives = [`# strategy: ${strategy}`, ...(options.expectStatus ? [`# expect-status: ${options.expectStatus}`] : [])];
+  return [...header.map((line) => `# ${line}`), ...directives, ...lines].join('\n') + '\n';
 }
 
 function quoteIfNeeded(value: string): string {
-  return /[\s"]/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
+  return /[\s"]/.test(value) || value === '' ? `"${value.replace(/"/g, '\\"')}"` : value;
 }

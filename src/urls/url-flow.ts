@@ -1,10 +1,11 @@
 // A URL list as a scenario: each URL a real page view in the VU's browser (or,
 // for a method other than GET, a request its page makes), timed as a step and
 // checked against the line's expectations. Bundled into the scenario, so it
-// imports no runtime code but the scenario API's types.
+// imports no runtime code but the scenario API's types and an event's name.
 import type { HTTPResponse, Page } from 'puppeteer-core';
 import type { Flow, Scenario, ScenarioContext } from '../scenario/index.js';
 import type { UrlExpectation, UrlLine, UrlList, UrlWait } from '../protocol/urls.js';
+import { REWRITTEN_METHOD_EVENT, type RewrittenMethod } from './rewritten-method.js';
 
 /** A failed expectation: says which, and what was found. */
 export class ExpectationFailed extends Error {
@@ -99,6 +100,9 @@ async function send(page: Page, line: UrlLine): Promise<HTTPResponse | null> {
   const onRequest = (request: import('puppeteer-core').HTTPRequest) => {
     if (rewritten || !request.isNavigationRequest()) return void request.continue();
     rewritten = true;
+    // CDP's HTTPRequest keeps the Network domain's id in `id`; puppeteer's public type leaves it out.
+    const requestId = (request as unknown as { id?: string }).id;
+    if (requestId !== undefined) page.emit(REWRITTEN_METHOD_EVENT, { requestId, method: line.method } satisfies RewrittenMethod);
     const json = line.body !== undefined && /^\s*[[{]/.test(line.body);
     void request.continue({
       method: line.method,
@@ -119,7 +123,8 @@ async function check(page: Page, line: UrlLine, response: HTTPResponse | null): 
   const expect: UrlExpectation = line.expect;
   if (expect.status !== undefined) {
     const status = response?.status();
-    if (status !== expect.status) throw new ExpectationFailed(`expect-status=${expect.status}: got ${status ?? 'no response'}`);
+    const matches = (wanted: number | string) => (typeof wanted === 'number' ? status === wanted : status !== undefined && `${Math.floor(status / 100)}xx` === wanted);
+    if (!expect.status.some(matches)) throw new ExpectationFailed(`expect-status=${expect.status.join(',')}: got ${status ?? 'no response'}`);
   }
   if (expect.selector !== undefined && (await page.$(expect.selector)) === null) {
     throw new ExpectationFailed(`expect-selector=${expect.selector}: not in the page`);

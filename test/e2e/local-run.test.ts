@@ -91,6 +91,9 @@ describe('squall run, locally, against the demo app', () => {
   it('prints a progress line per window and a summary with percentiles', () => {
     const progress = result.stdout.split('\n').filter((line) => /^\[\s*\d+:\d\d\]\s+vus \d/.test(line));
     expect(progress.length).toBe(report.series.length);
+    // Time counts from the load's start, whatever the wall clock says: windows start at t0 and every window after.
+    expect(report.series.map((point) => point.t)).toEqual(report.series.map((_, i) => i * 1000));
+    expect(progress.map((line) => line.slice(0, 7))).toEqual(report.series.map((_, i) => `[${`0:${String(i + 1).padStart(2, '0')}`.padStart(5)}]`));
     expect(result.stdout).toMatch(/step\s+count\s+failed\s+p50\s+p90\s+p95\s+p99\s+max\s+per s/);
     expect(result.stdout).toMatch(/^add to cart\s+\d+\s+\d+ \(/m);
     expect(result.stdout).toContain('report.json');

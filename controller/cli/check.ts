@@ -1,13 +1,13 @@
 // squall check <scenario>: one VU, one iteration, here and now.
 import type { Command } from 'commander';
 import type { Io } from '../../src/io.js';
-import { allowOriginFlag, browserPathFlag, envFlag, type ScenarioFlags } from './flags.js';
+import { allowOriginFlag, browserPathFlag, envFlag, SCENARIO_KINDS, type ScenarioFlags } from './flags.js';
 
 export function registerCheck(program: Command, io: Io, setExit: (code: number) => void): void {
   program
     .command('check')
     .description("run the scenario once with 1 VU, here, and print every step's result and time")
-    .argument('<scenario>', 'scenario file (.ts or .js), or a URL list (.txt: every URL once, in order)')
+    .argument('<scenario>', `${SCENARIO_KINDS}; a list or chain: every URL once, in order`)
     .addOption(envFlag())
     .addOption(browserPathFlag())
     .addOption(allowOriginFlag())

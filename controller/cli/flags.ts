@@ -57,8 +57,13 @@ export interface ScenarioFlags {
   allowOrigin?: string[];
 }
 
-export const allowOriginFlag = () =>
-  new Option('--allow-origin <origin>', "a URL list (.txt): an origin its lines may send load to besides the first line's (repeatable)").argParser(
+/** What a scenario argument may be, for run's and check's help. */
+export const SCENARIO_KINDS =
+  'a scenario file (.ts or .js) whose default export is defineScenario({ name, options, run }), a URL list (.txt: one URL per line), a chain of URL lists (.yaml) or a Chrome DevTools Recorder export (.json)';
+
+/** `what`: the flag's meaning for this command; by default a URL list's, chain's or recording's */
+export const allowOriginFlag = (what = "a URL list, chain or recording: an origin it may send load to besides its first URL's (repeatable)") =>
+  new Option('--allow-origin <origin>', what).argParser(
     (value: string, previous: string[] = []) => [...previous, value],
   );
 

@@ -11,6 +11,7 @@ import { addEc2LaunchOptions, bringUpOptionsOf, type Ec2Flags } from './hosts-ec
 import {
   acceptNewHostKeysFlag,
   allowOriginFlag,
+  SCENARIO_KINDS,
   browserPathFlag,
   dbFlag,
   envFlag,
@@ -52,7 +53,7 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
   const run = program
     .command('run')
     .description('run a load test: real headless Chromium VUs drive your scenario; progress per window, then a report')
-    .argument('<scenario>', 'scenario file (.ts or .js) whose default export is defineScenario({ name, options, run }), or a URL list (.txt)')
+    .argument('<scenario>', SCENARIO_KINDS)
     .option('--vus <n>', "constant number of virtual users (overrides the scenario's options)", positiveInt)
     .option('--duration <time>', 'how long to hold the load, e.g. 30s, 2m, 1m30s')
     .option('--stages <list>', 'ramp profile as duration:target pairs, e.g. 10s:5,30s:5,10s:0')

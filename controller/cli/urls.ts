@@ -41,7 +41,7 @@ export function registerUrls(program: Command, io: Io): void {
     .option('--max <n>', 'pages visited, at most', positiveInt, 500)
     .option('--include <regex>', 'follow only URLs this matches')
     .option('--exclude <regex>', 'never follow URLs this matches')
-    .addOption(allowOriginFlag())
+    .addOption(allowOriginFlag("another origin the crawl may follow links to, besides the start URL's (repeatable)"))
     .option('--no-robots', "ignore the site's robots.txt (it is obeyed by default)")
     .addOption(browserPathFlag())
     .option('--out <file>', 'where to write the list', 'urls.txt')

@@ -130,3 +130,17 @@ describe('squall urls from-log on the shapes of real logs, then squall run of it
     expect(report.steps.filter((s) => s.name !== '/gone').every((s) => s.failed === 0)).toBe(true);
   }, 60_000);
 });
+
+describe('help for what each command accepts', () => {
+  it('run and check name every kind of scenario; spider and from-log say what their flags do there', async () => {
+    for (const command of ['run', 'check']) {
+      const help = (await runCli([command, '--help'])).stdout.replace(/\s+/g, ' ');
+      for (const kind of ['(.ts or .js)', 'URL list (.txt', 'URL lists (.yaml)', 'Recorder export (.json)']) expect(help).toContain(kind);
+      expect(help).toContain("--allow-origin <origin> a URL list, chain or recording: an origin it may send load to besides its first URL's");
+    }
+    const spider = (await runCli(['urls', 'spider', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(spider).toContain("--allow-origin <origin> another origin the crawl may follow links to, besides the start URL's");
+    const fromLog = (await runCli(['urls', 'from-log', '--help'])).stdout.replace(/\s+/g, ' ');
+    for (const text of ['common, combined or vhost_combined', '--assets', '--downloads', '--expect-status <list>', '--body <group=body>', 'a path is kept']) expect(fromLog).toContain(text);
+  });
+});

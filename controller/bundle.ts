@@ -42,6 +42,7 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
   if (!existsSync(absolute)) throw new InputError(`${scenarioPath}: no such scenario file`);
   if (!statSync(absolute).isFile()) throw new InputError(`${scenarioPath}: is not a file`);
   const generated = isUrlList(absolute) ? urlScenarioSource(absolute, scenarioPath, options) : isRecording(absolute) ? await recordingScenarioSource(absolute, scenarioPath, options) : undefined;
+  if (generated === undefined) refuseRecorderScript(absolute, scenarioPath);
   const entry = generated !== undefined ? { stdin: { contents: generated, resolveDir: PACKAGE_ROOT, sourcefile: scenarioPath, loader: 'js' as const } } : { entryPoints: [absolute] };
   let code: Uint8Array;
   try {
@@ -72,6 +73,20 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
   const path = join(outDir, `scenario-${hash.slice(0, 16)}.mjs`);
   writeFileSync(path, code);
   return { path, hash, displayPath: scenarioPath };
+}
+
+/**
+ * The Recorder's other exports are scripts that launch their own browser
+ * (`puppeteer.launch`, or @puppeteer/replay's `createRunner` without a page):
+ * as a scenario they fail deep in the run ("Dynamic require of puppeteer").
+ */
+function refuseRecorderScript(absolute: string, shownPath: string): void {
+  const text = readFileSync(absolute, 'utf8');
+  const puppeteerScript = /(require\(\s*['"]puppeteer['"]\s*\)|from\s+['"]puppeteer['"])/.test(text) && /puppeteer\.launch\s*\(/.test(text);
+  const replayScript = /from\s+['"]@puppeteer\/replay['"]|require\(\s*['"]@puppeteer\/replay['"]\s*\)/.test(text) && /createRunner\s*\(/.test(text);
+  if (puppeteerScript || replayScript) {
+    throw new InputError(`${shownPath}: a script that launches its own browser (a Chrome Recorder ${puppeteerScript ? 'Puppeteer' : '@puppeteer/replay'} export?); export the recording as JSON instead (Recorder: Export → JSON) and run the .json, or write a scenario with defineScenario`);
+  }
 }
 
 /** .txt: the text format; .yaml or .yml: the YAML one, for chains of strategies. */
@@ -122,9 +137,9 @@ export function isRecording(path: string): boolean {
 /** A Chrome Recorder recording, checked here (its steps, its origins), run by @puppeteer/replay inside the scenario. */
 async function recordingScenarioSource(absolute: string, shownPath: string, options: BundleOptions): Promise<string> {
   // @puppeteer/replay is loaded only for recordings: every other command starts without it.
-  const { readRecording } = await import('../src/urls/recording-file.js');
+  const { readRecording, recordingName } = await import('../src/urls/recording-file.js');
   const flow = readRecording(readFileSync(absolute, 'utf8'), shownPath, options.allowOrigins);
-  return `import { recordingScenario } from ${JSON.stringify(RECORDING_FLOW)};\nexport default recordingScenario(${JSON.stringify(flow)}, ${JSON.stringify(flow.title || basename(absolute, extname(absolute)))});\n`;
+  return `import { recordingScenario } from ${JSON.stringify(RECORDING_FLOW)};\nexport default recordingScenario(${JSON.stringify(flow)}, ${JSON.stringify(recordingName(flow.title, basename(absolute, extname(absolute))))});\n`;
 }
 
 /** A bundle `npm run build` makes is there, or the user is told how to make it. */

@@ -6,7 +6,7 @@ import { OriginGuard } from './url-file.js';
 
 /** Step types a VU can replay; others (a Lighthouse audit, a custom step) need more than a page. */
 const SUPPORTED = new Set([
-  'navigate', 'click', 'doubleClick', 'hover', 'change', 'keyDown', 'keyUp', 'scroll',
+  'navigate', 'click', 'doubleClick', 'hover', 'change', 'keyDown', 'keyUp', 'scroll', 'close',
   'setViewport', 'waitForElement', 'waitForExpression', 'emulateNetworkConditions',
 ]);
 
@@ -35,4 +35,10 @@ export function readRecording(text: string, file: string, allowedOrigins: readon
   });
   if (!flow.steps.some((step) => step.type === 'navigate')) throw new InputError(`${file}: the recording never navigates: record it from the page it starts on`);
   return flow;
+}
+
+/** The Recorder's own default titles say nothing about a run: such a recording takes its file's name. */
+export function recordingName(title: string | undefined, fileName: string): string {
+  const text = (title ?? '').trim();
+  return text === '' || /^new recording$/i.test(text) || /^recording \d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}/i.test(text) ? fileName : text;
 }

@@ -41,19 +41,58 @@ function detailOf(step: Schema.Step): string {
   return '';
 }
 
+/**
+ * A step waits this long for its element, target or navigation unless the
+ * recording says otherwise (a step's or the flow's `timeout`): what
+ * @puppeteer/replay and the Recorder's own replay use.
+ */
+export const RECORDING_STEP_TIMEOUT_MS = 5000;
+/** The pause @puppeteer/replay makes after every key it presses: the tool's, not the site's time. */
+const KEY_PAUSE_MS = 100;
+
 class TimedSteps extends PuppeteerRunnerExtension {
   constructor(
     private readonly context: ScenarioContext,
     private readonly names: ReadonlyMap<Schema.Step, string>,
   ) {
-    // The VU's page and its browser: replay's own types name puppeteer's, which puppeteer-core's are.
-    super(context.page.browser() as never, context.page as never, { timeout: 30_000 });
+    // Replay finds a step's popup among its "browser"'s targets: the VU's own context, so a VU never takes another's popup.
+    // Replay's own types name puppeteer's, which puppeteer-core's are.
+    super(context.page.browserContext() as never, context.page as never, { timeout: RECORDING_STEP_TIMEOUT_MS });
   }
 
   override async runStep(step: Schema.Step, flow?: UserFlow): Promise<void> {
     const name = this.names.get(step);
     if (!name) return super.runStep(step, flow);
-    await this.context.step(name, () => super.runStep(step, flow));
+    if (isMainPageKey(step)) return this.pressKey(name, step, flow);
+    await this.context.step(name, () => withTimeoutSaid(super.runStep(step, flow), step.timeout ?? flow?.timeout ?? RECORDING_STEP_TIMEOUT_MS));
+  }
+
+  /** As replay presses a key on the main page, with its pause after the step's time instead of inside it. */
+  private async pressKey(name: string, step: Schema.KeyDownStep | Schema.KeyUpStep, flow: UserFlow | undefined): Promise<void> {
+    const { page } = this.context;
+    const timeout = step.timeout ?? flow?.timeout ?? RECORDING_STEP_TIMEOUT_MS;
+    await this.context.step(name, async () => {
+      const navigations = (step.assertedEvents ?? []).filter((event) => event.type === 'navigation').map(() => page.waitForNavigation({ timeout }));
+      type Key = Parameters<typeof page.keyboard.down>[0];
+      await (step.type === 'keyDown' ? page.keyboard.down(step.key as Key) : page.keyboard.up(step.key as Key));
+      await Promise.all(navigations);
+    });
+    await new Promise((resolve) => setTimeout(resolve, KEY_PAUSE_MS));
   }
 }
 
+function isMainPageKey(step: Schema.Step): step is Schema.KeyDownStep | Schema.KeyUpStep {
+  return (step.type === 'keyDown' || step.type === 'keyUp') && (step.target === undefined || step.target === 'main');
+}
+
+/** A step that timed out says after how long, and where that is set: replay's own message does not. */
+async function withTimeoutSaid(running: Promise<void>, timeoutMs: number): Promise<void> {
+  try {
+    await running;
+  } catch (error) {
+    if (error instanceof Error && /timed? ?out|timeout/i.test(`${error.name} ${error.message}`)) {
+      error.message += ` (after the step's ${timeoutMs} ms; a "timeout" on the step or the recording changes it)`;
+    }
+    throw error;
+  }
+}

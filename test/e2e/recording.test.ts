@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { ReportSchema } from '../../src/protocol/report.js';
 import { runCli } from '../harness/cli.js';
+import { popupRecording, startPopupSite, type PopupSite } from '../harness/popup-site.js';
 
 function recording(url: string) {
   return {
@@ -71,6 +72,11 @@ describe('Chrome Recorder recordings', () => {
       [JSON.stringify({ title: 't', steps: [{ type: 'waitForElement', selectors: [['#x']] }] }), 'no-navigate.json: the recording never navigates'],
       [JSON.stringify({ name: 'not a recording' }), 'shape.json: expected a Chrome DevTools Recorder recording'],
     ];
+    // The Recorder's other exports: scripts that launch their own browser.
+    const puppeteerScript = "const puppeteer = require('puppeteer'); // v23.0.0 or later\n\n(async () => {\n  const browser = await puppeteer.launch();\n  const page = await browser.newPage();\n  const timeout = 5000;\n  await browser.close();\n})();\n";
+    const replayScript = "import url from 'url';\nimport { createRunner } from '@puppeteer/replay';\n\nexport async function run(extension) {\n  const runner = await createRunner(extension);\n  await runner.run();\n}\n";
+    cases.push([puppeteerScript, 'exported.js: a script that launches its own browser (a Chrome Recorder Puppeteer export?); export the recording as JSON instead']);
+    cases.push([replayScript, 'replay-export.js: a script that launches its own browser (a Chrome Recorder @puppeteer/replay export?)']);
     for (const [text, message] of cases) {
       const file = join(dir, message.split(':')[0]!);
       writeFileSync(file, text);
@@ -80,4 +86,47 @@ describe('Chrome Recorder recordings', () => {
       expect(result.stderr).toContain(message);
     }
   }, 60_000);
+});
+
+describe('recordings of popups and keys, as the Recorder writes them', () => {
+  let site: PopupSite;
+  let dir: string;
+
+  beforeAll(async () => {
+    site = await startPopupSite();
+    dir = mkdtempSync(join(tmpdir(), 'squall-recording-popup-'));
+  });
+
+  afterAll(async () => {
+    await site?.close();
+  });
+
+  it('replays a popup flow that ends with a close step, each VU in its own popup; a default title gives way to the file name; key steps exclude replay\'s own pause', async () => {
+    const path = join(dir, 'help-popup.json');
+    writeFileSync(path, JSON.stringify(popupRecording(site.url)));
+    const out = join(dir, 'out');
+    const result = await runCli(['run', path, '--vus', '2', '--duration', '4s', '--out', out, '--db', join(dir, 'runs.db')]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = ReportSchema.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+    expect(report.run.scenario).toBe('help-popup');
+    expect(report.steps.map((s) => s.name)).toEqual(['1 navigate /', '2 click #help', '3 click #thanks', '4 waitForElement #done', '5 close', '6 keyDown Tab', '7 keyUp Tab']);
+    expect(report.iterations.failed).toBe(0);
+    const step = (name: string) => report.steps.find((s) => s.name === name)!;
+    // Every thank-you the site took came from a popup of the VU that clicked in it, and every popup was closed.
+    expect(step('3 click #thanks').count).toBe(site.thanks());
+    expect(step('5 close').count).toBe(step('2 click #help').count);
+    // A key press is a round trip; replay's 100 ms pause after it is not the site's time.
+    expect(step('6 keyDown Tab').p50).toBeLessThan(90);
+    expect(step('7 keyUp Tab').p50).toBeLessThan(90);
+  }, 60_000);
+
+  it("gives up on a missing element after replay's own 5 s, and says so", async () => {
+    const path = join(dir, 'missing.json');
+    writeFileSync(path, JSON.stringify({ title: 'missing', steps: [{ type: 'navigate', url: `${site.url}/` }, { type: 'waitForElement', selectors: [['#never']] }] }));
+    const started = Date.now();
+    const check = await runCli(['check', path], { cwd: dir });
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/FAIL 2 waitForElement #never +\d+ms +Error: waitForElement timed out\. The element\(s\) could not be found\. \(after the step's 5000 ms; a "timeout" on the step or the recording changes it\)/);
+    expect(Date.now() - started).toBeLessThan(25_000);
+  }, 30_000);
 });

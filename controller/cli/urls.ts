@@ -23,6 +23,7 @@ interface FromLogFlags {
 interface SpiderFlags {
   depth: number;
   max: number;
+  concurrency: number;
   include?: string;
   exclude?: string;
   allowOrigin?: string[];
@@ -39,6 +40,7 @@ export function registerUrls(program: Command, io: Io): void {
     .argument('<start-url>', 'where the crawl begins, e.g. https://staging.example.com/')
     .option('--depth <n>', 'links followed from the start page, at most', nonNegativeInt, 3)
     .option('--max <n>', 'pages visited, at most', positiveInt, 500)
+    .option('--concurrency <n>', 'pages loading at once', positiveInt, 4)
     .option('--include <regex>', 'follow only URLs this matches')
     .option('--exclude <regex>', 'never follow URLs this matches')
     .addOption(allowOriginFlag("another origin the crawl may follow links to, besides the start URL's (repeatable)"))
@@ -56,13 +58,14 @@ export function registerUrls(program: Command, io: Io): void {
         }
       };
       const allowOrigins = (flags.allowOrigin ?? []).map((o) => originOf(o, '--allow-origin'));
-      io.out(`crawling ${startUrl} (depth ${flags.depth}, at most ${flags.max} pages${flags.robots ? ', obeying robots.txt' : ''})\n`);
+      io.out(`crawling ${startUrl} (depth ${flags.depth}, at most ${flags.max} pages, ${flags.concurrency} at once${flags.robots ? ', obeying robots.txt' : ''})\n`);
       const { spider } = await import('../urls/spider.js');
       const result = await spider({
         start: startUrl,
         allowOrigins,
         maxDepth: flags.depth,
         maxPages: flags.max,
+        concurrency: flags.concurrency,
         ...(flags.include !== undefined ? { include: regex('--include', flags.include)! } : {}),
         ...(flags.exclude !== undefined ? { exclude: regex('--exclude', flags.exclude)! } : {}),
         obeyRobots: flags.robots,

@@ -40,4 +40,15 @@ describe('the crawl frontier', () => {
     expect(frontier.next(0)?.url).toBe(`${SHOP}/a`);
     expect(frontier.next(1)).toBeUndefined();
   });
+
+  it('says why a hop of a redirect or a frame may not be loaded, whatever was seen before, and counts a page refused for it', () => {
+    const frontier = new CrawlFrontier({ origins: [SHOP], maxDepth: 5, maxPages: 10 }, new Map([[SHOP, parseRobots('User-agent: *\nDisallow: /Types/\n')]]));
+    frontier.offer(`${SHOP}/Types`, 0);
+    expect(frontier.refusal(`${SHOP}/Types`)).toBeUndefined();
+    expect(frontier.refusal(`${SHOP}/Types/`)).toBe('robots');
+    expect(frontier.refusal('https://cdn.example/x.html')).toBe('origin');
+    expect(frontier.refusal('about:blank')).toBeUndefined();
+    frontier.refusedHop('robots');
+    expect(frontier.refused).toEqual({ origin: 0, robots: 1, filter: 0 });
+  });
 });

@@ -40,16 +40,39 @@ export class CrawlFrontier {
     const key = url.href;
     if (this.seen.has(key) || depth > this.limits.maxDepth) return false;
     this.seen.add(key);
-    if (!this.limits.origins.includes(url.origin)) return this.refuse('origin');
-    if (this.robots.get(url.origin)?.allowed(url.pathname + url.search) === false) return this.refuse('robots');
+    const why = this.whyNot(url);
+    if (why) return this.refuse(why);
     if ((this.limits.include && !this.limits.include.test(key)) || this.limits.exclude?.test(key)) return this.refuse('filter');
     this.queue.push({ url: key, depth });
     return true;
   }
 
   /** The next page to visit, breadth first, or none once the queue or the page budget is spent. */
-  next(visited: number): Found | undefined {
-    return visited < this.limits.maxPages ? this.queue.shift() : undefined;
+  next(taken: number): Found | undefined {
+    return taken < this.limits.maxPages ? this.queue.shift() : undefined;
+  }
+
+  /** Why the browser may not load `raw` (a redirect's hop, a frame): another origin, or robots.txt; undefined when it may. */
+  refusal(raw: string): 'origin' | 'robots' | undefined {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return undefined;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    return this.whyNot(url);
+  }
+
+  /** A page not listed because a hop of its redirects went where `refusal` says it may not. */
+  refusedHop(why: 'origin' | 'robots'): void {
+    this.refuse(why);
+  }
+
+  private whyNot(url: URL): 'origin' | 'robots' | undefined {
+    if (!this.limits.origins.includes(url.origin)) return 'origin';
+    if (this.robots.get(url.origin)?.allowed(url.pathname + url.search) === false) return 'robots';
+    return undefined;
   }
 
   private refuse(why: keyof CrawlFrontier['refused']): false {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { parseUrlFile } from '../../src/urls/url-file.js';
 import { runCli } from '../harness/cli.js';
+import { startDocsSite } from '../harness/docs-site.js';
 
 describe('squall urls spider', () => {
   let app: DemoApp;
@@ -54,4 +55,24 @@ describe('squall urls spider', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(`squall: http://127.0.0.1:${port}/: the start URL is not reachable (ECONNREFUSED)`);
   }, 30_000);
+
+  it('crawls a frameset docs site whole: frames and iframes are followed, a redirect into a disallowed path is neither loaded nor listed', async () => {
+    const docs = await startDocsSite();
+    try {
+      const out = join(dir, 'docs.txt');
+      const result = await runCli(['urls', 'spider', `${docs.url}/`, '--concurrency', '3', '--out', out]);
+      expect(result.code, result.stderr).toBe(0);
+      const paths = parseUrlFile(readFileSync(out, 'utf8'), out).lines.map((l) => new URL(l.url).pathname).sort();
+      expect(paths).toEqual(['/', '/classes/A.html', '/classes/B.html', '/deep.html', '/embedded.html', '/guide.html', '/nav.html', '/overview.html', '/scripted.html']);
+      const served = docs.served();
+      expect(served['/Types/']).toBeUndefined();
+      expect(served['/private/notes.html']).toBeUndefined();
+      expect(result.stdout).toContain(`skipped ${docs.url}/Types: it redirects to a path robots.txt disallows`);
+      expect(result.stdout).toMatch(/9 pages found, 0 failed; links not followed: 0 to other origins, 2 by robots\.txt/);
+      // Each page visited once, whatever the tabs at once (a frame's document also loads with each page that frames it).
+      for (const path of ['/', '/classes/A.html', '/classes/B.html', '/deep.html', '/guide.html', '/scripted.html']) expect(served[path], path).toBe(1);
+    } finally {
+      await docs.close();
+    }
+  }, 60_000);
 });

@@ -28,6 +28,9 @@ export interface FromLogOptions {
   print: (line: string) => void;
 }
 
+/** Methods whose requests carry a body the log does not have. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
 /** Each reason as a count says it: singular, plural, and what to do about it. */
 const REASONS: Record<SkipReason, [string, string, string?]> = {
   asset: ['asset', 'assets', '--assets keeps them'],
@@ -67,7 +70,7 @@ export async function listFromLog(options: FromLogOptions): Promise<void> {
     if (!top.some((url) => url.name === name)) throw new InputError(`--body ${name}: no such group among the ${top.length} kept (${top.filter((u) => u.method !== 'GET').map((u) => u.name).join(', ') || 'all are GET'})`);
   }
   const listed = top.map((url) => ({ ...url, ...(bodies.has(url.name) ? { body: bodies.get(url.name)! } : {}) }));
-  const unknownBodies = listed.filter((url) => url.method !== 'GET' && url.body === undefined);
+  const unknownBodies = listed.filter((url) => BODY_METHODS.has(url.method) && url.body === undefined);
   const header = [
     `from ${options.logPath}: ${tally.lines} lines, the ${top.length} most asked page views by requests`,
     ...(unknownBodies.length > 0 ? [`a log has no request bodies, so these are sent empty until their lines get a body=...: ${unknownBodies.map((u) => u.name).join(', ')}`] : []),

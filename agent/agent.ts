@@ -2,6 +2,9 @@
 // ready, run its share of the load from the common t0, stream windows, and
 // leave nothing running behind.
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { FeedRows } from './feeds/feed-rows.js';
+import { LeaseClient } from './feeds/leases.js';
 import { findBrowser } from '../src/browser-path.js';
 import type { AgentConfig } from '../src/protocol/agent-config.js';
 import { loadScenario, type LoadedScenario } from '../src/scenario/load.js';
@@ -41,6 +44,10 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
   const finish = (exit: AgentExit) => finishWith(uplink, exit, 2 * config.lostControllerMs);
   if ('failure' in setup) return finish(failWith(uplink, setup.failure));
   const { pool, loaded } = setup;
+  // Feeders' rows: the data files beside the scenario bundle, unique rows leased from the controller.
+  const leases = new LeaseClient(uplink);
+  control.onGrant = (grant) => leases.granted(grant);
+  pool.serveFeeds(new FeedRows(dirname(config.scenarioPath), leases));
   try {
     const preAllocated = await preAllocate(pool, config, log);
     if ('failure' in preAllocated) return await finish(failWith(uplink, preAllocated.failure));
@@ -59,6 +66,7 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
       log,
       activeVus: (count) => (activeVus = count),
       metrics,
+      leases,
     });
     const outcome = await Promise.race([load, control.whenLost().then(() => LOST)]);
     activeVus = () => 0;

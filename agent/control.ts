@@ -2,7 +2,7 @@
 // before it is ready nothing is expected; once ready, `start` begins the load
 // and `stop` ends the agent; while the load runs, `stop` ends the load. One
 // dispatcher instead of handlers swapped in and out.
-import type { ControllerMessage, StartMessage } from '../src/protocol/messages.js';
+import type { ControllerMessage, GrantMessage, StartMessage } from '../src/protocol/messages.js';
 
 export type AgentPhase = 'preparing' | 'ready' | 'running' | 'finishing';
 
@@ -22,8 +22,12 @@ export class AgentControl {
     return this.current;
   }
 
+  /** Where leases' grants go (agent/feeds/leases.ts), whatever the phase. */
+  onGrant: ((grant: GrantMessage) => void) | undefined;
+
   /** Every message from the controller but acks comes here. */
   receive(message: ControllerMessage): void {
+    if (message.type === 'grant') return this.onGrant?.(message);
     if (message.type === 'start' && this.current === 'ready') this.settle({ kind: 'start', start: message });
     else if (message.type === 'stop' && this.current === 'ready') this.settle({ kind: 'stopped' });
     else if (message.type === 'stop' && this.current === 'running') {

@@ -2,6 +2,7 @@
 // the plan's curve from t0, their events into aligned windows, each window
 // sent a little after it closes, the last ones at the end.
 import { UrlLabeler } from '../src/metrics/url-label.js';
+import type { LeaseClient } from './feeds/leases.js';
 import { WindowAggregator } from '../src/metrics/window.js';
 import type { MetricsOptions } from '../src/scenario/index.js';
 import { DEFAULT_EVIDENCE_PER_ERROR, EvidenceBudget } from './evidence.js';
@@ -22,6 +23,8 @@ import type { OnDemandVu, VuWorkerPool } from './vu-worker-pool.js';
 
 export interface LoadInput {
   start: StartMessage;
+  /** unique rows this agent leased: what it did not hand out goes back at the end */
+  leases?: Pick<LeaseClient, 'giveBack'>;
   pool: VuWorkerPool;
   /** an arrival-rate run's VUs, made before the agent said ready */
   preAllocated?: readonly OnDemandVu[];
@@ -71,6 +74,8 @@ export async function runLoad(input: LoadInput): Promise<{ code: number; reason:
   control.finishing();
   windows.send(aggregator.takeAll(now(), () => monitor.sample()));
   monitor.stop();
+  // Before the bye: the controller's account of rows is final once every agent said it.
+  await input.leases?.giveBack();
   uplink.send({ type: 'bye', windows: windows.sent, reason: stopReason });
   return { code: stopReason === BROWSER_EXITED ? 1 : 0, reason: stopReason };
 }

@@ -7,6 +7,8 @@ import { FlowPicker } from './flow-picker.js';
 import { launchBrowser, type LaunchRetryListener } from './browser.js';
 import { DEFAULT_EVIDENCE_PER_ERROR, EvidenceBudget } from './evidence.js';
 import { VirtualUser, type VuEvents } from './vu.js';
+import { installFeeds, LocalFeeds } from './feeds/feed-hook.js';
+import { FeedRows, LocalIndexes } from './feeds/feed-rows.js';
 
 export interface SingleVuOptions {
   scenario: Scenario;
@@ -16,6 +18,8 @@ export interface SingleVuOptions {
   env: Readonly<Record<string, string>>;
   events: VuEvents;
   iterations: number;
+  /** where the scenario bundle's data files are */
+  dataDir: string;
   onRetry: LaunchRetryListener;
   /** the browser is up: its version */
   onBrowser(version: string): void;
@@ -24,6 +28,7 @@ export interface SingleVuOptions {
 /** Rejects with a BrowserStartError when Chromium does not start. */
 export async function runSingleVu(options: SingleVuOptions): Promise<void> {
   const { scenario, events, env } = options;
+  installFeeds(new LocalFeeds(new FeedRows(options.dataDir, new LocalIndexes())));
   const chromium = await launchBrowser(options.browserPath, scenario.options?.browser, options.onRetry);
   try {
     options.onBrowser(await chromium.browser.version());

@@ -106,6 +106,22 @@ export class Uplink {
     });
   }
 
+  /** True once message `seq` is acked; false when the time runs out, or the controller is lost, first. */
+  async acknowledged(seq: number, timeoutMs: number): Promise<boolean> {
+    if (!this.unacked.has(seq)) return true;
+    if (this.closed) return false;
+    return new Promise((resolve) => {
+      const done = (value: boolean) => {
+        clearTimeout(timer);
+        this.ackWaiters.delete(check);
+        resolve(value);
+      };
+      const check = () => (!this.unacked.has(seq) ? done(true) : this.closed && done(false));
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.ackWaiters.add(check);
+    });
+  }
+
   close(): void {
     this.closed = true;
     clearInterval(this.heartbeatTimer);

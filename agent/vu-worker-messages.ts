@@ -2,6 +2,8 @@
 // its VU worker threads (one browser each). In-process only: plain types.
 import type { Evidence } from '../src/protocol/messages.js';
 import type { ObservedRequestEvent, StepOutcome, VuEvents } from './vu.js';
+import type { FeederSpec } from '../src/scenario/feeder.js';
+import type { FeedAnswer } from './feeds/feed-hook.js';
 
 export interface VuWorkerInit {
   role: 'vu-worker';
@@ -19,6 +21,8 @@ export type ToVuWorker =
   | { kind: 'iterate'; vu: number; flow?: string }
   | { kind: 'stop-after-iteration'; vu: number }
   | { kind: 'interrupt'; vu: number }
+  /** a feeder's row for a VU of this worker, or why there is none */
+  | ({ kind: 'feed-row' } & FeedAnswer)
   | { kind: 'close' };
 
 type IterationResult = Parameters<VuEvents['iterationEnded']>[3];
@@ -36,4 +40,6 @@ export type FromVuWorker =
   | { kind: 'vu-ready'; vu: number }
   | { kind: 'vu-ended'; vu: number; error?: string }
   | { kind: 'browser-exited' }
+  /** a VU's feeder wants its next row (agent/feeds/) */
+  | { kind: 'feed-take'; request: number; spec: FeederSpec; vu: number }
   | { kind: 'closed' };

@@ -6,6 +6,8 @@ import { Worker } from 'node:worker_threads';
 import { registerBrowserGroup } from './browser-groups.js';
 import type { ScheduledVu } from './scheduler.js';
 import type { VuEvents } from './vu.js';
+import { answerFor } from './feeds/feed-hook.js';
+import type { FeedRows } from './feeds/feed-rows.js';
 import type { FromVuWorker, ToVuWorker, VuWorkerInit } from './vu-worker-messages.js';
 
 /** Above this many VUs in one browser, a second browser (and thread) pays for itself. */
@@ -45,7 +47,19 @@ export class VuWorkerPool {
     private readonly workers: Worker[],
     readonly chromium: string,
   ) {
-    for (const worker of workers) worker.on('message', (message: FromVuWorker) => this.handle(message));
+    for (const worker of workers) worker.on('message', (message: FromVuWorker) => (message.kind === 'feed-take' ? this.feed(worker, message) : this.handle(message)));
+  }
+
+  private feeds: FeedRows | undefined;
+
+  /** Where the VUs' feeders get their rows: one for all workers, so leases and files are held once. */
+  serveFeeds(rows: FeedRows): void {
+    this.feeds = rows;
+  }
+
+  private feed(worker: Worker, message: Extract<FromVuWorker, { kind: 'feed-take' }>): void {
+    if (!this.feeds) return void worker.postMessage({ kind: 'feed-row', request: message.request, error: { name: 'Error', message: 'this agent serves no data' } } satisfies ToVuWorker);
+    void answerFor(this.feeds, message.request, message.spec, message.vu).then((answer) => worker.postMessage({ kind: 'feed-row', ...answer } satisfies ToVuWorker));
   }
 
   /**

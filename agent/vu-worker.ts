@@ -12,6 +12,7 @@ import type { FromVuWorker, ToVuWorker, VuWorkerInit } from './vu-worker-message
 import { DEFAULT_EVIDENCE_PER_ERROR, EvidenceBudget } from './evidence.js';
 import { VirtualUser, type VuEvents } from './vu.js';
 import { describeError } from './describe-error.js';
+import { installFeeds, WorkerFeeds } from './feeds/feed-hook.js';
 
 export async function runVuWorker(): Promise<void> {
   const port = parentPort!;
@@ -20,6 +21,12 @@ export async function runVuWorker(): Promise<void> {
   let chromium: RunningChromium;
   let scenario: Scenario;
   let flows: ScenarioFlows;
+  // Before the scenario loads: its feeders find the hook when a VU asks them for a row.
+  const feeds = new WorkerFeeds((request, spec, vu) => post({ kind: 'feed-take', request, spec, vu }));
+  installFeeds(feeds);
+  port.on('message', (message: ToVuWorker) => {
+    if (message.kind === 'feed-row') feeds.answer(message);
+  });
   try {
     ({ scenario, flows } = await loadScenario(init.scenarioPath, init.scenarioPath, 'scenario'));
     chromium = await launchBrowser(init.browserPath, scenario.options?.browser, (message, attempt) => post({ kind: 'launch-retry', attempt, message }));
@@ -78,6 +85,8 @@ class VuWorker {
         return this.vus.get(message.vu)?.interrupt();
       case 'close':
         return this.close();
+      default:
+        return;
     }
   }
 

@@ -13,6 +13,7 @@ import { describeError } from './describe-error.js';
 import { installLeanActions } from './lean-actions.js';
 import { PageMetrics } from './page-metrics/page-metrics.js';
 import { RequestCapture } from './page-metrics/request-capture.js';
+import { currentVu } from './feeds/current-vu.js';
 import { REWRITTEN_METHOD_EVENT, type RewrittenMethod } from '../src/urls/rewritten-method.js';
 import { StepTimeline } from './page-metrics/timeline.js';
 
@@ -180,11 +181,13 @@ export class VirtualUser {
     if (!this.page || this.page.isClosed()) this.page = await this.newPage();
     events.iterationStarted(id, iteration, now(), flowName);
     try {
-      await flow.run(this.contextFor(this.page, iteration, flowName));
+      // The VU a feeder's next() hands its row to.
+      await currentVu.run(id, () => flow.run(this.contextFor(this.page!, iteration, flowName)));
       if (!signal.aborted) await this.readMetrics(true);
       events.iterationEnded(id, iteration, now(), signal.aborted ? { kind: 'interrupted' } : { kind: 'completed' }, flowName);
     } catch (error) {
-      if (signal.aborted) {
+      if (signal.aborted || isDataExhausted(error)) {
+        // The data ran out (a unique feeder that stops the load): nothing failed; the controller stops the load.
         events.iterationEnded(id, iteration, now(), { kind: 'interrupted' }, flowName);
         return;
       }
@@ -264,7 +267,7 @@ export class VirtualUser {
           if (this.metrics && Date.now() - this.lastReadAt > READ_EVERY_MS) await this.readMetrics(false);
           return value;
         } catch (error) {
-          if (signal.aborted) throw error;
+          if (signal.aborted || isDataExhausted(error)) throw error;
           const durationMs = performance.now() - started;
           const atMs = now();
           this.timeline.end(Date.now());
@@ -277,6 +280,11 @@ export class VirtualUser {
       think: (ms) => sleep(thinkMs(ms), signal),
     };
   }
+}
+
+/** A feeder's rows ran out and end the load (src/scenario/feeder.ts DataExhausted; it crosses threads by name). */
+function isDataExhausted(error: unknown): boolean {
+  return error instanceof Error && error.name === 'DataExhausted';
 }
 
 export function thinkMs(ms: number | readonly [number, number]): number {

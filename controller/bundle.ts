@@ -10,6 +10,7 @@ import { parseUrlFile } from '../src/urls/url-file.js';
 import { parseUrlYaml } from '../src/urls/url-chain.js';
 import { InputError } from '../src/errors.js';
 import { makeDirectory } from './files.js';
+import { writeDataFile } from './data-files.js';
 import { AGENT_BUNDLE, PACKAGE_ROOT, RECORDING_FLOW, SCENARIO_API, URL_FLOW } from './paths.js';
 import type { SiteFile } from './sites/site.js';
 
@@ -20,6 +21,8 @@ export interface ScenarioBundle {
   hash: string;
   /** the file name the user gave, for messages */
   displayPath: string;
+  /** its data files (`?data` imports) as JSON lines beside it: every host gets them with the bundle */
+  dataFiles: SiteFile[];
 }
 
 function describe(message: Message, cwd: string): string {
@@ -45,6 +48,8 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
   if (generated === undefined) refuseRecorderScript(absolute, scenarioPath);
   const entry = generated !== undefined ? { stdin: { contents: generated, resolveDir: PACKAGE_ROOT, sourcefile: scenarioPath, loader: 'js' as const } } : { entryPoints: [absolute] };
   let code: Uint8Array;
+  const dataFiles: SiteFile[] = [];
+  makeDirectory(outDir);
   try {
     const result = await build({
       ...entry,
@@ -57,7 +62,7 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
       sourcemap: 'inline',
       logLevel: 'silent',
       alias: { squall: SCENARIO_API },
-      plugins: [urlListImports(options)],
+      plugins: [urlListImports(options), dataImports(outDir, dataFiles)],
       // The scenario receives its page; puppeteer itself never needs to be in the bundle, nor
       // the Lighthouse that @puppeteer/replay (a recording) loads only for its audit steps.
       external: ['puppeteer-core', 'puppeteer', 'lighthouse'],
@@ -72,7 +77,7 @@ export async function bundleScenario(scenarioPath: string, outDir: string, cwd =
   makeDirectory(outDir);
   const path = join(outDir, `scenario-${hash.slice(0, 16)}.mjs`);
   writeFileSync(path, code);
-  return { path, hash, displayPath: scenarioPath };
+  return { path, hash, displayPath: scenarioPath, dataFiles };
 }
 
 /**
@@ -109,6 +114,27 @@ export default urlScenario(${JSON.stringify(list)}, ${JSON.stringify(basename(ab
 function readUrlList(path: string, shownPath: string, allowOrigins: readonly string[] = []): UrlList {
   const parse = extname(path).toLowerCase() === '.txt' ? parseUrlFile : parseUrlYaml;
   return parse(readFileSync(path, 'utf8'), shownPath, allowOrigins);
+}
+
+/**
+ * `import users from './users.csv?data'` in a scenario: the file checked and
+ * written as JSON lines into `outDir` now; the module's default export is a
+ * handle on it (name, file, rows) for feeder(), not its rows.
+ */
+function dataImports(outDir: string, dataFiles: SiteFile[]): Plugin {
+  return {
+    name: 'squall-data',
+    setup(build) {
+      build.onResolve({ filter: /\?data$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.slice(0, -'?data'.length)), namespace: 'squall-data' }));
+      build.onLoad({ filter: /.*/, namespace: 'squall-data' }, async (args) => {
+        const shown = relative(process.cwd(), args.path) || args.path;
+        const written = await writeDataFile(args.path, shown, outDir);
+        if (!dataFiles.some((file) => file.name === written.name)) dataFiles.push({ name: written.name, path: written.path, hash: written.hash, size: written.size });
+        const handle = { __squallData: 1, name: basename(args.path), file: written.name, rows: written.rows };
+        return { contents: `export default ${JSON.stringify(handle)};`, loader: 'js' };
+      });
+    },
+  };
 }
 
 /** `import shop from './shop-urls.txt?urls'` in a scenario: the list, read and checked now, as the module's default export. */

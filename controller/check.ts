@@ -1,6 +1,7 @@
 // squall check: one VU, one iteration, here and now, with each step's result
 // and time as it ends, so a scenario can be trusted before it is scaled up.
 import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { BrowserStartError, launchFailureNotice, launchRetryNotice } from '../agent/browser.js';
 import { runSingleVu } from '../agent/single-vu.js';
 import type { StepOutcome, VuEvents } from '../agent/vu.js';
@@ -64,6 +65,7 @@ export async function checkScenario(scenarioPath: string, flags: { env?: Record<
       env: flags.env ?? {},
       events,
       iterations: 1,
+      dataDir: dirname(prepared.bundle.path),
       onRetry: (message, attempt) => io.err(`${launchRetryNotice(found.path, message, attempt)}\n`),
       onBrowser: (version) => io.out(`checking "${prepared.name}": 1 VU, ${checkedIterations(prepared.flows)}, ${version}\n`),
     }).catch((error: unknown) => {

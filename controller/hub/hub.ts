@@ -26,6 +26,10 @@ export interface HubHandlers {
   evidence(message: MessageOf<'evidence'>): void;
   bye(message: MessageOf<'bye'>): void;
   heartbeat(message: MessageOf<'heartbeat'>): void;
+  /** unique rows (controller/run/leases.ts): acked once handled */
+  lease?(message: MessageOf<'lease'>): void;
+  leaseStart?(message: MessageOf<'lease-start'>): void;
+  leaseReturn?(message: MessageOf<'lease-return'>): void;
   /** The agent's socket closed or went silent; it may come back. */
   disconnected(agentId: string): void;
   /** A frame that failed validation: the agent is out of step with us. */
@@ -195,6 +199,9 @@ export class AgentHub {
       if (message.type === 'ready') handlers.ready(message);
       else if (message.type === 'event') handlers.event(message);
       else if (message.type === 'evidence') handlers.evidence(message);
+      else if (message.type === 'lease') handlers.lease?.(message);
+      else if (message.type === 'lease-start') handlers.leaseStart?.(message);
+      else if (message.type === 'lease-return') handlers.leaseReturn?.(message);
       else handlers.bye(message);
     }
     this.ack(session, message.seq);

@@ -9,8 +9,8 @@ import { addCounts, StepTable } from '../../src/metrics/merge.js';
 import { ErrorTallyBuilder, StepAccumulator } from '../../src/metrics/step-stats.js';
 import type { ErrorTally, WindowBody } from '../../src/protocol/messages.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
-import { REPORT_SCHEMA, type Report, type ReportAgent } from '../../src/protocol/report.js';
-import type { AgentRecord, RunRecord } from '../../src/protocol/store.js';
+import { REPORT_SCHEMA, type Report, type ReportAgent, type ReportData } from '../../src/protocol/report.js';
+import type { AgentRecord, FeederAccount, RunRecord } from '../../src/protocol/store.js';
 import type { StoredEvidence } from '../store/evidence.js';
 import { browserSections, browserTotals, type BrowserTotals, evidenceEntries, seriesBrowserFields } from './browser-metrics.js';
 import { evaluateThresholds, type Observations, type ThresholdSpec } from './thresholds.js';
@@ -230,5 +230,11 @@ export function buildReport({ run, agents, windows, agentWindows, agentTallies, 
     }),
     ...browserSections(observations.browser),
     evidence: evidenceEntries(evidence),
+    ...(run.data && run.data.length > 0 ? { data: run.data.map((account) => dataEntry(account, run.startedAt)) } : {}),
   };
+}
+
+function dataEntry(account: FeederAccount, startedAt: number): ReportData {
+  const { ranOutAt, ...counts } = account;
+  return { file: account.feeder.slice(account.feeder.indexOf(':') + 1), ...counts, ...(ranOutAt !== undefined ? { ranOutAtMs: Math.max(0, ranOutAt - startedAt) } : {}) };
 }

@@ -106,6 +106,11 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
     const line = `${prefix}${first!}`;
     lines.push(arrival.dropped > 0 || arrival.notRun ? paint.red(line) : paint.green(line), ...rest.map((text) => paint.yellow(text)));
   }
+  for (const data of report.data ?? []) {
+    const lost = data.lostWithHosts > 0 ? ` (${data.lostWithHosts} of them leased to lost hosts)` : '';
+    const ranOut = data.ranOutAtMs !== undefined ? `; ran out at ${formatDuration(data.ranOutAtMs)} into the run` : '';
+    lines.push(`data ${terminalSafe(data.file)}: ${data.used} of ${data.rows} rows used${lost}, ${data.left} left${ranOut}`);
+  }
   for (const error of report.errors.slice(0, 5)) {
     lines.push(paint.dim(`  ${error.count} x ${terminalSafe(error.errorClass)} in ${error.step ? `"${terminalSafe(error.step)}"` : 'no step'}: ${terminalSafe(error.sample)}`));
   }

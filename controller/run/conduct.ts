@@ -90,6 +90,8 @@ class LiveRun {
       },
       changed: () => waiter.wake(),
       resend: (agentIds) => agentIds.forEach((agentId) => hub.drop(agentId)),
+      grant: (agentId, grant) => hub.send(agentId, grant),
+      dataRanOut: (feeder) => live?.control.dataRanOut(feeder.slice(feeder.indexOf(':') + 1)),
     });
     const hub: AgentHub = await AgentHub.listen({
       runId: prepared.runId,
@@ -103,7 +105,8 @@ class LiveRun {
       assignment,
       state: session.addAgent({ id: assignment.site.id, host: assignment.site.host, plan: assignment.plan, plannedVus: peakVus(assignment.plan), firstVu: firstVus[i]! }),
     }));
-    return new LiveRun(input, waiter, session, hub, agents, startDashboard);
+    const live: LiveRun | undefined = new LiveRun(input, waiter, session, hub, agents, startDashboard);
+    return live;
   }
 
   /** Starts every site's agent; when one cannot be started, waits for the others' starts so shutDown stops them all. */

@@ -8,7 +8,7 @@ export type StopKey = 'q' | 'ctrl-c';
 
 export interface RunControlActions {
   /** send every agent a stop */
-  stopAgents(reason: 'interrupted' | 'overdue'): void;
+  stopAgents(reason: 'interrupted' | 'overdue' | 'the data ran out'): void;
   /** end every agent's process now */
   killAgents(): void;
   /** tell the user */
@@ -42,6 +42,17 @@ export class RunControl {
     }
     this.actions.changed();
   }
+
+  /** A unique feeder whose rows end the load (whenEmpty 'stop') has none left: the load ends as planned ends do, not as an interruption. */
+  dataRanOut(name: string): void {
+    if (this.ranOut) return;
+    this.ranOut = true;
+    this.actions.say(`the data ran out (${name}: every row is used): stopping the load; running iterations finish`);
+    this.actions.stopAgents('the data ran out');
+    this.actions.changed();
+  }
+
+  private ranOut = false;
 
   /** The plan, its graceful stop and the slack are over and agents still run. */
   overdue(): void {

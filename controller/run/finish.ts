@@ -32,7 +32,10 @@ export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io:
   writes.checkStillThere();
   // The series first, a slice per transaction (a week's would hold the store's lock for minutes), the run's end last:
   // a store that refuses midway leaves a run that reads as interrupted, reported from its raw windows.
-  const stored = writes.retry() && writes.write(() => (finishSeries(store, { id: runId, windowMs: prepared.windowMs }), store.finishRun(runId, status, endedAt)));
+  const accounts = session.leases.accounts();
+  const stored =
+    writes.retry() &&
+    writes.write(() => (finishSeries(store, { id: runId, windowMs: prepared.windowMs }), accounts.length > 0 && store.setRunData(runId, accounts), store.finishRun(runId, status, endedAt)));
   const report = stored ? reportFromStore(store, runId) : reportOfStoredWindows(store, runId, { status, endedAt, agents: agents.map((agent) => session.recordOf(agent)), ...(session.t0 !== undefined ? { startedAt: session.t0 } : {}) });
   const files = writeFiles(report, prepared, io, attachmentsFromStore(store, runId));
   io.out(summaryText(report, (files ?? []).map((file) => shownPath(io.cwd, file)), io.isTTY ? COLOURS : PLAIN));

@@ -12,6 +12,7 @@ import { StoreWriter } from './store-writer.js';
 import { boundText, MAX_ERROR_MESSAGE_CHARS } from '../../src/bounded-text.js';
 import { terminalSafe } from '../../src/terminal-text.js';
 import { windowOutOfBounds } from '../../src/metrics/window-bounds.js';
+import { RunLeases, type LeaseEvents } from './leases.js';
 
 /** How far a window's start may be from the run's time: drift of a host's clock over a week, and then some. */
 const CLOCK_MARGIN_MS = 10 * 60_000;
@@ -67,7 +68,7 @@ export function isFinished(agent: Pick<AgentState, 'status'>): boolean {
   return TERMINAL.includes(agent.status);
 }
 
-export interface SessionEvents {
+interface SessionNotices {
   /** something worth a line of output: an agent lost, an agent's error */
   notice(text: string): void;
   /** any state change: re-check what is being waited for */
@@ -75,6 +76,8 @@ export interface SessionEvents {
   /** these agents hold windows the controller could not take: have them send them again (drop their link) */
   resend?(agentIds: readonly string[]): void;
 }
+
+export type SessionEvents = SessionNotices & LeaseEvents;
 
 export class RunSession implements HubHandlers {
   readonly agents = new Map<string, AgentState>();
@@ -101,6 +104,22 @@ export class RunSession implements HubHandlers {
     private readonly now: () => number = Date.now,
   ) {
     this.writes = new StoreWriter(runId, store, { notice: (text) => this.notice(text), resend: (agentIds) => this.events.resend?.(agentIds) }, now);
+    this.leases = new RunLeases(() => this.agents.size, events, now);
+  }
+
+  /** unique rows of the scenario's feeders, leased to agents */
+  readonly leases: RunLeases;
+
+  lease(message: MessageOf<'lease'>): void {
+    if (this.agent(message.agentId)) this.leases.lease(message);
+  }
+
+  leaseStart(message: MessageOf<'lease-start'>): void {
+    if (this.agent(message.agentId)) this.leases.start(message);
+  }
+
+  leaseReturn(message: MessageOf<'lease-return'>): void {
+    if (this.agent(message.agentId)) this.leases.giveBack(message);
   }
 
   /** Something worth telling: logged for the dashboard and passed on, one line, safe for a terminal (agents and pages put text in it). */
@@ -141,6 +160,7 @@ export class RunSession implements HubHandlers {
     if (TERMINAL.includes(agent.status)) return;
     agent.status = status;
     if (error !== undefined) agent.error = error;
+    if (TERMINAL.includes(status)) this.leases.agentGone(agent.id, status !== 'done');
     if (status === 'lost') agent.lostAt ??= this.now();
     this.persist(agent);
     this.events.changed();

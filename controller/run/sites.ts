@@ -35,7 +35,7 @@ export async function openSites(prepared: PreparedRun, io: Io): Promise<OpenedSi
               chromiumSource: request.chromiumFrom ?? 'auto',
               ...(request.chromeMirror ? { chromeMirror: request.chromeMirror } : {}),
             },
-      files: [agentBundleFile(), { name: 'scenario.mjs', path: bundle.path, hash: bundle.hash, size: statSync(bundle.path).size }],
+      files: [agentBundleFile(), { name: 'scenario.mjs', path: bundle.path, hash: bundle.hash, size: statSync(bundle.path).size }, ...bundle.dataFiles],
     },
     io,
   );

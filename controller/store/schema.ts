@@ -1,6 +1,6 @@
 // SQLite layout of the run store. Raw agent windows are the source of truth;
 // the merged series is derived from them and can always be rebuilt.
-export const STORE_SCHEMA_VERSION = 2;
+export const STORE_SCHEMA_VERSION = 3;
 
 export const STORE_DDL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS runs (
   owner_host TEXT,
   owner_pid INTEGER,
   heartbeat_at INTEGER,
-  error TEXT
+  error TEXT,
+  data_json TEXT
 );
 CREATE TABLE IF NOT EXISTS agents (
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -110,5 +111,8 @@ ALTER TABLE agents ADD COLUMN reconnects INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE agents ADD COLUMN longest_gap_ms INTEGER;
 ALTER TABLE agents ADD COLUMN expected_windows INTEGER;
 UPDATE runs SET heartbeat_at = started_at WHERE status IN ('running', 'preparing');
+`,
+  2: `
+ALTER TABLE runs ADD COLUMN data_json TEXT;
 `,
 };

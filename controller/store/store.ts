@@ -15,6 +15,7 @@ import {
   type AgentRecord,
   type AgentRecordInput,
   type AgentStatus,
+  type FeederAccount,
   type RunRecord,
   type RunStatus,
 } from '../../src/protocol/store.js';
@@ -113,6 +114,11 @@ export class RunStore {
 
   setRunStarted(runId: string, startedAt: number): void {
     this.db.prepare(`UPDATE runs SET started_at = ?, status = 'running' WHERE id = ?`).run(startedAt, runId);
+  }
+
+  /** The run's unique feeders' rows as they ended. */
+  setRunData(runId: string, accounts: readonly FeederAccount[]): void {
+    this.db.prepare(`UPDATE runs SET data_json = ? WHERE id = ?`).run(JSON.stringify(accounts), runId);
   }
 
   finishRun(runId: string, status: RunStatus, endedAt: number, error?: string): void {
@@ -379,5 +385,6 @@ function runFromRow(row: Record<string, unknown>): RunRecord {
     owner: row.owner_host != null ? { host: row.owner_host, pid: row.owner_pid } : undefined,
     heartbeatAt: row.heartbeat_at ?? undefined,
     error: row.error ?? undefined,
+    data: row.data_json != null ? JSON.parse(row.data_json as string) : undefined,
   });
 }

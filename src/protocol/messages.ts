@@ -228,6 +228,28 @@ export const ByeSchema = z
   .object({ type: z.literal('bye'), ...Envelope, seq: Count, windows: Count, reason: z.string() })
   .strict();
 
+/** A unique or circular feeder's rows, leased in blocks of indexes so no row is used twice in the run. */
+const FeederRef = {
+  /** the feeder's id: the same in every thread and host (feeders are made in module order) */
+  feeder: z.string().min(1).max(300),
+  /** the data file's rows */
+  rows: z.number().int().positive(),
+  /** a circular feeder (or whenEmpty 'recycle') starts over once every row was leased */
+  recycle: z.boolean(),
+};
+/** The agent wants a block; `request` numbers its asks, so one sent again gets the same answer. */
+export const LeaseSchema = z
+  .object({ type: z.literal('lease'), ...Envelope, seq: Count, ...FeederRef, request: Count })
+  .strict();
+/** The agent is about to hand out the block's first row: from the ack on, a lost host's block is not given to another. */
+export const LeaseStartSchema = z
+  .object({ type: z.literal('lease-start'), ...Envelope, seq: Count, feeder: FeederRef.feeder, block: Count })
+  .strict();
+/** The load is over: the rows of a started block from `from` on were never handed out. */
+export const LeaseReturnSchema = z
+  .object({ type: z.literal('lease-return'), ...Envelope, seq: Count, feeder: FeederRef.feeder, block: Count, from: Count })
+  .strict();
+
 export const AgentMessageSchema = z.discriminatedUnion('type', [
   HelloSchema,
   ReadySchema,
@@ -236,6 +258,9 @@ export const AgentMessageSchema = z.discriminatedUnion('type', [
   AgentEventSchema,
   EvidenceMessageSchema,
   ByeSchema,
+  LeaseSchema,
+  LeaseStartSchema,
+  LeaseReturnSchema,
 ]);
 
 export const StartSchema = z
@@ -264,11 +289,23 @@ export const ControllerHeartbeatSchema = z
   .object({ type: z.literal('heartbeat'), protocol: z.literal(PROTOCOL_VERSION), now: z.number() })
   .strict();
 
+/** The answer to a lease: a block of row indexes [from, to], or none left (the data ran out). */
+export const GrantSchema = z
+  .object({
+    type: z.literal('grant'),
+    protocol: z.literal(PROTOCOL_VERSION),
+    feeder: z.string(),
+    request: Count,
+    block: z.object({ id: Count, from: Count, to: Count }).strict().optional(),
+  })
+  .strict();
+
 export const ControllerMessageSchema = z.discriminatedUnion('type', [
   StartSchema,
   StopSchema,
   AckSchema,
   ControllerHeartbeatSchema,
+  GrantSchema,
 ]);
 
 export type Histogram = z.infer<typeof HistogramSchema>;
@@ -287,6 +324,7 @@ export type AgentMessage = z.infer<typeof AgentMessageSchema>;
 export type ControllerMessage = z.infer<typeof ControllerMessageSchema>;
 export type StartMessage = z.infer<typeof StartSchema>;
 export type WindowMessage = z.infer<typeof WindowMessageSchema>;
+export type GrantMessage = z.infer<typeof GrantSchema>;
 
 /** Parse one frame; returns a readable reason instead of throwing. */
 export function parseFrame<T>(

@@ -247,6 +247,24 @@ export const ThresholdResultSchema = ThresholdSpecSchema.extend({
   detail: z.string(),
 }).strict();
 
+/** A unique (or circular) feeder's rows: what the run used, what is left, when they ran out. */
+export const ReportDataSchema = z
+  .object({
+    /** the data file as the scenario imports it */
+    file: z.string(),
+    /** "<n>:<file>": which of the scenario's feeders, in the order it made them */
+    feeder: z.string(),
+    rows: Count,
+    /** rows handed out (with those of blocks a lost host had started: lostWithHosts) */
+    used: Count,
+    /** rows never handed out, free for another run */
+    left: Count,
+    lostWithHosts: Count,
+    /** ms from the run's start when a VU first found no row left */
+    ranOutAtMs: Ms.optional(),
+  })
+  .strict();
+
 export const ReportSchema = z
   .object({
     schema: z.literal(REPORT_SCHEMA),
@@ -283,6 +301,8 @@ export const ReportSchema = z
     pageViews: ReportPageViewsSchema.optional(),
     /** failed steps' evidence, oldest first */
     evidence: z.array(ReportEvidenceSchema).default([]),
+    /** the scenario's unique and circular feeders; absent when it has none */
+    data: z.array(ReportDataSchema).optional(),
   })
   .strict();
 
@@ -298,4 +318,5 @@ export type ReportRequest = z.infer<typeof ReportRequestSchema>;
 export type ReportVital = z.infer<typeof ReportVitalSchema>;
 export type ReportPageViews = z.infer<typeof ReportPageViewsSchema>;
 export type ReportEvidence = z.infer<typeof ReportEvidenceSchema>;
+export type ReportData = z.infer<typeof ReportDataSchema>;
 export type ThresholdResult = z.infer<typeof ThresholdResultSchema>;

@@ -27,6 +27,20 @@ export const RunConfigSchema = z
   })
   .strict();
 
+/** A unique or circular feeder's rows at the end of a run (src/data/lease-book.ts). */
+export const FeederAccountSchema = z
+  .object({
+    /** "<n>:<file name>": the scenario's feeders in the order it made them */
+    feeder: z.string(),
+    rows: z.number().int().nonnegative(),
+    used: z.number().int().nonnegative(),
+    left: z.number().int().nonnegative(),
+    lostWithHosts: z.number().int().nonnegative(),
+    /** epoch ms when a lease first found no row left */
+    ranOutAt: z.number().optional(),
+  })
+  .strict();
+
 export const RunRecordSchema = z
   .object({
     id: z.string(),
@@ -44,6 +58,8 @@ export const RunRecordSchema = z
     heartbeatAt: z.number().int().optional(),
     /** why a failed run failed */
     error: z.string().optional(),
+    /** its unique feeders' rows, once the run ended */
+    data: z.array(FeederAccountSchema).optional(),
   })
   .strict();
 
@@ -71,5 +87,6 @@ export type AgentStatus = z.infer<typeof AgentStatusSchema>;
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 export type ThresholdSpec = z.infer<typeof ThresholdSpecSchema>;
 export type RunRecord = z.infer<typeof RunRecordSchema>;
+export type FeederAccount = z.infer<typeof FeederAccountSchema>;
 export type AgentRecord = z.infer<typeof AgentRecordSchema>;
 export type AgentRecordInput = z.input<typeof AgentRecordSchema>;

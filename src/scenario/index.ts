@@ -154,6 +154,7 @@ export interface Scenario {
 }
 
 export { urlFlow } from '../urls/url-flow.js';
+export { DataExhausted, feeder, type DataFile, type FeederOptions, type FeederOrder, type WhenEmpty } from './feeder.js';
 export type { UrlList } from '../protocol/urls.js';
 
 /** Identity at run time; gives a scenario file its types. */

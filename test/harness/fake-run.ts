@@ -25,7 +25,7 @@ export function preparedRun(overrides: Partial<PreparedRun> = {}): PreparedRun {
     runId: newRunId(),
     request: { scenario: 'fake.ts', flags: {}, env: { TARGET: 'http://127.0.0.1:9' }, dashboard: false },
     workDir: dir,
-    bundle: { path: join(dir, 'scenario.mjs'), hash: '0'.repeat(64), displayPath: 'fake.ts' },
+    bundle: { path: join(dir, 'scenario.mjs'), hash: '0'.repeat(64), displayPath: 'fake.ts', dataFiles: [] },
     scenarioName: 'fake',
     plan: { startVus: 0, stages: [{ durationMs: 1000, target: 2 }], gracefulStopMs: 0 },
     windowMs: 1000,

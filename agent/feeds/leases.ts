@@ -72,7 +72,9 @@ export class LeaseClient implements IndexSource {
     const block = await (pool.ahead ?? this.ask(spec));
     pool.ahead = undefined;
     if (!block) {
+      // This VU is the first here to find none: the controller hears when the data ran out.
       pool.ranOut = true;
+      this.uplink.send({ type: 'lease-empty', feeder: spec.id, stops: spec.whenEmpty === 'stop' });
       return undefined;
     }
     const seq = this.uplink.send({ type: 'lease-start', feeder: spec.id, block: block.id });

@@ -30,6 +30,7 @@ export interface HubHandlers {
   lease?(message: MessageOf<'lease'>): void;
   leaseStart?(message: MessageOf<'lease-start'>): void;
   leaseReturn?(message: MessageOf<'lease-return'>): void;
+  leaseEmpty?(message: MessageOf<'lease-empty'>): void;
   /** The agent's socket closed or went silent; it may come back. */
   disconnected(agentId: string): void;
   /** A frame that failed validation: the agent is out of step with us. */
@@ -202,6 +203,7 @@ export class AgentHub {
       else if (message.type === 'lease') handlers.lease?.(message);
       else if (message.type === 'lease-start') handlers.leaseStart?.(message);
       else if (message.type === 'lease-return') handlers.leaseReturn?.(message);
+      else if (message.type === 'lease-empty') handlers.leaseEmpty?.(message);
       else handlers.bye(message);
     }
     this.ack(session, message.seq);

@@ -1,6 +1,6 @@
 // The run's unique rows (src/data/lease-book.ts) on the hub: a lease is
-// answered with a grant to that agent; the first lease that finds no row left
-// of a feeder that does not start over says the data ran out.
+// answered with a grant to that agent; the first VU that finds no row left
+// says when the data ran out (and, whenEmpty 'stop', ends the load).
 import type { FeederAccount } from '../../src/data/lease-book.js';
 import { LeaseBook } from '../../src/data/lease-book.js';
 import { PROTOCOL_VERSION, type GrantMessage } from '../../src/protocol/messages.js';
@@ -24,9 +24,13 @@ export class RunLeases {
   }
 
   lease(message: MessageOf<'lease'>): void {
-    const { block, ranOut } = this.book.lease(message.agentId, message.feeder, message.rows, message.recycle, message.request);
+    const block = this.book.lease(message.agentId, message.feeder, message.rows, message.recycle, message.request);
     this.events.grant?.(message.agentId, { type: 'grant', protocol: PROTOCOL_VERSION, feeder: message.feeder, request: message.request, ...(block ? { block } : {}) });
-    if (ranOut) this.events.dataRanOut?.(message.feeder);
+  }
+
+  /** The first VU that finds no row left is when the data ran out; a feeder whose whenEmpty is 'stop' ends the load then. */
+  empty(message: MessageOf<'lease-empty'>): void {
+    if (this.book.ranOut(message.feeder) && message.stops) this.events.dataRanOut?.(message.feeder);
   }
 
   start(message: MessageOf<'lease-start'>): void {

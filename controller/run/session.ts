@@ -122,6 +122,10 @@ export class RunSession implements HubHandlers {
     if (this.agent(message.agentId)) this.leases.giveBack(message);
   }
 
+  leaseEmpty(message: MessageOf<'lease-empty'>): void {
+    if (this.agent(message.agentId)) this.leases.empty(message);
+  }
+
   /** Something worth telling: logged for the dashboard and passed on, one line, safe for a terminal (agents and pages put text in it). */
   notice(anyText: string): void {
     const text = terminalSafe(boundText(anyText.replace(/\r?\n/g, ' '), MAX_NOTICE_CHARS));

@@ -50,18 +50,23 @@ export class LeaseBook {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** A block for the agent's request, or undefined when none is left (`ranOut` tells the caller it just happened). */
-  lease(agent: string, feeder: string, rows: number, recycle: boolean, request: number): { block?: Block; ranOut: boolean } {
+  /** A block for the agent's request, or undefined when none is left. */
+  lease(agent: string, feeder: string, rows: number, recycle: boolean, request: number): Block | undefined {
     const key = `${agent}\u0000${feeder}\u0000${request}`;
-    if (this.answers.has(key)) return { ...(this.answers.get(key) ? { block: this.answers.get(key)! } : {}), ranOut: false };
-    const account = this.accountOf(feeder, rows, recycle);
-    const range = this.take(account);
-    const ranOut = range === undefined && account.ranOutAt === undefined;
-    if (ranOut) account.ranOutAt = this.now();
+    if (this.answers.has(key)) return this.answers.get(key);
+    const range = this.take(this.accountOf(feeder, rows, recycle));
     const block = range && { id: this.nextBlock++, from: range[0], to: range[1] };
     if (block) this.leases.set(block.id, { block, agent, feeder, started: false });
     this.answers.set(key, block);
-    return { ...(block ? { block } : {}), ranOut };
+    return block;
+  }
+
+  /** A VU found no row left (its agent's blocks are used up, none is left to lease): true the first time, which is when the data ran out. */
+  ranOut(feeder: string): boolean {
+    const account = this.feeders.get(feeder);
+    if (!account || account.ranOutAt !== undefined) return false;
+    account.ranOutAt = this.now();
+    return true;
   }
 
   /** The agent is about to hand out the block's rows: they count as used until it gives some back. */
@@ -92,8 +97,8 @@ export class LeaseBook {
     for (const [id, lease] of [...this.leases]) {
       if (lease.agent !== agent) continue;
       const account = this.feeders.get(lease.feeder)!;
-      if (lease.started && lost) account.lostWithHosts += lease.block.to - lease.block.from + 1;
-      else account.free.push([lease.block.from, lease.block.to]);
+      if (!lease.started) account.free.push([lease.block.from, lease.block.to]);
+      else if (lost) account.lostWithHosts += lease.block.to - lease.block.from + 1;
       this.leases.delete(id);
     }
   }

@@ -250,6 +250,11 @@ export const LeaseReturnSchema = z
   .object({ type: z.literal('lease-return'), ...Envelope, seq: Count, feeder: FeederRef.feeder, block: Count, from: Count })
   .strict();
 
+/** A VU of this agent asked for a row and none was left; `stops`: the feeder's whenEmpty is 'stop', so the load ends. */
+export const LeaseEmptySchema = z
+  .object({ type: z.literal('lease-empty'), ...Envelope, seq: Count, feeder: FeederRef.feeder, stops: z.boolean() })
+  .strict();
+
 export const AgentMessageSchema = z.discriminatedUnion('type', [
   HelloSchema,
   ReadySchema,
@@ -261,6 +266,7 @@ export const AgentMessageSchema = z.discriminatedUnion('type', [
   LeaseSchema,
   LeaseStartSchema,
   LeaseReturnSchema,
+  LeaseEmptySchema,
 ]);
 
 export const StartSchema = z

@@ -100,3 +100,22 @@ export const INFO_PAGES: Record<string, string> = {
 export const ROBOTS_TXT = `User-agent: *
 Disallow: /private/
 `;
+
+/**
+ * A sign-in page for scenarios that log in as many users (feeders): it
+ * accepts a user whose password is "pw-" and the user's name, and says
+ * welcome, or that the password is wrong.
+ */
+export const LOGIN_HTML = `<!doctype html><html><head><title>sign in</title></head><body><h1>Sign in</h1>
+<form id="login"><input id="user" name="user" autocomplete="username"> <input id="password" name="password" type="password" autocomplete="current-password"> <button id="sign-in" type="submit">Sign in</button></form>
+<p id="result"></p>
+<script>
+document.getElementById('login').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const body = JSON.stringify({ user: document.getElementById('user').value, password: document.getElementById('password').value });
+  const response = await fetch('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const result = document.getElementById('result');
+  result.id = response.ok ? 'welcome' : 'refused';
+  result.textContent = response.ok ? 'Welcome, ' + (await response.json()).user : 'Wrong user or password';
+});
+</script></body></html>`;

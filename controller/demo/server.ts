@@ -3,7 +3,7 @@
 // HTTP (GET /__stats) so tests can reconcile a report with what the server saw.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { APP_JS, INFO_PAGES, PRODUCTS, ROBOTS_TXT, SHELL_HTML } from './page.js';
+import { APP_JS, INFO_PAGES, LOGIN_HTML, PRODUCTS, ROBOTS_TXT, SHELL_HTML } from './page.js';
 
 export interface DemoConfig {
   /** added delay in ms by route, e.g. { 'GET /api/products': 300 } */
@@ -29,6 +29,8 @@ const MAX_PAGE_TIMINGS = 200_000;
 export interface DemoApp {
   url: string;
   stats(): Record<string, RouteStats>;
+  /** sign-ins that succeeded, by user (GET /login, POST /api/login) */
+  logins(): Record<string, number>;
   reset(): void;
   configure(config: Partial<DemoConfig>): void;
   close(): Promise<void>;
@@ -59,6 +61,7 @@ export async function startDemoApp(options: Partial<DemoConfig> & { port?: numbe
   return {
     url: `http://${address}:${port}`,
     stats: () => structuredClone(shop.stats),
+    logins: () => Object.fromEntries(shop.logins),
     reset: () => shop.reset(),
     configure: (patch) => shop.configure(patch),
     close: () =>
@@ -80,6 +83,8 @@ class DemoShop {
   private pageTimings: PageTiming[] = [];
   /** visits by session cookie (GET /visits) */
   private readonly sessions = new Map<string, number>();
+  /** sign-ins that succeeded, by user */
+  readonly logins = new Map<string, number>();
 
   constructor(private config: DemoConfig) {}
 
@@ -87,6 +92,7 @@ class DemoShop {
     this.stats = {};
     this.cartItems = 0;
     this.sessions.clear();
+    this.logins.clear();
     this.pageTimings = [];
   }
 
@@ -111,6 +117,7 @@ class DemoShop {
     // One counter and one latency setting per route, whatever the id.
     const route = productId ? `${req.method} /api/products/:id` : `${req.method} ${path}`;
     if (path === '/__stats') return send(res, 200, 'application/json', JSON.stringify(this.stats));
+    if (path === '/__logins') return send(res, 200, 'application/json', JSON.stringify(Object.fromEntries(this.logins)));
     if (path === '/__page-timings') {
       const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
       return send(res, 200, 'application/json', JSON.stringify(this.pageTimingsWithin(Number(query.get('from') ?? 0), Number(query.get('to') ?? Infinity))));
@@ -160,12 +167,32 @@ class DemoShop {
       case 'GET /robots.txt':
         this.count(route, false);
         return route === 'GET /robots.txt' ? send(res, 200, 'text/plain', ROBOTS_TXT) : send(res, 200, 'text/html; charset=utf-8', INFO_PAGES[route]!);
+      case 'GET /login':
+        this.count(route, false);
+        return send(res, 200, 'text/html; charset=utf-8', LOGIN_HTML);
+      case 'POST /api/login':
+        return this.login(await readBody(req), res);
       case 'GET /visits':
         // A session's visits, counted by its cookie: shows whether a visitor's cookies were carried.
         return this.visit(req, res);
       default:
         return send(res, 404, 'text/plain', 'not found');
     }
+  }
+
+  private login(body: string, res: ServerResponse): void {
+    let given: { user?: unknown; password?: unknown } = {};
+    try {
+      given = JSON.parse(body) as typeof given;
+    } catch {
+      // refused below
+    }
+    const ok = typeof given.user === 'string' && given.user !== '' && given.password === `pw-${given.user}`;
+    this.count('POST /api/login', !ok);
+    if (!ok) return send(res, 401, 'application/json', '{"error":"wrong user or password"}');
+    const user = given.user as string;
+    this.logins.set(user, (this.logins.get(user) ?? 0) + 1);
+    send(res, 200, 'application/json', JSON.stringify({ user }));
   }
 
   private visit(req: IncomingMessage, res: ServerResponse): void {

@@ -24,6 +24,7 @@ const SHARED_FILES = new Set([
   'browser-start.test.ts',
   'check.test.ts',
   'controller-crash.test.ts',
+  'data-feeders.test.ts', // counts of sign-ins and rows only
   'dashboard-tmux.test.ts',
   'ec2.test.ts',
   'faults.test.ts',

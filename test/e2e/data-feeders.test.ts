@@ -1,0 +1,65 @@
+// Unique test data in a local run under an arrival rate: every user signs in
+// to the demo shop exactly once, the report's rows used are the shop's
+// sign-ins, and fewer users than arrivals end the load when the users do.
+// Over SSH hosts, with an agent killed: ssh-hosts.test.ts.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
+import { ReportSchema } from '../../src/protocol/report.js';
+import { runCli } from '../harness/cli.js';
+import { loginScenarioWith } from '../harness/users-csv.js';
+
+describe('unique rows from a data file', () => {
+  let app: DemoApp;
+  let dir: string;
+
+  beforeAll(async () => {
+    app = await startDemoApp({ latencyMs: {} });
+    dir = mkdtempSync(join(tmpdir(), 'squall-feeders-'));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const run = (name: string, rows: number, extra: string[]) => {
+    const folder = mkdtempSync(join(dir, `${name}-`));
+    const scenario = loginScenarioWith(folder, rows);
+    return runCli(['run', scenario, '--env', `TARGET=${app.url}`, '--window', '1s', '--out', join(folder, 'out'), '--db', join(folder, 'runs.db'), ...extra]).then((result) => ({
+      result,
+      report: ReportSchema.parse(JSON.parse(readFileSync(join(folder, 'out', 'report.json'), 'utf8'))),
+    }));
+  };
+
+  it('signs each of 500 users in at most once under an arrival rate, and the report says how many were used', async () => {
+    app.reset();
+    const { result, report } = await run('rate', 500, ['--rate', '12', '--duration', '3s', '--max-vus', '6']);
+    expect(result.code, result.stderr).toBe(0);
+    const logins = app.logins();
+    expect(Object.values(logins).every((n) => n === 1)).toBe(true);
+    const signedIn = Object.keys(logins).length;
+    expect(signedIn).toBeGreaterThan(10);
+    const step = report.steps.find((s) => s.name === 'sign in')!;
+    expect(step.count - step.failed).toBe(signedIn);
+    expect(report.data).toEqual([{ file: 'users.csv', feeder: '0:users.csv', rows: 500, used: signedIn, left: 500 - signedIn, lostWithHosts: 0 }]);
+    expect(result.stdout).toContain(`data users.csv: ${signedIn} of 500 rows used, ${500 - signedIn} left`);
+  }, 60_000);
+
+  it('ends the load when the users run out, exit 0, and says so', async () => {
+    app.reset();
+    const { result, report } = await run('ran-out', 15, ['--rate', '12', '--duration', '10s', '--max-vus', '6']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('the data ran out (users.csv: every row is used): stopping the load; running iterations finish');
+    expect(report.run.status).toBe('completed');
+    const logins = app.logins();
+    expect(Object.keys(logins).sort()).toEqual(Array.from({ length: 15 }, (_, i) => `user${i}`).sort());
+    expect(Object.values(logins).every((n) => n === 1)).toBe(true);
+    expect(report.data![0]).toMatchObject({ rows: 15, used: 15, left: 0, lostWithHosts: 0 });
+    expect(report.data![0]!.ranOutAtMs).toBeLessThan(8000);
+    // It ended when the users did, long before its 10 s.
+    expect(report.run.durationMs).toBeLessThan(8000);
+    expect(report.iterations.failed).toBe(0);
+  }, 60_000);
+});

@@ -18,6 +18,7 @@ import { fixture, runCli, runControllerChild, squall } from '../harness/cli.js';
 import { processesOfRun, untilNoProcessOfRun } from '../harness/processes.js';
 import { agentWindows, runFolders, runProcesses, untilNoRunProcess } from '../harness/lab-runs.js';
 import { startSshLab, type LabHost, type SshLab } from '../harness/ssh-lab.js';
+import { loginScenarioWith } from '../harness/users-csv.js';
 
 const nameOf = (host: LabHost) => `${host.sshd.address}:${host.sshd.port}`;
 /** Faults scheduled by a test: cleared after it, so a test that failed early cannot strike the next one. */
@@ -148,6 +149,46 @@ describe('faults', () => {
     }
     const cleanMs = await untilNoRunProcess(lab.hosts, 10_000);
     figures.push(`agent kill -9: served ${cart.hits}, reported ${stepOf(report, 'add to cart').count}, stated at most ${lost.loss!.iterationsAtMost} missing (${lost.loss!.undeliveredWindows} windows), clean ${cleanMs} ms`);
+  }, 120_000);
+
+  it('unique users over 3 hosts under an arrival rate, an agent killed mid-run: no user signs in twice, and the rows used cover every sign-in', async () => {
+    const victim = lab.hosts[0]!;
+    lab.trust();
+    app.reset();
+    const folder = mkdtempSync(join(dir, 'users-'));
+    let killedAt = 0;
+    const outcome = await runLoadTest(
+      {
+        scenario: loginScenarioWith(folder, 500),
+        flags: { rate: 9, duration: '8s', maxVus: 9, preAllocatedVus: 9 },
+        env: { TARGET: app.url },
+        window: '1s',
+        out: join(folder, 'out'),
+        db: join(folder, 'runs.db'),
+        hosts: lab.inventory(lab.hosts.map((host) => ({ host }))),
+      },
+      memoryIo(),
+      {
+        started: () =>
+          later(3500, () => {
+            killedAt = Date.now();
+            execFileSync('pkill', ['-KILL', '-f', `[${victim.workDir[0]}]${victim.workDir.slice(1)}/runs/[^ ]*/agent[.]mjs --config`]);
+          }),
+        timing: SHORT,
+      },
+    );
+    expect(killedAt).toBeGreaterThan(0);
+    expect(outcome.report.agents.find((a) => a.host === nameOf(victim))!.status).toBe('lost');
+    const logins = app.logins();
+    expect(Object.values(logins).filter((n) => n > 1)).toEqual([]);
+    const signedIn = Object.keys(logins).length;
+    const [data] = outcome.report.data!;
+    // Rows a lost host had started may or may not have been used; every other used row is a sign-in.
+    expect(data).toMatchObject({ file: 'users.csv', rows: 500 });
+    expect(signedIn).toBeGreaterThanOrEqual(data!.used - data!.lostWithHosts);
+    expect(signedIn).toBeLessThanOrEqual(data!.used);
+    expect(data!.used + data!.left).toBe(500);
+    figures.push(`unique users, agent kill -9: ${signedIn} signed in once each, ${data!.used} rows used (${data!.lostWithHosts} with the lost host), ${data!.left} left`);
   }, 120_000);
 
   it('a Chromium killed mid-run: its agent stops early and says why; what it reported was served', async () => {

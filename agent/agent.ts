@@ -3,6 +3,7 @@
 // leave nothing running behind.
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Redactor } from '../src/secrets/redact.js';
 import { FeedRows } from './feeds/feed-rows.js';
 import { LeaseClient } from './feeds/leases.js';
 import { findBrowser } from '../src/browser-path.js';
@@ -21,7 +22,10 @@ export type AgentExit = { code: number; reason: string };
 const LOST: AgentExit = { code: 3, reason: 'lost the controller' };
 
 /** `script` is this agent's own bundle: its VU workers run it too. */
-export async function runAgent(config: AgentConfig, script: string, log: (line: string) => void): Promise<AgentExit> {
+export async function runAgent(config: AgentConfig, script: string, rawLog: (line: string) => void): Promise<AgentExit> {
+  // Once the start brings secrets, the agent's own lines have them masked as its frames do.
+  let redactor: Redactor | undefined;
+  const log = (line: string) => rawLog(redactor ? redactor.text(line) : line);
   const control = new AgentControl();
   let activeVus = () => 0;
   const uplink = new Uplink({
@@ -55,6 +59,8 @@ export async function runAgent(config: AgentConfig, script: string, log: (line: 
     const next = await control.awaitStart();
     if (next.kind === 'lost') return LOST;
     if (next.kind === 'stopped') return await finish({ code: 0, reason: 'stopped before start' });
+    redactor = new Redactor(Object.values(next.start.secrets ?? {}));
+    uplink.maskSecrets(redactor);
     const metrics = loaded.scenario.options?.metrics;
     const load = runLoad({
       start: next.start,

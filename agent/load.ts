@@ -62,7 +62,7 @@ export async function runLoad(input: LoadInput): Promise<{ code: number; reason:
     evidenceBudget: new EvidenceBudget(input.metrics?.evidencePerError ?? DEFAULT_EVIDENCE_PER_ERROR),
     sendEvidence: (evidence) => uplink.send({ type: 'evidence', evidence }),
   });
-  pool.startLoad(start.env, offset, recorder, () => {
+  pool.startLoad(start, offset, recorder, () => {
     stopReason = BROWSER_EXITED;
     scheduler.abort();
   });

@@ -16,6 +16,8 @@ export interface SingleVuOptions {
   flows: ScenarioFlows;
   browserPath: string;
   env: Readonly<Record<string, string>>;
+  secrets?: Readonly<Record<string, string>>;
+  setupData?: unknown;
   events: VuEvents;
   iterations: number;
   /** where the scenario bundle's data files are */
@@ -35,7 +37,7 @@ export async function runSingleVu(options: SingleVuOptions): Promise<void> {
     const evidenceBudget = new EvidenceBudget(scenario.options?.metrics?.evidencePerError ?? DEFAULT_EVIDENCE_PER_ERROR);
     const flows = new FlowPicker(options.flows, 0, true);
     const maxIterations = options.iterations * options.flows.flows.length;
-    await new VirtualUser({ id: 1, browser: chromium.browser, scenario, flows, env, events, now: Date.now, maxIterations, evidenceBudget }).run();
+    await new VirtualUser({ id: 1, browser: chromium.browser, scenario, flows, env, secrets: options.secrets ?? {}, setupData: options.setupData, events, now: Date.now, maxIterations, evidenceBudget }).run();
   } finally {
     await chromium.close();
   }

@@ -3,6 +3,7 @@
 // reconnect), and a deadline after which a lost controller means stop.
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
+import type { Redactor } from '../src/secrets/redact.js';
 import {
   AGENT_ID_HEADER,
   ControllerMessageSchema,
@@ -72,15 +73,23 @@ export class Uplink {
     });
   }
 
+  /** From now on every frame has these values (and their encoded forms) masked: nothing downstream ever holds them. */
+  maskSecrets(redactor: Redactor): void {
+    this.redactor = redactor;
+  }
+
+  private redactor: Redactor | undefined;
+
   send(message: Outgoing): number {
     const seq = ++this.seq;
-    const frame = JSON.stringify({
+    const json = JSON.stringify({
       ...message,
       protocol: PROTOCOL_VERSION,
       runId: this.options.runId,
       agentId: this.options.agentId,
       seq,
     });
+    const frame = this.redactor ? this.redactor.json(json) : json;
     if (message.type !== 'heartbeat' && message.type !== 'hello') this.unacked.set(seq, frame);
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(frame);
     return seq;

@@ -12,7 +12,7 @@ export interface VuWorkerInit {
 }
 
 export type ToVuWorker =
-  | { kind: 'start-load'; env: Record<string, string>; clockOffsetMs: number }
+  | { kind: 'start-load'; env: Record<string, string>; secrets: Record<string, string>; setupData: unknown; clockOffsetMs: number }
   /** `flows`: the named flows this VU's mix is made of (a flow-loads plan's load); absent: all */
   | { kind: 'start-vu'; vu: number; flows?: string[] }
   /** an arrival-rate VU: make its context and page, say `vu-ready`, then run one iteration per `iterate` */

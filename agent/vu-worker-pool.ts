@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { registerBrowserGroup } from './browser-groups.js';
 import type { ScheduledVu } from './scheduler.js';
 import type { VuEvents } from './vu.js';
+import type { StartMessage } from '../src/protocol/messages.js';
 import { answerFor } from './feeds/feed-hook.js';
 import type { FeedRows } from './feeds/feed-rows.js';
 import type { FromVuWorker, ToVuWorker, VuWorkerInit } from './vu-worker-messages.js';
@@ -104,10 +105,10 @@ export class VuWorkerPool {
     return this.workers.length;
   }
 
-  startLoad(env: Record<string, string>, clockOffsetMs: number, events: VuEvents, onBrowserExit: () => void): void {
+  startLoad(start: Pick<StartMessage, 'env' | 'secrets' | 'setupData'>, clockOffsetMs: number, events: VuEvents, onBrowserExit: () => void): void {
     this.events = events;
     this.onBrowserExit = onBrowserExit;
-    this.broadcast({ kind: 'start-load', env, clockOffsetMs });
+    this.broadcast({ kind: 'start-load', env: start.env, secrets: start.secrets ?? {}, setupData: start.setupData, clockOffsetMs });
   }
 
   /** `flows`: the named flows its iterations choose from; absent: all of the scenario's */

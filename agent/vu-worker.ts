@@ -44,6 +44,8 @@ class VuWorker {
   private readonly vus = new Map<number, VirtualUser>();
   /** filled in at start-load; arrival-rate VUs are made before it and read it at their first iteration */
   private readonly env: Record<string, string> = {};
+  private readonly secrets: Record<string, string> = {};
+  private setupData: unknown;
   private clockOffsetMs = 0;
   private readonly events: VuEvents;
   /** shared by this worker's VUs; the agent holds them all to the same limit again */
@@ -71,6 +73,8 @@ class VuWorker {
     switch (message.kind) {
       case 'start-load':
         Object.assign(this.env, message.env);
+        Object.assign(this.secrets, message.secrets);
+        this.setupData = message.setupData;
         this.clockOffsetMs = message.clockOffsetMs;
         return;
       case 'start-vu':
@@ -99,6 +103,8 @@ class VuWorker {
       // VUs start at different turns of the mix, so the first iterations of a run are mixed too.
       flows: new FlowPicker(flowNames ? { ...this.flows, flows: this.flows.flows.filter((f) => flowNames.includes(f.name)) } : this.flows, id - 1),
       env: this.env,
+      secrets: this.secrets,
+      setupData: this.setupData,
       now,
       events: this.events,
       evidenceBudget: this.evidenceBudget,

@@ -60,6 +60,10 @@ export interface VuOptions {
   /** the scenario's journeys and which one each iteration runs */
   flows: FlowPicker;
   env: Readonly<Record<string, string>>;
+  /** --secret values (masked in what the agent sends) */
+  secrets?: Readonly<Record<string, string>>;
+  /** what the scenario's setup returned */
+  setupData?: unknown;
   events: VuEvents;
   /** controller-clock epoch ms */
   now: () => number;
@@ -249,6 +253,8 @@ export class VirtualUser {
     return {
       page,
       env,
+      secrets: this.options.secrets ?? {},
+      setupData: this.options.setupData,
       vu: id,
       iteration,
       signal,

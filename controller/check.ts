@@ -15,6 +15,8 @@ import { terminalSafe } from '../src/terminal-text.js';
 import type { ObservedRequestEvent } from '../agent/vu.js';
 import type { VitalValues } from '../src/metrics/request-stats.js';
 import { makeWorkDir } from './work-dir.js';
+import { maskedIo, readSecrets } from './secrets.js';
+import { runSetup, runTeardown } from './run/lifecycle.js';
 
 export interface CheckResult {
   passed: boolean;
@@ -25,12 +27,19 @@ function checkedIterations({ flows, named }: PreparedScenario['flows']): string 
   return named ? `1 iteration of each flow (${flows.map((f) => f.name).join(', ')})` : '1 iteration';
 }
 
-export async function checkScenario(scenarioPath: string, flags: { env?: Record<string, string>; browserPath?: string; allowOrigin?: string[] }, io: Io): Promise<CheckResult> {
+export async function checkScenario(scenarioPath: string, flags: { env?: Record<string, string>; secret?: string[]; browserPath?: string; allowOrigin?: string[] }, given: Io): Promise<CheckResult> {
+  const secrets = await readSecrets(flags.secret ?? [], given);
+  // Everything check prints comes from the page and the scenario: a secret in it is masked.
+  const io = maskedIo(given, secrets);
   const found = findBrowser(flags.browserPath);
   if ('error' in found) throw new InputError(found.error);
   const workDir = makeWorkDir('check');
+  let teardown: (() => Promise<void>) | undefined;
   try {
     const prepared = await prepareScenario(scenarioPath, workDir, io.cwd, { allowOrigins: flags.allowOrigin ?? [], everyUrl: true });
+    const lifecycle = { env: flags.env ?? {}, secrets };
+    const setupData = await runSetup(prepared.scenario, lifecycle, io);
+    teardown = () => runTeardown(prepared.scenario, setupData, lifecycle, io);
     const steps: StepOutcome[] = [];
     const requests: ObservedRequestEvent[] = [];
     const pageViews: Array<{ step: string; vitals: VitalValues }> = [];
@@ -63,6 +72,8 @@ export async function checkScenario(scenarioPath: string, flags: { env?: Record<
       flows: prepared.flows,
       browserPath: found.path,
       env: flags.env ?? {},
+      secrets,
+      setupData,
       events,
       iterations: 1,
       dataDir: dirname(prepared.bundle.path),
@@ -77,6 +88,7 @@ export async function checkScenario(scenarioPath: string, flags: { env?: Record<
     io.out(passed ? `passed: ${steps.length} steps\n` : `failed: ${steps.filter((s) => !s.error).length} of ${steps.length} steps passed\n`);
     return { passed, steps };
   } finally {
+    await teardown?.();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

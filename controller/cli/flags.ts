@@ -32,6 +32,11 @@ export function positiveNumber(value: string): number {
 
 export const envFlag = () => new Option('--env <KEY=VALUE>', "value for the scenario's env (repeatable)").argParser(collectEnv);
 
+export const secretFlag = () =>
+  new Option('--secret <NAME>', "a value the scenario reads as secrets.NAME: from the environment variable NAME, from a file (NAME=@path), or asked on a terminal; masked as *** in everything squall writes or prints (repeatable)").argParser(
+    (value: string, previous: string[] = []) => [...previous, value],
+  );
+
 export const browserPathFlag = () => new Option('--browser-path <path>', 'Chromium to drive on this machine (default: chromium-headless-shell, found automatically)');
 
 export const outFlag = () =>
@@ -53,6 +58,7 @@ export const acceptNewHostKeysFlag = () =>
 
 export interface ScenarioFlags {
   env?: Record<string, string>;
+  secret?: string[];
   browserPath?: string;
   allowOrigin?: string[];
 }

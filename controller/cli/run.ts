@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { Io } from '../../src/io.js';
 import type { ChromiumSource, NodeSource } from '../../provisioning/prepare-plan.js';
+import { readSecrets } from '../secrets.js';
 import { InputError } from '../../src/errors.js';
 import { runOnEc2 } from '../run/ec2-run.js';
 import type { LoadFlags } from '../load-plan.js';
@@ -15,6 +16,7 @@ import {
   browserPathFlag,
   dbFlag,
   envFlag,
+  secretFlag,
   hostsFlag,
   noDashboardFlag,
   nodeFromFlag,
@@ -64,6 +66,7 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
     .option('--max-vus <n>', 'arrival rate: the most VUs, made ahead of need (default: ten seconds of the peak rate)', positiveInt)
     .addOption(new Option('--arrivals <kind>', 'arrival rate: evenly spaced or random (Poisson) gaps').choices(['uniform', 'poisson']))
     .addOption(envFlag())
+    .addOption(secretFlag())
     .addOption(allowOriginFlag())
     .option('--threshold <target:expression>', 'pass/fail criterion, e.g. "step:home:p95<500" or "iterations:failed<1%" (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .addOption(windowFlag('15s'))
@@ -114,6 +117,7 @@ Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad 
       scenario,
       flags: loadFlagsOf(flags),
       env: flags.env ?? {},
+      secrets: await readSecrets(flags.secret ?? [], io),
       thresholds: flags.threshold ?? [],
       window: flags.window,
       out: flags.out,

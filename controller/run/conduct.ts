@@ -171,6 +171,8 @@ class LiveRun {
         plan: state.plan,
         firstVu: state.firstVu,
         env: assignment.env,
+        ...(prepared.request.secrets && Object.keys(prepared.request.secrets).length > 0 ? { secrets: prepared.request.secrets } : {}),
+        ...(prepared.setupData !== undefined ? { setupData: prepared.setupData } : {}),
       });
       this.session.setStatus(state, 'running');
     }

@@ -16,6 +16,7 @@ import { thresholdSpecs } from '../report/thresholds.js';
 import { shownPath } from '../paths.js';
 import { newRunId } from './run-id.js';
 import { prepareScenario } from '../scenario-file.js';
+import type { Scenario } from '../../src/scenario/index.js';
 import { AGENT_EXIT_GRACE_MS } from '../sites/agent-process.js';
 import { defaultDbPath } from '../store/open.js';
 import type { RunRequest } from './request.js';
@@ -65,6 +66,10 @@ export interface PreparedRun {
   dbPath: string;
   commandStartedAt: number;
   timing: RunTiming;
+  /** the scenario's setup and teardown, run here (controller/run/lifecycle.ts) */
+  lifecycle: Pick<Scenario, 'setup' | 'teardown'>;
+  /** what setup returned, once it ran */
+  setupData?: unknown;
 }
 
 export async function prepareRun(request: RunRequest, io: Io): Promise<PreparedRun> {
@@ -96,6 +101,7 @@ export async function prepareRun(request: RunRequest, io: Io): Promise<PreparedR
       outDir,
       dbPath,
       commandStartedAt,
+      lifecycle: { ...(scenario.scenario.setup ? { setup: scenario.scenario.setup } : {}), ...(scenario.scenario.teardown ? { teardown: scenario.scenario.teardown } : {}) },
       timing: { ...DEFAULT_TIMING, ...(request.agentGrace !== undefined ? { agentGraceMs: agentGraceOf(request.agentGrace) } : {}) },
     };
   } catch (error) {

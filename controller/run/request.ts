@@ -11,6 +11,8 @@ export interface RunRequest {
   scenario: string;
   flags: LoadFlags;
   env: Record<string, string>;
+  /** --secret values by name: sent to agents in memory, masked in everything written or printed */
+  secrets?: Record<string, string>;
   /** --threshold flags: "step:home:p95<500" */
   thresholds?: string[];
   window?: string;

@@ -8,6 +8,8 @@ import type { Io } from '../../src/io.js';
 import { shownPath } from '../paths.js';
 import { storeWriteProblem } from '../store/write-problem.js';
 import { RUN_HEARTBEAT_MS } from '../store/liveness.js';
+import { runSetup, runTeardown } from './lifecycle.js';
+import { maskedIo } from '../secrets.js';
 import { RunStore } from '../store/store.js';
 import { shareByWeight, type Assign } from './assign.js';
 import { conduct } from './conduct.js';
@@ -60,7 +62,15 @@ export async function executeRun(given: PreparedRun, io: Io, parts: RunParts = {
       // Before any host, browser or load: nothing is spent yet.
       throw new RunFailure(`the store ${shownPath(io.cwd, prepared.dbPath)} cannot be written: ${why}`);
     }
-    return await sitesAndConduct(store, prepared, io, parts);
+    // The scenario's setup before any host or browser: one that fails costs nothing more (exit 3).
+    const shown = maskedIo(io, prepared.request.secrets ?? {});
+    const context = { env: prepared.request.env, secrets: prepared.request.secrets ?? {} };
+    const setupData = await runSetup(prepared.lifecycle, context, shown);
+    try {
+      return await sitesAndConduct(store, { ...prepared, setupData }, io, parts);
+    } finally {
+      await runTeardown(prepared.lifecycle, setupData, context, shown);
+    }
   } catch (error) {
     try {
       store.finishRun(runId, 'failed', Date.now(), error instanceof Error ? error.message : String(error));

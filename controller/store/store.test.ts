@@ -49,13 +49,13 @@ describe('RunStore', () => {
 });
 
 describe('RunStore with a store an older squall wrote', () => {
-  it('migrates schema 1 in place: runs it left running read as interrupted, finished ones keep their status', () => {
+  it('migrates schema 1 in place (through 2: the runs\' data accounts): runs it left running read as interrupted, finished ones keep their status', () => {
     const { store, path } = tempStore();
     store.createRun({ id: 'done-1', scenario: 'old', scenarioPath: '/dev/null', startedAt: 5, endedAt: 9, status: 'completed', windowMs: 1000, plan: PLAN, config: { envKeys: [], outDir: '/dev/null', thresholds: [] } });
     store.close();
     // Back to the layout of schema 1, as squall 0.1 wrote it.
     const db = new Database(path);
-    for (const column of ['owner_host', 'owner_pid', 'heartbeat_at', 'error']) db.exec(`ALTER TABLE runs DROP COLUMN ${column}`);
+    for (const column of ['owner_host', 'owner_pid', 'heartbeat_at', 'error', 'data_json']) db.exec(`ALTER TABLE runs DROP COLUMN ${column}`);
     for (const column of ['reconnects', 'longest_gap_ms', 'expected_windows']) db.exec(`ALTER TABLE agents DROP COLUMN ${column}`);
     db.exec(`UPDATE meta SET value = '1' WHERE key = 'schema'`);
     db.close();
@@ -65,6 +65,9 @@ describe('RunStore with a store an older squall wrote', () => {
     expect(runStatusNow(running, localProbe())).toBe('interrupted');
     expect(reopened.getRun('done-1')).toMatchObject({ status: 'completed', endedAt: 9 });
     expect(reopened.getRun('done-1')!.heartbeatAt).toBeUndefined();
+    expect(reopened.getRun('done-1')!.data).toBeUndefined();
+    reopened.setRunData('done-1', [{ feeder: '0:users.csv', rows: 5, used: 2, left: 3, lostWithHosts: 0 }]);
+    expect(reopened.getRun('done-1')!.data).toEqual([{ feeder: '0:users.csv', rows: 5, used: 2, left: 3, lostWithHosts: 0 }]);
     reopened.close();
   });
 
@@ -74,6 +77,6 @@ describe('RunStore with a store an older squall wrote', () => {
     const db = new Database(path);
     db.exec(`UPDATE meta SET value = '99' WHERE key = 'schema'`);
     db.close();
-    expect(() => RunStore.open(path)).toThrow(/store schema 99 is not one this squall reads \(it reads up to 2\)/);
+    expect(() => RunStore.open(path)).toThrow(/store schema 99 is not one this squall reads \(it reads up to 3\)/);
   });
 });

@@ -110,6 +110,7 @@ function orderOnce(page: Page, run: OrderRun, vu: number, iteration: number): Pr
   return (shopOrder as Scenario).run!({
     page,
     env: { TARGET: run.target, THINK_MS: String(run.thinkMs) },
+    secrets: {},
     vu,
     iteration,
     signal: new AbortController().signal,

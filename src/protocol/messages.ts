@@ -283,6 +283,10 @@ export const StartSchema = z
     /** numbering of this agent's VUs starts here, so VU ids are unique across agents */
     firstVu: Count,
     env: z.record(z.string(), z.string()),
+    /** --secret values: in memory only (never the agent's config file, argv or the store); every frame the agent sends has them masked */
+    secrets: z.record(z.string(), z.string()).optional(),
+    /** what the scenario's setup returned, for every VU */
+    setupData: z.unknown().optional(),
   })
   .strict();
 export const StopSchema = z

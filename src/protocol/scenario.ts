@@ -84,6 +84,8 @@ export const ScenarioModuleSchema = z.object({
     .optional(),
   /** checked by src/scenario/flows.ts, which also finds flows among named exports */
   flows: z.unknown().optional(),
+  setup: z.custom<(...args: unknown[]) => unknown>((value) => typeof value === 'function', { error: 'expected a function setup({ env, secrets })' }).optional(),
+  teardown: z.custom<(...args: unknown[]) => unknown>((value) => typeof value === 'function', { error: 'expected a function teardown(setupData, { env, secrets })' }).optional(),
 });
 
 export type ScenarioOptionsInput = z.infer<typeof ScenarioOptionsSchema>;

@@ -114,6 +114,10 @@ export interface ScenarioContext {
   think(ms: number | readonly [number, number]): Promise<void>;
   /** values from `--env KEY=VALUE` */
   env: Readonly<Record<string, string>>;
+  /** values from `--secret NAME`: masked as *** in everything squall writes or prints */
+  secrets: Readonly<Record<string, string>>;
+  /** what the scenario's setup returned (undefined without one) */
+  setupData?: unknown;
   /** this VU's number, unique across all agents of the run, from 1 */
   vu: number;
   /** this VU's iteration, from 0 */
@@ -140,9 +144,24 @@ export interface Flow {
   run(context: ScenarioContext): Promise<void>;
 }
 
+/** What setup and teardown are given: they run once per run, on the controller's machine. */
+export interface LifecycleContext {
+  env: Readonly<Record<string, string>>;
+  secrets: Readonly<Record<string, string>>;
+}
+
 export interface Scenario {
   name?: string;
   options?: ScenarioOptions;
+  /**
+   * Runs once before the load, on the controller's machine (create accounts,
+   * fetch a token with `fetch`); what it returns (JSON, at most 1 MB) every VU
+   * gets as `setupData`. A setup that throws ends the run before any host or
+   * browser starts (exit 3).
+   */
+  setup?(context: LifecycleContext): unknown;
+  /** Runs once after the load, also after Ctrl-C or a failed run, with setup's result; an error is reported, not fatal. */
+  teardown?(setupData: unknown, context: LifecycleContext): unknown;
   /** the one journey every iteration makes; or give `flows` */
   run?(context: ScenarioContext): Promise<void>;
   /**

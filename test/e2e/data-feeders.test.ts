@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { ReportSchema } from '../../src/protocol/report.js';
-import { runCli } from '../harness/cli.js';
+import { fixture, runCli } from '../harness/cli.js';
 import { loginScenarioWith } from '../harness/users-csv.js';
 
 describe('unique rows from a data file', () => {
@@ -61,5 +61,39 @@ describe('unique rows from a data file', () => {
     // It ended when the users did, long before its 10 s.
     expect(report.run.durationMs).toBeLessThan(8000);
     expect(report.iterations.failed).toBe(0);
+  }, 60_000);
+});
+
+describe('setup and teardown', () => {
+  let app: DemoApp;
+  let dir: string;
+
+  beforeAll(async () => {
+    app = await startDemoApp({ latencyMs: {} });
+    dir = mkdtempSync(join(tmpdir(), 'squall-lifecycle-'));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('setup runs once before the load and every VU gets its result; teardown gets it after', async () => {
+    const teardown = join(dir, 'teardown.json');
+    const result = await runCli(['run', fixture('lifecycle.scenario.ts'), '--vus', '2', '--duration', '2s', '--env', `TARGET=${app.url}`, '--env', `TEARDOWN_FILE=${teardown}`, '--out', join(dir, 'out'), '--db', join(dir, 'runs.db')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^setup done in [\d.]+s$/m);
+    expect(result.stderr).toMatch(/^teardown done$/m);
+    expect(app.logins()).toEqual({ admin: 1 });
+    const report = ReportSchema.parse(JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')));
+    expect(report.steps[0]).toMatchObject({ name: 'with setup data', failed: 0 });
+    expect(JSON.parse(readFileSync(teardown, 'utf8'))).toEqual({ admin: 'admin' });
+  }, 60_000);
+
+  it('a setup that throws ends the run before any browser starts: exit 3, the error said once, its secret masked', async () => {
+    const result = await runCli(['run', fixture('lifecycle.scenario.ts'), '--vus', '1', '--duration', '2s', '--env', `TARGET=${app.url}`, '--env', 'FAIL_SETUP=1', '--secret', 'API_KEY', '--out', join(dir, 'failed'), '--db', join(dir, 'runs.db')], { env: { API_KEY: 'k3y-s3cret' } });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('setup failed: Error: no accounts today (key ***)');
+    expect(result.stdout + result.stderr).not.toContain('k3y-s3cret');
+    expect(result.stderr).not.toMatch(/agent .* ready/);
   }, 60_000);
 });

@@ -15,6 +15,7 @@ import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { fixture, runCli } from '../harness/cli.js';
 import { agentWindows, runFolders, runProcesses } from '../harness/lab-runs.js';
 import { CHROMIUM_FILES, startSshLab, type LabHost, type SshLab } from '../harness/ssh-lab.js';
+import { filesUnder, SECRET, secretForms } from '../harness/secret-leaks.js';
 import { reportedServed, servedByLabel, startWildSite } from '../harness/wild-site.js';
 
 describe('agents on hosts over SSH', () => {
@@ -267,6 +268,32 @@ describe('agents on hosts over SSH', () => {
     expect(runProcesses(noSftp)).toBe('');
     expect(runFolders(noSftp)).toEqual([]);
   });
+
+  it('a secret the scenario puts into URLs, console output and errors reaches no file, store row or line of a run over SSH', async () => {
+    lab.trust();
+    const io = memoryIo();
+    const out = join(dir, 'secrets');
+    const outcome = await runLoadTest(
+      {
+        scenario: fixture('secrets.scenario.ts'),
+        flags: { vus: 1, duration: '2s' },
+        env: { TARGET: app.url },
+        secrets: { API_KEY: SECRET },
+        window: '1s',
+        out,
+        db: join(dir, 'secrets.db'),
+        hosts: lab.inventory([{ host: good[0]! }]),
+      },
+      io,
+    );
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.report.errors[0]!.sample).toContain('the API refused key *** (***)');
+    for (const place of [...filesUnder(out), join(dir, 'secrets.db')]) {
+      const text = readFileSync(place).toString('latin1');
+      for (const form of secretForms()) expect(text.includes(form), `${form} in ${place}`).toBe(false);
+    }
+    for (const form of secretForms()) expect(io.stdout() + io.stderr()).not.toContain(form);
+  }, 120_000);
 
   it('requests on a site shaped like real apps reconcile over 2 hosts: by route and method, what both origins served', async () => {
     lab.trust();

@@ -27,6 +27,7 @@ export function preparedRun(overrides: Partial<PreparedRun> = {}): PreparedRun {
     workDir: dir,
     bundle: { path: join(dir, 'scenario.mjs'), hash: '0'.repeat(64), displayPath: 'fake.ts', dataFiles: [] },
     scenarioName: 'fake',
+    lifecycle: {},
     plan: { startVus: 0, stages: [{ durationMs: 1000, target: 2 }], gracefulStopMs: 0 },
     windowMs: 1000,
     thresholds: [],

@@ -51,6 +51,7 @@ async function loop(options: MeasureOptions, open: OpenPage, lifetime: PageLifet
         const context: ScenarioContext = {
           page,
           env: referenceEnv(options),
+          secrets: {},
           vu: index + 1,
           iteration,
           signal,

@@ -47,6 +47,11 @@ function detailOf(step: Schema.Step): string {
  * @puppeteer/replay and the Recorder's own replay use.
  */
 export const RECORDING_STEP_TIMEOUT_MS = 5000;
+/** How long a step waits: its own timeout, else the recording's, else replay's default. */
+export function stepTimeoutOf(step: Schema.Step, flow: UserFlow | undefined): number {
+  return step.timeout ?? flow?.timeout ?? RECORDING_STEP_TIMEOUT_MS;
+}
+
 /** The pause @puppeteer/replay makes after every key it presses: the tool's, not the site's time. */
 const KEY_PAUSE_MS = 100;
 
@@ -64,13 +69,13 @@ class TimedSteps extends PuppeteerRunnerExtension {
     const name = this.names.get(step);
     if (!name) return super.runStep(step, flow);
     if (isMainPageKey(step)) return this.pressKey(name, step, flow);
-    await this.context.step(name, () => withTimeoutSaid(super.runStep(step, flow), step.timeout ?? flow?.timeout ?? RECORDING_STEP_TIMEOUT_MS));
+    await this.context.step(name, () => withTimeoutSaid(super.runStep(step, flow), stepTimeoutOf(step, flow)));
   }
 
   /** As replay presses a key on the main page, with its pause after the step's time instead of inside it. */
   private async pressKey(name: string, step: Schema.KeyDownStep | Schema.KeyUpStep, flow: UserFlow | undefined): Promise<void> {
     const { page } = this.context;
-    const timeout = step.timeout ?? flow?.timeout ?? RECORDING_STEP_TIMEOUT_MS;
+    const timeout = stepTimeoutOf(step, flow);
     await this.context.step(name, async () => {
       const navigations = (step.assertedEvents ?? []).filter((event) => event.type === 'navigation').map(() => page.waitForNavigation({ timeout }));
       type Key = Parameters<typeof page.keyboard.down>[0];

@@ -160,7 +160,7 @@ describe('faults', () => {
     const outcome = await runLoadTest(
       {
         scenario: loginScenarioWith(folder, 500),
-        flags: { rate: 9, duration: '8s', maxVus: 9, preAllocatedVus: 9 },
+        flags: { rate: 6, duration: '6s', maxVus: 6, preAllocatedVus: 6 },
         env: { TARGET: app.url },
         window: '1s',
         out: join(folder, 'out'),
@@ -170,7 +170,7 @@ describe('faults', () => {
       memoryIo(),
       {
         started: () =>
-          later(3500, () => {
+          later(3000, () => {
             killedAt = Date.now();
             execFileSync('pkill', ['-KILL', '-f', `[${victim.workDir[0]}]${victim.workDir.slice(1)}/runs/[^ ]*/agent[.]mjs --config`]);
           }),

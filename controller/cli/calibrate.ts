@@ -2,7 +2,6 @@
 // its numbers still true?
 import type { Command } from 'commander';
 import type { Io } from '../../src/io.js';
-import { calibrate } from '../calibrate/calibrate.js';
 import { FIDELITY_LIMIT, MAX_FAILED_PCT, type HostCalibration } from '../calibrate/levels.js';
 import { formatMs } from '../format.js';
 import { acceptNewHostKeysFlag, browserPathFlag, hostsFlag, positiveInt } from './flags.js';
@@ -51,6 +50,7 @@ under ${MAX_FAILED_PCT}% failures. Real pages cost more than the demo shop: trea
 an upper bound.`,
     )
     .action(async (flags: { hosts?: string; maxVus: number; hold: string; acceptNewHostKeys?: boolean; browserPath?: string }) => {
+      const { calibrate } = await import('../calibrate/calibrate.js');
       const outcome = await calibrate(flags, io);
       io.out(calibrationText(outcome.hosts));
       setExit(outcome.exitCode);

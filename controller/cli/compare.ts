@@ -2,10 +2,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
-import { compareReports, compareText } from '../report/compare.js';
-import { reportFromStore } from '../report/from-store.js';
-import { COLOURS, PLAIN } from '../report/summary.js';
-import { resolveRunId, withExistingStore } from '../store/open.js';
 import { dbFlag } from './flags.js';
 
 function percentOption(flag: string, text: string): number {
@@ -24,7 +20,12 @@ export function registerCompare(program: Command, io: Io, setExit: (code: number
     .option('--error-tolerance <pts>', 'how many percentage points the error rate may rise', '1%')
     .addOption(dbFlag())
     .addHelpText('after', '\nExit codes: 0 no regression, 1 a regression, 2 bad input.')
-    .action((queryA: string, queryB: string, flags: { tolerance: string; errorTolerance: string; db?: string }) =>
+    .action(async (queryA: string, queryB: string, flags: { tolerance: string; errorTolerance: string; db?: string }) => {
+      // The store and the reports load when the command runs: help and bad flags answer without them.
+      const { compareReports, compareText } = await import('../report/compare.js');
+      const { reportFromStore } = await import('../report/from-store.js');
+      const { COLOURS, PLAIN } = await import('../report/summary.js');
+      const { resolveRunId, withExistingStore } = await import('../store/open.js');
       withExistingStore(io, flags.db, (store) => {
         const tolerances = { relativePct: percentOption('--tolerance', flags.tolerance), errorPoints: percentOption('--error-tolerance', flags.errorTolerance) };
         const a = reportFromStore(store, resolveRunId(store, queryA));
@@ -32,6 +33,6 @@ export function registerCompare(program: Command, io: Io, setExit: (code: number
         const comparisons = compareReports(a, b, tolerances);
         io.out(compareText(a, b, comparisons, tolerances, io.isTTY ? COLOURS : PLAIN));
         setExit(comparisons.some((c) => c.deltas.some((d) => d.regression)) ? 1 : 0);
-      }),
-    );
+      });
+    });
 }

@@ -1,7 +1,6 @@
 // squall demo [--serve]: the demo shop, and a short real test against it.
 import type { Command } from 'commander';
 import type { Io } from '../../src/io.js';
-import { runDemo, serveDemoShop } from '../demo/demo.js';
 import { browserPathFlag, dbFlag, noDashboardFlag, outFlag, positiveInt, windowFlag, type OutputFlags } from './flags.js';
 
 interface DemoFlags extends OutputFlags {
@@ -33,6 +32,7 @@ export function registerDemo(program: Command, io: Io, setExit: (code: number) =
         io.err(`squall: --error-rate ${flags.errorRate}: expected a number from 0 to 1\n`);
         return setExit(2);
       }
+      const { runDemo, serveDemoShop } = await import('../demo/demo.js');
       if (flags.serve) return serveDemoShop({ port: flags.port, cartErrorRate }, io);
       setExit(await runDemo({ ...flags, cartErrorRate }, io));
     });

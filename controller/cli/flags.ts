@@ -2,7 +2,7 @@
 // help read the same everywhere; and the parsers for command-line values,
 // each error naming what it expects.
 import { InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_NODE_MIRROR } from '../prepare/prepare-host.js';
+import { DEFAULT_NODE_MIRROR } from '../prepare/mirrors.js';
 
 export function collectEnv(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const eq = value.indexOf('=');

@@ -5,13 +5,10 @@ import { InputError, RunFailure } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
 import { AWS_REGION_PATTERN } from '../../src/protocol/hosts.js';
 import { ON_DEMAND_USD_PER_HOUR } from '../../provisioning/ec2.js';
-import { checkFleetSize, checkIdentityFile, checkInventoryPath, checkSshFrom } from '../ec2/launch-checks.js';
-import { bringUpFleet, FleetGuard, type BringUpOptions } from '../ec2/fleet-hosts.js';
-import { listFleets, terminateFleets } from '../ec2/fleet.js';
+import type { BringUpOptions } from '../ec2/fleet-hosts.js';
 import { clock, counted } from '../format.js';
 import { durationFlag } from '../load-plan.js';
-import { prepareInventory } from '../prepare/prepare-hosts.js';
-import { DEFAULT_NODE_MIRROR } from '../prepare/prepare-host.js';
+import { DEFAULT_NODE_MIRROR } from '../prepare/mirrors.js';
 import { alignedTable } from '../report/summary.js';
 import { prepareTable, prepareVerdict } from './hosts.js';
 import { positiveInt } from './flags.js';
@@ -59,6 +56,7 @@ function regionOf(flags: { region?: string }, io: Io): string {
 
 async function sshFromOf(flags: Ec2Flags, io: Io): Promise<string | undefined> {
   if (flags.securityGroup) return undefined;
+  const { checkSshFrom } = await import('../ec2/launch-checks.js');
   if (flags.sshFrom) return checkSshFrom(flags.sshFrom, io);
   try {
     const answer = await fetch('https://checkip.amazonaws.com', { signal: AbortSignal.timeout(5000) });
@@ -71,6 +69,8 @@ async function sshFromOf(flags: Ec2Flags, io: Io): Promise<string | undefined> {
 }
 
 export async function bringUpOptionsOf(flags: Ec2Flags, count: number, io: Io, out?: string): Promise<BringUpOptions> {
+  // The EC2 and SSH side loads only for commands that launch: every other command starts without it.
+  const { checkFleetSize, checkIdentityFile, checkInventoryPath } = await import('../ec2/launch-checks.js');
   if (flags.key && !flags.identityFile) throw new InputError(`--key ${flags.key}: say where its private key is with --identity-file`);
   if (flags.identityFile) checkIdentityFile(flags.identityFile, io);
   if (out) checkInventoryPath(out, io);
@@ -130,6 +130,8 @@ On-demand list prices (us-east-1, USD/h): ${Object.entries(ON_DEMAND_USD_PER_HOU
     )
     .action(async (flags: Ec2Flags & { count: number; out?: string; prepare: boolean }) => {
       const options = await bringUpOptionsOf(flags, flags.count, io, flags.out);
+      const { bringUpFleet, FleetGuard } = await import('../ec2/fleet-hosts.js');
+      const { prepareInventory } = await import('../prepare/prepare-hosts.js');
       const guard = new FleetGuard(io);
       let keep = false;
       try {
@@ -161,6 +163,7 @@ On-demand list prices (us-east-1, USD/h): ${Object.entries(ON_DEMAND_USD_PER_HOU
     .addOption(regionFlag())
     .action(async (flags: { region?: string }) => {
       const region = regionOf(flags, io);
+      const { listFleets } = await import('../ec2/fleet.js');
       const fleets = await listFleets(region);
       if (fleets.length === 0) {
         io.out(`no squall fleet running in ${region}\n`);
@@ -187,6 +190,7 @@ On-demand list prices (us-east-1, USD/h): ${Object.entries(ON_DEMAND_USD_PER_HOU
     .action(async (flags: { fleet?: string; all?: boolean; region?: string }) => {
       if (!flags.fleet === !flags.all) throw new InputError('say which: --fleet ID, or --all');
       const region = regionOf(flags, io);
+      const { terminateFleets } = await import('../ec2/fleet.js');
       const ended = await terminateFleets(region, flags.all ? 'all' : { fleetId: flags.fleet! }, (line) => io.err(`${line}\n`));
       if (ended.length === 0) {
         io.out(flags.all ? `no squall fleet running in ${region}\n` : `no fleet ${flags.fleet} running in ${region}\n`);

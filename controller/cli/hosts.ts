@@ -3,10 +3,9 @@ import type { Command } from 'commander';
 import type { Io } from '../../src/io.js';
 import type { ChromiumSource, NodeSource } from '../../provisioning/prepare-plan.js';
 import { counted, formatBytes, formatMs, formatSeconds } from '../format.js';
-import { prepareInventory, type PrepareRow } from '../prepare/prepare-hosts.js';
+import type { PrepareRow } from '../prepare/prepare-hosts.js';
 import { alignedTable } from '../report/summary.js';
-import { checkHosts, type HostCheckRow } from '../sites/check-hosts.js';
-import { inventoryOf } from '../sites/probe-hosts.js';
+import type { HostCheckRow } from '../sites/check-hosts.js';
 import { acceptNewHostKeysFlag, chromeMirrorFlag, chromiumFromFlag, nodeFromFlag, nodeMirrorFlag } from './flags.js';
 import { registerEc2Hosts } from './hosts-ec2.js';
 
@@ -96,6 +95,7 @@ over ${SLOW_COMMAND_MS} ms it says how to keep a heavy ~/.bashrc out of commands
 Exit codes: 0 every host is usable, 1 some host is not, 2 bad input.`,
     )
     .action(async (file: string, flags: { acceptNewHostKeys?: boolean }) => {
+      const { checkHosts } = await import('../sites/check-hosts.js');
       const rows = await checkHosts(file, { acceptNewHostKeys: flags.acceptNewHostKeys ?? false }, io);
       io.out(hostCheckTable(rows));
       const bad = rows.filter((r) => r.problems.length > 0).length;
@@ -134,6 +134,8 @@ squall run --hosts does the same for a host that lacks something, unless
 Exit codes: 0 every host is ready, 1 some host is not, 2 bad input.`,
     )
     .action(async (file: string, flags: { acceptNewHostKeys?: boolean; nodeFrom: NodeSource; nodeMirror: string; chromiumFrom: ChromiumSource; chromeMirror?: string }) => {
+      const { inventoryOf } = await import('../sites/probe-hosts.js');
+      const { prepareInventory } = await import('../prepare/prepare-hosts.js');
       const list = await inventoryOf(file, io);
       io.err(`preparing ${counted(list.length, 'host')}\n`);
       const rows = await prepareInventory(list, { acceptNewHostKeys: flags.acceptNewHostKeys ?? false, settings: { nodeSource: flags.nodeFrom, nodeMirror: flags.nodeMirror, chromiumSource: flags.chromiumFrom, ...(flags.chromeMirror ? { chromeMirror: flags.chromeMirror } : {}) } }, io);

@@ -5,11 +5,7 @@ import { InputError } from '../../src/errors.js';
 import type { Io } from '../../src/io.js';
 import { fileProblem } from '../files.js';
 import { shownPath } from '../paths.js';
-import { attachmentsFromStore, reportFromStore } from '../report/from-store.js';
-import { REPORT_FORMATS, renderReport, writeReportFiles, type FileFormat } from '../report/outputs.js';
-import { COLOURS, PLAIN, summaryText } from '../report/summary.js';
-import { exitCodeOf } from '../run/finish.js';
-import { resolveRunId, withExistingStore } from '../store/open.js';
+import { REPORT_FORMATS, type FileFormat } from '../report/formats.js';
 import { dbFlag } from './flags.js';
 
 export function registerReport(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -21,7 +17,12 @@ export function registerReport(program: Command, io: Io, setExit: (code: number)
     .option('--out <dir>', 'write the file there (report.json with the failed steps\' screenshots, report.html, series.csv with requests.csv and vitals.csv, or junit.xml) instead of to stdout')
     .addOption(dbFlag())
     .addHelpText('after', '\nThe exit code is that of the run: 0 passed, 1 a threshold failed, 3 aborted or failed.')
-    .action((query: string, flags: { format: string; out?: string; db?: string }) =>
+    .action(async (query: string, flags: { format: string; out?: string; db?: string }) => {
+      const { attachmentsFromStore, reportFromStore } = await import('../report/from-store.js');
+      const { renderReport, writeReportFiles } = await import('../report/outputs.js');
+      const { COLOURS, PLAIN, summaryText } = await import('../report/summary.js');
+      const { exitCodeOf } = await import('../run/finish.js');
+      const { resolveRunId, withExistingStore } = await import('../store/open.js');
       withExistingStore(io, flags.db, (store) => {
         const format = flags.format as FileFormat | 'terminal';
         if (format !== 'terminal' && !REPORT_FORMATS.includes(format)) {
@@ -42,6 +43,6 @@ export function registerReport(program: Command, io: Io, setExit: (code: number)
           for (const file of files) io.out(`wrote ${shownPath(io.cwd, file)}\n`);
         } else io.out(renderReport(report, format, attachments));
         setExit(exitCodeOf(report));
-      }),
-    );
+      });
+    });
 }

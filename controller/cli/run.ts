@@ -4,10 +4,8 @@ import type { Io } from '../../src/io.js';
 import type { ChromiumSource, NodeSource } from '../../provisioning/prepare-plan.js';
 import { readSecrets } from '../secrets.js';
 import { InputError } from '../../src/errors.js';
-import { runOnEc2 } from '../run/ec2-run.js';
 import type { LoadFlags } from '../load-plan.js';
 import type { RunRequest } from '../run/request.js';
-import { runLoadTest } from '../run/run.js';
 import { addEc2LaunchOptions, bringUpOptionsOf, type Ec2Flags } from './hosts-ec2.js';
 import {
   acceptNewHostKeysFlag,
@@ -135,7 +133,11 @@ Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad 
       chromiumFrom: flags.chromiumFrom,
       chromeMirror: flags.chromeMirror,
     };
-    const outcome = flags.ec2 !== undefined ? await runOnEc2(request, await bringUpOptionsOf(flags as Ec2Flags, flags.ec2, io), io) : await runLoadTest(request, io);
+    // A run's machinery loads when a run starts: --help and bad flags answer without it.
+    const outcome =
+      flags.ec2 !== undefined
+        ? await (await import('../run/ec2-run.js')).runOnEc2(request, await bringUpOptionsOf(flags as Ec2Flags, flags.ec2, io), io)
+        : await (await import('../run/run.js')).runLoadTest(request, io);
     setExit(outcome.exitCode);
   });
 }

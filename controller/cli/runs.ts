@@ -3,9 +3,6 @@ import type { Command } from 'commander';
 import type { Io } from '../../src/io.js';
 import { formatDuration } from '../../src/load/duration.js';
 import type { RunRecord, RunStatus } from '../../src/protocol/store.js';
-import { alignedTable } from '../report/summary.js';
-import { localProbe, runStatusNow } from '../store/liveness.js';
-import { withExistingStore } from '../store/open.js';
 import { dbFlag, positiveInt } from './flags.js';
 
 /** Why a run ended as it did, when that is not plain. */
@@ -25,7 +22,10 @@ export function registerRuns(program: Command, io: Io): void {
     .description('list past runs from the store, newest first')
     .addOption(dbFlag())
     .option('--limit <n>', 'how many', positiveInt, 20)
-    .action((flags: { db?: string; limit: number }) =>
+    .action(async (flags: { db?: string; limit: number }) => {
+      const { alignedTable } = await import('../report/summary.js');
+      const { localProbe, runStatusNow } = await import('../store/liveness.js');
+      const { withExistingStore } = await import('../store/open.js');
       withExistingStore(io, flags.db, (store) => {
         const runs = store.listRuns(flags.limit);
         if (runs.length === 0) return io.out('no runs yet\n');
@@ -46,6 +46,6 @@ export function registerRuns(program: Command, io: Io): void {
         // The note column only when some run has something to say.
         const shown = rows.some((row, i) => i > 0 && row[6] !== '') ? rows : rows.map((row) => row.slice(0, 6));
         io.out(alignedTable(shown, (c) => c === 3 || c === 4).join('\n') + '\n');
-      }),
-    );
+      });
+    });
 }

@@ -17,7 +17,7 @@ import { probeOver, type ConnectedHost } from '../sites/probe-hosts.js';
 import { absoluteWorkDir, cachePathOf, ensureCached, nodeCommandOf } from '../sites/remote-files.js';
 import type { SiteFile } from '../sites/site.js';
 
-export const DEFAULT_NODE_MIRROR = 'https://nodejs.org/dist';
+export { DEFAULT_NODE_MIRROR } from './mirrors.js';
 
 export interface PrepareSettings {
   nodeSource: NodeSource;

@@ -9,8 +9,9 @@ import { arrivalsCsv, requestsCsv, seriesCsv, vitalsCsv } from './csv.js';
 import { renderHtmlReport } from './html.js';
 import { junitXml } from './junit.js';
 
-export const REPORT_FORMATS = ['json', 'html', 'csv', 'junit'] as const;
-export type FileFormat = (typeof REPORT_FORMATS)[number];
+import { REPORT_FORMATS, type FileFormat } from './formats.js';
+
+export { REPORT_FORMATS, type FileFormat };
 
 /** Screenshots by the file name the report gives them (report.evidence[].screenshot). */
 export type Attachments = ReadonlyMap<string, Buffer>;

@@ -6,8 +6,7 @@ import type { Io } from '../../src/io.js';
 import { agentBundleFile } from '../bundle.js';
 import { counted, formatSeconds } from '../format.js';
 import { localSite } from '../sites/local.js';
-import { DEFAULT_NODE_MIRROR } from '../prepare/prepare-host.js';
-import { prepareRemoteSites } from '../sites/remote-prepare.js';
+import { DEFAULT_NODE_MIRROR } from '../prepare/mirrors.js';
 import type { AgentSite } from '../sites/site.js';
 import type { PreparedRun } from './prepare.js';
 
@@ -20,6 +19,8 @@ export interface OpenedSites {
 export async function openSites(prepared: PreparedRun, io: Io): Promise<OpenedSites> {
   const { request, bundle } = prepared;
   if (!request.hosts) return { sites: [localSite(request.browserPath)], excluded: [] };
+  // SSH loads only for runs on hosts.
+  const { prepareRemoteSites } = await import('../sites/remote-prepare.js');
   const remote = await prepareRemoteSites(
     {
       hostsFile: request.hosts,

@@ -48,8 +48,9 @@ export async function readSecrets(given: readonly string[], io: Pick<Io, 'cwd' |
 function askOnTerminal(name: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const input = process.stdin;
-    process.stderr.write(`secret ${name}: `);
+    // Echo off before the prompt shows: what is typed (or pasted) at once is never shown back.
     input.setRawMode(true);
+    process.stderr.write(`secret ${name}: `);
     input.resume();
     input.setEncoding('utf8');
     let value = '';

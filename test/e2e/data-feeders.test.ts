@@ -89,6 +89,23 @@ describe('setup and teardown', () => {
     expect(JSON.parse(readFileSync(teardown, 'utf8'))).toEqual({ admin: 'admin' });
   }, 60_000);
 
+  it('teardown runs after a run stopped with Ctrl-C too', async () => {
+    const teardown = join(dir, 'teardown-interrupted.json');
+    let interrupted = false;
+    const result = await runCli(['run', fixture('lifecycle.scenario.ts'), '--vus', '1', '--duration', '30s', '--window', '1s', '--env', `TARGET=${app.url}`, '--env', `TEARDOWN_FILE=${teardown}`, '--out', join(dir, 'interrupted'), '--db', join(dir, 'runs.db')], {
+      watch: ({ stdout }, child) => {
+        if (!interrupted && /^\[\s*\d+:\d\d\]\s+vus/m.test(stdout)) {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(interrupted).toBe(true);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^teardown done$/m);
+    expect(JSON.parse(readFileSync(teardown, 'utf8'))).toEqual({ admin: 'admin' });
+  }, 60_000);
+
   it('a setup that throws ends the run before any browser starts: exit 3, the error said once, its secret masked', async () => {
     const result = await runCli(['run', fixture('lifecycle.scenario.ts'), '--vus', '1', '--duration', '2s', '--env', `TARGET=${app.url}`, '--env', 'FAIL_SETUP=1', '--secret', 'API_KEY', '--out', join(dir, 'failed'), '--db', join(dir, 'runs.db')], { env: { API_KEY: 'k3y-s3cret' } });
     expect(result.code).toBe(3);

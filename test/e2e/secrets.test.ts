@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { ReportSchema } from '../../src/protocol/report.js';
-import { fixture, runCli } from '../harness/cli.js';
+import { spawn } from 'node:child_process';
+import { fixture, runCli, SQUALL_BIN } from '../harness/cli.js';
 import { SECRET, secretForms, filesUnder } from '../harness/secret-leaks.js';
 
 describe('secrets', () => {
@@ -50,6 +51,27 @@ describe('secrets', () => {
     expect(check.code, check.stderr).toBe(1);
     expect(check.stdout).toMatch(/FAIL path with key .*the API refused key \*\*\* \(\*\*\*\)/);
     for (const form of secretForms()) expect(check.stdout + check.stderr).not.toContain(form);
+  }, 30_000);
+
+  it('asks for a secret on a terminal without echoing it, and the check masks it as from anywhere else', async () => {
+    // A real terminal: util-linux's script gives the command a pty; what is typed there is never shown back.
+    const command = [process.execPath, SQUALL_BIN, 'check', fixture('secrets.scenario.ts'), '--env', `TARGET=${app.url}`, '--secret', 'API_KEY'].map((part) => `'${part}'`).join(' ');
+    const { API_KEY: _unset, ...env } = process.env;
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env: { ...env, TERM: 'dumb' } });
+    let output = '';
+    let typed = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!typed && output.includes('secret API_KEY: ')) {
+        typed = true;
+        child.stdin.write(`${SECRET}\r`);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(typed).toBe(true);
+    expect(code).toBe(1);
+    expect(output).toMatch(/FAIL path with key .*the API refused key \*\*\* \(\*\*\*\)/);
+    for (const form of secretForms()) expect(output).not.toContain(form);
   }, 30_000);
 
   it('refuses a secret it cannot read, or one given on the command line: exit 2, one line, nothing run', async () => {

@@ -19,14 +19,14 @@ const TIMING: Record<Mode, CurveTiming> = {
   // 1, 4, 16, 64 VUs, then two bisections: about 6 points a runner, 9 minutes in all.
   quick: { warmupMs: 5_000, measureMs: 12_000, baselineMs: 24_000, refineSteps: 2, maxVus: 64, growth: 4 },
   // The smallest run that computes everything: think times of 100 ms make an iteration about 0.7 s,
-  // so every point has samples in 3 s; a full Chromium launched per iteration takes about 2 s, and
+  // so every point has samples in 2 s; a full Chromium launched per iteration takes about 2 s, and
   // up to 8 s on a busy machine, so the smoke run leaves naive out (naive-kept has its code path but the
   // per-iteration launch): 10 s of two busy cores was the test suite's costliest part of this test.
   // squall's curve grows to 2 VUs (a ratio to its baseline); every other runner measures its baseline.
   smoke: {
     warmupMs: 1_000,
-    measureMs: 3_000,
-    baselineMs: 3_000,
+    measureMs: 2_000,
+    baselineMs: 2_000,
     refineSteps: 0,
     maxVus: 2,
     vuLimit: 2,
@@ -40,14 +40,14 @@ const TIMING: Record<Mode, CurveTiming> = {
 const RATE_TIMING: Record<Mode, CurveTiming> = {
   full: { warmupMs: 10_000, measureMs: 30_000, baselineMs: 60_000, refineSteps: 3, maxVus: 64 },
   quick: { warmupMs: 5_000, measureMs: 12_000, baselineMs: 24_000, refineSteps: 2, maxVus: 32 },
-  smoke: { warmupMs: 500, measureMs: 3_000, baselineMs: 3_000, refineSteps: 0, maxVus: 1, vuLimit: 1, thinkMs: 100 },
+  smoke: { warmupMs: 500, measureMs: 2_000, baselineMs: 2_000, refineSteps: 0, maxVus: 1, vuLimit: 1, thinkMs: 100 },
 };
 
 // Collection on and off at a load the host holds (the fidelity curve's 12 to 28 VUs here), in turns.
 const METRICS_COST: Record<Mode, MetricsCostOptions> = {
   full: { vus: 12, rounds: 5, warmupMs: 10_000, measureMs: 30_000 },
   quick: { vus: 12, rounds: 3, warmupMs: 5_000, measureMs: 15_000 },
-  smoke: { vus: 2, rounds: 1, warmupMs: 500, measureMs: 3_000, thinkMs: 100 },
+  smoke: { vus: 2, rounds: 1, warmupMs: 500, measureMs: 2_000, thinkMs: 100 },
 };
 
 // As squall's agents report (spread over 2 s after the boundary), then all

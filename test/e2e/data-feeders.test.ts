@@ -77,22 +77,10 @@ describe('setup and teardown', () => {
     await app?.close();
   });
 
-  it('setup runs once before the load and every VU gets its result; teardown gets it after', async () => {
+  it('setup runs once before the load and every VU gets its result; teardown gets it after, also when the run is stopped with Ctrl-C', async () => {
     const teardown = join(dir, 'teardown.json');
-    const result = await runCli(['run', fixture('lifecycle.scenario.ts'), '--vus', '2', '--duration', '2s', '--env', `TARGET=${app.url}`, '--env', `TEARDOWN_FILE=${teardown}`, '--out', join(dir, 'out'), '--db', join(dir, 'runs.db')]);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/^setup done in [\d.]+s$/m);
-    expect(result.stderr).toMatch(/^teardown done$/m);
-    expect(app.logins()).toEqual({ admin: 1 });
-    const report = ReportSchema.parse(JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')));
-    expect(report.steps[0]).toMatchObject({ name: 'with setup data', failed: 0 });
-    expect(JSON.parse(readFileSync(teardown, 'utf8'))).toEqual({ admin: 'admin' });
-  }, 60_000);
-
-  it('teardown runs after a run stopped with Ctrl-C too', async () => {
-    const teardown = join(dir, 'teardown-interrupted.json');
     let interrupted = false;
-    const result = await runCli(['run', fixture('lifecycle.scenario.ts'), '--vus', '1', '--duration', '30s', '--window', '1s', '--env', `TARGET=${app.url}`, '--env', `TEARDOWN_FILE=${teardown}`, '--out', join(dir, 'interrupted'), '--db', join(dir, 'runs.db')], {
+    const result = await runCli(['run', fixture('lifecycle.scenario.ts'), '--vus', '2', '--duration', '30s', '--window', '1s', '--env', `TARGET=${app.url}`, '--env', `TEARDOWN_FILE=${teardown}`, '--out', join(dir, 'out'), '--db', join(dir, 'runs.db')], {
       watch: ({ stdout }, child) => {
         if (!interrupted && /^\[\s*\d+:\d\d\]\s+vus/m.test(stdout)) {
           interrupted = true;
@@ -102,7 +90,13 @@ describe('setup and teardown', () => {
     });
     expect(interrupted).toBe(true);
     expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^setup done in [\d.]+s$/m);
     expect(result.stderr).toMatch(/^teardown done$/m);
+    expect(app.logins()).toEqual({ admin: 1 });
+    const report = ReportSchema.parse(JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')));
+    expect(report.run.status).toBe('aborted');
+    expect(report.steps[0]).toMatchObject({ name: 'with setup data', failed: 0 });
+    expect(report.steps[0]!.count).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(teardown, 'utf8'))).toEqual({ admin: 'admin' });
   }, 60_000);
 

@@ -105,7 +105,7 @@ describe('recordings of popups and keys, as the Recorder writes them', () => {
     const path = join(dir, 'help-popup.json');
     writeFileSync(path, JSON.stringify(popupRecording(site.url)));
     const out = join(dir, 'out');
-    const result = await runCli(['run', path, '--vus', '2', '--duration', '4s', '--out', out, '--db', join(dir, 'runs.db')]);
+    const result = await runCli(['run', path, '--vus', '2', '--duration', '3s', '--out', out, '--db', join(dir, 'runs.db')]);
     expect(result.code, result.stderr).toBe(0);
     const report = ReportSchema.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
     expect(report.run.scenario).toBe('help-popup');

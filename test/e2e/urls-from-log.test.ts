@@ -104,7 +104,7 @@ describe('squall urls from-log on the shapes of real logs, then squall run of it
     writeFileSync(join(dir, 'combined-turns.txt'), readFileSync(join(dir, 'combined.txt'), 'utf8').replace('# strategy: random', '# strategy: round-robin'));
     const before = site.answers();
     const run = await runCli([
-      'run', join(dir, 'combined-turns.txt'), '--vus', '2', '--duration', '3s', '--window', '1s',
+      'run', join(dir, 'combined-turns.txt'), '--vus', '2', '--duration', '2s', '--window', '1s',
       '--out', join(dir, 'run'), '--db', join(dir, 'runs.db'), '--no-dashboard',
     ]);
     expect(run.code, run.stderr).toBe(0); // failed steps alone set no exit code: thresholds do

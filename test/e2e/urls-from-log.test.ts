@@ -100,8 +100,11 @@ describe('squall urls from-log on the shapes of real logs, then squall run of it
   }
 
   it("runs the list made from the log: the report's statuses are the site's answers, and a page that is gone fails", async () => {
-    // Every group viewed whatever the draw: the list as written, its weighted random pick turned into turns.
-    writeFileSync(join(dir, 'combined-turns.txt'), readFileSync(join(dir, 'combined.txt'), 'utf8').replace('# strategy: random', '# strategy: round-robin'));
+    // Every group viewed whatever the draw: the list as written, each iteration walking it whole instead of drawing one
+    // by weight, the page that is gone last (a failed view ends the walk).
+    const lines = readFileSync(join(dir, 'combined.txt'), 'utf8').replace('# strategy: random', '# strategy: sequence').trimEnd().split('\n');
+    const gone = lines.filter((line) => line.includes('/gone '));
+    writeFileSync(join(dir, 'combined-turns.txt'), [...lines.filter((line) => !line.includes('/gone ')), ...gone].join('\n') + '\n');
     const before = site.answers();
     const run = await runCli([
       'run', join(dir, 'combined-turns.txt'), '--vus', '2', '--duration', '2s', '--window', '1s',

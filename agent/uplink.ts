@@ -100,24 +100,18 @@ export class Uplink {
   }
 
   /** True once every ackable message is acked; false when the time runs out, or the controller is lost, first. */
-  async allAcked(timeoutMs: number): Promise<boolean> {
-    if (this.unacked.size === 0) return true;
-    if (this.closed) return false;
-    return new Promise((resolve) => {
-      const done = (value: boolean) => {
-        clearTimeout(timer);
-        this.ackWaiters.delete(check);
-        resolve(value);
-      };
-      const check = () => (this.unacked.size === 0 ? done(true) : this.closed && done(false));
-      const timer = setTimeout(() => done(false), timeoutMs);
-      this.ackWaiters.add(check);
-    });
+  allAcked(timeoutMs: number): Promise<boolean> {
+    return this.ackedWhen(() => this.unacked.size === 0, timeoutMs);
   }
 
   /** True once message `seq` is acked; false when the time runs out, or the controller is lost, first. */
-  async acknowledged(seq: number, timeoutMs: number): Promise<boolean> {
-    if (!this.unacked.has(seq)) return true;
+  acknowledged(seq: number, timeoutMs: number): Promise<boolean> {
+    return this.ackedWhen(() => !this.unacked.has(seq), timeoutMs);
+  }
+
+  /** Waits, re-checked at every ack, for `acked` to hold; false at the timeout or once the uplink is closed. */
+  private async ackedWhen(acked: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (acked()) return true;
     if (this.closed) return false;
     return new Promise((resolve) => {
       const done = (value: boolean) => {
@@ -125,7 +119,7 @@ export class Uplink {
         this.ackWaiters.delete(check);
         resolve(value);
       };
-      const check = () => (!this.unacked.has(seq) ? done(true) : this.closed && done(false));
+      const check = () => (acked() ? done(true) : this.closed && done(false));
       const timer = setTimeout(() => done(false), timeoutMs);
       this.ackWaiters.add(check);
     });

@@ -68,8 +68,7 @@ export class LocalIndexes implements IndexSource {
 
   async next(spec: FeederSpec): Promise<number | undefined> {
     const taken = this.taken.get(spec.id) ?? 0;
-    const recycle = spec.order === 'circular' || spec.whenEmpty === 'recycle';
-    if (taken >= spec.data.rows && !recycle) return undefined;
+    if (taken >= spec.data.rows && spec.whenEmpty !== 'recycle') return undefined;
     this.taken.set(spec.id, taken + 1);
     return taken % spec.data.rows;
   }

@@ -86,7 +86,7 @@ export class LeaseClient implements IndexSource {
 
   private ask(spec: FeederSpec): Promise<Block | undefined> {
     const request = this.request++;
-    const recycle = spec.order === 'circular' || spec.whenEmpty === 'recycle';
+    const recycle = spec.whenEmpty === 'recycle';
     const key = `${spec.id}\u0000${request}`;
     return new Promise((resolve) => {
       const send = () => this.uplink.send({ type: 'lease', feeder: spec.id, rows: spec.data.rows, recycle, request });

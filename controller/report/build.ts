@@ -11,6 +11,7 @@ import type { ErrorTally, WindowBody } from '../../src/protocol/messages.js';
 import type { MergedWindow } from '../../src/protocol/merged.js';
 import { REPORT_SCHEMA, type Report, type ReportAgent, type ReportData } from '../../src/protocol/report.js';
 import type { AgentRecord, FeederAccount, RunRecord } from '../../src/protocol/store.js';
+import { fileOfFeeder } from '../../src/scenario/feeder.js';
 import type { StoredEvidence } from '../store/evidence.js';
 import { browserSections, browserTotals, type BrowserTotals, evidenceEntries, seriesBrowserFields } from './browser-metrics.js';
 import { evaluateThresholds, type Observations, type ThresholdSpec } from './thresholds.js';
@@ -236,5 +237,5 @@ export function buildReport({ run, agents, windows, agentWindows, agentTallies, 
 
 function dataEntry(account: FeederAccount, startedAt: number): ReportData {
   const { ranOutAt, ...counts } = account;
-  return { file: account.feeder.slice(account.feeder.indexOf(':') + 1), ...counts, ...(ranOutAt !== undefined ? { ranOutAtMs: Math.max(0, ranOutAt - startedAt) } : {}) };
+  return { file: fileOfFeeder(account.feeder), ...counts, ...(ranOutAt !== undefined ? { ranOutAtMs: Math.max(0, ranOutAt - startedAt) } : {}) };
 }

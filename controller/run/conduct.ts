@@ -3,6 +3,7 @@
 // its windows (asking the overdue to stop), stop stragglers, then shut down.
 import { randomBytes } from 'node:crypto';
 import { RunFailure } from '../../src/errors.js';
+import { fileOfFeeder } from '../../src/scenario/feeder.js';
 import type { Io } from '../../src/io.js';
 import { firstVuNumbers, preAllocatedRanges } from '../../src/load/split.js';
 import { peakVus, planDurationMs } from '../../src/load/stages.js';
@@ -83,6 +84,8 @@ class LiveRun {
     const startDashboard = await dashboardStarter(io, prepared.request.dashboard);
     const dashboard = startDashboard !== undefined;
     const waiter = new Waiter();
+    // Made below, once the session and hub are: the session's events reach it through this.
+    let live: LiveRun | undefined;
     // With the dashboard up, notices go to its events line; stderr would tear its frame.
     const session = new RunSession(prepared.runId, { windowMs: prepared.windowMs, since: prepared.commandStartedAt }, store, {
       notice: (text) => {
@@ -91,7 +94,7 @@ class LiveRun {
       changed: () => waiter.wake(),
       resend: (agentIds) => agentIds.forEach((agentId) => hub.drop(agentId)),
       grant: (agentId, grant) => hub.send(agentId, grant),
-      dataRanOut: (feeder) => live?.control.dataRanOut(feeder.slice(feeder.indexOf(':') + 1)),
+      dataRanOut: (feeder) => live?.control.dataRanOut(fileOfFeeder(feeder)),
     });
     const hub: AgentHub = await AgentHub.listen({
       runId: prepared.runId,
@@ -105,7 +108,7 @@ class LiveRun {
       assignment,
       state: session.addAgent({ id: assignment.site.id, host: assignment.site.host, plan: assignment.plan, plannedVus: peakVus(assignment.plan), firstVu: firstVus[i]! }),
     }));
-    const live: LiveRun | undefined = new LiveRun(input, waiter, session, hub, agents, startDashboard);
+    live = new LiveRun(input, waiter, session, hub, agents, startDashboard);
     return live;
   }
 

@@ -60,12 +60,18 @@ export class DataExhausted extends Error {
 
 let made = 0;
 
+/** The data file's name in a feeder's id ("<n>:<file>"), for messages and the report. */
+export function fileOfFeeder(id: string): string {
+  return id.slice(id.indexOf(':') + 1);
+}
+
 /** A function that hands out the data file's rows: `const user = await next()` in a step or an iteration. */
 export function feeder<Row = Record<string, string>>(data: DataFile, options: FeederOptions = {}): () => Promise<Row> {
   if (data?.__squallData !== 1) throw new TypeError("feeder(data): expected a data file: import users from './users.csv?data'");
   const order = options.order ?? 'unique';
-  const whenEmpty = options.whenEmpty ?? (order === 'sequence' ? 'recycle' : order === 'unique' ? 'stop' : 'recycle');
-  if (whenEmpty === 'stop' && order !== 'unique') throw new TypeError(`feeder(${data.name}): whenEmpty 'stop' needs order 'unique'`);
+  if (options.whenEmpty === 'stop' && order !== 'unique') throw new TypeError(`feeder(${data.name}): whenEmpty 'stop' needs order 'unique'`);
+  // A circular feeder is a unique one that starts over: its whenEmpty is always 'recycle'.
+  const whenEmpty = order === 'circular' ? 'recycle' : (options.whenEmpty ?? (order === 'unique' ? 'stop' : 'recycle'));
   const spec: FeederSpec = { id: `${made++}:${data.name}`, data: { name: data.name, file: data.file, rows: data.rows }, order, whenEmpty, perVu: options.perVu === true };
   return async () => {
     const hook = (globalThis as { [FEED_HOOK]?: FeedHook })[FEED_HOOK];

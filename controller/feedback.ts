@@ -1,6 +1,6 @@
 // What the user sees while a run goes on: the live Ink dashboard on an
 // interactive terminal, or one plain line per window (not a TTY, CI set, or
-// --no-dashboard).
+// --no-dashboard), each as the session completes a window.
 import type { Io } from '../src/io.js';
 import { snapshotOf, type RunMeta } from './dashboard/snapshot.js';
 import type { DashboardHandle, startDashboard } from './dashboard/live.js';
@@ -14,6 +14,8 @@ export interface LiveFeedback {
   /** before the summary is printed */
   stop(): void;
 }
+
+/** Plain lines take their windows from the session's outputs; the dashboard draws from the session about once a second. */
 
 export function wantsDashboard(io: Io, requested: boolean | undefined): boolean {
   return requested !== false && io.terminal !== undefined && !io.env.CI;
@@ -34,8 +36,8 @@ export function createFeedback(
   startDashboard: StartDashboard | undefined,
 ): LiveFeedback {
   if (!startDashboard || !io.terminal) {
-    const printer = new ProgressPrinter(session, io);
-    return { dashboard: false, started: (t0) => printer.start(t0), stop: () => printer.stop() };
+    session.outputs.push(new ProgressPrinter(io));
+    return { dashboard: false, started: () => {}, stop: () => {} };
   }
   let handle: DashboardHandle | undefined = startDashboard({ snapshot: () => snapshotOf(session, meta), onInterrupt }, io.terminal);
   return {

@@ -29,7 +29,7 @@ export function crossedThresholds(windows: readonly MergedWindow[], thresholds: 
 }
 
 export function snapshotOf(session: RunSession, meta: RunMeta, now = Date.now()): DashboardSnapshot {
-  const windows = session.live.starts().map((start) => session.live.get(start)!);
+  const windows = session.series.all();
   return {
     runId: meta.runId,
     scenario: meta.scenario,

@@ -41,7 +41,7 @@ export interface DashboardSnapshot {
   t0?: number;
   now: number;
   plan: Plan;
-  /** merged windows, oldest first; the newest may still be filling */
+  /** merged windows as each was complete, oldest first */
   windows: MergedWindow[];
   agents: AgentSnapshot[];
   /** newest last */

@@ -44,8 +44,9 @@ export async function conduct(input: ConductInput): Promise<RunOutcome> {
     const t0 = run.startLoad();
     await run.awaitFinish(t0);
     run.stopStragglers();
+    const outputs = await run.session.dispatch.stop(input.prepared.timing.outputsFlushMs);
     run.feedback.stop();
-    return concludeRun({ ...input, session: run.session, status: run.control.status(run.agents.some((a) => a.state.status === 'done')) });
+    return concludeRun({ ...input, session: run.session, outputs, status: run.control.status(run.agents.some((a) => a.state.status === 'done')) });
   } finally {
     await run.shutDown();
   }
@@ -180,6 +181,14 @@ class LiveRun {
       this.session.setStatus(state, 'running');
     }
     this.feedback.started(t0);
+    this.session.dispatch.start({
+      runId: prepared.runId,
+      scenario: prepared.scenarioName,
+      plan,
+      windowMs: prepared.windowMs,
+      t0,
+      agents: this.agents.map(({ state }) => ({ id: state.id, host: state.host })),
+    });
     hooks.started?.(t0, this.agents.flatMap(({ state }) => (state.process?.pid !== undefined ? [state.process.pid] : [])));
     return t0;
   }
@@ -215,6 +224,8 @@ class LiveRun {
 
   /** Agents that finished get a moment to close their browsers; then every agent is stopped and the hub closed. */
   async shutDown(): Promise<void> {
+    // A run that failed midway: what its outputs hold is given out, not waited for.
+    this.session.dispatch.finish();
     this.feedback.stop();
     this.stopInterrupt();
     // Agents that said bye, or failed, are on their way out by themselves.

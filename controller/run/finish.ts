@@ -15,6 +15,7 @@ import type { PreparedRun } from './prepare.js';
 import type { RunOutcome } from './request.js';
 import type { RunSession } from './session.js';
 import type { StoreWriter } from './store-writer.js';
+import type { OutputSummary } from '../live/output.js';
 
 /** 0 completed and every threshold passed, 1 a threshold failed, 3 aborted or failed. */
 export function exitCodeOf(report: Report): number {
@@ -22,8 +23,8 @@ export function exitCodeOf(report: Report): number {
   return report.thresholds.every((t) => t.passed) ? 0 : 1;
 }
 
-export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io: Io; session: RunSession; status: RunStatus }): RunOutcome {
-  const { prepared, store, io, session, status } = input;
+export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io: Io; session: RunSession; status: RunStatus; outputs?: readonly OutputSummary[] }): RunOutcome {
+  const { prepared, store, io, session, status, outputs = [] } = input;
   const { runId } = prepared;
   const agents = [...session.agents.values()];
   const endedAt = Math.max(...agents.map((a) => a.byeAt ?? a.lostAt ?? Date.now()));
@@ -39,6 +40,7 @@ export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io:
   const report = stored ? reportFromStore(store, runId) : reportOfStoredWindows(store, runId, { status, endedAt, agents: agents.map((agent) => session.recordOf(agent)), ...(session.t0 !== undefined ? { startedAt: session.t0 } : {}) });
   const files = writeFiles(report, prepared, io, attachmentsFromStore(store, runId));
   io.out(summaryText(report, (files ?? []).map((file) => shownPath(io.cwd, file)), io.isTTY ? COLOURS : PLAIN));
+  for (const output of outputs) io.out(`${output.line}\n`);
   if (session.duplicates > 0) io.err(`(${session.duplicates} resent windows were already stored and not counted twice)\n`);
   if (session.refusedWindows > 0) io.err(`(${session.refusedWindows} windows from agents were out of bounds, refused and left out of the report)\n`);
   if (session.invalidFrames > 0) io.err(`(${session.invalidFrames} messages from agents could not be read and were left out)\n`);

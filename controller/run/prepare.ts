@@ -40,6 +40,8 @@ export interface RunTiming {
   agentGraceMs: number;
   /** what an agent's way back may take beyond its grace: a re-dial with backoff, its own reconnect delay, a handshake */
   reconnectMarginMs: number;
+  /** what live outputs (exporters) get at the load's end to deliver what they hold */
+  outputsFlushMs: number;
 }
 
 export const DEFAULT_TIMING: RunTiming = {
@@ -50,6 +52,7 @@ export const DEFAULT_TIMING: RunTiming = {
   exitGraceMs: AGENT_EXIT_GRACE_MS,
   agentGraceMs: 60_000,
   reconnectMarginMs: 15_000,
+  outputsFlushMs: 5000,
 };
 
 export interface PreparedRun {

@@ -54,7 +54,7 @@ describe('RunSession', () => {
     const absurd = { ...m, window: { ...m.window, vus: { min: 0, max: 2 ** 31 }, iterations: { started: 9e15, completed: 0, failed: 0 } } };
     await session.window(absurd, JSON.stringify(absurd));
     expect(store.agentWindows('run-1')).toHaveLength(0);
-    expect(session.live.starts()).toEqual([]);
+    expect(session.series.all()).toEqual([]);
     expect(session.refusedWindows).toBe(1);
     expect(notices).toEqual(['agent a1 (h1): window refused, not stored: 2147483648 VUs from an agent given 1']);
     session.bye({ type: 'bye', protocol: 1, runId: 'run-1', agentId: 'a1', seq: 2, windows: 1, reason: 'plan complete' });
@@ -76,7 +76,7 @@ describe('RunSession', () => {
     await session.window(m, frame);
     await session.window(m, frame);
     expect(session.duplicates).toBe(1);
-    expect(session.live.get(0)!.steps.home!.count).toBe(2);
+    expect(session.series.all()[0]!.steps.home!.count).toBe(2);
     expect(store.agentWindows('run-1')).toHaveLength(1);
   });
 
@@ -85,9 +85,9 @@ describe('RunSession', () => {
     await deliver(session, 1, 1000, [10]);
     await deliver(session, 2, 2000, [20, 30]);
     await deliver(session, 3, 0, [40, 50, 60]);
-    expect(session.live.starts()).toEqual([0, 1000, 2000]);
+    expect(session.series.all().map((w) => w.windowStart)).toEqual([0, 1000, 2000]);
     const counts = (windows: Array<{ steps: Record<string, { count: number }> }>) => windows.map((w) => w.steps.home!.count);
-    expect(counts(session.live.starts().map((s) => session.live.get(s)!))).toEqual([3, 1, 2]);
+    expect(counts(session.series.all())).toEqual([3, 1, 2]);
     finishSeries(store, { id: 'run-1', windowMs: 1000 });
     expect(counts(store.mergedWindows('run-1'))).toEqual([3, 1, 2]);
   });
@@ -97,7 +97,7 @@ describe('RunSession', () => {
     await deliver(session, 1, 0, [100]);
     await deliver(session, 2, 0, [100, 200, 300]);
     expect(session.duplicates).toBe(0);
-    expect(session.live.get(0)!.steps.home!.count).toBe(3);
+    expect(session.series.all()[0]!.steps.home!.count).toBe(3);
   });
 
   it('marks an agent lost once it has been disconnected longer than the limit, and welcomes it back', () => {

@@ -1,12 +1,15 @@
 // The controller's view of one run while it happens: each agent's state,
-// windows committed to the store, live merged series and progress lines.
+// windows committed to the store, and each window given to the live
+// outputs once it is complete.
 import { SATURATION_CPU_PCT } from '../../src/limits.js';
 import type { Plan } from '../../src/protocol/plan.js';
 import type { AgentRecord, AgentStatus } from '../../src/protocol/store.js';
 import type { HostFacts } from '../../src/protocol/messages.js';
 import type { AgentProcess } from '../sites/agent-process.js';
 import type { HubHandlers, MessageOf } from '../hub/hub.js';
-import { LiveSeries } from './live-series.js';
+import { CompletedSeries } from '../live/series.js';
+import { WindowDispatch } from '../live/window-dispatch.js';
+import type { LiveOutput } from '../live/output.js';
 import type { RunStore } from '../store/store.js';
 import { StoreWriter } from './store-writer.js';
 import { boundText, MAX_ERROR_MESSAGE_CHARS } from '../../src/bounded-text.js';
@@ -81,7 +84,13 @@ export type SessionEvents = SessionNotices & LeaseEvents;
 
 export class RunSession implements HubHandlers {
   readonly agents = new Map<string, AgentState>();
-  readonly live = new LiveSeries();
+  /** the completed windows, for the dashboard */
+  readonly series = new CompletedSeries();
+  /** who is given each window once it is complete: the series first, then what the run adds (progress lines, exporters, the threshold judge) */
+  readonly outputs: LiveOutput[] = [this.series];
+  private readonly brokenOutputs = new Set<string>();
+  /** decides when a window is complete, and gives it to the outputs */
+  readonly dispatch: WindowDispatch;
   /** notices, newest last, for the dashboard's events line */
   readonly eventLog: string[] = [];
   duplicates = 0;
@@ -105,6 +114,16 @@ export class RunSession implements HubHandlers {
   ) {
     this.writes = new StoreWriter(runId, store, { notice: (text) => this.notice(text), resend: (agentIds) => this.events.resend?.(agentIds) }, now);
     this.leases = new RunLeases(() => this.agents.size, events, now);
+    this.dispatch = new WindowDispatch(
+      this.outputs,
+      (start) => [...this.agents.values()].filter((a) => a.status === 'running' && !a.windows.has(start)).map((a) => a.host),
+      (output, error) => {
+        // Said once an output: one broken at every window would flood the events line.
+        if (this.brokenOutputs.has(output.name)) return;
+        this.brokenOutputs.add(output.name);
+        this.notice(`${output.name} failed and goes on without this window: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
   }
 
   /** unique rows of the scenario's feeders, leased to agents */
@@ -167,6 +186,8 @@ export class RunSession implements HubHandlers {
     if (TERMINAL.includes(status)) this.leases.agentGone(agent.id, status !== 'done');
     if (status === 'lost') agent.lostAt ??= this.now();
     this.persist(agent);
+    // An agent that is done or lost is waited for no more: the windows it held up may be complete now.
+    this.dispatch.check();
     this.events.changed();
   }
 
@@ -222,6 +243,7 @@ export class RunSession implements HubHandlers {
       this.noticeFirstFew(this.refusedWindows, () => `agent ${label(agent)}: window refused, not stored: ${problem}`, 'more refused windows are counted, not shown');
       agent.windows.add(message.window.windowStart);
       this.checkDone(agent);
+      this.dispatch.check();
       return;
     }
     const { agentId, seq, window } = message;
@@ -241,8 +263,8 @@ export class RunSession implements HubHandlers {
       agent.saturated = message.window.saturated;
     }
     agent.windows.add(message.window.windowStart);
-    if (result === 'new') this.live.add(message.window);
-    else if (result === 'replaced') this.live.replace(this.writes.bodiesAt(message.window.windowStart));
+    if (result === 'new') this.dispatch.add(agentId, window);
+    else if (result === 'replaced') this.dispatch.add(agentId, window, () => this.writes.bodiesAt(window.windowStart));
     else this.duplicates += 1;
     this.checkDone(agent);
     this.events.changed();

@@ -48,6 +48,21 @@ export class MergedWindowBuilder {
   ) {}
 
   add(body: WindowBody): void {
+    this.addParts(body, 1, body.saturated ? 1 : 0);
+  }
+
+  /** A window already merged over some agents (a late agent's window, folded into its interval). */
+  addMerged(window: MergedWindow): void {
+    this.addParts(window, window.agents, window.saturatedAgents);
+  }
+
+  static of(window: MergedWindow): MergedWindowBuilder {
+    const builder = new MergedWindowBuilder(window.windowStart, window.windowMs);
+    builder.addMerged(window);
+    return builder;
+  }
+
+  private addParts(body: WindowBody | MergedWindow, agents: number, saturatedAgents: number): void {
     if (body.windowStart !== this.windowStart) throw new Error('windows of different intervals');
     this.steps.add(body.steps);
     this.iterationErrors.addAll(body.iterationErrors);
@@ -58,8 +73,8 @@ export class MergedWindowBuilder {
     this.vus.max += body.vus.max;
     if (body.vus.allocated !== undefined) this.allocated = (this.allocated ?? 0) + body.vus.allocated;
     for (const [name, counts] of Object.entries(body.flows ?? {})) this.flows.set(name, addFlowCounts(this.flows.get(name), counts));
-    this.agents += 1;
-    if (body.saturated) this.saturatedAgents += 1;
+    this.agents += agents;
+    this.saturatedAgents += saturatedAgents;
   }
 
   build(): MergedWindow {

@@ -35,7 +35,7 @@ export function preparedRun(overrides: Partial<PreparedRun> = {}): PreparedRun {
     dbPath: join(dir, 'runs.db'),
     commandStartedAt: Date.now(),
     // Generous: a run of fake agents ends as soon as they are done, and a busy CI machine must not make one overdue.
-    timing: { heartbeatMs: 5000, readyTimeoutMs: 10_000, startLeadMs: 10, finishSlackMs: 10_000, exitGraceMs: 500, agentGraceMs: 15_000, reconnectMarginMs: 15_000 },
+    timing: { heartbeatMs: 5000, readyTimeoutMs: 10_000, startLeadMs: 10, finishSlackMs: 10_000, exitGraceMs: 500, agentGraceMs: 15_000, reconnectMarginMs: 15_000, outputsFlushMs: 2000 },
     ...overrides,
   };
 }

@@ -42,6 +42,13 @@ export const browserPathFlag = () => new Option('--browser-path <path>', 'Chromi
 export const outFlag = () =>
   new Option('--out <dir>', 'where to write report.json, report.html, series.csv and junit.xml (default: squall-results/<run-id>)');
 
+/** run's --out: a results folder, or (repeatable) a live output as kind=target. */
+export const runOutFlag = () =>
+  new Option(
+    '--out <dir|kind=target>',
+    'a plain path: where to write report.json, report.html, series.csv and junit.xml (default: squall-results/<run-id>); kind=target (repeatable): also export every window as it completes to prometheus-rw=URL (remote-write), otlp=URL (OTLP/HTTP metrics) or json=FILE (one line per window)',
+  ).argParser((value: string, previous: string[] = []) => [...previous, value]);
+
 export const dbFlag = () => new Option('--db <file>', 'SQLite store that keeps every run (default: $SQUALL_DB or squall-results/squall.db)');
 
 export const windowFlag = (byDefault: string) =>

@@ -6,6 +6,7 @@ import { readSecrets } from '../secrets.js';
 import { InputError } from '../../src/errors.js';
 import type { LoadFlags } from '../load-plan.js';
 import type { RunRequest } from '../run/request.js';
+import { parseOutFlags } from '../outputs/targets.js';
 import { addEc2LaunchOptions, bringUpOptionsOf, type Ec2Flags } from './hosts-ec2.js';
 import {
   acceptNewHostKeysFlag,
@@ -21,7 +22,7 @@ import {
   nodeMirrorFlag,
   chromiumFromFlag,
   chromeMirrorFlag,
-  outFlag,
+  runOutFlag,
   nonNegativeInt,
   positiveInt,
   positiveNumber,
@@ -30,9 +31,12 @@ import {
   type ScenarioFlags,
 } from './flags.js';
 
-interface RunFlags extends ScenarioFlags, OutputFlags, Partial<Ec2Flags>, LoadFlags {
+interface RunFlags extends ScenarioFlags, Omit<OutputFlags, 'out'>, Partial<Ec2Flags>, LoadFlags {
+  out?: string[];
   ec2?: number;
   threshold?: string[];
+  abortOnFail?: boolean;
+  abortDelay?: string;
   hosts?: string;
   acceptNewHostKeys?: boolean;
   minHosts?: number;
@@ -67,8 +71,10 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
     .addOption(secretFlag())
     .addOption(allowOriginFlag())
     .option('--threshold <target:expression>', 'pass/fail criterion, e.g. "step:home:p95<500" or "iterations:failed<1%" (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--abort-on-fail', 'every --threshold stops the load as soon as it fails, judged on the whole fleet\'s windows as they complete (exit 4)')
+    .option('--abort-delay <time>', 'with --abort-on-fail: judge nothing before this much of the load has run, e.g. 1m (default: 0)')
     .addOption(windowFlag('15s'))
-    .addOption(outFlag())
+    .addOption(runOutFlag())
     .addOption(dbFlag())
     .addOption(noDashboardFlag())
     .addOption(browserPathFlag())
@@ -103,22 +109,33 @@ Thresholds (in the scenario's options.thresholds or with --threshold):
            for iterations: started completed failed dropped (count or %) rate
            (rate: completed per second; in an arrival-rate run, started per second of the schedule)
   operators: < <= > >= == !=
+  live: --abort-on-fail makes every --threshold stop the load as soon as it fails, judged on the whole fleet's
+        windows as they complete (in the scenario: { threshold: 'p95 < 2000', abortOnFail: true, delayAbortEval: '1m' })
 
-Writes report.json, report.html, series.csv and junit.xml into --out.
+Writes report.json, report.html, series.csv and junit.xml into --out <dir>. Live outputs, as each window completes:
+  --out prometheus-rw=http://localhost:9090/api/v1/write   Prometheus remote-write (metrics named squall_*)
+  --out otlp=http://localhost:4318/v1/metrics               OpenTelemetry OTLP/HTTP (protobuf)
+  --out json=windows.jsonl                                  one JSON line per window
+  A target that is down never stops the run: what it missed is counted in the summary.
 
-Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad input, 3 aborted or failed.`,
+Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad input, 3 aborted or failed,
+4 a threshold with abortOnFail failed and stopped the load.`,
     )
   addEc2LaunchOptions(run);
   run.action(async (scenario: string, flags: RunFlags) => {
     if (flags.ec2 !== undefined && flags.hosts) throw new InputError('--ec2 and --hosts: give one (--ec2 launches the hosts)');
+    if (flags.abortDelay !== undefined && !flags.abortOnFail) throw new InputError('--abort-delay: only with --abort-on-fail');
+    const { resultsDir, outputs } = parseOutFlags(flags.out ?? [], io.cwd);
     const request: RunRequest = {
       scenario,
       flags: loadFlagsOf(flags),
       env: flags.env ?? {},
       secrets: await readSecrets(flags.secret ?? [], io),
       thresholds: flags.threshold ?? [],
+      ...(flags.abortOnFail ? { abortOnFail: { delay: flags.abortDelay ?? '0s' } } : {}),
       window: flags.window,
-      out: flags.out,
+      out: resultsDir,
+      outputs,
       db: flags.db,
       browserPath: flags.browserPath,
       dashboard: flags.dashboard,

@@ -17,6 +17,7 @@ import { browserSections, browserTotals, type BrowserTotals, evidenceEntries, se
 import { evaluateThresholds, type Observations, type ThresholdSpec } from './thresholds.js';
 import { maxOf } from '../../src/max-of.js';
 import { AgentTally } from '../../src/metrics/coarsen.js';
+import { RunTotals } from './run-totals.js';
 
 export interface ReportInput {
   run: RunRecord;
@@ -134,26 +135,9 @@ export function observationsOf(
   scheduleMs?: number,
   flowScheduleMs?: ReadonlyMap<string, number>,
 ): Observations & { totals: StepTable; browser: BrowserTotals } {
-  const totals = new StepTable();
-  const allSteps = new StepAccumulator();
-  for (const window of windows) {
-    totals.add(window.steps);
-    for (const stats of Object.values(window.steps)) allSteps.addWindow(stats);
-  }
-  const browser = browserTotals(windows);
-  return {
-    totals,
-    steps: totals.steps,
-    allSteps,
-    iterations: sumIterations(windows),
-    flows: flowTotals(windows),
-    durationMs,
-    ...(scheduleMs !== undefined ? { scheduleMs } : {}),
-    ...(flowScheduleMs && flowScheduleMs.size > 0 ? { flowScheduleMs } : {}),
-    requests: browser.requests,
-    pageViews: browser.pageViews,
-    browser,
-  };
+  const totals = new RunTotals();
+  for (const window of windows) totals.add(window);
+  return totals.observations(durationMs, scheduleMs, flowScheduleMs);
 }
 
 /** The schedule of each flow an arrival-rate load runs, in a run whose flows have loads of their own. */
@@ -201,6 +185,7 @@ export function buildReport({ run, agents, windows, agentWindows, agentTallies, 
       status: run.status,
       windowMs: run.windowMs,
       partial,
+      ...(run.stoppedBy ? { stoppedBy: run.stoppedBy } : {}),
     },
     steps,
     iterations: { ...iterations, errors: outsideSteps },

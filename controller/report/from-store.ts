@@ -3,7 +3,7 @@
 // folded into spans (controller/store/rollups.ts): a week of windows from ten
 // agents never sits in memory.
 import type { Report } from '../../src/protocol/report.js';
-import type { AgentRecord, RunRecord, RunStatus } from '../../src/protocol/store.js';
+import type { AgentRecord, RunRecord, RunStatus, StopCause } from '../../src/protocol/store.js';
 import { InputError } from '../../src/errors.js';
 import type { RunStore } from '../store/store.js';
 import { reportWindows } from '../store/rollups.js';
@@ -31,7 +31,11 @@ export function reportFromStore(store: RunStore, runId: string, probe: LivenessP
  * whose end could not be written to it (a full disk): `ended` says how it
  * ended, and its agents as the controller knew them.
  */
-export function reportOfStoredWindows(store: RunStore, runId: string, ended: { status: RunStatus; endedAt: number; agents: readonly AgentRecord[]; startedAt?: number }): Report {
+export function reportOfStoredWindows(
+  store: RunStore,
+  runId: string,
+  ended: { status: RunStatus; endedAt: number; agents: readonly AgentRecord[]; startedAt?: number; stoppedBy?: StopCause },
+): Report {
   const stored = storedRun(store, runId);
   // The controller knows its agents better than a store that missed their last changes.
   const known = new Map(store.agents(runId).map((agent) => [agent.agentId, agent]));
@@ -40,7 +44,7 @@ export function reportOfStoredWindows(store: RunStore, runId: string, ended: { s
     ...reportWindows(store, stored, 'raw windows'),
     ...common(store, stored),
     agents: [...known.values()],
-    run: { ...stored, status: ended.status, endedAt: ended.endedAt, startedAt: ended.startedAt ?? stored.startedAt },
+    run: { ...stored, status: ended.status, endedAt: ended.endedAt, startedAt: ended.startedAt ?? stored.startedAt, ...(ended.stoppedBy ? { stoppedBy: ended.stoppedBy } : {}) },
     partial: true,
   });
 }

@@ -135,6 +135,11 @@ export function summaryText(report: Report, files: readonly string[], paint: Pai
       lines.push(`  ${mark}  ${terminalSafe(`${t.target}: ${t.expression}`)}  ${paint.dim(`(${terminalSafe(t.detail)})`)}`);
     }
   }
+  const stop = run.stoppedBy;
+  if (stop) {
+    const at = formatDuration(Math.round(stop.atMs / 1000) * 1000);
+    lines.push(paint.red(`the load was stopped by threshold ${terminalSafe(`${stop.threshold.target}: ${stop.threshold.expression}`)} at ${at} into the load (${terminalSafe(stop.detail)}; abortOnFail)`));
+  }
   if (files.length > 0) lines.push('', ...files.map((file) => `wrote ${file}`));
   return lines.join('\n') + '\n';
 }

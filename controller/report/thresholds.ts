@@ -24,6 +24,8 @@ import {
 } from './threshold-browser.js';
 // Rounded the way report.json shows it, so a verdict matches the numbers beside it.
 import { round } from './numbers.js';
+import type { ThresholdOption } from '../../src/protocol/scenario.js';
+import { parseDuration } from '../../src/load/duration.js';
 
 export type { ThresholdSpec };
 
@@ -125,20 +127,34 @@ export function parseThresholdFlag(flag: string): ThresholdSpec {
   return { target: flag.slice(0, cut).trim(), expression: flag.slice(cut + 1).trim(), source: 'cli' };
 }
 
+/** An expression that starts with its operator takes its metric from the key: { 'step:checkout:p95': ['< 2000'] }. */
+const OPERATOR_FIRST = /^\s*(<=|>=|==|!=|<|>)/;
+
+function scenarioSpec(target: string, option: ThresholdOption): ThresholdSpec {
+  const { threshold: expression, abortOnFail, delayAbortEval } = typeof option === 'string' ? { threshold: option } : option;
+  const live = abortOnFail ? { abortOnFail: true, delayAbortEvalMs: delayAbortEval !== undefined ? (parseDuration(delayAbortEval) ?? 0) : 0 } : {};
+  if (OPERATOR_FIRST.test(expression) && target.includes(':')) {
+    const spec = parseThresholdFlag(`${target}${expression.trim()}`);
+    return { target: spec.target, expression: spec.expression, source: 'scenario', ...live };
+  }
+  return { target, expression, source: 'scenario', ...live };
+}
+
 /**
  * Scenario options' `thresholds` object to specs. `flows`: a scenario's
  * named flows, which its flow targets must name, and its steps' names begin with.
+ * `cliAbort` (--abort-on-fail): every --threshold stops the load when it fails.
  */
 export function thresholdSpecs(
-  options: Record<string, readonly string[]> | undefined,
+  options: Record<string, readonly ThresholdOption[]> | undefined,
   flags: readonly string[],
   flows?: readonly string[],
   requestGroups: readonly string[] = [],
+  cliAbort?: { delayAbortEvalMs: number },
 ): ThresholdSpec[] {
-  const fromScenario = Object.entries(options ?? {}).flatMap(([target, expressions]) =>
-    expressions.map((expression) => ({ target, expression, source: 'scenario' as const })),
-  );
-  const specs = [...fromScenario, ...flags.map(parseThresholdFlag)];
+  const fromScenario = Object.entries(options ?? {}).flatMap(([target, list]) => list.map((option) => scenarioSpec(target, option)));
+  const fromFlags = flags.map((flag) => ({ ...parseThresholdFlag(flag), ...(cliAbort ? { abortOnFail: true, delayAbortEvalMs: cliAbort.delayAbortEvalMs } : {}) }));
+  const specs = [...fromScenario, ...fromFlags];
   for (const spec of specs) {
     const { scope } = parseThreshold(spec);
     checkFlowOf(spec, scope, flows);

@@ -22,6 +22,8 @@ import type { PreparedRun } from './prepare.js';
 import type { RunHooks, RunOutcome } from './request.js';
 import { RunSession, isFinished, type AgentState } from './session.js';
 import { Waiter } from './waiter.js';
+import { createOutputs } from '../outputs/targets.js';
+import { ThresholdJudge } from '../live/threshold-judge.js';
 
 export interface ConductInput {
   prepared: PreparedRun;
@@ -46,7 +48,8 @@ export async function conduct(input: ConductInput): Promise<RunOutcome> {
     run.stopStragglers();
     const outputs = await run.session.dispatch.stop(input.prepared.timing.outputsFlushMs);
     run.feedback.stop();
-    return concludeRun({ ...input, session: run.session, outputs, status: run.control.status(run.agents.some((a) => a.state.status === 'done')) });
+    const { stoppedBy } = run.control;
+    return concludeRun({ ...input, session: run.session, outputs, ...(stoppedBy ? { stoppedBy } : {}), status: run.control.status(run.agents.some((a) => a.state.status === 'done')) });
   } finally {
     await run.shutDown();
   }
@@ -78,11 +81,15 @@ class LiveRun {
     });
     this.stopInterrupt = io.onInterrupt(() => this.control.interrupt('ctrl-c'));
     this.feedback = createFeedback(session, io, meta, (key) => this.control.interrupt(key), startDashboard);
+    // After the progress lines: a window's line shows before the threshold it fails stops the load.
+    if (ThresholdJudge.wanted(prepared.thresholds)) session.outputs.push(new ThresholdJudge(prepared.thresholds, (cause) => this.control.thresholdFailed(cause)));
+
   }
 
   static async open(input: ConductInput): Promise<LiveRun> {
     const { prepared, io, store, assignments, hooks } = input;
     const startDashboard = await dashboardStarter(io, prepared.request.dashboard);
+    const exporters = await createOutputs(prepared.request.outputs ?? []);
     const dashboard = startDashboard !== undefined;
     const waiter = new Waiter();
     // Made below, once the session and hub are: the session's events reach it through this.
@@ -110,6 +117,7 @@ class LiveRun {
       state: session.addAgent({ id: assignment.site.id, host: assignment.site.host, plan: assignment.plan, plannedVus: peakVus(assignment.plan), firstVu: firstVus[i]! }),
     }));
     live = new LiveRun(input, waiter, session, hub, agents, startDashboard);
+    session.outputs.push(...exporters);
     return live;
   }
 

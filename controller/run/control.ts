@@ -1,14 +1,15 @@
 // How a run is stopped early: q or a first Ctrl-C asks every agent for a
 // graceful stop (running iterations finish, the last windows arrive, the
 // report is written); a second Ctrl-C kills every agent at once. Agents past
-// their time are asked to stop as well. Pure: the actions are injected.
-import type { RunStatus } from '../../src/protocol/store.js';
+// their time are asked to stop as well, and so is the load when the data runs
+// out or an abortOnFail threshold fails. Pure: the actions are injected.
+import type { RunStatus, StopCause } from '../../src/protocol/store.js';
 
 export type StopKey = 'q' | 'ctrl-c';
 
 export interface RunControlActions {
   /** send every agent a stop */
-  stopAgents(reason: 'interrupted' | 'overdue' | 'the data ran out'): void;
+  stopAgents(reason: 'interrupted' | 'overdue' | 'the data ran out' | 'a threshold failed'): void;
   /** end every agent's process now */
   killAgents(): void;
   /** tell the user */
@@ -53,6 +54,19 @@ export class RunControl {
   }
 
   private ranOut = false;
+
+  /** The threshold that stopped the load, if one did. */
+  stoppedBy: StopCause | undefined;
+
+  /** An abortOnFail threshold failed on the fleet's windows: the load stops as planned ends do, and the exit code says why (4). */
+  thresholdFailed(cause: StopCause): void {
+    if (this.stoppedBy || this.interrupted) return;
+    this.stoppedBy = cause;
+    const { target, expression } = cause.threshold;
+    this.actions.say(`threshold ${target}: ${expression} failed (${cause.detail}) at ${Math.round(cause.atMs / 1000)}s into the load: stopping the load; running iterations finish`);
+    this.actions.stopAgents('a threshold failed');
+    this.actions.changed();
+  }
 
   /** The plan, its graceful stop and the slack are over and agents still run. */
   overdue(): void {

@@ -2,7 +2,7 @@
 // windows, the unified report written and summarised, and the exit code.
 import type { Io } from '../../src/io.js';
 import type { Report } from '../../src/protocol/report.js';
-import type { RunStatus } from '../../src/protocol/store.js';
+import type { RunStatus, StopCause } from '../../src/protocol/store.js';
 import { fileProblem } from '../files.js';
 import { shownPath } from '../paths.js';
 import { attachmentsFromStore, reportFromStore, reportOfStoredWindows } from '../report/from-store.js';
@@ -17,14 +17,27 @@ import type { RunSession } from './session.js';
 import type { StoreWriter } from './store-writer.js';
 import type { OutputSummary } from '../live/output.js';
 
-/** 0 completed and every threshold passed, 1 a threshold failed, 3 aborted or failed. */
+/** 0 completed and every threshold passed, 1 a threshold failed, 3 aborted or failed, 4 a threshold failed and stopped the load (abortOnFail). */
 export function exitCodeOf(report: Report): number {
   if (report.run.status !== 'completed') return 3;
+  if (report.run.stoppedBy) return 4;
   return report.thresholds.every((t) => t.passed) ? 0 : 1;
 }
 
-export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io: Io; session: RunSession; status: RunStatus; outputs?: readonly OutputSummary[] }): RunOutcome {
-  const { prepared, store, io, session, status, outputs = [] } = input;
+export interface RunEnd {
+  prepared: PreparedRun;
+  store: RunStore;
+  io: Io;
+  session: RunSession;
+  status: RunStatus;
+  /** what the live outputs said at the end */
+  outputs?: readonly OutputSummary[];
+  /** the threshold that stopped the load */
+  stoppedBy?: StopCause;
+}
+
+export function concludeRun(input: RunEnd): RunOutcome {
+  const { prepared, store, io, session, status, outputs = [], stoppedBy } = input;
   const { runId } = prepared;
   const agents = [...session.agents.values()];
   const endedAt = Math.max(...agents.map((a) => a.byeAt ?? a.lostAt ?? Date.now()));
@@ -36,8 +49,13 @@ export function concludeRun(input: { prepared: PreparedRun; store: RunStore; io:
   const accounts = session.leases.accounts();
   const stored =
     writes.retry() &&
-    writes.write(() => (finishSeries(store, { id: runId, windowMs: prepared.windowMs }), accounts.length > 0 && store.setRunData(runId, accounts), store.finishRun(runId, status, endedAt)));
-  const report = stored ? reportFromStore(store, runId) : reportOfStoredWindows(store, runId, { status, endedAt, agents: agents.map((agent) => session.recordOf(agent)), ...(session.t0 !== undefined ? { startedAt: session.t0 } : {}) });
+    writes.write(() => {
+      finishSeries(store, { id: runId, windowMs: prepared.windowMs });
+      if (accounts.length > 0) store.setRunData(runId, accounts);
+      if (stoppedBy) store.setRunStopped(runId, stoppedBy);
+      store.finishRun(runId, status, endedAt);
+    });
+  const report = stored ? reportFromStore(store, runId) : reportOfStoredWindows(store, runId, { status, endedAt, agents: agents.map((agent) => session.recordOf(agent)), ...(session.t0 !== undefined ? { startedAt: session.t0 } : {}), ...(stoppedBy ? { stoppedBy } : {}) });
   const files = writeFiles(report, prepared, io, attachmentsFromStore(store, runId));
   io.out(summaryText(report, (files ?? []).map((file) => shownPath(io.cwd, file)), io.isTTY ? COLOURS : PLAIN));
   for (const output of outputs) io.out(`${output.line}\n`);

@@ -90,7 +90,7 @@ export async function prepareRun(request: RunRequest, io: Io): Promise<PreparedR
     const plan = resolveRunPlan(scenario.options, request.flags, request.scenario, scenario.flows);
     const flowNames = scenario.flows.named ? scenario.flows.flows.map((flow) => flow.name) : undefined;
     const groupNames = (scenario.options.metrics?.requestGroups ?? []).map((group) => group.name);
-    const thresholds = thresholdSpecs(scenario.options.thresholds, request.thresholds ?? [], flowNames, groupNames);
+    const thresholds = thresholdSpecs(scenario.options.thresholds, request.thresholds ?? [], flowNames, groupNames, request.abortOnFail ? { delayAbortEvalMs: durationFlag('--abort-delay', request.abortOnFail.delay) } : undefined);
     if (planDurationMs(plan) <= 0) throw new InputError(`${request.scenario}: the load profile lasts 0s`);
     return {
       runId,

@@ -4,6 +4,7 @@ import type { Report } from '../../src/protocol/report.js';
 import type { ChromiumSource, NodeSource } from '../../provisioning/prepare-plan.js';
 import type { LoadFlags } from '../load-plan.js';
 import type { RunTiming } from './prepare.js';
+import type { OutputTarget } from '../outputs/targets.js';
 
 /** The user's request: every field here can be set from the command line. */
 export interface RunRequest {
@@ -15,8 +16,13 @@ export interface RunRequest {
   secrets?: Record<string, string>;
   /** --threshold flags: "step:home:p95<500" */
   thresholds?: string[];
+  /** --abort-on-fail: the --threshold flags stop the load when they fail, judged from `delay` (--abort-delay) into the load */
+  abortOnFail?: { delay: string };
   window?: string;
+  /** the results folder */
   out?: string;
+  /** --out kind=target: where every window is exported as it completes */
+  outputs?: OutputTarget[];
   db?: string;
   browserPath?: string;
   /** inventory file: run agents on these hosts over SSH instead of locally */

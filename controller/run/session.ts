@@ -63,8 +63,8 @@ function label(agent: AgentState): string {
 const EVENT_LOG = 50;
 
 const TERMINAL: readonly AgentStatus[] = ['done', 'lost', 'failed'];
-/** Why an agent's load ends when nothing went wrong: the plan ran out, or the controller said stop. */
-const ORDINARY_ENDS = ['plan complete', 'interrupted', 'overdue'];
+/** Why an agent's load ends when nothing went wrong with it: the plan ran out, or the controller said stop (control.ts). */
+const ORDINARY_ENDS = ['plan complete', 'interrupted', 'overdue', 'the data ran out', 'a threshold failed'];
 
 /** Done, lost or failed: nothing more will come from the agent in this run. */
 export function isFinished(agent: Pick<AgentState, 'status'>): boolean {

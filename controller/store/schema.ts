@@ -1,6 +1,6 @@
 // SQLite layout of the run store. Raw agent windows are the source of truth;
 // the merged series is derived from them and can always be rebuilt.
-export const STORE_SCHEMA_VERSION = 3;
+export const STORE_SCHEMA_VERSION = 4;
 
 export const STORE_DDL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS runs (
   owner_pid INTEGER,
   heartbeat_at INTEGER,
   error TEXT,
-  data_json TEXT
+  data_json TEXT,
+  stopped_json TEXT
 );
 CREATE TABLE IF NOT EXISTS agents (
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -114,5 +115,8 @@ UPDATE runs SET heartbeat_at = started_at WHERE status IN ('running', 'preparing
 `,
   2: `
 ALTER TABLE runs ADD COLUMN data_json TEXT;
+`,
+  3: `
+ALTER TABLE runs ADD COLUMN stopped_json TEXT;
 `,
 };

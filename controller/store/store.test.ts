@@ -49,13 +49,13 @@ describe('RunStore', () => {
 });
 
 describe('RunStore with a store an older squall wrote', () => {
-  it('migrates schema 1 in place (through 2: the runs\' data accounts): runs it left running read as interrupted, finished ones keep their status', () => {
+  it('migrates schema 1 in place (through 2 and 3: the runs\' data accounts and what stopped them): runs it left running read as interrupted, finished ones keep their status', () => {
     const { store, path } = tempStore();
     store.createRun({ id: 'done-1', scenario: 'old', scenarioPath: '/dev/null', startedAt: 5, endedAt: 9, status: 'completed', windowMs: 1000, plan: PLAN, config: { envKeys: [], outDir: '/dev/null', thresholds: [] } });
     store.close();
     // Back to the layout of schema 1, as squall 0.1 wrote it.
     const db = new Database(path);
-    for (const column of ['owner_host', 'owner_pid', 'heartbeat_at', 'error', 'data_json']) db.exec(`ALTER TABLE runs DROP COLUMN ${column}`);
+    for (const column of ['owner_host', 'owner_pid', 'heartbeat_at', 'error', 'data_json', 'stopped_json']) db.exec(`ALTER TABLE runs DROP COLUMN ${column}`);
     for (const column of ['reconnects', 'longest_gap_ms', 'expected_windows']) db.exec(`ALTER TABLE agents DROP COLUMN ${column}`);
     db.exec(`UPDATE meta SET value = '1' WHERE key = 'schema'`);
     db.close();
@@ -68,6 +68,9 @@ describe('RunStore with a store an older squall wrote', () => {
     expect(reopened.getRun('done-1')!.data).toBeUndefined();
     reopened.setRunData('done-1', [{ feeder: '0:users.csv', rows: 5, used: 2, left: 3, lostWithHosts: 0 }]);
     expect(reopened.getRun('done-1')!.data).toEqual([{ feeder: '0:users.csv', rows: 5, used: 2, left: 3, lostWithHosts: 0 }]);
+    const cause = { threshold: { target: 'steps', expression: 'p95 < 1', source: 'cli' as const, abortOnFail: true }, detail: 'p95 was 3ms, not < 1ms', atMs: 2000 };
+    reopened.setRunStopped('done-1', cause);
+    expect(reopened.getRun('done-1')!.stoppedBy).toEqual(cause);
     reopened.close();
   });
 
@@ -77,6 +80,6 @@ describe('RunStore with a store an older squall wrote', () => {
     const db = new Database(path);
     db.exec(`UPDATE meta SET value = '99' WHERE key = 'schema'`);
     db.close();
-    expect(() => RunStore.open(path)).toThrow(/store schema 99 is not one this squall reads \(it reads up to 3\)/);
+    expect(() => RunStore.open(path)).toThrow(/store schema 99 is not one this squall reads \(it reads up to 4\)/);
   });
 });

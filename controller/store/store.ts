@@ -16,6 +16,7 @@ import {
   type AgentRecordInput,
   type AgentStatus,
   type FeederAccount,
+  type StopCause,
   type RunRecord,
   type RunStatus,
 } from '../../src/protocol/store.js';
@@ -119,6 +120,11 @@ export class RunStore {
   /** The run's unique feeders' rows as they ended. */
   setRunData(runId: string, accounts: readonly FeederAccount[]): void {
     this.db.prepare(`UPDATE runs SET data_json = ? WHERE id = ?`).run(JSON.stringify(accounts), runId);
+  }
+
+  /** The threshold that stopped the run's load. */
+  setRunStopped(runId: string, cause: StopCause): void {
+    this.db.prepare(`UPDATE runs SET stopped_json = ? WHERE id = ?`).run(JSON.stringify(cause), runId);
   }
 
   finishRun(runId: string, status: RunStatus, endedAt: number, error?: string): void {
@@ -386,5 +392,6 @@ function runFromRow(row: Record<string, unknown>): RunRecord {
     heartbeatAt: row.heartbeat_at ?? undefined,
     error: row.error ?? undefined,
     data: row.data_json != null ? JSON.parse(row.data_json as string) : undefined,
+    stoppedBy: row.stopped_json != null ? JSON.parse(row.stopped_json as string) : undefined,
   });
 }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { VITALS } from '../metrics/vitals.js';
 import { FlowWindowSchema, StatusClassSchema } from './messages.js';
-import { AgentStatusSchema, RunStatusSchema, ThresholdSpecSchema } from './store.js';
+import { AgentStatusSchema, RunStatusSchema, StopCauseSchema, ThresholdSpecSchema } from './store.js';
 
 export const REPORT_SCHEMA = 'squall.report/v1';
 
@@ -279,6 +279,8 @@ export const ReportSchema = z
         windowMs: z.number().int().positive(),
         /** its controller stopped before the run ended (status interrupted), or its disk refused writes (the run exited 3): the report holds the windows the store had received */
         partial: z.boolean().default(false),
+        /** an abortOnFail threshold failed and stopped the load (exit code 4): which, how, and when (ms into the load) */
+        stoppedBy: StopCauseSchema.optional(),
       })
       .strict(),
     steps: z.array(ReportStepSchema),

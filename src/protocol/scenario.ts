@@ -39,6 +39,18 @@ export const ArrivalOptionsSchema = z
   .refine((a) => a.rate === undefined || a.stages === undefined, { error: 'give rate (with duration) or stages, not both', path: ['stages'] })
   .refine((a) => a.rate !== undefined || a.stages !== undefined, { error: 'expected rate (with duration) or stages', path: ['rate'] });
 
+/** k6's object form of a threshold: it may stop the load when it fails. */
+export const ThresholdObjectSchema = z
+  .object({
+    threshold: z.string(),
+    abortOnFail: z.boolean({ error: 'expected true or false' }).optional(),
+    /** judge nothing live before this much of the load has run */
+    delayAbortEval: DurationText.optional(),
+  })
+  .strict();
+
+export type ThresholdOption = string | z.infer<typeof ThresholdObjectSchema>;
+
 export const ScenarioOptionsSchema = z
   .object({
     /** a number: constant VUs (closed model); with arrival: { preAllocated, max } */
@@ -48,8 +60,8 @@ export const ScenarioOptionsSchema = z
     duration: DurationText.optional(),
     stages: z.array(z.object({ duration: DurationText, target: VuCount }).strict()).min(1).optional(),
     gracefulStop: DurationText.optional(),
-    /** k6-style: { 'step:home': ['p95 < 500'], steps: ['p99 < 3s'], iterations: ['failed < 1%'] } */
-    thresholds: z.record(z.string(), z.array(z.string())).optional(),
+    /** k6-style: { 'step:home': ['p95 < 500', { threshold: 'failed < 5%', abortOnFail: true, delayAbortEval: '30s' }] } */
+    thresholds: z.record(z.string(), z.array(z.union([z.string(), ThresholdObjectSchema], { error: 'expected "p95 < 500" or { threshold: "p95 < 500", abortOnFail: true, delayAbortEval: "1m" }' }))).optional(),
     browser: z
       .object({
         viewport: z.object({ width: z.number().int().min(100).max(7680), height: z.number().int().min(100).max(4320) }).strict().optional(),

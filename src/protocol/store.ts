@@ -14,6 +14,21 @@ export const ThresholdSpecSchema = z
     /** "p95 < 800" */
     expression: z.string(),
     source: z.enum(['scenario', 'cli']),
+    /** k6's abortOnFail: the load stops as soon as it fails, judged live on the fleet's windows */
+    abortOnFail: z.boolean().optional(),
+    /** k6's delayAbortEval: not judged live before this much of the load has run */
+    delayAbortEvalMs: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+/** What ended a run's load before its plan did, when a threshold did (store schema 4, `runs.stopped_json`). */
+export const StopCauseSchema = z
+  .object({
+    threshold: ThresholdSpecSchema,
+    /** how it came out when it stopped the load: "p95 was 812.4ms, not < 500ms" */
+    detail: z.string(),
+    /** the failing window's end, ms into the load */
+    atMs: z.number().int().nonnegative(),
   })
   .strict();
 
@@ -60,6 +75,8 @@ export const RunRecordSchema = z
     error: z.string().optional(),
     /** its unique feeders' rows, once the run ended */
     data: z.array(FeederAccountSchema).optional(),
+    /** the threshold that stopped its load, if one did */
+    stoppedBy: StopCauseSchema.optional(),
   })
   .strict();
 
@@ -86,6 +103,7 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 export type AgentStatus = z.infer<typeof AgentStatusSchema>;
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 export type ThresholdSpec = z.infer<typeof ThresholdSpecSchema>;
+export type StopCause = z.infer<typeof StopCauseSchema>;
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 export type FeederAccount = z.infer<typeof FeederAccountSchema>;
 export type AgentRecord = z.infer<typeof AgentRecordSchema>;

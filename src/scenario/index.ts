@@ -97,8 +97,12 @@ export interface ScenarioOptions {
    * 'vitals:<LCP|FCP|CLS|INP|TTFB>' or 'vitals:<vital>:<step>' (pNN, count).
    * e.g. { 'step:add to cart': ['p95 < 800', 'failed < 1%'], iterations: ['completed > 100'],
    *        'vitals:LCP': ['p75 < 2500'], 'requests:/api/cart': ['ttfb:p95 < 300', 'status5xx < 1%'] }
+   * k6's object form stops the load as soon as one fails, judged on the whole
+   * fleet's windows as they complete (exit code 4):
+   *   { 'step:checkout': [{ threshold: 'p95 < 2000', abortOnFail: true, delayAbortEval: '1m' }] }
+   * and a key may end in the metric: { 'step:checkout:p95': ['< 2000'] }.
    */
-  thresholds?: Record<string, string[]>;
+  thresholds?: Record<string, Array<string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string }>>;
   /** how each VU's browser is set up */
   browser?: BrowserOptions;
   /** what is measured besides steps, and what a failed step leaves behind */

@@ -127,6 +127,42 @@ describe('agents on hosts over SSH', () => {
     });
   });
 
+  it('a threshold with abortOnFail stops both hosts\' load within a window of the one it failed in (exit 4)', async () => {
+    lab.trust();
+    const io = memoryIo();
+    const planned = 30_000;
+    const outcome = await runLoadTest(
+      {
+        scenario: fixture('shop.scenario.ts'),
+        flags: { vus: 4, duration: `${planned / 1000}s` },
+        env: { TARGET: app.url, THINK_MS: '200' },
+        // /api/products answers in 100 ms: home's p95 is over 1 ms as soon as home has run once.
+        thresholds: ['step:home:p95<1'],
+        abortOnFail: { delay: '2s' },
+        window: '1s',
+        out: join(dir, 'aborted'),
+        db: join(dir, 'aborted.db'),
+        hosts: lab.inventory([{ host: good[0]! }, { host: good[1]! }]),
+      },
+      io,
+    );
+    expect(outcome.exitCode).toBe(4);
+    const { run, series, agents } = outcome.report;
+    expect(run.status).toBe('completed');
+    expect(run.stoppedBy).toMatchObject({ threshold: { target: 'step:home', expression: 'p95<1', abortOnFail: true, delayAbortEvalMs: 2000 } });
+    expect(run.stoppedBy!.detail).toMatch(/^p95 was [\d.]+ms, not < 1ms$/);
+    expect(run.stoppedBy!.atMs).toBeGreaterThanOrEqual(2000);
+    expect(agents.map((a) => a.status)).toEqual(['done', 'done']);
+    // The window after the failing one may still start iterations (the stop is on its way); none after it does.
+    const failingEnd = run.stoppedBy!.atMs;
+    const after = series.filter((point) => point.t >= failingEnd + 1000);
+    expect(series.filter((point) => point.t < failingEnd).some((point) => point.iterations.started > 0)).toBe(true);
+    expect(after.map((point) => point.iterations.started).filter((started) => started > 0)).toEqual([]);
+    expect(run.durationMs).toBeLessThan(planned / 2);
+    expect(io.stderr()).toMatch(/threshold step:home: p95<1 failed \(p95 was [\d.]+ms, not < 1ms\) at \d+s into the load: stopping the load/);
+    expect(io.stdout()).toMatch(/the load was stopped by threshold step:home: p95<1 at \d+s into the load/);
+  }, 90_000);
+
   describe('host keys', () => {
     const name = (host: LabHost) => `${host.sshd.address}:${host.sshd.port}`;
     const fingerprintOf = (host: LabHost) =>

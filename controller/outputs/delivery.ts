@@ -63,8 +63,10 @@ export class DeliveryQueue<T> {
   /** Tries what is held until it is delivered or `deadlineMs` has passed; what is left then is counted undelivered. */
   async drain(deadlineMs: number): Promise<DeliveryStats> {
     const deadline = Date.now() + deadlineMs;
+    // Once at once (a target back since the last failure gets what is held now), then at the backoff's pace: a
+    // target that refuses must not get a request per turn of this loop.
+    this.retryNow();
     while (this.queue.length > 0 && Date.now() < deadline) {
-      this.retryNow();
       await Promise.race([this.idle(), sleep(deadline - Date.now())]);
     }
     this.stopped = true;

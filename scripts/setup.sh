@@ -2,14 +2,15 @@
 # Installs what squall needs on Debian or Ubuntu, then its npm dependencies,
 # and builds it. With --test, also what the test suite needs.
 #   npm run setup          Chromium's headless shell + npm dependencies + build
-#   npm run setup:test     the same, plus OpenSSH server, tmux, debootstrap (a bare host for the tests)
-#                          and full Chromium for the tests and benchmarks
+#   npm run setup:test     the same, plus OpenSSH server, tmux, debootstrap (a bare host for the tests),
+#                          full Chromium for the tests and benchmarks, and Prometheus (the live-outputs
+#                          test starts its own, on loopback, as a remote-write receiver)
 set -eu
 cd "$(dirname "$0")/.."
 
 packages="chromium-headless-shell"
 if [ "${1:-}" = "--test" ]; then
-  packages="$packages openssh-server tmux chromium debootstrap"
+  packages="$packages openssh-server tmux chromium debootstrap prometheus"
 fi
 
 missing=""
@@ -50,6 +51,9 @@ if [ "${1:-}" = "--test" ] && [ "$(id -u)" = 0 ]; then build_bare_root=yes; fi
     bare_pid=$!
   fi
   if [ -n "$missing" ]; then apt_install $missing || exit 1; fi
+  # The package starts a system Prometheus (and its node exporter) where systemd runs: the tests
+  # need neither, and a fresh install's services should not outlive setup unasked.
+  case "$missing" in *prometheus*) systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true ;; esac
   if [ -n "$bare_pid" ]; then wait "$bare_pid"; fi
 ) > "$system_log" 2>&1 &
 system_pid=$!

@@ -34,6 +34,7 @@ const SHARED_FILES = new Set([
   'interrupt.test.ts',
   'jump.test.ts',
   'lean-actions.chromium.test.ts',
+  'live-outputs.test.ts', // counts and equalities with report.json only
   'local-run.test.ts', // a 300 ms step's p50 under 600 ms: room for a neighbour
   'old-store.test.ts',
   'page-metrics.chromium.test.ts', // an 80 ms route's TTFB between 79 and 150 ms

@@ -10,8 +10,11 @@ import { createInterface } from 'node:readline';
 import { AgentHub } from '../../controller/hub/hub.js';
 import { RunSession } from '../../controller/run/session.js';
 import { RunStore } from '../../controller/store/store.js';
+import { createOutputs, parseOutFlags } from '../../controller/outputs/targets.js';
 
 const [agentCount, runId, token] = [Number(process.argv[2]), process.argv[3]!, process.argv[4]!];
+/** --out values of live outputs every window is exported to (export-cost.ts) */
+const outValues = process.argv.slice(5);
 const dir = mkdtempSync(join(tmpdir(), 'squall-ingest-'));
 const store = RunStore.open(join(dir, 'runs.db'));
 const plan = { startVus: agentCount, stages: [{ durationMs: 60_000, target: agentCount }], gracefulStopMs: 0 };
@@ -20,6 +23,11 @@ const session = new RunSession(runId, { windowMs: 15_000 }, store, { notice: () 
 for (let i = 0; i < agentCount; i += 1) {
   const agent = session.addAgent({ id: `agent-${i}`, host: `host-${i}`, plan, plannedVus: 5, firstVu: i * 5 + 1 });
   session.setStatus(agent, 'running');
+}
+if (outValues.length > 0) {
+  session.outputs.push(...(await createOutputs(parseOutFlags(outValues, dir).outputs)));
+  const agents = [...session.agents.values()].map(({ id, host }) => ({ id, host }));
+  session.dispatch.start({ runId, scenario: 'ingest', plan, windowMs: 15_000, t0: Date.now(), agents });
 }
 // SQUALL_BENCH_PROFILE=file.cpuprofile: a CPU profile of the controller, for finding what to speed up.
 const profiler = process.env.SQUALL_BENCH_PROFILE ? new inspector.Session() : undefined;
@@ -48,6 +56,8 @@ if (profiler) {
     }),
   );
 }
+// What the outputs could not deliver: a bench whose sink missed windows measured less than it says.
+for (const summary of await session.dispatch.stop(5000)) process.stderr.write(`ingest controller: ${summary.line}\n`);
 await hub.close();
 store.close();
 process.exit(0);

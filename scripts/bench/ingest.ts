@@ -21,6 +21,12 @@ export interface IngestOptions {
   roundSpacingMs: number;
   /** agents report a window within this long after the boundary (squall's agents: up to 2 s, by agent id) */
   spreadMs: number;
+  /** live outputs the controller exports every window to (export-cost.ts): their --out values */
+  outputs?: string[];
+  /** windows of the coming intervals rather than the past ones: each is then complete only once every agent's is in, as in a run */
+  windowsAhead?: boolean;
+  /** rounds sent before the measured ones: first calls' compiling and lazy set-up left out */
+  warmupRounds?: number;
 }
 
 export interface IngestResult {
@@ -36,6 +42,9 @@ export interface IngestResult {
   ackMaxMs: number;
   /** controller CPU over the whole test (idle time between rounds included), % of one core */
   controllerCpuPct: number;
+  /** the same as CPU ms, and the test's wall time */
+  controllerCpuMs: number;
+  elapsedMs: number;
   /** controller CPU while each round is taken in (its first send until every window is acked), % of one core */
   controllerBusyCpuPct: number;
   controllerPeakRssMb: number;
@@ -71,8 +80,8 @@ function windowBody(steps: number, windowStart: number): WindowBody {
   };
 }
 
-function startController(agents: number, runId: string, token: string) {
-  const child = spawn(TSX, [CONTROLLER, String(agents), runId, token], { stdio: ['pipe', 'pipe', 'inherit'] });
+function startController(agents: number, runId: string, token: string, outputs: readonly string[] = []) {
+  const child = spawn(TSX, [CONTROLLER, String(agents), runId, token, ...outputs], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const next = async () => JSON.parse(String((await lines.next()).value)) as Record<string, number>;
   return {
@@ -91,7 +100,7 @@ function startController(agents: number, runId: string, token: string) {
 export async function benchIngest(options: IngestOptions): Promise<IngestResult> {
   const runId = 'ingest-bench';
   const token = randomBytes(24).toString('hex');
-  const controller = startController(options.agents, runId, token);
+  const controller = startController(options.agents, runId, token, options.outputs);
   const url = `ws://127.0.0.1:${await controller.port}/agent`;
   const sockets: WebSocket[] = [];
   const sentAt = new Map<string, number>();
@@ -145,12 +154,22 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
       sockets[agent]!.send(JSON.stringify({ type: 'heartbeat', ...envelope(agent, 0), activeVus: 5 }));
     }
   }, 4000 / HEARTBEAT_SLICES);
-  const cpuBefore = await controller.stats();
-  const testStart = performance.now();
+  const warmup = options.warmupRounds ?? 0;
+  const rounds = warmup + options.rounds;
+  let cpuBefore = await controller.stats();
+  let testStart = performance.now();
   let windowBytes = 0;
-  for (let round = 0; round < options.rounds; round += 1) {
-    // Windows of the recent past, on 15 s boundaries: the controller refuses windows from the future.
-    const windowStart = alignWindow(Date.now(), 15_000) - (options.rounds - round) * 15_000;
+  for (let round = 0; round < rounds; round += 1) {
+    if (round === warmup && warmup > 0) {
+      cpuBefore = await controller.stats();
+      testStart = performance.now();
+      busyMs = 0;
+      roundCpuMs = 0;
+      roundWallMs = 0;
+      latencies.length = 0;
+    }
+    // Windows of the recent past, on 15 s boundaries (or of the coming ones, which the controller takes within its clock margin).
+    const windowStart = alignWindow(Date.now(), 15_000) + (options.windowsAhead ? (round + 1) * 15_000 : -(rounds - round) * 15_000);
     const body = JSON.stringify(windowBody(options.steps, windowStart));
     const cpuAtRoundStart = await controller.stats();
     const roundStart = performance.now();
@@ -178,7 +197,7 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
     roundCpuMs += (await controller.stats()).cpuMs! - cpuAtRoundStart.cpuMs!;
     roundWallMs += performance.now() - roundStart;
     const rest = options.roundSpacingMs - (performance.now() - roundStart);
-    if (round < options.rounds - 1 && rest > 0) await new Promise((r) => setTimeout(r, rest));
+    if (round < rounds - 1 && rest > 0) await new Promise((r) => setTimeout(r, rest));
   }
   const elapsed = performance.now() - testStart;
   const cpuAfter = await controller.stats();
@@ -193,12 +212,14 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
     steps: options.steps,
     spreadMs: options.spreadMs,
     windowsSent: options.agents * options.rounds,
-    windowsAcked: acked,
+    windowsAcked: acked - warmup * options.agents,
     windowsPerSecond: busyMs > 0 ? acked / (busyMs / 1000) : 0,
     ackP50Ms: exactPercentile(sorted, 0.5),
     ackP99Ms: exactPercentile(sorted, 0.99),
     ackMaxMs: sorted.at(-1) ?? Number.NaN,
     controllerCpuPct: (100 * (cpuAfter.cpuMs! - cpuBefore.cpuMs!)) / elapsed,
+    controllerCpuMs: cpuAfter.cpuMs! - cpuBefore.cpuMs!,
+    elapsedMs: elapsed,
     controllerBusyCpuPct: roundWallMs > 0 ? (100 * roundCpuMs) / roundWallMs : 0,
     controllerPeakRssMb: cpuAfter.peakRssMb!,
     windowBytes,

@@ -50,10 +50,13 @@ if [ "${1:-}" = "--test" ] && [ "$(id -u)" = 0 ]; then build_bare_root=yes; fi
     ) &
     bare_pid=$!
   fi
+  # Prometheus recommends its node exporter (and that, collectors pulling smartmontools and more):
+  # the tests need only the server; "package-" keeps one out within the same apt call.
+  case "$missing" in *prometheus*) missing="$missing prometheus-node-exporter-" ;; esac
   if [ -n "$missing" ]; then apt_install $missing || exit 1; fi
-  # The package starts a system Prometheus (and its node exporter) where systemd runs: the tests
-  # need neither, and a fresh install's services should not outlive setup unasked.
-  case "$missing" in *prometheus*) systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true ;; esac
+  # The package starts a system Prometheus where systemd runs: the tests start their own, and a
+  # fresh install's service should not outlive setup unasked.
+  case "$missing" in *prometheus*) systemctl disable --now prometheus >/dev/null 2>&1 || true ;; esac
   if [ -n "$bare_pid" ]; then wait "$bare_pid"; fi
 ) > "$system_log" 2>&1 &
 system_pid=$!

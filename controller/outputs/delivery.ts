@@ -34,11 +34,15 @@ export interface DeliveryStats {
   lastError?: string;
 }
 
+/** Failures in a row that end a drain: a target refusing three tries over the first second of backoff is down. */
+const DRAIN_TRIES = 3;
+
 export class DeliveryQueue<T> {
   private readonly queue: T[] = [];
   private heldBytes = 0;
   private sending = false;
   private delayMs = 0;
+  private failuresInARow = 0;
   private wake: (() => void) | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -60,13 +64,20 @@ export class DeliveryQueue<T> {
     void this.pump();
   }
 
-  /** Tries what is held until it is delivered or `deadlineMs` has passed; what is left then is counted undelivered. */
+  /**
+   * Tries what is held until it is delivered, `deadlineMs` has passed, or
+   * the target has failed DRAIN_TRIES times in a row since the drain began
+   * (a target that is down at the end does not hold the run's end for the
+   * whole deadline); what is left then is counted undelivered.
+   */
   async drain(deadlineMs: number): Promise<DeliveryStats> {
     const deadline = Date.now() + deadlineMs;
-    // Once at once (a target back since the last failure gets what is held now), then at the backoff's pace: a
-    // target that refuses must not get a request per turn of this loop.
+    // At once (a target back since the last failure gets what is held now), then at the first steps of the
+    // backoff's pace: never a request per turn of this loop.
+    this.delayMs = 0;
+    this.failuresInARow = 0;
     this.retryNow();
-    while (this.queue.length > 0 && Date.now() < deadline) {
+    while (this.queue.length > 0 && Date.now() < deadline && this.failuresInARow < DRAIN_TRIES) {
       await Promise.race([this.idle(), sleep(deadline - Date.now())]);
     }
     this.stopped = true;
@@ -118,9 +129,11 @@ export class DeliveryQueue<T> {
         if (this.stopped) break;
         this.stats.delivered += 1;
         this.delayMs = 0;
+        this.failuresInARow = 0;
       } catch (error) {
         if (this.stopped) break;
         this.stats.failures += 1;
+        this.failuresInARow += 1;
         this.stats.lastError = error instanceof Error ? error.message : String(error);
         const retry = !(error instanceof DeliveryError) || error.retry;
         if (retry) {

@@ -1,9 +1,8 @@
 // What exporting costs the controller: the ingest benchmark's controller (real
 // hub, session and store, simulated agents) taking the same windows twice in
 // one command, without live outputs and with all three (Prometheus
-// remote-write and OTLP to sinks in this process, JSON lines to a file). The
-// windows are of the coming intervals, so each is complete once every
-// agent's is in, as in a run. Reported as the ratio of controller CPU.
+// remote-write and OTLP to sinks in this process, JSON lines to a file).
+// Reported as the ratio of controller CPU.
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,15 +40,15 @@ async function sink(): Promise<{ url: string; requests: () => number; bytes: () 
   return { url: `http://127.0.0.1:${port}`, requests: () => requests, bytes: () => bytes, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-export async function benchExportCost(options: Omit<IngestOptions, 'outputs' | 'windowsAhead' | 'warmupRounds'>): Promise<ExportCostResult> {
+export async function benchExportCost(options: Omit<IngestOptions, 'outputs' | 'warmupRounds'>): Promise<ExportCostResult> {
   const prometheus = await sink();
   const otlp = await sink();
   const dir = mkdtempSync(join(tmpdir(), 'squall-export-bench-'));
   try {
     const outputs = [`prometheus-rw=${prometheus.url}/api/v1/write`, `otlp=${otlp.url}/v1/metrics`, `json=${join(dir, 'windows.jsonl')}`];
     // One window first, not measured: what a long run pays once (compiling the encoders, fetch's first request) is not per window.
-    const baseline: IngestResult = await benchIngest({ ...options, windowsAhead: true, warmupRounds: 1 });
-    const exporting: IngestResult = await benchIngest({ ...options, windowsAhead: true, warmupRounds: 1, outputs });
+    const baseline: IngestResult = await benchIngest({ ...options, warmupRounds: 1 });
+    const exporting: IngestResult = await benchIngest({ ...options, warmupRounds: 1, outputs });
     return {
       agents: options.agents,
       steps: options.steps,

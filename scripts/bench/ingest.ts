@@ -23,8 +23,6 @@ export interface IngestOptions {
   spreadMs: number;
   /** live outputs the controller exports every window to (export-cost.ts): their --out values */
   outputs?: string[];
-  /** windows of the coming intervals rather than the past ones: each is then complete only once every agent's is in, as in a run */
-  windowsAhead?: boolean;
   /** rounds sent before the measured ones: first calls' compiling and lazy set-up left out */
   warmupRounds?: number;
 }
@@ -168,8 +166,9 @@ export async function benchIngest(options: IngestOptions): Promise<IngestResult>
       roundWallMs = 0;
       latencies.length = 0;
     }
-    // Windows of the recent past, on 15 s boundaries (or of the coming ones, which the controller takes within its clock margin).
-    const windowStart = alignWindow(Date.now(), 15_000) + (options.windowsAhead ? (round + 1) * 15_000 : -(rounds - round) * 15_000);
+    // Windows of the coming 15 s intervals (the controller takes them within its clock margin): each is complete, merged
+    // and given to the live outputs once every agent's is in, as in a run. (Past ones would go out with the first agent's.)
+    const windowStart = alignWindow(Date.now(), 15_000) + (round + 1) * 15_000;
     const body = JSON.stringify(windowBody(options.steps, windowStart));
     const cpuAtRoundStart = await controller.stats();
     const roundStart = performance.now();

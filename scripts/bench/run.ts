@@ -66,7 +66,7 @@ const INGEST: Record<Mode, IngestOptions[]> = {
 };
 
 /** Windows every 15 s as real agents send them would take minutes: rounds come faster, on 15 s intervals ahead. */
-const EXPORT: Record<Mode, Omit<IngestOptions, 'outputs' | 'windowsAhead' | 'warmupRounds'>> = {
+const EXPORT: Record<Mode, Omit<IngestOptions, 'outputs' | 'warmupRounds'>> = {
   full: { agents: 100, steps: 20, rounds: 12, roundSpacingMs: 2000, spreadMs: 1000 },
   quick: { agents: 100, steps: 20, rounds: 6, roundSpacingMs: 2000, spreadMs: 1000 },
   smoke: { agents: 10, steps: 5, rounds: 2, roundSpacingMs: 500, spreadMs: 100 },

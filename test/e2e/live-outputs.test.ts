@@ -47,7 +47,7 @@ describe('squall run --out prometheus-rw, otlp and json, one target going down',
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'squall-live-outputs-'));
     [prometheus, app, otlp, goesDown] = await Promise.all([startPrometheus(dir), startDemoApp(), startOtlpReceiver(), startOtlpReceiver()]);
-    // Down once it has taken 3 of the run's 6 or 7 windows: the other half never reach it.
+    // Down once it has taken 3 of the run's 5 or 6 windows: the other half never reach it.
     const halfway = setInterval(() => {
       if (goesDown!.requests.length < 3) return;
       clearInterval(halfway);
@@ -55,7 +55,7 @@ describe('squall run --out prometheus-rw, otlp and json, one target going down',
     }, 50);
     result = await runCli([
       'run', fixture('live-outputs.scenario.ts'),
-      '--vus', '2', '--duration', '6s', '--window', `${WINDOW_MS}ms`,
+      '--vus', '2', '--duration', '5s', '--window', `${WINDOW_MS}ms`,
       '--env', `TARGET=${app.url}`,
       '--out', `prometheus-rw=${prometheus.url}/api/v1/write`,
       '--out', `otlp=${otlp.url}`,

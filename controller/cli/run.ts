@@ -6,7 +6,7 @@ import { readSecrets } from '../secrets.js';
 import { InputError } from '../../src/errors.js';
 import type { LoadFlags } from '../load-plan.js';
 import type { RunRequest } from '../run/request.js';
-import { parseOutFlags } from '../outputs/targets.js';
+import { parseOutFlags, parseQuantiles } from '../outputs/targets.js';
 import { addEc2LaunchOptions, bringUpOptionsOf, type Ec2Flags } from './hosts-ec2.js';
 import {
   acceptNewHostKeysFlag,
@@ -37,6 +37,7 @@ interface RunFlags extends ScenarioFlags, Omit<OutputFlags, 'out'>, Partial<Ec2F
   threshold?: string[];
   abortOnFail?: boolean;
   abortDelay?: string;
+  exportQuantiles?: string;
   hosts?: string;
   acceptNewHostKeys?: boolean;
   minHosts?: number;
@@ -75,6 +76,7 @@ export function registerRun(program: Command, io: Io, setExit: (code: number) =>
     .option('--abort-delay <time>', 'with --abort-on-fail: judge nothing before this much of the load has run, e.g. 1m (default: 0)')
     .addOption(windowFlag('15s'))
     .addOption(runOutFlag())
+    .option('--export-quantiles <list>', 'with --out prometheus-rw=… or otlp=…: the latency quantiles exported per window and over the run (default 0.5,0.9,0.95,0.99; Web Vitals add 0.75)')
     .addOption(dbFlag())
     .addOption(noDashboardFlag())
     .addOption(browserPathFlag())
@@ -126,6 +128,7 @@ Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad 
     if (flags.ec2 !== undefined && flags.hosts) throw new InputError('--ec2 and --hosts: give one (--ec2 launches the hosts)');
     if (flags.abortDelay !== undefined && !flags.abortOnFail) throw new InputError('--abort-delay: only with --abort-on-fail');
     const { resultsDir, outputs } = parseOutFlags(flags.out ?? [], io.cwd);
+    const exportQuantiles = flags.exportQuantiles !== undefined ? parseQuantiles(flags.exportQuantiles, outputs) : undefined;
     const request: RunRequest = {
       scenario,
       flags: loadFlagsOf(flags),
@@ -136,6 +139,7 @@ Exit codes: 0 completed and every threshold passed, 1 a threshold failed, 2 bad 
       window: flags.window,
       out: resultsDir,
       outputs,
+      ...(exportQuantiles ? { exportQuantiles } : {}),
       db: flags.db,
       browserPath: flags.browserPath,
       dashboard: flags.dashboard,

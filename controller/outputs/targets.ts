@@ -52,6 +52,17 @@ export function parseOutFlags(values: readonly string[], cwd: string): OutFlags 
   return { ...(dirs[0] !== undefined ? { resultsDir: dirs[0] } : {}), outputs };
 }
 
+/** --export-quantiles "0.5,0.95,0.99": what latency summaries carry, each between 0 and 1. */
+export function parseQuantiles(text: string, outputs: readonly OutputTarget[]): number[] {
+  if (!outputs.some((output) => output.kind !== 'json')) throw new InputError('--export-quantiles: only with --out prometheus-rw=… or --out otlp=…');
+  const quantiles = text.split(',').map((part) => part.trim());
+  const bad = quantiles.find((q) => !/^0?\.\d+$/.test(q) || Number(q) <= 0 || Number(q) >= 1);
+  if (bad !== undefined || quantiles.length === 0) {
+    throw new InputError(`--export-quantiles ${text}: expected quantiles between 0 and 1, comma-separated, e.g. 0.5,0.9,0.95,0.99${bad !== undefined ? ` ("${bad}" is not one)` : ''}`);
+  }
+  return [...new Set(quantiles.map(Number))].sort((a, b) => a - b);
+}
+
 function checkedTarget(kind: OutputKind, target: string, value: string, cwd: string): OutputTarget {
   if (target.trim() === '') throw new InputError(`--out ${value}: expected ${OUTPUT_KINDS[kind]}`);
   if (kind === 'json') {

@@ -40,6 +40,15 @@ function metadata(report: Report): string {
     ['id', 'Run', escapeHtml(run.id)],
     ['scenario', 'Scenario', escapeHtml(run.scenario)],
     ['status', 'Status', statusBadge(run.status, ['completed'])],
+    ...(run.stoppedBy
+      ? [
+          [
+            'stoppedBy',
+            'Stopped by',
+            `<span class="fail">threshold ${escapeHtml(`${run.stoppedBy.threshold.target}: ${run.stoppedBy.threshold.expression}`)} at ${escapeHtml(formatDuration(run.stoppedBy.atMs))} into the load (${escapeHtml(run.stoppedBy.detail)})</span>`,
+          ] as [string, string, string],
+        ]
+      : []),
     ['startedAt', 'Started', escapeHtml(formatInstant(run.startedAt))],
     ['endedAt', 'Ended', escapeHtml(formatInstant(run.endedAt))],
     ['duration', 'Duration', escapeHtml(formatDuration(run.durationMs))],

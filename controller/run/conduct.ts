@@ -23,6 +23,7 @@ import type { RunHooks, RunOutcome } from './request.js';
 import { RunSession, isFinished, type AgentState } from './session.js';
 import { Waiter } from './waiter.js';
 import { createOutputs } from '../outputs/targets.js';
+import { DEFAULT_EXPORTER_OPTIONS } from '../outputs/options.js';
 import { ThresholdJudge } from '../live/threshold-judge.js';
 
 export interface ConductInput {
@@ -89,7 +90,8 @@ class LiveRun {
   static async open(input: ConductInput): Promise<LiveRun> {
     const { prepared, io, store, assignments, hooks } = input;
     const startDashboard = await dashboardStarter(io, prepared.request.dashboard);
-    const exporters = await createOutputs(prepared.request.outputs ?? []);
+    const { outputs = [], exportQuantiles } = prepared.request;
+    const exporters = await createOutputs(outputs, { ...DEFAULT_EXPORTER_OPTIONS, ...(exportQuantiles ? { quantiles: exportQuantiles } : {}) });
     const dashboard = startDashboard !== undefined;
     const waiter = new Waiter();
     // Made below, once the session and hub are: the session's events reach it through this.

@@ -23,6 +23,8 @@ export interface RunRequest {
   out?: string;
   /** --out kind=target: where every window is exported as it completes */
   outputs?: OutputTarget[];
+  /** --export-quantiles: the latency quantiles exporters send */
+  exportQuantiles?: number[];
   db?: string;
   browserPath?: string;
   /** inventory file: run agents on these hosts over SSH instead of locally */

@@ -5,7 +5,7 @@ import { connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimMachine, claimOf, serveMachineLock, type MachineClaim } from './machine-lock.js';
+import { claimMachine, claimOf, serveMachineLock, typicalSeconds, type MachineClaim } from './machine-lock.js';
 
 describe('the machine lock', () => {
   let server: Server;
@@ -73,5 +73,10 @@ describe('the machine lock', () => {
     expect(claimOf('/x/test/e2e/ec2.test.ts')).toBe('shared');
     expect(claimOf('/x/test/e2e/browser-metrics.test.ts')).toBe('alone');
     expect(claimOf('/x/test/e2e/a-new-one.test.ts')).toBe('alone');
+  });
+
+  it('knows how long each shared file takes, so the lane can start the longest first', () => {
+    expect(typicalSeconds('/x/test/e2e/faults.test.ts')).toBeGreaterThan(typicalSeconds('/x/test/e2e/old-store.test.ts')!);
+    expect(typicalSeconds('/x/test/e2e/browser-metrics.test.ts')).toBeUndefined();
   });
 });

@@ -12,45 +12,56 @@ import { basename } from 'node:path';
 
 export type MachineClaim = 'alone' | 'shared';
 
-/** Files that may run beside one other shared file; every other e2e file runs alone. */
-const SHARED_FILES = new Set([
+/**
+ * Files that may run beside one other shared file, with the seconds each
+ * takes on this 2-core machine beside another (a suite run's timeline,
+ * SQUALL_TEST_TIMELINE): the lane starts the longest first, so the last to
+ * finish are short ones (a fresh clone has no vitest cache to order by).
+ * Every other e2e file runs alone.
+ */
+const SHARED_FILES = new Map<string, number>([
   // counts, exit codes, texts and generous time bounds only
-  'arrival-drops.test.ts',
-  'bad-input.test.ts',
-  'bare-host.test.ts',
-  'bench.test.ts', // measures and computes; asserts no speed
-  'browser-evidence.test.ts',
-  'browser-options.test.ts',
-  'browser-start.test.ts',
-  'check.test.ts',
-  'controller-crash.test.ts',
-  'data-feeders.test.ts', // counts of sign-ins and rows only
-  'dashboard-tmux.test.ts',
-  'ec2.test.ts',
-  'faults.test.ts',
-  'full-disk.test.ts', // waits on the CLI's own lines, not on time
-  'hostile-target.test.ts',
-  'html.chromium.test.ts',
-  'interrupt.test.ts',
-  'jump.test.ts',
-  'lean-actions.chromium.test.ts',
-  'live-outputs.test.ts', // counts and equalities with report.json only
-  'local-run.test.ts', // a 300 ms step's p50 under 600 ms: room for a neighbour
-  'old-store.test.ts',
-  'page-metrics.chromium.test.ts', // an 80 ms route's TTFB between 79 and 150 ms
-  'prepare.test.ts',
-  'recording.test.ts',
-  'reports.test.ts',
-  'resend.test.ts',
-  'secrets.test.ts', // what is written and printed, not how fast
-  'ssh-hosts.test.ts',
-  'url-lists.test.ts',
-  'urls-from-log.test.ts',
-  'urls-spider.test.ts',
-  'vitals-page.chromium.test.ts', // ours equal to web-vitals' on the same entries; busy-work clicks only get longer
+  ['arrival-drops.test.ts', 14],
+  ['bad-input.test.ts', 2],
+  ['bare-host.test.ts', 64],
+  ['bench.test.ts', 47], // measures and computes; asserts no speed
+  ['browser-evidence.test.ts', 15],
+  ['browser-options.test.ts', 7],
+  ['browser-start.test.ts', 14],
+  ['check.test.ts', 7],
+  ['controller-crash.test.ts', 12],
+  ['data-feeders.test.ts', 17], // counts of sign-ins and rows only
+  ['dashboard-tmux.test.ts', 7],
+  ['ec2.test.ts', 57],
+  ['faults.test.ts', 92],
+  ['full-disk.test.ts', 19], // waits on the CLI's own lines, not on time
+  ['hostile-target.test.ts', 18],
+  ['html.chromium.test.ts', 3],
+  ['interrupt.test.ts', 9],
+  ['jump.test.ts', 14],
+  ['lean-actions.chromium.test.ts', 22],
+  ['live-outputs.test.ts', 11], // counts and equalities with report.json only
+  ['local-run.test.ts', 16], // a 300 ms step's p50 under 600 ms: room for a neighbour
+  ['old-store.test.ts', 1],
+  ['page-metrics.chromium.test.ts', 2], // an 80 ms route's TTFB between 79 and 150 ms
+  ['prepare.test.ts', 53],
+  ['recording.test.ts', 33],
+  ['reports.test.ts', 21],
+  ['resend.test.ts', 13],
+  ['secrets.test.ts', 14], // what is written and printed, not how fast
+  ['ssh-hosts.test.ts', 83],
+  ['url-lists.test.ts', 42],
+  ['urls-from-log.test.ts', 12],
+  ['urls-spider.test.ts', 17],
+  ['vitals-page.chromium.test.ts', 12], // ours equal to web-vitals' on the same entries; busy-work clicks only get longer
 ]);
 
 const SHARED_AT_ONCE = 2;
+
+/** Seconds a shared file typically takes; undefined for one that runs alone. */
+export function typicalSeconds(file: string): number | undefined {
+  return SHARED_FILES.get(basename(file));
+}
 
 export function claimOf(file: string): MachineClaim {
   return SHARED_FILES.has(basename(file)) ? 'shared' : 'alone';

@@ -4,7 +4,7 @@ import { LaneSequencer } from './test/harness/lane-sequencer.js';
 // Two lanes on one machine lock (test/harness/machine-lock.ts). `fast`: pure and
 // fake-transport tests (no Chromium, no sshd, only ephemeral loopback ports), in
 // threads; `npm run test:fast` runs it alone. `e2e`: real Chromium, sshd, tmux,
-// moto, a bare Debian host, in forks. Two files run at a time where both can
+// moto, a bare Debian host, in forks. Three files run at a time where all can
 // share the machine (every fast-lane file can), and a file whose assertions need
 // the machine to itself runs alone. A unit test that drives real Chromium is
 // named `*.chromium.test.ts` and runs in the e2e lane. `npm test` runs both.
@@ -16,7 +16,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     globalSetup: ['test/harness/lane-setup.ts'],
     setupFiles: ['test/harness/lane-file.ts'],
-    maxWorkers: 2,
+    // as many as the machine lock lets share the machine (SHARED_AT_ONCE, test/harness/machine-lock.ts)
+    maxWorkers: 3,
     sequence: { sequencer: LaneSequencer },
     projects: [
       {

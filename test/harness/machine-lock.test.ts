@@ -1,11 +1,11 @@
-// The e2e lane's machine lock: two shared claims at once, an alone claim by
+// The e2e lane's machine lock: SHARED_AT_ONCE shared claims at once, an alone claim by
 // itself, first come first served, and a claim whose holder is gone released.
 import { mkdtempSync } from 'node:fs';
 import { connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimMachine, claimOf, serveMachineLock, typicalSeconds, type MachineClaim } from './machine-lock.js';
+import { claimMachine, claimOf, SHARED_AT_ONCE, serveMachineLock, typicalSeconds, type MachineClaim } from './machine-lock.js';
 
 describe('the machine lock', () => {
   let server: Server;
@@ -29,30 +29,33 @@ describe('the machine lock', () => {
     return { granted, releases };
   }
 
-  it('grants two shared claims at once, then an alone claim only when both are released, and later claims after it', async () => {
-    const { granted, releases } = await claimAll(['shared', 'shared', 'alone', 'shared']);
-    expect(granted).toEqual(['shared0', 'shared1']);
+  const shared = (n: number): MachineClaim[] => Array.from({ length: n }, () => 'shared');
+  const names = (from: number, n: number) => Array.from({ length: n }, (_, i) => `shared${from + i}`);
+
+  it('grants the shared claims at once, then an alone claim only when all are released, and later claims after it', async () => {
+    const { granted, releases } = await claimAll([...shared(SHARED_AT_ONCE), 'alone', 'shared']);
+    const first = names(0, SHARED_AT_ONCE);
+    expect(granted).toEqual(first);
     (await releases[0]!)();
     await new Promise((resolve) => setTimeout(resolve, 50));
     // First come, first served: the shared claim behind the alone one waits too.
-    expect(granted).toEqual(['shared0', 'shared1']);
-    (await releases[1]!)();
-    const alone = await releases[2]!;
-    expect(granted).toEqual(['shared0', 'shared1', 'alone2']);
+    expect(granted).toEqual(first);
+    for (let i = 1; i < SHARED_AT_ONCE; i += 1) (await releases[i]!)();
+    const alone = await releases[SHARED_AT_ONCE]!;
+    expect(granted).toEqual([...first, `alone${SHARED_AT_ONCE}`]);
     alone();
-    (await releases[3]!)();
-    expect(granted).toEqual(['shared0', 'shared1', 'alone2', 'shared3']);
+    (await releases[SHARED_AT_ONCE + 1]!)();
+    expect(granted).toEqual([...first, `alone${SHARED_AT_ONCE}`, `shared${SHARED_AT_ONCE + 1}`]);
   });
 
-  it('never grants a third shared claim beside two', async () => {
-    const { granted, releases } = await claimAll(['shared', 'shared', 'shared']);
+  it('never grants one more shared claim beside those it allows', async () => {
+    const { granted, releases } = await claimAll(shared(SHARED_AT_ONCE + 1));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(granted).toEqual(['shared0', 'shared1']);
+    expect(granted).toEqual(names(0, SHARED_AT_ONCE));
     (await releases[1]!)();
-    (await releases[2]!)();
-    expect(granted).toEqual(['shared0', 'shared1', 'shared2']);
-    (await releases[0]!)();
-    (await releases[2]!)();
+    (await releases[SHARED_AT_ONCE]!)();
+    expect(granted).toEqual(names(0, SHARED_AT_ONCE + 1));
+    for (const [i, release] of releases.entries()) if (i !== 1) (await release)();
   });
 
   it('releases the claim of a holder that is gone (a worker that died) and of one that gave up waiting', async () => {

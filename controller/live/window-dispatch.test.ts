@@ -21,7 +21,8 @@ function setUp(agents: string[], before: LiveOutput[] = []) {
   const late: LateWindow[] = [];
   const failures: string[] = [];
   const output: LiveOutput = { name: 'test', windowComplete: (w) => completed.push(w), windowLate: (w) => late.push(w) };
-  const dispatch = new WindowDispatch([...before, output], (start) => [...running].filter((a) => !sent.get(a)!.has(start)), (_, e) => failures.push(String(e)), clock);
+  const fleet = { running: () => running.size, waitingFor: (start: number) => [...running].filter((a) => !sent.get(a)!.has(start)) };
+  const dispatch = new WindowDispatch([...before, output], fleet, (_, e) => failures.push(String(e)), clock);
   const send = (agent: string, start: number, durations: number[] = [100]) => {
     sent.get(agent)!.add(start);
     dispatch.add(agent, windowOf(start, 1000, durations));
@@ -59,6 +60,14 @@ describe('WindowDispatch', () => {
     send('b', 0, [1, 2]);
     expect(late.map((w) => [w.agentId, w.merged.steps.home!.count])).toEqual([['b', 2]]);
     expect(completed).toHaveLength(1);
+  });
+
+  it('merges a window an agent sent again with other content once, as its last', () => {
+    const { send, completed } = setUp(['a', 'b']);
+    send('a', 0, [1]);
+    send('a', 0, [1, 2, 3]);
+    send('b', 0, [4]);
+    expect(completed.map((w) => w.merged.steps.home!.count)).toEqual([4]);
   });
 
   it('waits no more for an agent that is lost or done', () => {

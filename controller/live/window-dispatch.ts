@@ -2,7 +2,7 @@
 // all running agents' windows are in, or the interval's lateness bound has
 // passed. Intervals go out in order, each once; a window that comes after
 // its interval went out is handed on as late.
-import { MergedWindowBuilder, mergeAgentWindows } from '../../src/metrics/merge.js';
+import { mergeAgentWindows } from '../../src/metrics/merge.js';
 import type { WindowBody } from '../../src/protocol/messages.js';
 import type { CompletedWindow, LiveOutput, LiveRunInfo, OutputSummary } from './output.js';
 
@@ -26,18 +26,34 @@ const REAL_CLOCK: DispatchClock = {
   },
 };
 
+/**
+ * An interval not given out yet: each agent's window by agent id (a window
+ * sent again with other content replaces its first). They are merged once,
+ * when the interval goes out: by then every ack but the last agent's has gone
+ * out (merging each as it came held every ack behind it: at 5,000 agents over
+ * 2 s, an ack's p50 went from 2 to 171 ms).
+ */
+interface PendingInterval {
+  bodies: Map<string, WindowBody>;
+}
+
 export class WindowDispatch {
   /** intervals not given out yet: each agent's window by agent id */
-  private readonly pending = new Map<number, Map<string, WindowBody>>();
+  private readonly pending = new Map<number, PendingInterval>();
   /** the last interval given out: nothing at or before it goes out again */
   private lastOut = Number.NEGATIVE_INFINITY;
   private timer: { cancel(): void } | undefined;
+  private timerAt = 0;
   private finished = false;
 
   constructor(
     private readonly outputs: readonly LiveOutput[],
-    /** hosts of running agents that have not sent this interval's window */
-    private readonly waitingFor: (windowStart: number) => string[],
+    private readonly agents: {
+      /** how many agents are running: cheap, asked at every window */
+      running(): number;
+      /** hosts of running agents that have not sent this interval's window: asked only once it may be complete */
+      waitingFor(windowStart: number): string[];
+    },
     /** an output threw: said once, the run goes on */
     private readonly failed: (output: LiveOutput, error: unknown) => void,
     private readonly clock: DispatchClock = REAL_CLOCK,
@@ -56,32 +72,46 @@ export class WindowDispatch {
       this.tell((output) => output.windowLate?.(late));
       return;
     }
-    let bodies = this.pending.get(body.windowStart);
-    if (!bodies) {
-      bodies = new Map();
-      this.pending.set(body.windowStart, bodies);
+    let interval = this.pending.get(body.windowStart);
+    if (!interval) {
+      interval = { bodies: new Map() };
+      this.pending.set(body.windowStart, interval);
     }
-    bodies.set(agentId, body);
+    interval.bodies.set(agentId, body);
     this.check();
   }
 
   /** Gives out every interval now complete, in order; call it whenever an agent's state changes. */
   check(): void {
     if (this.finished) return;
-    this.timer?.cancel();
-    this.timer = undefined;
     const now = this.clock.now();
     for (const start of this.orderedStarts()) {
-      const bodies = this.pending.get(start)!;
+      const interval = this.pending.get(start)!;
+      const { bodies } = interval;
       const first = bodies.values().next().value as WindowBody;
-      const waiting = this.waitingFor(start);
       const bound = start + first.windowMs + latenessBoundMs(first.windowMs);
-      if (waiting.length > 0 && now < bound) {
-        this.timer = this.clock.setTimer(() => this.check(), bound - now);
+      // Fewer windows than running agents: some running agent's is missing, no need to look which (at 5,000
+      // agents, looking at every window made taking an interval in quadratic).
+      const waiting = now < bound && bodies.size < this.agents.running() ? undefined : this.agents.waitingFor(start);
+      if ((waiting === undefined || waiting.length > 0) && now < bound) {
+        this.wakeAt(bound, now);
         return;
       }
-      this.giveOut(start, bodies, waiting);
+      this.giveOut(start, interval, waiting ?? []);
     }
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  /** One timer, at the earliest interval's bound: kept while that is still the one. */
+  private wakeAt(bound: number, now: number): void {
+    if (this.timer && this.timerAt === bound) return;
+    this.timer?.cancel();
+    this.timerAt = bound;
+    this.timer = this.clock.setTimer(() => {
+      this.timer = undefined;
+      this.check();
+    }, bound - now);
   }
 
   /** The load starts. */
@@ -92,7 +122,7 @@ export class WindowDispatch {
   /** The load is over: every interval still held goes out, complete or not. */
   finish(): void {
     if (this.finished) return;
-    for (const start of this.orderedStarts()) this.giveOut(start, this.pending.get(start)!, this.waitingFor(start));
+    for (const start of this.orderedStarts()) this.giveOut(start, this.pending.get(start)!, this.agents.waitingFor(start));
     this.finished = true;
     this.timer?.cancel();
     this.timer = undefined;
@@ -118,14 +148,12 @@ export class WindowDispatch {
     return [...this.pending.keys()].sort((a, b) => a - b);
   }
 
-  private giveOut(start: number, bodies: Map<string, WindowBody>, missing: string[]): void {
+  private giveOut(start: number, interval: PendingInterval, missing: string[]): void {
     this.pending.delete(start);
     this.lastOut = start;
-    const byAgent = [...bodies].map(([agentId, body]) => ({ agentId, body }));
-    const first = byAgent[0]!.body;
-    const builder = new MergedWindowBuilder(start, first.windowMs);
-    for (const { body } of byAgent) builder.add(body);
-    const window: CompletedWindow = { merged: builder.build(), byAgent, missing };
+    const byAgent = [...interval.bodies].map(([agentId, body]) => ({ agentId, body }));
+    const merged = mergeAgentWindows(byAgent.map(({ body }) => body));
+    const window: CompletedWindow = { merged, byAgent, missing };
     this.tell((output) => output.windowComplete(window));
   }
 

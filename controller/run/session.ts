@@ -89,6 +89,8 @@ export class RunSession implements HubHandlers {
   /** who is given each window once it is complete: the series first, then what the run adds (progress lines, exporters, the threshold judge) */
   readonly outputs: LiveOutput[] = [this.series];
   private readonly brokenOutputs = new Set<string>();
+  /** agents whose status is running: counted as it changes, since the dispatch asks at every window */
+  private runningAgents = 0;
   /** decides when a window is complete, and gives it to the outputs */
   readonly dispatch: WindowDispatch;
   /** notices, newest last, for the dashboard's events line */
@@ -116,7 +118,10 @@ export class RunSession implements HubHandlers {
     this.leases = new RunLeases(() => this.agents.size, events, now);
     this.dispatch = new WindowDispatch(
       this.outputs,
-      (start) => [...this.agents.values()].filter((a) => a.status === 'running' && !a.windows.has(start)).map((a) => a.host),
+      {
+        running: () => this.runningAgents,
+        waitingFor: (start) => [...this.agents.values()].filter((a) => a.status === 'running' && !a.windows.has(start)).map((a) => a.host),
+      },
       (output, error) => {
         // Said once an output: one broken at every window would flood the events line.
         if (this.brokenOutputs.has(output.name)) return;
@@ -181,6 +186,7 @@ export class RunSession implements HubHandlers {
 
   setStatus(agent: AgentState, status: AgentStatus, error?: string): void {
     if (TERMINAL.includes(agent.status)) return;
+    this.runningAgents += (status === 'running' ? 1 : 0) - (agent.status === 'running' ? 1 : 0);
     agent.status = status;
     if (error !== undefined) agent.error = error;
     if (TERMINAL.includes(status)) this.leases.agentGone(agent.id, status !== 'done');
@@ -201,6 +207,7 @@ export class RunSession implements HubHandlers {
     if (agent.status === 'lost') {
       this.notice(`agent ${label(agent)} is back`);
       agent.status = 'running';
+      this.runningAgents += 1;
       agent.lostAt = undefined;
     }
     this.persist(agent);

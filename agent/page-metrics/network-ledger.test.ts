@@ -104,6 +104,25 @@ describe('network ledger', () => {
     expect(l.pending).toBe(0);
   });
 
+  it('counts a fetch whose body the page never reads, with its status, once its headers are long past (or its page is gone)', () => {
+    const { ledger: l, records } = ledger();
+    l.requestWillBeSent(sent('f', 'http://api.example/missing', 10));
+    l.responseReceived({ requestId: 'f', timestamp: 10.105, response: response(404, 10.001) } as Protocol.Network.ResponseReceivedEvent);
+    const answeredAt = (WALL + 10.105) * 1000;
+    l.finishAnswered(30_000, answeredAt + 29_999);
+    expect(records).toHaveLength(0);
+    l.finishAnswered(30_000, answeredAt + 30_000);
+    expect(records.map((r) => [r.sample.status, r.sample.bytes, r.sample.phases.ttfb])).toEqual([[404, 150, expect.closeTo(100)]]);
+    expect(records[0]!.endedAt - records[0]!.startedAt).toBeCloseTo(105);
+    // Without a bound (the page or context closing): every answered one, at once; one not answered stays.
+    l.requestWillBeSent(sent('g', 'http://api.example/slow', 20));
+    l.requestWillBeSent(sent('h', 'http://api.example/unread', 20));
+    l.responseReceived({ requestId: 'h', timestamp: 20.05, response: response(200, 20.001) } as Protocol.Network.ResponseReceivedEvent);
+    l.finishAnswered();
+    expect(records.map((r) => r.sample.url)).toEqual(['http://api.example/missing', 'http://api.example/unread']);
+    expect(l.pending).toBe(1);
+  });
+
   it('ignores what is not a network request, and keeps at most MAX_IN_FLIGHT under way', () => {
     const { ledger: l, records } = ledger();
     for (const url of ['data:image/gif;base64,R0lG', 'about:blank', 'blob:http://shop/1', 'chrome-extension://x/y']) l.requestWillBeSent(sent(url, url, 1));

@@ -22,6 +22,8 @@ interface Pending {
   startTs: number;
   startedAt: number;
   response?: Protocol.Network.Response;
+  /** when the response's headers came, on the network layer's clock */
+  responseTs?: number;
   fromMemoryCache: boolean;
   /** loaded before its response was told (a worker's script: its response comes on the worker's session) */
   loaded?: { endTs: number; bytes: number };
@@ -71,6 +73,7 @@ export class NetworkLedger {
     const pending = this.inFlight.get(event.requestId);
     if (!pending) return;
     pending.response = event.response;
+    pending.responseTs = event.timestamp;
     if (pending.loaded) {
       this.inFlight.delete(event.requestId);
       this.finish(pending, pending.response, pending.loaded.endTs, pending.loaded.bytes);
@@ -94,6 +97,23 @@ export class NetworkLedger {
       if (!pending.loaded) continue;
       this.inFlight.delete(id);
       this.finish(pending, undefined, pending.loaded.endTs, pending.loaded.bytes);
+    }
+  }
+
+  /**
+   * Ends the requests answered longer than `unreadForMs` ago (all answered ones
+   * without it) whose body never finished loading: a fetch whose page never
+   * reads the body (`(await fetch(url)).status`) gets no loadingFinished while
+   * its page lives, and would vanish from the report. It counts with its
+   * status, ended when its headers came.
+   */
+  finishAnswered(unreadForMs?: number, now = Date.now()): void {
+    for (const [id, pending] of this.inFlight) {
+      if (!pending.response || pending.responseTs === undefined || pending.loaded) continue;
+      const answeredAt = pending.startedAt + (pending.responseTs - pending.startTs) * 1000;
+      if (unreadForMs !== undefined && now - answeredAt < unreadForMs) continue;
+      this.inFlight.delete(id);
+      this.finish(pending, pending.response, pending.responseTs, pending.response.encodedDataLength);
     }
   }
 

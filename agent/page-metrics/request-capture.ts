@@ -13,6 +13,8 @@ const KEEP_FAILURES = 5;
 /** A VU that never reads (a step that runs for minutes) still sends its requests on. */
 const FLUSH_AT = 500;
 const SETTLE_POLL_MS = 20;
+/** An answered request whose body has not finished loading after this long is taken as one whose body the page never reads. */
+const UNREAD_BODY_MS = 30_000;
 
 export class RequestCapture {
   private batch: ObservedRequest[] = [];
@@ -52,6 +54,7 @@ export class RequestCapture {
 
   /** Hands on the requests that ended since the last flush. */
   flush(): void {
+    this.ledger.finishAnswered(UNREAD_BODY_MS);
     if (this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
@@ -71,6 +74,7 @@ export class RequestCapture {
 
   close(): void {
     this.ledger.finishLoaded();
+    this.ledger.finishAnswered();
     this.flush();
     this.unregister();
   }

@@ -9,7 +9,6 @@
 // went down never got.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { ReportSchema, type Report } from '../../src/protocol/report.js';
 import { fixture, ROOT, runCli, type CliResult } from '../harness/cli.js';
 import { startOtlpReceiver, type DecodedMetric, type OtlpReceiver } from '../harness/otlp-receiver.js';
+import { freePort } from '../harness/sshd.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 /** What the test puts in for Grafana's $__rate_interval: a few of the run's 1 s windows. */
@@ -199,7 +199,7 @@ async function startPrometheus(dir: string): Promise<Prometheus> {
   const home = join(dir, 'prometheus');
   mkdirSync(home);
   writeFileSync(join(home, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\nscrape_configs: []\n');
-  const port = await freePort();
+  const port = await freePort('127.0.0.1');
   const child = spawn(
     PROMETHEUS,
     [
@@ -235,17 +235,6 @@ async function startPrometheus(dir: string): Promise<Prometheus> {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** SIGTERM, and SIGKILL if it has not exited within 5 s. */

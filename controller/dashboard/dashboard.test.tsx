@@ -8,6 +8,7 @@ import { Dashboard } from './Dashboard.js';
 import { fixtureSnapshot, fixtureWindows } from './fixtures.js';
 import { LiveDashboard } from './live.js';
 import { crossedThresholds } from './snapshot.js';
+import { RunTotals } from '../report/run-totals.js';
 import { bucketWindows } from '../buckets.js';
 import { agentRows, browserPanelView, chartsView, flowsLine, headerView, stepRows } from './view-model.js';
 import { WindowAggregator } from '../../src/metrics/window.js';
@@ -103,10 +104,11 @@ describe('browser panel', () => {
 
 describe('threshold events', () => {
   it('names ceilings the run is over now, not floors it has yet to reach', () => {
-    const windows = fixtureWindows(10);
+    const totals = new RunTotals();
+    for (const window of fixtureWindows(10)) totals.add(window);
     const spec = (target: string, expression: string) => ({ target, expression, source: 'scenario' as const });
     const crossed = crossedThresholds(
-      windows,
+      totals,
       [spec('step:home', 'p95 < 100'), spec('step:home', 'p95 < 10s'), spec('iterations', 'completed > 1000'), spec('step:add to cart', 'failed < 1%')],
       50_000,
     );

@@ -1,8 +1,7 @@
 // A dashboard snapshot of the run as the session knows it right now.
-import type { MergedWindow } from '../../src/protocol/merged.js';
 import type { Plan } from '../../src/protocol/plan.js';
 import type { ThresholdSpec } from '../../src/protocol/store.js';
-import { observationsOf } from '../report/build.js';
+import type { RunTotals } from '../report/run-totals.js';
 import { evaluateThresholds } from '../report/thresholds.js';
 import type { RunSession } from '../run/session.js';
 import type { DashboardSnapshot } from './view-model.js';
@@ -20,10 +19,10 @@ export interface RunMeta {
  * Ceilings ("p95 < 800", "failed < 1%") the run is over right now. Floors
  * ("completed > 100") are left out: every run starts below them.
  */
-export function crossedThresholds(windows: readonly MergedWindow[], thresholds: readonly ThresholdSpec[], elapsedMs: number): string[] {
+export function crossedThresholds(totals: RunTotals, thresholds: readonly ThresholdSpec[], elapsedMs: number): string[] {
   const ceilings = thresholds.filter((spec) => /^\s*\S+\s*<=?/.test(spec.expression));
-  if (ceilings.length === 0 || windows.length === 0) return [];
-  return evaluateThresholds(ceilings, observationsOf(windows, elapsedMs))
+  if (ceilings.length === 0 || totals.windows === 0) return [];
+  return evaluateThresholds(ceilings, totals.observations(elapsedMs))
     .filter((result) => !result.passed && result.actual !== undefined)
     .map((result) => `threshold crossed: ${result.target}: ${result.expression} (${result.detail.replace(/, not .*$/, '')})`);
 }
@@ -50,7 +49,7 @@ export function snapshotOf(session: RunSession, meta: RunMeta, now = Date.now())
       ...(agent.lastWindowAt !== undefined ? { lastReportAt: agent.lastWindowAt } : {}),
       ...(agent.reconnects > 0 ? { reconnects: agent.reconnects } : {}),
     })),
-    events: [...session.eventLog, ...crossedThresholds(windows, meta.thresholds, meta.t0 === undefined ? 0 : now - meta.t0)],
+    events: [...session.eventLog, ...crossedThresholds(session.series.totals, meta.thresholds, meta.t0 === undefined ? 0 : now - meta.t0)],
     stopping: meta.stopping,
   };
 }

@@ -19,8 +19,11 @@ export class RunTotals {
   private readonly requests = requestTable();
   private readonly pageViews = pageViewTable();
   private collected = false;
+  /** windows added */
+  windows = 0;
 
   add(window: MergedWindow): void {
+    this.windows += 1;
     this.totals.add(window.steps);
     for (const stats of Object.values(window.steps)) this.allSteps.addWindow(stats);
     this.iterations = addCounts(this.iterations, window.iterations);

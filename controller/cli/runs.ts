@@ -4,6 +4,7 @@ import type { Io } from '../../src/io.js';
 import { formatDuration } from '../../src/load/duration.js';
 import type { RunRecord, RunStatus } from '../../src/protocol/store.js';
 import { dbFlag, positiveInt } from './flags.js';
+import { terminalSafe } from '../../src/terminal-text.js';
 
 /** Why a run ended as it did, when that is not plain. */
 function noteOf(run: RunRecord, status: RunStatus): string {
@@ -13,6 +14,7 @@ function noteOf(run: RunRecord, status: RunStatus): string {
     return `${owner} is gone, last heard at ${new Date(seen).toLocaleString('sv-SE').slice(11, 19)}; squall report ${run.id} shows what was stored`;
   }
   if (status === 'failed' && run.error) return run.error.length > 100 ? `${run.error.slice(0, 99)}…` : run.error;
+  if (run.stoppedBy) return terminalSafe(`stopped by threshold ${run.stoppedBy.threshold.target}: ${run.stoppedBy.threshold.expression} at ${formatDuration(run.stoppedBy.atMs)}`);
   return '';
 }
 

@@ -44,6 +44,13 @@ describe('ThresholdJudge', () => {
     expect(stops.map((s) => s.atMs)).toEqual([3000]);
   });
 
+  it('judges no window that begins after the plan\'s end: only last iterations finish there', () => {
+    const { stops, complete } = judgeOf(thresholdSpecs({ 'step:home': [{ threshold: 'p95 < 500', abortOnFail: true }] }, []));
+    complete(59, [100]);
+    complete(60, [900, 900]);
+    expect(stops).toEqual([]);
+  });
+
   it('leaves thresholds without abortOnFail, and steps not run yet, to the end', () => {
     const specs = thresholdSpecs({ 'step:home': ['p95 < 1'], 'step:checkout': [{ threshold: 'p95 < 1', abortOnFail: true }] }, []);
     const { stops, complete } = judgeOf(specs);

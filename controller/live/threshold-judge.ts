@@ -5,6 +5,7 @@
 import { evaluateThresholds } from '../report/thresholds.js';
 import { RunTotals } from '../report/run-totals.js';
 import { isArrivalPlan, loadsOf } from '../../src/protocol/plan.js';
+import { planDurationMs } from '../../src/load/stages.js';
 import type { StopCause, ThresholdSpec } from '../../src/protocol/store.js';
 import type { CompletedWindow, LateWindow, LiveOutput, LiveRunInfo } from './output.js';
 
@@ -14,6 +15,7 @@ export class ThresholdJudge implements LiveOutput {
   private t0 = 0;
   /** an arrival-rate run's rates are of the iterations it started: over the load so far, as its schedule is not over */
   private arrivals = false;
+  private planMs = Number.POSITIVE_INFINITY;
   private stopped = false;
 
   constructor(
@@ -30,11 +32,14 @@ export class ThresholdJudge implements LiveOutput {
   start(run: LiveRunInfo): void {
     this.t0 = run.t0;
     this.arrivals = loadsOf(run.plan).every(isArrivalPlan);
+    this.planMs = planDurationMs(run.plan);
   }
 
   windowComplete({ merged }: CompletedWindow): void {
     this.totals.add(merged);
     if (this.stopped) return;
+    // A window that begins after the plan's end has only the last iterations finishing: nothing left to stop.
+    if (merged.windowStart - this.t0 >= this.planMs) return;
     const atMs = Math.max(0, merged.windowStart + merged.windowMs - this.t0);
     const due = this.specs.filter((spec) => spec.abortOnFail && atMs >= (spec.delayAbortEvalMs ?? 0));
     if (due.length === 0) return;

@@ -207,6 +207,7 @@ class LiveRun {
   async awaitFinish(t0: number): Promise<void> {
     const { plan, timing } = this.input.prepared;
     const stopAt = t0 + planDurationMs(plan) + plan.gracefulStopMs + timing.finishSlackMs;
+    const planOver = setTimeout(() => this.control.planOver(), Math.max(0, t0 + planDurationMs(plan) - Date.now()));
     const watch = setInterval(() => {
       // An agent may come back as long as it waits for us (its grace), and its way back takes a while.
       this.session.markSilentAgentsLost(timing.agentGraceMs + timing.reconnectMarginMs);
@@ -220,6 +221,8 @@ class LiveRun {
       }
     } finally {
       clearInterval(watch);
+      clearTimeout(planOver);
+      this.control.planOver();
     }
   }
 

@@ -41,6 +41,23 @@ describe('RunControl', () => {
     expect(log).toContain('kill');
   });
 
+  it('a failing abortOnFail threshold stops the load once, but not a load whose plan is over or that ran out of data', () => {
+    const cause = { threshold: { target: 'steps', expression: 'p95 < 1', source: 'cli' as const, abortOnFail: true }, detail: 'p95 was 5ms, not < 1ms', atMs: 3000 };
+    const { control, log } = controlled();
+    control.thresholdFailed(cause);
+    control.thresholdFailed(cause);
+    expect(log).toEqual(['say threshold steps', 'stop a threshold failed', 'changed']);
+    expect(control.stoppedBy).toBe(cause);
+    expect(control.status(true)).toBe('completed');
+    for (const end of [(c: RunControl) => c.planOver(), (c: RunControl) => c.dataRanOut('users.csv'), (c: RunControl) => c.overdue()]) {
+      const late = controlled();
+      end(late.control);
+      late.control.thresholdFailed(cause);
+      expect(late.control.stoppedBy).toBeUndefined();
+      expect(late.log).not.toContain('stop a threshold failed');
+    }
+  });
+
   it('overdue agents are asked to stop without making the run aborted', () => {
     const { control, log } = controlled();
     control.overdue();

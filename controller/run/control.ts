@@ -60,7 +60,8 @@ export class RunControl {
 
   /** An abortOnFail threshold failed on the fleet's windows: the load stops as planned ends do, and the exit code says why (4). */
   thresholdFailed(cause: StopCause): void {
-    if (this.stoppedBy || this.interrupted) return;
+    // A load already ending (its plan over, asked to stop, out of data) is not stopped by a threshold: that one fails at the end, exit 1.
+    if (this.stoppedBy || this.interrupted || this.ranOut || this.loadEnded) return;
     this.stoppedBy = cause;
     const { target, expression } = cause.threshold;
     this.actions.say(`threshold ${target}: ${expression} failed (${cause.detail}) at ${Math.round(cause.atMs / 1000)}s into the load: stopping the load; running iterations finish`);
@@ -68,8 +69,16 @@ export class RunControl {
     this.actions.changed();
   }
 
+  private loadEnded = false;
+
+  /** The plan's time is over (agents finish their last iterations): from now on only the end judges thresholds. */
+  planOver(): void {
+    this.loadEnded = true;
+  }
+
   /** The plan, its graceful stop and the slack are over and agents still run. */
   overdue(): void {
+    this.loadEnded = true;
     this.actions.say('agents are overdue: asking them to stop');
     this.actions.stopAgents('overdue');
   }

@@ -16,6 +16,7 @@ import type { RunOutcome } from './request.js';
 import type { RunSession } from './session.js';
 import type { StoreWriter } from './store-writer.js';
 import type { OutputSummary } from '../live/output.js';
+import { terminalSafe } from '../../src/terminal-text.js';
 
 /** 0 completed and every threshold passed, 1 a threshold failed, 3 aborted or failed, 4 a threshold failed and stopped the load (abortOnFail). */
 export function exitCodeOf(report: Report): number {
@@ -58,7 +59,8 @@ export function concludeRun(input: RunEnd): RunOutcome {
   const report = stored ? reportFromStore(store, runId) : reportOfStoredWindows(store, runId, { status, endedAt, agents: agents.map((agent) => session.recordOf(agent)), ...(session.t0 !== undefined ? { startedAt: session.t0 } : {}), ...(stoppedBy ? { stoppedBy } : {}) });
   const files = writeFiles(report, prepared, io, attachmentsFromStore(store, runId));
   io.out(summaryText(report, (files ?? []).map((file) => shownPath(io.cwd, file)), io.isTTY ? COLOURS : PLAIN));
-  for (const output of outputs) io.out(`${output.line}\n`);
+  // A target's answer can be in a line (an HTTP reason phrase): nothing it sends reaches the terminal as control bytes.
+  for (const output of outputs) io.out(`${terminalSafe(output.line)}\n`);
   if (session.duplicates > 0) io.err(`(${session.duplicates} resent windows were already stored and not counted twice)\n`);
   if (session.refusedWindows > 0) io.err(`(${session.refusedWindows} windows from agents were out of bounds, refused and left out of the report)\n`);
   if (session.invalidFrames > 0) io.err(`(${session.invalidFrames} messages from agents could not be read and were left out)\n`);

@@ -82,6 +82,11 @@ async function outputTo(options: Partial<typeof DEFAULT_EXPORTER_OPTIONS> = {}):
 }
 
 describe('otlpMetrics', () => {
+  it('names its target without the credentials a URL may carry', () => {
+    expect(otlpMetrics('https://user:t0ken@collector.example/v1/metrics', DEFAULT_EXPORTER_OPTIONS).name).toBe('otlp https://***@collector.example/v1/metrics');
+    expect(otlpMetrics('http://127.0.0.1:4318/v1/metrics', DEFAULT_EXPORTER_OPTIONS).name).toBe('otlp http://127.0.0.1:4318/v1/metrics');
+  });
+
   it('sends each batch as the official protos decode it: names, units, attributes, temporality, timestamps and values', async () => {
     const { receiver, output } = await outputTo();
     output.windowComplete(ANY_WINDOW);

@@ -33,7 +33,7 @@ export function otlpMetrics(
   options: ExporterOptions,
   batchesOf: (run: LiveRunInfo, options: ExporterOptions) => BatchSource = (run, given) => new WindowMetrics(run, given),
 ): LiveOutput {
-  const name = `otlp ${url}`;
+  const name = `otlp ${withoutCredentials(url)}`;
   const sender = new OtlpSender(url, options.requestTimeoutMs);
   const queue = new DeliveryQueue<Payload>({
     send: (payload) => sender.send(payload.metrics),
@@ -120,6 +120,15 @@ export class OtlpSender {
     const shutdown = this.exporter.shutdown().catch(() => undefined);
     await Promise.race([shutdown, new Promise((resolve) => setTimeout(resolve, Math.max(0, withinMs)).unref())]);
   }
+}
+
+/** The URL as messages show it: a user:password in it is the target's secret. */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.username === '' && parsed.password === '') return parsed.href;
+  parsed.username = '***';
+  parsed.password = '';
+  return parsed.href;
 }
 
 const RETRYABLE_STATUS = 'Export failed with retryable status';

@@ -21,7 +21,7 @@ function setUp(agents: string[], before: LiveOutput[] = []) {
   const late: LateWindow[] = [];
   const failures: string[] = [];
   const output: LiveOutput = { name: 'test', windowComplete: (w) => completed.push(w), windowLate: (w) => late.push(w) };
-  const fleet = { running: () => running.size, waitingFor: (start: number) => [...running].filter((a) => !sent.get(a)!.has(start)) };
+  const fleet = { running: () => running.size, isRunning: (agent: string) => running.has(agent), waitingFor: (start: number) => [...running].filter((a) => !sent.get(a)!.has(start)) };
   const dispatch = new WindowDispatch([...before, output], fleet, (_, e) => failures.push(String(e)), clock);
   const send = (agent: string, start: number, durations: number[] = [100]) => {
     sent.get(agent)!.add(start);
@@ -31,7 +31,12 @@ function setUp(agents: string[], before: LiveOutput[] = []) {
     now += ms;
     if (timer && timer.at <= now) timer.callback();
   };
-  return { dispatch, send, advance, completed, late, running, failures };
+  const stop = (agent: string) => {
+    running.delete(agent);
+    dispatch.agentRunning(agent, false);
+    dispatch.check();
+  };
+  return { dispatch, send, advance, stop, completed, late, running, failures };
 }
 
 describe('WindowDispatch', () => {
@@ -76,6 +81,29 @@ describe('WindowDispatch', () => {
     running.delete('b');
     dispatch.check();
     expect(completed.map((w) => w.missing)).toEqual([[]]);
+  });
+
+  it('counts only running agents among those that sent an interval: one done after sending does not stand in for one still running', () => {
+    const { send, stop, completed } = setUp(['a', 'b', 'c']);
+    send('a', 0);
+    send('b', 0);
+    stop('a');
+    // a and b sent, two agents run (b, c): c is still missing.
+    expect(completed).toHaveLength(0);
+    send('c', 0);
+    expect(completed.map((w) => [w.merged.agents, w.missing])).toEqual([[3, []]]);
+  });
+
+  it('counts a refused window as arrived: its agent is not waited for, and an interval of only refused windows gives nothing', () => {
+    const { dispatch, send, completed } = setUp(['a', 'b']);
+    send('a', 0);
+    dispatch.refused('b', 0, 1000);
+    expect(completed.map((w) => [w.merged.windowStart, w.merged.agents, w.missing])).toEqual([[0, 1, []]]);
+    dispatch.refused('a', 1000, 1000);
+    dispatch.refused('b', 1000, 1000);
+    send('a', 2000);
+    send('b', 2000);
+    expect(completed.map((w) => w.merged.windowStart)).toEqual([0, 2000]);
   });
 
   it('gives out what is left at the end, complete or not, and nothing after', () => {

@@ -35,6 +35,11 @@ const REAL_CLOCK: DispatchClock = {
  */
 interface PendingInterval {
   bodies: Map<string, WindowBody>;
+  /** agents that sent it, refused windows (past their bounds, not stored) included */
+  arrived: Set<string>;
+  /** how many of those are running now: the interval is complete when every running agent is among them */
+  runningArrived: number;
+  windowMs: number;
 }
 
 export class WindowDispatch {
@@ -51,6 +56,7 @@ export class WindowDispatch {
     private readonly agents: {
       /** how many agents are running: cheap, asked at every window */
       running(): number;
+      isRunning(agentId: string): boolean;
       /** hosts of running agents that have not sent this interval's window: asked only once it may be complete */
       waitingFor(windowStart: number): string[];
     },
@@ -72,13 +78,37 @@ export class WindowDispatch {
       this.tell((output) => output.windowLate?.(late));
       return;
     }
-    let interval = this.pending.get(body.windowStart);
-    if (!interval) {
-      interval = { bodies: new Map() };
-      this.pending.set(body.windowStart, interval);
-    }
+    const interval = this.intervalOf(body.windowStart, body.windowMs);
+    this.arrive(interval, agentId);
     interval.bodies.set(agentId, body);
     this.check();
+  }
+
+  /** An agent's window that was refused (past its bounds): nothing to merge, but the agent is not waited for. */
+  refused(agentId: string, windowStart: number, windowMs: number): void {
+    if (this.finished || windowStart <= this.lastOut) return;
+    this.arrive(this.intervalOf(windowStart, windowMs), agentId);
+    this.check();
+  }
+
+  /** An agent started or stopped running: the intervals it sent count it or not. */
+  agentRunning(agentId: string, running: boolean): void {
+    for (const interval of this.pending.values()) if (interval.arrived.has(agentId)) interval.runningArrived += running ? 1 : -1;
+  }
+
+  private intervalOf(windowStart: number, windowMs: number): PendingInterval {
+    let interval = this.pending.get(windowStart);
+    if (!interval) {
+      interval = { bodies: new Map(), arrived: new Set(), runningArrived: 0, windowMs };
+      this.pending.set(windowStart, interval);
+    }
+    return interval;
+  }
+
+  private arrive(interval: PendingInterval, agentId: string): void {
+    if (interval.arrived.has(agentId)) return;
+    interval.arrived.add(agentId);
+    if (this.agents.isRunning(agentId)) interval.runningArrived += 1;
   }
 
   /** Gives out every interval now complete, in order; call it whenever an agent's state changes. */
@@ -87,17 +117,15 @@ export class WindowDispatch {
     const now = this.clock.now();
     for (const start of this.orderedStarts()) {
       const interval = this.pending.get(start)!;
-      const { bodies } = interval;
-      const first = bodies.values().next().value as WindowBody;
-      const bound = start + first.windowMs + latenessBoundMs(first.windowMs);
-      // Fewer windows than running agents: some running agent's is missing, no need to look which (at 5,000
-      // agents, looking at every window made taking an interval in quadratic).
-      const waiting = now < bound && bodies.size < this.agents.running() ? undefined : this.agents.waitingFor(start);
-      if ((waiting === undefined || waiting.length > 0) && now < bound) {
+      const bound = start + interval.windowMs + latenessBoundMs(interval.windowMs);
+      // Counted, not looked up: every running agent has sent it, or the bound has passed and the missing are named.
+      const complete = interval.runningArrived >= this.agents.running();
+      if (!complete && now < bound) {
         this.wakeAt(bound, now);
         return;
       }
-      this.giveOut(start, interval, waiting ?? []);
+      const waiting = complete ? [] : this.agents.waitingFor(start);
+      this.giveOut(start, interval, waiting);
     }
     this.timer?.cancel();
     this.timer = undefined;
@@ -151,6 +179,8 @@ export class WindowDispatch {
   private giveOut(start: number, interval: PendingInterval, missing: string[]): void {
     this.pending.delete(start);
     this.lastOut = start;
+    // Every window of it was refused: nothing to give.
+    if (interval.bodies.size === 0) return;
     const byAgent = [...interval.bodies].map(([agentId, body]) => ({ agentId, body }));
     const merged = mergeAgentWindows(byAgent.map(({ body }) => body));
     const window: CompletedWindow = { merged, byAgent, missing };

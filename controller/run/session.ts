@@ -120,6 +120,7 @@ export class RunSession implements HubHandlers {
       this.outputs,
       {
         running: () => this.runningAgents,
+        isRunning: (agentId) => this.agents.get(agentId)?.status === 'running',
         waitingFor: (start) => [...this.agents.values()].filter((a) => a.status === 'running' && !a.windows.has(start)).map((a) => a.host),
       },
       (output, error) => {
@@ -186,8 +187,10 @@ export class RunSession implements HubHandlers {
 
   setStatus(agent: AgentState, status: AgentStatus, error?: string): void {
     if (TERMINAL.includes(agent.status)) return;
-    this.runningAgents += (status === 'running' ? 1 : 0) - (agent.status === 'running' ? 1 : 0);
+    const wasRunning = agent.status === 'running';
+    this.runningAgents += (status === 'running' ? 1 : 0) - (wasRunning ? 1 : 0);
     agent.status = status;
+    if (wasRunning !== (status === 'running')) this.dispatch.agentRunning(agent.id, !wasRunning);
     if (error !== undefined) agent.error = error;
     if (TERMINAL.includes(status)) this.leases.agentGone(agent.id, status !== 'done');
     if (status === 'lost') agent.lostAt ??= this.now();
@@ -208,6 +211,7 @@ export class RunSession implements HubHandlers {
       this.notice(`agent ${label(agent)} is back`);
       agent.status = 'running';
       this.runningAgents += 1;
+      this.dispatch.agentRunning(agent.id, true);
       agent.lostAt = undefined;
     }
     this.persist(agent);
@@ -249,8 +253,8 @@ export class RunSession implements HubHandlers {
       this.refusedWindows += 1;
       this.noticeFirstFew(this.refusedWindows, () => `agent ${label(agent)}: window refused, not stored: ${problem}`, 'more refused windows are counted, not shown');
       agent.windows.add(message.window.windowStart);
+      this.dispatch.refused(agent.id, message.window.windowStart, message.window.windowMs);
       this.checkDone(agent);
-      this.dispatch.check();
       return;
     }
     const { agentId, seq, window } = message;

@@ -8,7 +8,7 @@
 import { CDPSessionEvent, type Browser, type BrowserContext, type CDPSession, type Connection } from 'puppeteer-core';
 import type { NetworkLedger } from './network-ledger.js';
 
-const EVENTS = ['requestWillBeSent', 'requestServedFromCache', 'responseReceived', 'loadingFinished', 'loadingFailed'] as const;
+const EVENTS = ['requestWillBeSent', 'requestServedFromCache', 'responseReceived', 'dataReceived', 'loadingFinished', 'loadingFailed'] as const;
 
 const byConnection = new WeakMap<Connection, BrowserNetwork>();
 

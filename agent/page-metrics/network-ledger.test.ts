@@ -114,12 +114,22 @@ describe('network ledger', () => {
     l.finishAnswered(30_000, answeredAt + 30_000);
     expect(records.map((r) => [r.sample.status, r.sample.bytes, r.sample.phases.ttfb])).toEqual([[404, 150, expect.closeTo(100)]]);
     expect(records[0]!.endedAt - records[0]!.startedAt).toBeCloseTo(105);
+    // A body still arriving is not unread: its last chunk, not its headers, starts the wait.
+    l.requestWillBeSent(sent('s', 'http://api.example/stream', 12));
+    l.responseReceived({ requestId: 's', timestamp: 12.1, response: response(200, 12.001) } as Protocol.Network.ResponseReceivedEvent);
+    l.dataReceived({ requestId: 's', timestamp: 40, encodedDataLength: 5000, dataLength: 5000 } as Protocol.Network.DataReceivedEvent);
+    l.finishAnswered(30_000, (WALL + 12.1) * 1000 + 31_000);
+    expect(records).toHaveLength(1);
+    l.finishAnswered(30_000, (WALL + 40) * 1000 + 30_000);
+    expect(records.map((r) => [r.sample.url, r.sample.bytes])).toEqual([['http://api.example/missing', 150], ['http://api.example/stream', 5150]]);
+    expect(records[1]!.endedAt - records[1]!.startedAt).toBeCloseTo(28_000);
+    records.length = 0;
     // Without a bound (the page or context closing): every answered one, at once; one not answered stays.
     l.requestWillBeSent(sent('g', 'http://api.example/slow', 20));
     l.requestWillBeSent(sent('h', 'http://api.example/unread', 20));
     l.responseReceived({ requestId: 'h', timestamp: 20.05, response: response(200, 20.001) } as Protocol.Network.ResponseReceivedEvent);
     l.finishAnswered();
-    expect(records.map((r) => r.sample.url)).toEqual(['http://api.example/missing', 'http://api.example/unread']);
+    expect(records.map((r) => r.sample.url)).toEqual(['http://api.example/unread']);
     expect(l.pending).toBe(1);
   });
 

@@ -24,6 +24,8 @@ interface Pending {
   response?: Protocol.Network.Response;
   /** when the response's headers came, on the network layer's clock */
   responseTs?: number;
+  /** the body's bytes so far, and when the last of them came */
+  body?: { bytes: number; lastTs: number };
   fromMemoryCache: boolean;
   /** loaded before its response was told (a worker's script: its response comes on the worker's session) */
   loaded?: { endTs: number; bytes: number };
@@ -80,6 +82,13 @@ export class NetworkLedger {
     }
   }
 
+  /** A chunk of a body: a body still arriving is not one the page never reads. */
+  dataReceived(event: Protocol.Network.DataReceivedEvent): void {
+    const pending = this.inFlight.get(event.requestId);
+    if (!pending) return;
+    pending.body = { bytes: (pending.body?.bytes ?? 0) + event.encodedDataLength, lastTs: event.timestamp };
+  }
+
   loadingFinished(event: Protocol.Network.LoadingFinishedEvent): void {
     const pending = this.inFlight.get(event.requestId);
     if (!pending) return;
@@ -101,19 +110,21 @@ export class NetworkLedger {
   }
 
   /**
-   * Ends the requests answered longer than `unreadForMs` ago (all answered ones
-   * without it) whose body never finished loading: a fetch whose page never
-   * reads the body (`(await fetch(url)).status`) gets no loadingFinished while
-   * its page lives, and would vanish from the report. It counts with its
-   * status, ended when its headers came.
+   * Ends the answered requests whose body has not finished loading and has
+   * had nothing new for `unreadForMs` (every answered one without it, when
+   * the page is gone): a fetch whose page never reads the body
+   * (`(await fetch(url)).status`) gets no loadingFinished while its page
+   * lives, and would vanish from the report. It counts with its status,
+   * ended at its last byte seen (its headers, when no body came).
    */
   finishAnswered(unreadForMs?: number, now = Date.now()): void {
     for (const [id, pending] of this.inFlight) {
       if (!pending.response || pending.responseTs === undefined || pending.loaded) continue;
-      const answeredAt = pending.startedAt + (pending.responseTs - pending.startTs) * 1000;
-      if (unreadForMs !== undefined && now - answeredAt < unreadForMs) continue;
+      const lastTs = Math.max(pending.responseTs, pending.body?.lastTs ?? 0);
+      const lastAt = pending.startedAt + (lastTs - pending.startTs) * 1000;
+      if (unreadForMs !== undefined && now - lastAt < unreadForMs) continue;
       this.inFlight.delete(id);
-      this.finish(pending, pending.response, pending.responseTs, pending.response.encodedDataLength);
+      this.finish(pending, pending.response, lastTs, pending.response.encodedDataLength + (pending.body?.bytes ?? 0));
     }
   }
 

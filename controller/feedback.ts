@@ -15,8 +15,6 @@ export interface LiveFeedback {
   stop(): void;
 }
 
-/** Plain lines take their windows from the session's outputs; the dashboard draws from the session about once a second. */
-
 export function wantsDashboard(io: Io, requested: boolean | undefined): boolean {
   return requested !== false && io.terminal !== undefined && !io.env.CI;
 }
@@ -28,6 +26,7 @@ export async function dashboardStarter(io: Io, requested: boolean | undefined): 
   return wantsDashboard(io, requested) ? (await import('./dashboard/live.js')).startDashboard : undefined;
 }
 
+/** Plain lines are one of the session's outputs, given each window as it completes; the dashboard draws from the session about once a second. */
 export function createFeedback(
   session: RunSession,
   io: Io,

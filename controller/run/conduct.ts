@@ -84,7 +84,6 @@ class LiveRun {
     this.feedback = createFeedback(session, io, meta, (key) => this.control.interrupt(key), startDashboard);
     // After the progress lines: a window's line shows before the threshold it fails stops the load.
     if (ThresholdJudge.wanted(prepared.thresholds)) session.outputs.push(new ThresholdJudge(prepared.thresholds, (cause) => this.control.thresholdFailed(cause)));
-
   }
 
   static async open(input: ConductInput): Promise<LiveRun> {

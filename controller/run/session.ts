@@ -187,10 +187,7 @@ export class RunSession implements HubHandlers {
 
   setStatus(agent: AgentState, status: AgentStatus, error?: string): void {
     if (TERMINAL.includes(agent.status)) return;
-    const wasRunning = agent.status === 'running';
-    this.runningAgents += (status === 'running' ? 1 : 0) - (wasRunning ? 1 : 0);
-    agent.status = status;
-    if (wasRunning !== (status === 'running')) this.dispatch.agentRunning(agent.id, !wasRunning);
+    this.enter(agent, status);
     if (error !== undefined) agent.error = error;
     if (TERMINAL.includes(status)) this.leases.agentGone(agent.id, status !== 'done');
     if (status === 'lost') agent.lostAt ??= this.now();
@@ -198,6 +195,15 @@ export class RunSession implements HubHandlers {
     // An agent that is done or lost is waited for no more: the windows it held up may be complete now.
     this.dispatch.check();
     this.events.changed();
+  }
+
+  /** The one place an agent's status changes: the running count and the dispatch follow it. */
+  private enter(agent: AgentState, status: AgentStatus): void {
+    const wasRunning = agent.status === 'running';
+    agent.status = status;
+    if (wasRunning === (status === 'running')) return;
+    this.runningAgents += wasRunning ? -1 : 1;
+    this.dispatch.agentRunning(agent.id, !wasRunning);
   }
 
   hello(message: MessageOf<'hello'>): void {
@@ -209,9 +215,7 @@ export class RunSession implements HubHandlers {
     agent.lastHeardAt = this.now();
     if (agent.status === 'lost') {
       this.notice(`agent ${label(agent)} is back`);
-      agent.status = 'running';
-      this.runningAgents += 1;
-      this.dispatch.agentRunning(agent.id, true);
+      this.enter(agent, 'running');
       agent.lostAt = undefined;
     }
     this.persist(agent);

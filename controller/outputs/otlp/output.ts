@@ -12,6 +12,7 @@ import { DeliveryError, DeliveryQueue } from '../delivery.js';
 import type { MetricBatch } from '../metric-points.js';
 import type { ExporterOptions } from '../options.js';
 import { WindowMetrics } from '../window-metrics.js';
+import { shownUrl } from '../shown-url.js';
 import { estimatedBytes, toResourceMetrics } from './resource-metrics.js';
 
 interface Payload {
@@ -33,7 +34,7 @@ export function otlpMetrics(
   options: ExporterOptions,
   batchesOf: (run: LiveRunInfo, options: ExporterOptions) => BatchSource = (run, given) => new WindowMetrics(run, given),
 ): LiveOutput {
-  const name = `otlp ${withoutCredentials(url)}`;
+  const name = `otlp ${shownUrl(url)}`;
   const sender = new OtlpSender(url, options.requestTimeoutMs);
   const queue = new DeliveryQueue<Payload>({
     send: (payload) => sender.send(payload.metrics),
@@ -120,15 +121,6 @@ export class OtlpSender {
     const shutdown = this.exporter.shutdown().catch(() => undefined);
     await Promise.race([shutdown, new Promise((resolve) => setTimeout(resolve, Math.max(0, withinMs)).unref())]);
   }
-}
-
-/** The URL as messages show it: a user:password in it is the target's secret. */
-function withoutCredentials(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.username === '' && parsed.password === '') return parsed.href;
-  parsed.username = '***';
-  parsed.password = '';
-  return parsed.href;
 }
 
 const RETRYABLE_STATUS = 'Export failed with retryable status';

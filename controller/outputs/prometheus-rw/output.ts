@@ -8,6 +8,7 @@ import { DeliveryError, DeliveryQueue } from '../delivery.js';
 import { FOLDED_LABEL, type ExporterOptions } from '../options.js';
 import { CAPPED_LABELS, WindowMetrics } from '../window-metrics.js';
 import { encodeWriteRequest } from './encode.js';
+import { shownUrl } from '../shown-url.js';
 
 /** The headers remote-write 1.0 asks a sender for. */
 const HEADERS = {
@@ -68,13 +69,12 @@ interface Target {
 /** user:password@ in the URL becomes basic auth (fetch refuses credentials in a URL) and is never shown. */
 function targetOf(url: string): Target {
   const parsed = new URL(url);
-  if (parsed.username === '' && parsed.password === '') return { href: parsed.href, shown: parsed.href };
+  const shown = shownUrl(url);
+  if (parsed.username === '' && parsed.password === '') return { href: parsed.href, shown };
   const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
   parsed.username = '';
   parsed.password = '';
-  const shown = new URL(parsed.href);
-  shown.username = '***';
-  return { href: parsed.href, shown: shown.href, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
+  return { href: parsed.href, shown, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
 }
 
 async function post(target: Target, body: Uint8Array<ArrayBuffer>, timeoutMs: number): Promise<void> {

@@ -107,6 +107,16 @@ describe('WindowMetrics', () => {
     expect(duration.labels).toEqual({ run_id: 'run-1', scenario: 'shop', step: 'home' });
   });
 
+  it('stamps a window that ends after now (the load stopped mid-window) with now, each batch after the last', () => {
+    let now = T0 + WINDOW_MS / 2;
+    const metrics = new WindowMetrics(runInfo(), DEFAULT_EXPORTER_OPTIONS, () => now);
+    const first = metrics.window(complete([['a', body(0)]]));
+    const second = metrics.window(complete([['a', body(1)]]));
+    expect([first.timestampMs, second.timestampMs]).toEqual([now, now + 1]);
+    now = T0 + 10 * WINDOW_MS;
+    expect(metrics.window(complete([['a', body(2)]])).timestampMs).toBe(T0 + 3 * WINDOW_MS);
+  });
+
   it('keeps a step seen before in later batches, its counters as they were and no quantiles of a window it was not in', () => {
     const metrics = new WindowMetrics(runInfo(), DEFAULT_EXPORTER_OPTIONS);
     metrics.window(complete([['a', body(0, { steps: { home: stepWire([50]) } })]]));

@@ -81,6 +81,7 @@ export class WindowMetrics {
   constructor(
     private readonly run: LiveRunInfo,
     private readonly options: ExporterOptions,
+    private readonly now: () => number = Date.now,
   ) {
     this.base = { run_id: run.runId, scenario: run.scenario };
     this.caps = Object.fromEntries(CAPPED_LABELS.map((name) => [name, new LabelCap(options.maxLabelValues)])) as Record<CappedLabel, LabelCap>;
@@ -117,7 +118,10 @@ export class WindowMetrics {
       ...this.vitalPoints(vitals),
       ...this.agentPoints(byAgent),
     ];
-    return this.batch(merged.windowStart + merged.windowMs, points);
+    // Stamped at the window's end, or now if that is still ahead (the load stopped mid-window): a query right after
+    // the run would not see a sample from its future. One after the last, always: a timestamp written twice is refused.
+    const end = merged.windowStart + merged.windowMs;
+    return this.batch(Math.max(Math.min(end, this.now()), this.lastTimestampMs + 1), points);
   }
 
   /** A late agent's window: what it adds to the counters, sums and run-so-far quantiles; the next batch carries it. */

@@ -7,10 +7,6 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, workerData } from 'node:worker_threads';
-import { AgentConfigSchema } from '../src/protocol/agent-config.js';
-import { runAgent } from './agent.js';
-import { killBrowserGroups } from './browser-groups.js';
-import { runVuWorker } from './vu-worker.js';
 
 function log(line: string): void {
   process.stderr.write(`[agent ${new Date().toISOString()}] ${line}\n`);
@@ -41,6 +37,7 @@ async function main(): Promise<number> {
     log('no configuration on stdin');
     return 2;
   }
+  const { AgentConfigSchema } = await import('../src/protocol/agent-config.js');
   const parsed = AgentConfigSchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
     log(`bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -54,6 +51,11 @@ async function main(): Promise<number> {
       process.exit(3);
     });
   }
+  // Imported here, not at the top: each thread evaluates only its own role's modules (the bundle
+  // wraps what is imported this way in lazy initialisers), so the agent's thread never sets up
+  // puppeteer and a VU worker never sets up the uplink.
+  const { runAgent } = await import('./agent.js');
+  const { killBrowserGroups } = await import('./browser-groups.js');
   process.on('exit', killBrowserGroups);
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.on(signal, () => {
@@ -68,7 +70,7 @@ async function main(): Promise<number> {
 
 // The same bundle runs as the agent and as each of its VU worker threads.
 if (!isMainThread && (workerData as { role?: string } | null)?.role === 'vu-worker') {
-  void runVuWorker();
+  void import('./vu-worker.js').then(({ runVuWorker }) => runVuWorker());
 } else {
   main().then(
     (code) => process.exit(code),

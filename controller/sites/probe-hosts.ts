@@ -6,6 +6,7 @@ import { loadInventory } from '../../provisioning/inventory.js';
 import { parseProbe, probeProblems, probeScript, shellQuote, type CacheLook, type HostProbe } from '../../provisioning/probe.js';
 import { discoverEc2 } from '../ec2/discover.js';
 import { HostError, SshConnection } from '../ssh/connection.js';
+import { HeldShell } from '../ssh/held-shell.js';
 import { transferKindOf, type TransferKind } from '../ssh/transfer.js';
 import { mapBoundedPerKey } from './bounded.js';
 
@@ -45,6 +46,8 @@ export interface ConnectedHost {
   transfer?: TransferKind;
   /** a new connection to it, its host key checked against known_hosts again (a changed key is refused) */
   dial(): Promise<SshConnection>;
+  /** the probe's shell, kept for the agent's start (with `holdShell`): one login shell per warm host, not two */
+  shell?: HeldShell;
 }
 
 /**
@@ -73,7 +76,7 @@ export function inventoryOf(file: string, io: Io): Promise<ResolvedHost[]> {
  */
 export function probeHosts(
   hosts: readonly ResolvedHost[],
-  options: { acceptNewHostKeys: boolean; env: Io['env']; cacheLooks?: readonly CacheLook[]; inspect?: boolean },
+  options: { acceptNewHostKeys: boolean; env: Io['env']; cacheLooks?: readonly CacheLook[]; inspect?: boolean; holdShell?: boolean },
   keep: (problems: readonly string[], probe: HostProbe, host: ResolvedHost) => boolean,
 ): Promise<HostProbeResult[]> {
   return mapConnecting(hosts, async (host): Promise<HostProbeResult> => {
@@ -120,7 +123,14 @@ async function shellCostOf(connected: ConnectedHost): Promise<ShellCost> {
  */
 export async function connectAndProbe(
   host: ResolvedHost,
-  options: { acceptNewHostKeys: boolean; acceptNewJumpKeys?: boolean; env?: Readonly<Record<string, string | undefined>>; cacheLooks?: readonly CacheLook[]; inspect?: boolean },
+  options: {
+    acceptNewHostKeys: boolean;
+    acceptNewJumpKeys?: boolean;
+    env?: Readonly<Record<string, string | undefined>>;
+    cacheLooks?: readonly CacheLook[];
+    inspect?: boolean;
+    holdShell?: boolean;
+  },
 ): Promise<ConnectedHost> {
   const asHostError = (error: unknown) => (error instanceof HostError ? error : new HostError(host.name, 'connect', error instanceof Error ? error.message : String(error)));
   const connection = await SshConnection.open(host, options).catch((error: unknown) => {
@@ -128,12 +138,24 @@ export async function connectAndProbe(
   });
   try {
     const dial = () => SshConnection.open(host, { acceptNewHostKeys: false, ...(options.env ? { env: options.env } : {}) });
+    if (options.holdShell) {
+      const { probe, shell } = await probeHolding(connection, host, options.cacheLooks);
+      return { host, connection, probe, dial, shell };
+    }
     const probe = await probeOver(connection, host, options.cacheLooks, options.inspect);
     return { host, connection, probe, ...(options.inspect ? { transfer: await transferKindOf(connection) } : {}), dial };
   } catch (error) {
     connection.close();
     throw asHostError(error);
   }
+}
+
+/** As probeOver, and the probe's shell is kept for a later command (HeldShell). */
+async function probeHolding(connection: SshConnection, host: ResolvedHost, cacheLooks: readonly CacheLook[] = []): Promise<{ probe: HostProbe; shell: HeldShell }> {
+  const held = await HeldShell.open(connection, probeScript(shellQuote(host.node), host.browserPath, host.workDir, cacheLooks)).catch((error: unknown) => {
+    throw new HostError(host.name, 'probe', `the probe failed: ${(error as Error).message}`);
+  });
+  return { probe: parseProbe(held.stdout), shell: held.shell };
 }
 
 /** Asks the host what it has, over an open connection; with `chromiumVersion`, Chromium's version too (hosts check shows it). */

@@ -53,17 +53,18 @@ export async function startRemoteAgent(connected: ConnectedHost, link: SshLink, 
     ...(browserPath ? { browserPath } : {}),
   };
   const writeUrl = (port: number) => writeFileCommand(inRun(FILES.url), `printf '%s\\n' ${shellQuote(hubUrl(port))}`);
-  const start = [
-    ...(prelude ? [prelude] : []),
-    writeUrl(remotePort),
-    // The secrets come over the channel, into a file only this user can read; the agent removes it at once.
-    writeFileCommand(inRun(FILES.config), 'cat'),
-    startDetachedCommand(connected, runDir),
-    markerLine(STARTED),
-  ];
+  const start = (configFrom: string) =>
+    [
+      ...(prelude ? [prelude] : []),
+      writeUrl(remotePort),
+      // The secrets come over the channel, into a file only this user can read; the agent removes it at once.
+      writeFileCommand(inRun(FILES.config), `cat ${configFrom}`),
+      startDetachedCommand(connected, runDir),
+      markerLine(STARTED),
+    ].join(' && ');
   // Once started, the shell becomes the watcher: its command line then names the agent's files but not the agent.
-  const starter = await first.exec(`{ ${start.join(' && ')}; } && exec sh -c ${shellQuote(watchScript(runDir))}`);
-  starter.channel.end(JSON.stringify(remoteConfig));
+  const command = (configFrom: string) => `{ ${start(configFrom)}; } && exec sh -c ${shellQuote(watchScript(runDir))}`;
+  const starter = await startOver(connected, first, command, JSON.stringify(remoteConfig));
   await untilStarted(starter, host.name);
   link.onRedial(async (connection) => {
     const port = await forwardToHub(connection, hubPort);
@@ -85,6 +86,17 @@ export async function startRemoteAgent(connected: ConnectedHost, link: SshLink, 
       return connection !== undefined;
     },
   };
+}
+
+/** The start: in the probe's shell where it is still held on this connection (no login shell more), else a command of its own. */
+async function startOver(connected: ConnectedHost, connection: SshConnection, command: (configFrom: string) => string, config: string): Promise<RemoteProcess> {
+  const held = connected.shell;
+  connected.shell = undefined;
+  if (held?.usable && held.connection === connection) return held.runLast(command, config);
+  held?.close();
+  const starter = await connection.exec(command(''));
+  starter.channel.end(config);
+  return starter;
 }
 
 function hubUrl(port: number): string {

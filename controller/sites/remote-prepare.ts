@@ -47,7 +47,7 @@ export async function prepareRemoteSites(request: RemoteRequest, io: Io): Promis
   const { prepare } = request;
   // A host that lacks only what prepare installs stays connected, to be prepared.
   const cacheLooks = request.files.map((file) => ({ cacheName: cacheNameOf(file), size: file.size }));
-  const results = await probeHosts(hosts, { acceptNewHostKeys: request.acceptNewHostKeys, env: io.env, cacheLooks }, (problems, probe, host) =>
+  const results = await probeHosts(hosts, { acceptNewHostKeys: request.acceptNewHostKeys, env: io.env, cacheLooks, holdShell: true }, (problems, probe, host) =>
     problems.length === 0 || (prepare !== false && problemsPrepareLeaves(probe, host.browserPath).length === 0),
   );
   const usable: ConnectedHost[] = [];

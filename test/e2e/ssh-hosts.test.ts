@@ -4,7 +4,7 @@
 // forwards; nothing listens on anything but loopback.
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,10 +25,14 @@ describe('agents on hosts over SSH', () => {
   let good: LabHost[];
   let noChromium: LabHost;
   let noSftp: LabHost;
+  // Every login shell on the first host adds a line here (its .bashrc does): what each command over SSH costs there.
+  const loginShells = join(tmpdir(), `squall-login-shells-${process.pid}`);
+  const loginShellsSoFar = () => readFileSync(loginShells, 'utf8').split('\n').filter(Boolean).length;
 
   beforeAll(async () => {
+    writeFileSync(loginShells, '');
     lab = await startSshLab([
-      { address: '127.0.0.2' },
+      { address: '127.0.0.2', shellStartup: `echo started >> ${loginShells}\n` },
       { address: '127.0.0.3' },
       // Its shell start-up prints and is slow (as a .bashrc that runs pyenv's or nvm's init), as some hosts' is:
       // squall's commands must not mind, and hosts check says what each command costs there.
@@ -46,6 +50,7 @@ describe('agents on hosts over SSH', () => {
   afterAll(async () => {
     await app?.close();
     await lab?.stop();
+    rmSync(loginShells, { force: true });
   });
 
   describe('a 3-host run', () => {
@@ -131,6 +136,7 @@ describe('agents on hosts over SSH', () => {
     lab.trust();
     const io = memoryIo();
     const planned = 30_000;
+    const shellsBefore = loginShellsSoFar();
     const outcome = await runLoadTest(
       {
         scenario: fixture('shop.scenario.ts'),
@@ -162,6 +168,9 @@ describe('agents on hosts over SSH', () => {
     expect(run.durationMs).toBeLessThan(planned / 2);
     expect(io.stderr()).toMatch(/threshold step:home: p95<1 failed \(p95 was [\d.]+ms, not < 1ms\) at \d+s into the load: stopping the load/);
     expect(io.stdout()).toMatch(/the load was stopped by threshold step:home: p95<1 at \d+s into the load/);
+    // A warm host (the 3-host run left its files there): the probe's login shell also starts the agent; cleanup is the other.
+    expect(io.stderr()).toMatch(/bundles uploaded in [\d.]+s \(0 files sent, 4 already there\)/);
+    expect(loginShellsSoFar() - shellsBefore).toBe(2);
   }, 90_000);
 
   describe('host keys', () => {

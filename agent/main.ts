@@ -6,7 +6,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, workerData } from 'node:worker_threads';
+import type { VuWorkerInit } from './vu-worker-messages.js';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 function log(line: string): void {
   process.stderr.write(`[agent ${new Date().toISOString()}] ${line}\n`);
@@ -70,7 +71,7 @@ async function main(): Promise<number> {
 
 // The same bundle runs as the agent and as each of its VU worker threads.
 if (!isMainThread && (workerData as { role?: string } | null)?.role === 'vu-worker') {
-  void import('./vu-worker.js').then(({ runVuWorker }) => runVuWorker());
+  void import('./vu-worker.js').then(({ runVuWorker }) => runVuWorker(parentPort!, workerData as VuWorkerInit));
 } else {
   main().then(
     (code) => process.exit(code),

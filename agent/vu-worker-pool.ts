@@ -2,7 +2,6 @@
 // browser), gives out VUs round-robin, and turns their messages back into
 // VU events and ScheduledVu promises for the scheduler.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { registerBrowserGroup } from './browser-groups.js';
 import type { ScheduledVu } from './scheduler.js';
 import type { VuEvents } from './vu.js';
@@ -10,6 +9,7 @@ import type { StartMessage } from '../src/protocol/messages.js';
 import { answerFor } from './feeds/feed-hook.js';
 import type { FeedRows } from './feeds/feed-rows.js';
 import type { FromVuWorker, ToVuWorker, VuWorkerInit } from './vu-worker-messages.js';
+import { startVuThread, type VuThread } from './vu-thread.js';
 
 /** Above this many VUs in one browser, a second browser (and thread) pays for itself. */
 export const VUS_PER_VU_WORKER = 40;
@@ -45,7 +45,7 @@ export class VuWorkerPool {
   private onBrowserExit: () => void = () => {};
 
   private constructor(
-    private readonly workers: Worker[],
+    private readonly workers: VuThread[],
     readonly chromium: string,
   ) {
     for (const worker of workers) worker.on('message', (message: FromVuWorker) => (message.kind === 'feed-take' ? this.feed(worker, message) : this.handle(message)));
@@ -58,7 +58,7 @@ export class VuWorkerPool {
     this.feeds = rows;
   }
 
-  private feed(worker: Worker, message: Extract<FromVuWorker, { kind: 'feed-take' }>): void {
+  private feed(worker: VuThread, message: Extract<FromVuWorker, { kind: 'feed-take' }>): void {
     if (!this.feeds) return void worker.postMessage({ kind: 'feed-row', request: message.request, error: { name: 'Error', message: 'this agent serves no data' } } satisfies ToVuWorker);
     void answerFor(this.feeds, message.request, message.spec, message.vu).then((answer) => worker.postMessage({ kind: 'feed-row', ...answer } satisfies ToVuWorker));
   }
@@ -73,7 +73,7 @@ export class VuWorkerPool {
     init: Omit<VuWorkerInit, 'role'>,
     onRetry: (message: string, attempt: number) => void,
   ): Promise<VuWorkerPool> {
-    const workers = Array.from({ length: count }, () => new Worker(script, { workerData: { role: 'vu-worker', ...init } satisfies VuWorkerInit }));
+    const workers = Array.from({ length: count }, () => startVuThread(script, { role: 'vu-worker', ...init }, count === 1));
     const ready = workers.map(
       (worker) =>
         new Promise<string>((resolve, reject) => {

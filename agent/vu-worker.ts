@@ -1,7 +1,9 @@
-// A VU worker: a worker thread with its own Chromium, running the VUs the
-// main thread gives it. Each has its own event loop, so one browser's
-// DevTools traffic never queues behind another's.
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+// A VU worker: its own Chromium, running the VUs the agent's thread gives it
+// over a message port. Several run as worker threads, each with its own event
+// loop, so one browser's DevTools traffic never queues behind another's; a lone
+// one runs in the agent's own thread (vu-worker-pool.ts), the same messages
+// over a MessageChannel.
+import type { MessagePort } from 'node:worker_threads';
 import type { Scenario } from '../src/scenario/index.js';
 import { loadScenario } from '../src/scenario/load.js';
 import type { ScenarioFlows } from '../src/scenario/flows.js';
@@ -14,9 +16,7 @@ import { VirtualUser, type VuEvents } from './vu.js';
 import { describeError } from './describe-error.js';
 import { installFeeds, WorkerFeeds } from './feeds/feed-hook.js';
 
-export async function runVuWorker(): Promise<void> {
-  const port = parentPort!;
-  const init = workerData as VuWorkerInit;
+export async function runVuWorker(port: MessagePort, init: VuWorkerInit): Promise<void> {
   const post = (message: FromVuWorker) => port.postMessage(message);
   let chromium: RunningChromium;
   let scenario: Scenario;

@@ -53,8 +53,8 @@ async function main(): Promise<number> {
     });
   }
   // Imported here, not at the top: each thread evaluates only its own role's modules (the bundle
-  // wraps what is imported this way in lazy initialisers), so the agent's thread never sets up
-  // puppeteer and a VU worker never sets up the uplink.
+  // wraps what is imported this way in lazy initialisers): a VU worker thread never sets up the
+  // uplink, and the agent's thread sets up puppeteer only when it drives the lone VU worker itself.
   const { runAgent } = await import('./agent.js');
   const { killBrowserGroups } = await import('./browser-groups.js');
   process.on('exit', killBrowserGroups);

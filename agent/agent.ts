@@ -14,6 +14,7 @@ import { AgentControl } from './control.js';
 import { runLoad } from './load.js';
 import { hostFacts } from './monitor.js';
 import { Uplink } from './uplink.js';
+import { onceEach } from './unhandled.js';
 import { describeError } from './describe-error.js';
 import { VuWorkerPool, vuWorkersFor, type OnDemandVu } from './vu-worker-pool.js';
 
@@ -48,6 +49,10 @@ export async function runAgent(config: AgentConfig, script: string, rawLog: (lin
   const finish = (exit: AgentExit) => finishWith(uplink, exit, 2 * config.lostControllerMs);
   if ('failure' in setup) return finish(failWith(uplink, setup.failure));
   const { pool, loaded } = setup;
+  pool.onWarning = onceEach((message) => {
+    log(message);
+    uplink.send({ type: 'event', level: 'warn', message });
+  });
   // Feeders' rows: the data files beside the scenario bundle, unique rows leased from the controller.
   const leases = new LeaseClient(uplink);
   control.onGrant = (grant) => leases.granted(grant);

@@ -31,6 +31,8 @@ export type FromVuWorker =
   | { kind: 'ready'; chromium: string; pid?: number }
   | { kind: 'failed'; message: string }
   | { kind: 'launch-retry'; attempt: number; message: string }
+  /** something the user should hear of that fails no step (a promise the scenario left rejected) */
+  | { kind: 'warn'; message: string }
   | { kind: 'iteration-started'; vu: number; iteration: number; atMs: number; flow?: string }
   | { kind: 'step-ended'; outcome: StepOutcome }
   | { kind: 'iteration-ended'; vu: number; iteration: number; atMs: number; result: IterationResult; flow?: string }

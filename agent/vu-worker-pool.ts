@@ -43,6 +43,8 @@ export class VuWorkerPool {
   private readonly running = new Map<number, Pending>();
   private readonly onDemand = new Map<number, { vu: OnDemandVu; ready: Pending }>();
   private onBrowserExit: () => void = () => {};
+  /** hears what a VU worker says that fails no step (vu-worker-messages.ts 'warn') */
+  onWarning: (message: string) => void = () => {};
 
   private constructor(
     private readonly workers: VuThread[],
@@ -210,6 +212,8 @@ export class VuWorkerPool {
       }
       case 'browser-exited':
         return this.onBrowserExit();
+      case 'warn':
+        return this.onWarning(message.message);
       default:
         return;
     }

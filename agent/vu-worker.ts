@@ -15,6 +15,7 @@ import { DEFAULT_EVIDENCE_PER_ERROR, EvidenceBudget } from './evidence.js';
 import { VirtualUser, type VuEvents } from './vu.js';
 import { describeError } from './describe-error.js';
 import { installFeeds, WorkerFeeds } from './feeds/feed-hook.js';
+import { keepGoingOnUnhandledRejections } from './unhandled.js';
 
 export async function runVuWorker(port: MessagePort, init: VuWorkerInit): Promise<void> {
   const post = (message: FromVuWorker) => port.postMessage(message);
@@ -27,6 +28,7 @@ export async function runVuWorker(port: MessagePort, init: VuWorkerInit): Promis
   port.on('message', (message: ToVuWorker) => {
     if (message.kind === 'feed-row') feeds.answer(message);
   });
+  keepGoingOnUnhandledRejections((message) => post({ kind: 'warn', message }));
   try {
     ({ scenario, flows } = await loadScenario(init.scenarioPath, init.scenarioPath, 'scenario'));
     chromium = await launchBrowser(init.browserPath, scenario.options?.browser, (message, attempt) => post({ kind: 'launch-retry', attempt, message }));

@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportSchema, type Report } from '../../src/protocol/report.js';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { fixture, runCli, type CliResult } from '../harness/cli.js';
+import { shareByWeight } from '../../controller/run/assign.js';
+import { executeRun, withPreparedRun } from '../../controller/run/run.js';
+import { memoryIo } from '../../src/io.js';
 
 describe('squall run, locally, against the demo app', () => {
   let app: DemoApp;
@@ -110,5 +113,29 @@ describe('squall run, locally, against the demo app', () => {
     } finally {
       db.close();
     }
+  });
+
+  // A VU worker runs in the agent's own thread when the agent needs one, in threads of their own when it needs more.
+  it.each([1, 2])('goes on past promises the scenario leaves rejected, and says so once each (%i VU workers)', async (vuWorkers) => {
+    const io = memoryIo();
+    const outcome = await withPreparedRun(
+      {
+        scenario: fixture('floating-rejection.scenario.ts'),
+        flags: { vus: 2, duration: '3s' },
+        env: { TARGET: app.url },
+        window: '1s',
+        out: join(dir, `floating-${vuWorkers}`),
+        db: join(dir, 'floating.db'),
+        dashboard: false,
+      },
+      io,
+      (prepared) => executeRun(prepared, io, { assign: async (p, sites) => (await shareByWeight(p, sites)).map((a) => ({ ...a, vuWorkers })) }),
+    );
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.report.agents.map((agent) => agent.status)).toEqual(['done']);
+    expect(outcome.report.iterations.completed).toBeGreaterThan(4);
+    const said = io.stderr().split('\n').filter((line) => line.includes('a promise rejected and nothing handled it'));
+    expect(said.filter((line) => line.endsWith('Error: nobody awaited me'))).toHaveLength(1);
+    expect(said.some((line) => line.includes('#never-there'))).toBe(true);
   });
 });

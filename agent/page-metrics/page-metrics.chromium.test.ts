@@ -79,10 +79,18 @@ describe('page collector', () => {
     // The only interaction of the first page navigated away before its next paint: no INP to report (web-vitals would have none either).
     const urls = requests.map((r) => `${r.step} ${r.sample.url.replace(base, '')}`);
     expect(urls.sort()).toEqual(['first /a', 'first /api/slow', 'second /api/slow', 'second /b']);
-    const slow = requests.find((r) => r.sample.url.endsWith('/api/slow'))!;
+    const slow = requests.find((r) => r.step === 'second' && r.sample.url.endsWith('/api/slow'))!;
     expect(slow.sample.status).toBe(200);
+    // The server holds it 80 ms: the time to first byte includes that, and is what the page's own
+    // Resource Timing says of the same fetch (not a bound in ms, which a busy machine stretches: CI
+    // read 167 ms against an earlier bound of 150).
     expect(slow.sample.phases.ttfb).toBeGreaterThanOrEqual(79);
-    expect(slow.sample.phases.ttfb).toBeLessThan(150);
+    const pageSays = await page.evaluate(() => {
+      const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/slow')) as PerformanceResourceTiming;
+      return entry.responseStart - entry.requestStart;
+    });
+    // Both come from the same network timing: under three busy loops here 93.595 against 93.600 ms.
+    expect(Math.abs(slow.sample.phases.ttfb - pageSays)).toBeLessThan(2);
     await page.close();
   });
 

@@ -17,8 +17,8 @@ export class HeldShell {
   private constructor(
     readonly connection: SshConnection,
     private readonly process: RemoteProcess,
-    /** how much stdout and stderr the first command printed: a later command's own output starts there */
-    private readonly offsets: { stdout: number; stderr: number },
+    /** how much stderr the first command printed: a later command's own starts there */
+    private readonly stderrBefore: number,
   ) {}
 
   /**
@@ -38,7 +38,7 @@ export class HeldShell {
       process.channel.on('data', onData);
       void process.exited.then(() => reject(new Error(`the shell ended: ${process.stderr().trim() || 'it said nothing'}`)));
     });
-    const shell = new HeldShell(connection, process, { stdout: process.stdout().length, stderr: process.stderr().length });
+    const shell = new HeldShell(connection, process, process.stderr().length);
     return { shell, stdout, stderr: process.stderr() };
   }
 
@@ -61,8 +61,12 @@ export class HeldShell {
     return {
       channel: process.channel,
       exited: process.exited,
-      stdout: () => process.stdout().slice(this.offsets.stdout),
-      stderr: () => process.stderr().slice(this.offsets.stderr),
+      // After the marker; once the process's kept output (its last 64 kB) no longer holds it, all it holds is after it.
+      stdout: () => {
+        const all = process.stdout();
+        return afterMarker(all, HELD) ?? all;
+      },
+      stderr: () => process.stderr().slice(this.stderrBefore),
     };
   }
 

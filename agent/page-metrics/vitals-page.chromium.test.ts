@@ -2,6 +2,10 @@
 // headless Chromium documents: a late contentful paint (LCP after FCP), a
 // layout shift, a slow click (INP), and more than 50 clicks (INP's p98
 // estimate). Each value must equal web-vitals' once web-vitals has caught up.
+// It runs with the machine to itself (test/harness/machine-lock.ts): a slow
+// click's Event Timing entry comes once its frame is presented, which browsers
+// of other test files on the same 2 cores delayed past the collector's settle
+// (two frames after the input): a CI run lost the click's INP that way.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

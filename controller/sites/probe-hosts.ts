@@ -155,6 +155,11 @@ async function probeHolding(connection: SshConnection, host: ResolvedHost, cache
   const held = await HeldShell.open(connection, probeScript(shellQuote(host.node), host.browserPath, host.workDir, cacheLooks)).catch((error: unknown) => {
     throw new HostError(host.name, 'probe', `the probe failed: ${(error as Error).message}`);
   });
+  // As probeOver: a probe that printed nothing failed, and what it said on stderr is why.
+  if (!held.stdout.includes('home=')) {
+    held.shell.close();
+    throw new HostError(host.name, 'probe', `the probe failed: ${held.stderr.trim() || 'it printed nothing'}`);
+  }
   return { probe: parseProbe(held.stdout), shell: held.shell };
 }
 

@@ -43,7 +43,7 @@ const SHARED_FILES = new Map<string, number>([
   ['live-outputs.test.ts', 11], // counts and equalities with report.json only
   ['local-run.test.ts', 26], // a 300 ms step's p50 under 600 ms: room for a neighbour
   ['old-store.test.ts', 1],
-  ['page-metrics.chromium.test.ts', 2], // an 80 ms route's TTFB between 79 and 150 ms
+  ['page-metrics.chromium.test.ts', 2], // an 80 ms route's TTFB as the page's own Resource Timing of it
   ['prepare.test.ts', 53],
   ['recording.test.ts', 33],
   ['reports.test.ts', 21],
@@ -53,7 +53,6 @@ const SHARED_FILES = new Map<string, number>([
   ['url-lists.test.ts', 42],
   ['urls-from-log.test.ts', 12],
   ['urls-spider.test.ts', 17],
-  ['vitals-page.chromium.test.ts', 12], // ours equal to web-vitals' on the same entries; busy-work clicks only get longer
 ]);
 
 /**

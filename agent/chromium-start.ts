@@ -78,7 +78,7 @@ export async function startChromium(start: ChromiumStart): Promise<RunningChromi
  * without it a start costs about 150 ms less CPU (655 against 815 ms, a context and a page
  * included) and one process less. Full Chromium opens a tab of its own without one, so it keeps it.
  */
-export function withoutStartPage(args: string[], headless: ChromiumStart['headless']): string[] {
+function withoutStartPage(args: string[], headless: ChromiumStart['headless']): string[] {
   return headless === 'shell' ? args.filter((arg) => arg !== 'about:blank') : args;
 }
 

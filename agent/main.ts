@@ -6,8 +6,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { VuWorkerInit } from './vu-worker-messages.js';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { VuWorkerInit } from './vu-worker-messages.js';
 
 function log(line: string): void {
   process.stderr.write(`[agent ${new Date().toISOString()}] ${line}\n`);

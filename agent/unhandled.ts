@@ -3,7 +3,7 @@
 // Node's default ends the thread that holds it: the agent, or a VU worker
 // thread whose VUs then never finish. A slip like that costs the user one
 // line, said once for each distinct message, not the run.
-import { boundText } from '../src/bounded-text.js';
+import { describeError } from './describe-error.js';
 
 /** Distinct messages said; the same slip in every iteration is said once. */
 const DISTINCT_SAID = 10;
@@ -18,9 +18,10 @@ export function onceEach(say: (message: string) => void): (message: string) => v
   };
 }
 
+/** What is said of it: its class and first line as a failed step's are (bounded; a value whose conversion throws is shown as such). */
 export function unhandledNotice(reason: unknown): string {
-  const what = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
-  return `a promise rejected and nothing handled it (in the scenario's code, most likely: await it, or add .catch): ${boundText(what, 300)}`;
+  const { errorClass, message } = describeError(reason);
+  return `a promise rejected and nothing handled it (in the scenario's code, most likely: await it, or add .catch): ${errorClass}: ${message}`;
 }
 
 let installed = false;

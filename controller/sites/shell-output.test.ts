@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterMarker } from './shell-output.js';
+import { afterMarker, beforeMarker } from './shell-output.js';
 
 describe('output after a marker line', () => {
   it('is what follows the marker, whatever the shell printed before it', () => {
@@ -14,5 +14,12 @@ describe('output after a marker line', () => {
     expect(afterMarker('m', 'm')).toBeUndefined();
     expect(afterMarker('not m\n0\n', 'm')).toBeUndefined();
     expect(afterMarker('mm\n0\n', 'm')).toBeUndefined();
+  });
+
+  it('before it: what the shell and the command printed, through the line before the marker; nothing until it has come', () => {
+    expect(beforeMarker('welcome\nhome=/root\n\nm\n', 'm')).toBe('welcome\nhome=/root\n\n');
+    expect(beforeMarker('m\nlater\n', 'm')).toBe('');
+    expect(beforeMarker('home=/root\nm', 'm')).toBeUndefined();
+    expect(beforeMarker('not m\n', 'm')).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@
 // then reads the next command from the channel; the start of the agent is that
 // next command, so a warm host pays its shell's start-up once, not twice.
 import { randomBytes } from 'node:crypto';
-import { afterMarker } from '../sites/shell-output.js';
+import { afterMarker, beforeMarker } from '../sites/shell-output.js';
 import type { RemoteProcess, SshConnection } from './connection.js';
 
 const HELD = 'squall-shell-held';
@@ -27,13 +27,14 @@ export class HeldShell {
    * rejects with what the host said when the shell ends instead.
    */
   static async open(connection: SshConnection, command: string): Promise<{ shell: HeldShell; stdout: string; stderr: string }> {
+    // The empty line puts the marker on a line of its own whatever the command printed last.
     const process = await connection.exec(`( ${command}\n); echo; echo ${HELD}; exec sh`);
     const stdout = await new Promise<string>((resolve, reject) => {
       const onData = () => {
-        const after = afterMarker(process.stdout(), HELD);
-        if (after === undefined) return;
+        const before = beforeMarker(process.stdout(), HELD);
+        if (before === undefined) return;
         process.channel.off('data', onData);
-        resolve(process.stdout().slice(0, process.stdout().length - after.length - HELD.length - 2));
+        resolve(before);
       };
       process.channel.on('data', onData);
       void process.exited.then(() => reject(new Error(`the shell ended: ${process.stderr().trim() || 'it said nothing'}`)));

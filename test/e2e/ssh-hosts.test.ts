@@ -84,7 +84,8 @@ describe('agents on hosts over SSH', () => {
     it('merges every host\'s windows into counts that reconcile exactly with the app', () => {
       const cart = app.stats()['POST /api/cart']!;
       const step = outcome.report.steps.find((s) => s.name === 'add to cart')!;
-      expect(cart.hits).toBeGreaterThan(20);
+      // Every VU added to its cart at least once (how many times more depends on how busy the machine is).
+      expect(cart.hits).toBeGreaterThanOrEqual(outcome.report.vus.max);
       expect(step.count).toBe(cart.hits);
       expect(step.failed).toBe(cart.errors);
       expect(outcome.report.steps.find((s) => s.name === 'home')!.count).toBe(app.stats()['GET /api/products']!.hits);

@@ -9,7 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import puppeteer, { type Browser, type ConnectionTransport, type Viewport } from 'puppeteer-core';
+import puppeteer, { type Browser, type Viewport } from 'puppeteer-core';
+import { PipeTransport } from './pipe-transport.js';
 import { settledWithin } from '../src/settled-within.js';
 
 export interface ChromiumStart {
@@ -94,56 +95,4 @@ async function lastWords(chromium: Process): Promise<string> {
   if (stderr && !stderr.closed) await settledWithin(once(stderr, 'close'), 200);
   const lines = chromium.getRecentLogs().filter((line) => !ROUTINE_STDERR.test(line)).slice(-STDERR_LINES_KEPT);
   return lines.length > 0 ? `; Chromium printed: ${lines.join(' | ')}` : '; Chromium printed nothing';
-}
-
-/** CDP over Chromium's --remote-debugging-pipe: NUL-terminated JSON both ways. */
-class PipeTransport implements ConnectionTransport {
-  onmessage?: (message: string) => void;
-  onclose?: () => void;
-  private pending: Uint8Array[] = [];
-  private closed = false;
-
-  constructor(
-    private readonly toChromium: Writable,
-    private readonly fromChromium: Readable,
-  ) {
-    fromChromium.on('data', this.receive);
-    fromChromium.on('close', () => this.onclose?.());
-    // A write to a browser that died is reported by 'close'; the error adds nothing.
-    fromChromium.on('error', () => {});
-    toChromium.on('error', () => {});
-  }
-
-  send(message: string): void {
-    if (this.closed) return;
-    this.toChromium.write(message);
-    this.toChromium.write('\0');
-  }
-
-  close(): void {
-    this.closed = true;
-    this.fromChromium.off('data', this.receive);
-  }
-
-  private readonly receive = (chunk: Buffer): void => {
-    let end = chunk.indexOf(0);
-    if (end === -1) {
-      this.pending.push(chunk);
-      return;
-    }
-    let start = 0;
-    let head: Buffer = Buffer.concat([...this.pending, chunk.subarray(0, end)]);
-    this.pending = [];
-    while (end !== -1) {
-      const message = head.toString('utf8');
-      // As puppeteer's own transport does: each message in a task of its own.
-      setImmediate(() => {
-        if (!this.closed) this.onmessage?.(message);
-      });
-      start = end + 1;
-      end = chunk.indexOf(0, start);
-      if (end !== -1) head = chunk.subarray(start, end);
-    }
-    if (start < chunk.length) this.pending.push(chunk.subarray(start));
-  };
 }

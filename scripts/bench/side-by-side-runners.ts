@@ -55,7 +55,7 @@ async function span(run: OrderRun, hooks: SpanHooks, startedAt = Date.now()): Pr
  * thought about and ordered from, forever. A string: a compiled function would
  * carry the compiler's helpers into the page.
  */
-const DRIVE_SHOP = `(thinkMs) => {
+export const DRIVE_SHOP = `(thinkMs) => {
   const frame = document.createElement('iframe');
   frame.width = '1280';
   frame.height = '720';

@@ -2,8 +2,10 @@
 // the page's own scripts: it keeps a top-level page view's Web Vitals
 // (vitals-page.ts) and its last errors, until the VU reads them in one round
 // trip, or the document goes away (beforeunload: headless Chrome never fires
-// visibilitychange on a navigation, and a binding called at pagehide never
-// arrives). A frame is not a page view and about:blank or data: is not a page
+// visibilitychange on a navigation, and a binding called at pagehide is lost
+// when another site's process takes the page over; the handler costs about
+// 1 ms of Chromium's CPU a navigation, as the browser asks the page first,
+// measured in docs/benchmarks.md). A frame is not a page view and about:blank or data: is not a page
 // at all: there it does nothing. Requests come from the network layer
 // (request-capture.ts), not from here. Self-contained: it is sent as source text.
 

@@ -5,9 +5,10 @@
 // visibilitychange on a navigation, and a binding called at pagehide is lost
 // when another site's process takes the page over; the handler costs about
 // 1 ms of Chromium's CPU a navigation, as the browser asks the page first,
-// measured in docs/benchmarks.md). A frame is not a page view and about:blank or data: is not a page
-// at all: there it does nothing. Requests come from the network layer
-// (request-capture.ts), not from here. Self-contained: it is sent as source text.
+// measured in docs/benchmarks.md). A frame is not a page view and about:blank
+// or data: is not a page at all: there it does nothing. Requests come from the
+// network layer (request-capture.ts), not from here. Self-contained: it is sent
+// as source text.
 
 import type { PageVitals } from './vitals-page.js';
 

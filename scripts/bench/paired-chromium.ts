@@ -21,20 +21,12 @@ import { VirtualUser } from '../../agent/vu.js';
 import { bundleScenario } from '../../controller/bundle.js';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { loadScenario, type LoadedScenario } from '../../src/scenario/load.js';
-import { DRIVE_SHOP } from './side-by-side-runners.js';
+import { argument } from './cli-args.js';
+import { HEADLESS_SHELL, ORDER_DELAY_MS, startFloorVu, THINK_MS, VU_SPACING_MS } from './side-by-side-runners.js';
 import { treeCpuMs, treeCpuTicks } from './system.js';
 
 const RUNNERS = ['squall', 'squall-off', 'floor'] as const;
 type RunnerName = (typeof RUNNERS)[number];
-const THINK_MS = 300;
-const ORDER_DELAY_MS = 300;
-const VU_SPACING_MS = 100;
-const HEADLESS_SHELL = '/usr/bin/chromium-headless-shell';
-
-function argument(name: string, fallback: string): string {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1]! : fallback;
-}
 
 const pair = argument('--pair', 'squall,floor').split(',') as RunnerName[];
 if (pair.length !== 2 || pair.some((name) => !RUNNERS.includes(name)) || pair[0] === pair[1]) {
@@ -60,9 +52,7 @@ async function startSide(name: RunnerName, app: DemoApp, loaded: LoadedScenario,
   const side = { name, pid: chromium.pid! };
   if (name === 'floor') {
     for (let vu = 0; vu < vus; vu++) {
-      const page = await (await chromium.browser.createBrowserContext()).newPage();
-      await page.goto(`${app.url}/robots.txt`);
-      await page.evaluate(`(${DRIVE_SHOP})(${THINK_MS})`);
+      await startFloorVu(chromium.browser, app.url, THINK_MS);
       await sleep(VU_SPACING_MS);
     }
     return { ...side, orders: () => (app.stats()['POST /api/cart']?.hits ?? 0) - others(), stop: () => chromium.close() };

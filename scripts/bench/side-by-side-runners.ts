@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { launchBrowser } from '../../agent/browser.js';
 import { runLoadTest } from '../../controller/run/run.js';
 import { memoryIo } from '../../src/io.js';
@@ -33,8 +33,11 @@ export interface OrderRunner {
   run(run: OrderRun, hooks: SpanHooks): Promise<void>;
 }
 
-const HEADLESS_SHELL = '/usr/bin/chromium-headless-shell';
-const VU_SPACING_MS = 100;
+/** The flow's shape, as the issue that asked for these benchmarks measured it. */
+export const THINK_MS = 300;
+export const ORDER_DELAY_MS = 300;
+export const HEADLESS_SHELL = '/usr/bin/chromium-headless-shell';
+export const VU_SPACING_MS = 100;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** How long a run lasts: the warm-up, the span, and 2 s to spare. */
@@ -55,7 +58,7 @@ async function span(run: OrderRun, hooks: SpanHooks, startedAt = Date.now()): Pr
  * thought about and ordered from, forever. A string: a compiled function would
  * carry the compiler's helpers into the page.
  */
-export const DRIVE_SHOP = `(thinkMs) => {
+const DRIVE_SHOP = `(thinkMs) => {
   const frame = document.createElement('iframe');
   frame.width = '1280';
   frame.height = '720';
@@ -83,6 +86,13 @@ export const DRIVE_SHOP = `(thinkMs) => {
   })();
 }`;
 
+/** One floor VU: a context and a page of its own, whose script runs the flow from then on. */
+export async function startFloorVu(browser: Browser, target: string, thinkMs: number): Promise<void> {
+  const page = await (await browser.createBrowserContext()).newPage();
+  await page.goto(`${target}/robots.txt`);
+  await page.evaluate(`(${DRIVE_SHOP})(${thinkMs})`);
+}
+
 const floor: OrderRunner = {
   name: 'floor',
   available: () => true,
@@ -92,10 +102,7 @@ const floor: OrderRunner = {
     try {
       const startedAt = Date.now();
       for (let vu = 0; vu < run.vus; vu++) {
-        const context = await chromium.browser.createBrowserContext();
-        const page = await context.newPage();
-        await page.goto(`${run.target}/robots.txt`);
-        await page.evaluate(`(${DRIVE_SHOP})(${run.thinkMs})`);
+        await startFloorVu(chromium.browser, run.target, run.thinkMs);
         await sleep(startedAt + (vu + 1) * VU_SPACING_MS - Date.now());
       }
       await span(run, hooks, startedAt);

@@ -15,16 +15,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { cpuTicks, processes, ticksToMs, treeCpuMs } from './system.js';
-import { SIDE_BY_SIDE_RUNNERS, type OrderRun } from './side-by-side-runners.js';
-
-/** The flow's shape, as the issue that asked for this benchmark measured it. */
-const THINK_MS = 300;
-const ORDER_DELAY_MS = 300;
-
-function argument(name: string, fallback: string): string {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1]! : fallback;
-}
+import { ORDER_DELAY_MS, SIDE_BY_SIDE_RUNNERS, THINK_MS, type OrderRun } from './side-by-side-runners.js';
+import { argument } from './cli-args.js';
 
 const vuCounts = argument('--vus', '4,12').split(',').map(Number);
 const warmupMs = Number(argument('--warmup', '8')) * 1000;

@@ -41,9 +41,15 @@ export async function runAgent(config: AgentConfig, script: string, rawLog: (lin
     onMessage: (message) => control.receive(message),
     onLost: () => control.lost(),
   });
-  // Never reached at all within the grace: nothing to report to, nothing to clean.
-  if (!(await uplink.connect())) return LOST;
+  // Chromium starts while the link comes up: from a host far from the controller the
+  // connection's round trips through the SSH forward cost about as long as the browser's start.
+  const connecting = uplink.connect();
   const setup = await setUpAgent(config, script, uplink, log);
+  // Never reached at all within the grace: nothing to report to; the browser goes.
+  if (!(await connecting)) {
+    if ('pool' in setup) await setup.pool.close();
+    return LOST;
+  }
   // The last windows wait for their acks as long as the link may come back: until the uplink's own
   // deadline (its grace counted from when it dropped) ends the wait, or this bound does.
   const finish = (exit: AgentExit) => finishWith(uplink, exit, 2 * config.lostControllerMs);

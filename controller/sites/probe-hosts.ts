@@ -139,6 +139,8 @@ export async function connectAndProbe(
   try {
     const dial = () => SshConnection.open(host, { acceptNewHostKeys: false, ...(options.env ? { env: options.env } : {}) });
     if (options.holdShell) {
+      // A run: the agent's way back is asked for while the probe runs.
+      connection.prepareRemoteForward();
       const { probe, shell } = await probeHolding(connection, host, options.cacheLooks);
       return { host, connection, probe, dial, shell };
     }

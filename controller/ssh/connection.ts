@@ -150,6 +150,8 @@ export class SshConnection {
     if (tried.length === 0) {
       throw new HostError(host.name, 'auth', 'no identity file and no ssh-agent: set identityFile in the hosts file or start ssh-agent');
     }
+    // Only what we have: ssh2 would otherwise ask for "none" first, a round trip to a host far away that no sshd says yes to.
+    config.authHandler = [...(keyFile ? ['publickey' as const] : []), ...(agent ? ['agent' as const] : [])];
     const client = new Client();
     await new Promise<void>((resolve, reject) => {
       client.once('ready', () => resolve());
@@ -205,18 +207,36 @@ export class SshConnection {
     });
   }
 
+  private remoteForward: Promise<number> | undefined;
+  private acceptForwarded: ((stream: ClientChannel) => void) | undefined;
+
   /**
    * Listens on the host's loopback (a port it picks) and hands every
    * connection made there to `accept`: the agent reaches the controller
    * through this, with no inbound port opened anywhere.
    */
   forwardRemote(accept: (stream: ClientChannel) => void): Promise<number> {
-    this.client.on('tcp connection', (_info, acceptConnection) => accept(acceptConnection()));
-    return new Promise((resolve, reject) => {
+    this.acceptForwarded = accept;
+    return this.requestRemoteForward();
+  }
+
+  /**
+   * Asks for the forward now, before anyone accepts its connections: a run asks while the host is
+   * probed, so the agent's start does not wait one more round trip for its port. Once per connection.
+   */
+  prepareRemoteForward(): void {
+    // A refusal is said when the start asks for the port.
+    this.requestRemoteForward().catch(() => {});
+  }
+
+  private requestRemoteForward(): Promise<number> {
+    this.remoteForward ??= new Promise((resolve, reject) => {
+      this.client.on('tcp connection', (_info, acceptConnection, rejectConnection) => (this.acceptForwarded ? this.acceptForwarded(acceptConnection()) : rejectConnection()));
       this.client.forwardIn('127.0.0.1', 0, (error, port) =>
         error ? reject(new HostError(this.host.name, 'start', `remote port forwarding refused (AllowTcpForwarding?): ${error.message}`)) : resolve(port),
       );
     });
+    return this.remoteForward;
   }
 
   onClose(listener: () => void): void {

@@ -15,6 +15,7 @@ import { startDemoApp, type DemoApp } from '../../controller/demo/server.js';
 import { fixture, runCli } from '../harness/cli.js';
 import { agentWindows, runFolders, runProcesses } from '../harness/lab-runs.js';
 import { CHROMIUM_FILES, startSshLab, type LabHost, type SshLab } from '../harness/ssh-lab.js';
+import { generateKey } from '../harness/sshd.js';
 import { filesUnder, SECRET, secretForms } from '../harness/secret-leaks.js';
 import { reportedServed, servedByLabel, startWildSite } from '../harness/wild-site.js';
 
@@ -232,6 +233,30 @@ describe('agents on hosts over SSH', () => {
       expect(without.stdout).toMatch(/no identity file and no ssh-agent/);
     } finally {
       process.kill(Number(pid));
+    }
+  });
+
+  it('a key the host does not accept, from a file or from ssh-agent: authentication failed, naming what was tried', async () => {
+    lab.trust();
+    const strangerDir = mkdtempSync(join(tmpdir(), 'squall-stranger-'));
+    const stranger = generateKey(join(strangerDir, 'id_ed25519'));
+    const socket = join(strangerDir, 'agent.sock');
+    const started = execFileSync('ssh-agent', ['-s', '-a', socket], { encoding: 'utf8' });
+    const pid = /SSH_AGENT_PID=(\d+)/.exec(started)![1]!;
+    try {
+      execFileSync('ssh-add', ['-q', stranger.privateKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+      const inventory = lab.inventory([{ host: good[0]! }], { identityFile: false });
+      const withStrangerKey = join(strangerDir, 'hosts.yaml');
+      writeFileSync(withStrangerKey, readFileSync(lab.inventory([{ host: good[0]! }]), 'utf8').replace(lab.userKey.privateKeyPath, stranger.privateKeyPath));
+      const viaFile = await runCli(['hosts', 'check', withStrangerKey], { env: { HOME: strangerDir, SSH_AUTH_SOCK: '' } });
+      expect(viaFile.code).toBe(1);
+      expect(viaFile.stdout).toContain(`authentication failed for user root (tried key ${stranger.privateKeyPath})`);
+      const viaAgent = await runCli(['hosts', 'check', inventory], { env: { HOME: strangerDir, SSH_AUTH_SOCK: socket } });
+      expect(viaAgent.code).toBe(1);
+      expect(viaAgent.stdout).toContain('authentication failed for user root (tried ssh-agent)');
+    } finally {
+      process.kill(Number(pid));
+      rmSync(strangerDir, { recursive: true, force: true });
     }
   });
 

@@ -50,6 +50,7 @@ const SHARED_FILES = new Map<string, number>([
   ['resend.test.ts', 13],
   ['secrets.test.ts', 14], // what is written and printed, not how fast
   ['ssh-hosts.test.ts', 83],
+  ['unreachable-controller.test.ts', 4],
   ['url-lists.test.ts', 42],
   ['urls-from-log.test.ts', 12],
   ['urls-spider.test.ts', 17],

@@ -19,7 +19,7 @@ export interface SshLab {
   /** writes known_hosts with the given hosts' keys (all by default) */
   trust(hosts?: LabHost[]): void;
   /** writes an inventory and returns its path */
-  inventory(entries: Array<{ host: LabHost; weight?: number; maxVUs?: number }>, options?: { identityFile?: boolean }): string;
+  inventory(entries: Array<{ host: LabHost; weight?: number; maxVUs?: number; /** another way in than its sshd's own port (a relay) */ port?: number }>, options?: { identityFile?: boolean }): string;
   stop(): Promise<void>;
 }
 
@@ -66,10 +66,10 @@ export async function startSshLab(specs: LabHostSpec[]): Promise<SshLab> {
         ...(options.identityFile === false ? [] : [`  identityFile: ${userKey.privateKeyPath}`]),
         `  knownHosts: ${knownHostsPath}`,
         'hosts:',
-        ...entries.map(({ host, weight, maxVUs }) =>
+        ...entries.map(({ host, weight, maxVUs, port }) =>
           [
             `  - host: ${host.sshd.address}`,
-            `    port: ${host.sshd.port}`,
+            `    port: ${port ?? host.sshd.port}`,
             `    workDir: ${host.workDir}`,
             ...(weight !== undefined ? [`    weight: ${weight}`] : []),
             ...(maxVUs !== undefined ? [`    maxVUs: ${maxVUs}`] : []),

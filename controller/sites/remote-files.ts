@@ -1,10 +1,12 @@
 // A host's run folder and content-addressed cache: files go to
 // <workDir>/cache/<sha256>-<name> (skipped when there; by SFTP, or the exec
 // channel) and are linked into <workDir>/runs/<run>-<agent>, which cleanup removes.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { agentNode, RUNTIME_NODE, shellFileOfSize, shellQuote } from '../../provisioning/probe.js';
 import { HostError } from '../ssh/connection.js';
-import { openTransfer } from '../ssh/transfer.js';
+import { openTransfer, placeIfWhole } from '../ssh/transfer.js';
 import type { ConnectedHost } from './probe-hosts.js';
 import type { SiteFile } from './site.js';
 
@@ -85,15 +87,39 @@ export async function ensureCached(
 }
 
 /**
+ * Files missing from a host's cache that together are at most this size go
+ * inside the agent's start command (base64, sha256-checked there) instead of
+ * over SFTP: an edited scenario then costs no SFTP session and no command of
+ * its own (two login shells and ~14 round trips to a far host). Its base64
+ * stays well under Linux's 128 kB for one argument, so the start still fits
+ * an exec of its own when the probe's shell is gone.
+ */
+export const INLINE_BYTES = 64 * 1024;
+
+/**
  * Creates the run folder and puts `files` in it, through the cache. When the
  * probe already found every file cached, nothing is sent and no command run:
- * the folder and its links come with the agent's start (`prelude`).
+ * the folder and its links come with the agent's start (`prelude`). With
+ * `inline`, so do missing files small enough (INLINE_BYTES).
  */
-export async function uploadRunFiles(connected: ConnectedHost, files: readonly SiteFile[], runDir: string): Promise<UploadSummary> {
+export async function uploadRunFiles(connected: ConnectedHost, files: readonly SiteFile[], runDir: string, options: { inline?: boolean } = {}): Promise<UploadSummary> {
   const mkdir = `mkdir -p ${shellQuote(runDir)}`;
   const link = (file: SiteFile, cached: string) => `${mkdir} && ln -sf ${shellQuote(cached)} ${shellQuote(posix.join(runDir, file.name))}`;
-  if (files.every((file) => connected.probe.cached.includes(cacheNameOf(file)))) {
-    return { runDir, uploaded: 0, skipped: files.length, bytes: 0, prelude: files.map((file) => link(file, cachePathOf(connected, file))).join(' && ') };
+  const links = () => files.map((file) => link(file, cachePathOf(connected, file)));
+  const missing = files.filter((file) => !connected.probe.cached.includes(cacheNameOf(file)));
+  if (missing.length === 0) return { runDir, uploaded: 0, skipped: files.length, bytes: 0, prelude: links().join(' && ') };
+  const missingBytes = missing.reduce((sum, file) => sum + file.size, 0);
+  if (options.inline && missingBytes <= INLINE_BYTES) {
+    const cacheDir = shellQuote(posix.join(absoluteWorkDir(connected), 'cache'));
+    const writes = missing.map((file) => inlineWrite(file, cachePathOf(connected, file)));
+    return { runDir, uploaded: missing.length, skipped: files.length - missing.length, bytes: missingBytes, prelude: [`mkdir -p ${cacheDir}`, ...writes, ...links()].join(' && ') };
   }
   return { runDir, ...(await ensureCached(connected, files, link)) };
+}
+
+/** A shell command that writes `file` at `cached` from the base64 it holds, whole or not at all. */
+function inlineWrite(file: SiteFile, cached: string): string {
+  const partial = shellQuote(`${cached}.partial-${randomBytes(6).toString('hex')}`);
+  const content = readFileSync(file.path).toString('base64');
+  return `printf '%s' '${content}' | base64 -d > ${partial} && ${placeIfWhole(partial, shellQuote(cached), file.hash)}`;
 }

@@ -66,9 +66,17 @@ async function uploadByExec(connection: SshConnection, file: LocalFileRef, remot
     await connection.run(`rm -f ${partial}`).catch(() => {});
     throw fail(receiver.stderr().trim() || sent || `cat exited with ${received.code}`);
   }
-  // Through stdin: the hash line then holds only the hash, whatever the file's name.
-  const hash = `h=$( (sha256sum < ${partial} || shasum -a 256 < ${partial}) 2>/dev/null | cut -d' ' -f1)`;
-  const placed = await connection.run(`${hash}; if [ "$h" = ${file.hash} ]; then mv -f ${partial} ${target}; else rm -f ${partial}; echo "sha256 on arrival is \${h:-unknown}, not ${file.hash}" >&2; exit 1; fi`);
+  const placed = await connection.run(`${placeIfWhole(partial, target, file.hash)} || exit 1`);
   if (placed.code !== 0) throw fail(placed.stderr.trim());
   return { remotePath, skipped: false, bytes: file.size };
+}
+
+/**
+ * A shell command that gives `partial` the name `target` when its sha256 is `hash`, and otherwise
+ * removes it, says so on stderr and fails. Both are shell words (quoted).
+ */
+export function placeIfWhole(partial: string, target: string, hash: string): string {
+  // Through stdin: the hash line then holds only the hash, whatever the file's name.
+  const sum = `h=$( (sha256sum < ${partial} || shasum -a 256 < ${partial}) 2>/dev/null | cut -d' ' -f1)`;
+  return `{ ${sum}; if [ "$h" = ${hash} ]; then mv -f ${partial} ${target}; else rm -f ${partial}; echo "sha256 on arrival is \${h:-unknown}, not ${hash}" >&2; false; fi; }`;
 }

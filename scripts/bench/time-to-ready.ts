@@ -3,11 +3,12 @@
 // run prepares the hosts, sending this machine's node), cold (empty host
 // cache) and warm (bundles already uploaded); with --heavy-shell, every host's
 // ~/.bashrc spends about 0.4 s of CPU (as root's here does running pyenv's init;
-// bash sources it for every command over SSH), and --warm leaves out bare hosts.
+// bash sources it for every command over SSH), and --warm leaves out bare hosts;
+// edited is warm but for the scenario (after an edit to it).
 // With --rtt <ms>, every host is reached through a relay that adds that round
 // trip (latency-proxy.ts): hosts as far away as another region's.
 // Run: npx tsx scripts/bench/time-to-ready.ts [1,5,10] [--heavy-shell] [--warm] [--rtt 100]
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoadTest } from '../../controller/run/run.js';
@@ -20,7 +21,8 @@ import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
 import type { SshLab } from '../../test/harness/ssh-lab.js';
 
 const counts = (process.argv.slice(2).find((arg) => /^[\d,]+$/.test(arg)) ?? '1,5,10').split(',').map(Number);
-const temperatures = process.argv.includes('--warm') ? ['cold', 'warm'] : ['bare', 'cold', 'warm'];
+// edited: warm but for the scenario, as after an edit to it (the agent bundle cached, the scenario not).
+const temperatures = process.argv.includes('--warm') ? ['cold', 'warm', 'edited'] : ['bare', 'cold', 'warm', 'edited'];
 /** About 0.4 s of bash's CPU, as pyenv init and pyenv virtualenv-init took in root's .bashrc on this machine. */
 const HEAVY_SHELL = 'i=0; while [ $i -lt 160000 ]; do i=$((i+1)); done\n';
 const shell = process.argv.includes('--heavy-shell') ? { shellStartup: HEAVY_SHELL } : {};
@@ -36,6 +38,7 @@ try {
     for (const host of [...lab.hosts, ...bareLab.hosts]) rmSync(host.workDir, { recursive: true, force: true });
     for (const temperature of temperatures) {
       const hosts = (temperature === 'bare' ? bareLab : lab).hosts.slice(0, count);
+      if (temperature === 'edited') for (const host of hosts) forgetScenarios(host.workDir);
       const inventory = (temperature === 'bare' ? bareLab : lab).inventory(hosts.map((host) => ({ host, ...relayed(host) })));
       const io = memoryIo();
       // The summary line says tenths of a second; between two builds the difference can be less.
@@ -80,6 +83,11 @@ async function relaysFor(hostsOf: SshLab): Promise<Array<{ address: string; prox
   writeFileSync(hostsOf.knownHostsPath, '');
   hostsOf.hosts.forEach((host, i) => appendFileSync(hostsOf.knownHostsPath, `[${host.sshd.address}]:${relaysOfLab[i]!.proxy.port} ${host.sshd.hostPublicKey}\n`));
   return relaysOfLab;
+}
+
+function forgetScenarios(workDir: string): void {
+  const cache = join(workDir, 'cache');
+  for (const name of readdirSync(cache)) if (name.endsWith('-scenario.mjs')) rmSync(join(cache, name));
 }
 
 function relayed(host: SshLab['hosts'][number]): { port?: number } {

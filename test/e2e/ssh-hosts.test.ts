@@ -175,6 +175,38 @@ describe('agents on hosts over SSH', () => {
     expect(loginShellsSoFar() - shellsBefore).toBe(2);
   }, 90_000);
 
+  it('an edited scenario travels inside the agent\'s start: no SFTP, no command of its own, whole in the cache', async () => {
+    lab.trust();
+    const edited = join(dir, 'edited.scenario.ts');
+    writeFileSync(edited, `${readFileSync(fixture('shop.scenario.ts'), 'utf8')}\n// edited ${Date.now()}\n`);
+    const cache = join(good[0]!.workDir, 'cache');
+    const cachedBefore = new Set(readdirSync(cache));
+    const shellsBefore = loginShellsSoFar();
+    const io = memoryIo();
+    const outcome = await runLoadTest(
+      {
+        scenario: edited,
+        flags: { vus: 1, duration: '2s' },
+        env: { TARGET: app.url },
+        window: '1s',
+        out: join(dir, 'edited'),
+        db: join(dir, 'edited.db'),
+        hosts: lab.inventory([{ host: good[0]! }]),
+      },
+      io,
+    );
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.report.steps.find((s) => s.name === 'home')!.count).toBeGreaterThan(0);
+    expect(io.stderr()).toMatch(/bundles uploaded in [\d.]+s \(1 files sent, 1 already there\)/);
+    // The probe's login shell writes the scenario and starts the agent; cleanup is the other.
+    expect(loginShellsSoFar() - shellsBefore).toBe(2);
+    const added = readdirSync(cache).filter((name) => !cachedBefore.has(name));
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatch(/^[0-9a-f]{64}-scenario\.mjs$/);
+    const sha256 = execFileSync('sha256sum', [join(cache, added[0]!)], { encoding: 'utf8' }).split(' ')[0];
+    expect(added[0]!.startsWith(`${sha256}-`)).toBe(true);
+  });
+
   describe('host keys', () => {
     const name = (host: LabHost) => `${host.sshd.address}:${host.sshd.port}`;
     const fingerprintOf = (host: LabHost) =>

@@ -72,11 +72,12 @@ export async function ensureCached(
   // Found once: a later upload to this host (prepare sends node, then the run its files) does not try SFTP again.
   connected.transfer ??= transfer.kind;
   try {
-    for (const file of missing) {
-      const sent = await transfer.upload(file, cacheDir, cacheNameOf(file), onBytes && ((bytes) => onBytes(file, bytes)));
-      summary.uploaded += sent.skipped ? 0 : 1;
-      summary.skipped += sent.skipped ? 1 : 0;
-      summary.bytes += sent.bytes;
+    // At once: each upload is a few round trips of its own (stat, open, close, rename), which a far host makes long.
+    const sent = await Promise.all(missing.map((file) => transfer.upload(file, cacheDir, cacheNameOf(file), onBytes && ((bytes) => onBytes(file, bytes)))));
+    for (const one of sent) {
+      summary.uploaded += one.skipped ? 0 : 1;
+      summary.skipped += one.skipped ? 1 : 0;
+      summary.bytes += one.bytes;
     }
   } finally {
     transfer.end();

@@ -14,11 +14,10 @@ import { join } from 'node:path';
 import { runLoadTest } from '../../controller/run/run.js';
 import { memoryIo } from '../../src/io.js';
 import { startDemoApp } from '../../controller/demo/server.js';
-import { startSshLab } from '../../test/harness/ssh-lab.js';
+import { startSshLab, type SshLab } from '../../test/harness/ssh-lab.js';
 import { fixture } from '../../test/harness/cli.js';
 import { argument } from './cli-args.js';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
-import type { SshLab } from '../../test/harness/ssh-lab.js';
 
 const counts = (process.argv.slice(2).find((arg) => /^[\d,]+$/.test(arg)) ?? '1,5,10').split(',').map(Number);
 // edited: warm but for the scenario, as after an edit to it (the agent bundle cached, the scenario not).

@@ -27,7 +27,7 @@ function hostWith(home: string, cached: string[]): ConnectedHost {
   return {
     host: { workDir: '.squall' },
     probe: { home, cached },
-    connection: { run: unused, exec: unused },
+    connection: { host: { name: 'a host' }, run: unused, exec: unused, sftp: unused },
     dial: unused,
   } as unknown as ConnectedHost;
 }
@@ -37,7 +37,7 @@ function runPrelude(prelude: string): { code: number | null; stderr: string } {
   return { code: ran.status, stderr: ran.stderr };
 }
 
-describe('uploadRunFiles with inline', () => {
+describe('uploadRunFiles into the agent\'s start', () => {
   it('puts a missing small file (any bytes) in the cache, whole, and links every file into the run folder; the connection is not used', async () => {
     const home = realpathSync(mkdtempSync(join(dir, 'home-')));
     const agent = siteFile('agent.mjs', 'the agent, already cached');
@@ -47,7 +47,7 @@ describe('uploadRunFiles with inline', () => {
     execFileSync('mkdir', ['-p', cache]);
     writeFileSync(join(cache, cacheNameOf(agent)), readFileSync(agent.path));
     const runDir = join(home, '.squall', 'runs', 'r1-a1');
-    const summary = await uploadRunFiles(hostWith(home, [cacheNameOf(agent)]), [agent, scenario], runDir, { inline: true });
+    const summary = await uploadRunFiles(hostWith(home, [cacheNameOf(agent)]), [agent, scenario], runDir, { intoStart: true });
     expect(summary).toMatchObject({ uploaded: 1, skipped: 1, bytes: scenario.size });
     expect(runPrelude(summary.prelude!)).toEqual({ code: 0, stderr: '' });
     expect(readFileSync(join(cache, cacheNameOf(scenario)))).toEqual(readFileSync(scenario.path));
@@ -59,7 +59,7 @@ describe('uploadRunFiles with inline', () => {
   it('a file whose bytes do not match its sha256 on arrival fails the start, says so, and leaves nothing in the cache', async () => {
     const home = realpathSync(mkdtempSync(join(dir, 'home-')));
     const scenario = siteFile('scenario.mjs', 'export default 1;\n', 'f'.repeat(64));
-    const summary = await uploadRunFiles(hostWith(home, []), [scenario], join(home, 'run'), { inline: true });
+    const summary = await uploadRunFiles(hostWith(home, []), [scenario], join(home, 'run'), { intoStart: true });
     const ran = runPrelude(summary.prelude!);
     expect(ran.code).not.toBe(0);
     expect(ran.stderr).toMatch(/^sha256 on arrival is [0-9a-f]{64}, not f{64}$/m);
@@ -67,11 +67,11 @@ describe('uploadRunFiles with inline', () => {
     expect(existsSync(join(home, 'run', 'scenario.mjs'))).toBe(false);
   });
 
-  it('files over the inline bound, or without inline, go by the connection', async () => {
+  it('files over the inline bound, or without intoStart, go by the connection', async () => {
     const home = realpathSync(mkdtempSync(join(dir, 'home-')));
     const big = siteFile('agent.mjs', Buffer.alloc(INLINE_BYTES + 1, 'x'));
     const small = siteFile('scenario.mjs', 'export default 1;\n');
-    await expect(uploadRunFiles(hostWith(home, []), [big, small], join(home, 'run'), { inline: true })).rejects.toThrow('the connection was used');
+    await expect(uploadRunFiles(hostWith(home, []), [big, small], join(home, 'run'), { intoStart: true })).rejects.toThrow('the connection was used');
     await expect(uploadRunFiles(hostWith(home, []), [small], join(home, 'run'))).rejects.toThrow('the connection was used');
   });
 });

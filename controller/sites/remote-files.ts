@@ -68,23 +68,35 @@ export async function ensureCached(
   const missing = [...look.stdout.matchAll(/^missing=(\d+)$/gm)].map((m) => files[Number(m[1])]!);
   const summary = { uploaded: 0, skipped: files.length - missing.length, bytes: 0 };
   if (missing.length === 0) return summary;
-  const transfer = await openTransfer(connection, connected.transfer);
+  const sent = await sendToCache(connected, missing, { makeDir: false, ...(onBytes ? { onBytes } : {}) });
+  const placed = await connection.run(missing.map((file) => then(file, cachePathOf(connected, file))).join(' && '));
+  if (placed.code !== 0) throw new HostError(host.name, 'upload', placed.stderr.trim());
+  return { uploaded: sent.uploaded, skipped: summary.skipped + sent.skipped, bytes: sent.bytes };
+}
+
+/** Sends `files` into the host's cache (made first with `makeDir`), by SFTP or the exec channel, all at once. */
+async function sendToCache(
+  connected: ConnectedHost,
+  files: readonly SiteFile[],
+  options: { makeDir: boolean; onBytes?: (file: SiteFile, sent: number) => void },
+): Promise<{ uploaded: number; skipped: number; bytes: number }> {
+  const cacheDir = posix.join(absoluteWorkDir(connected), 'cache');
+  const transfer = await openTransfer(connected.connection, connected.transfer);
   // Found once: a later upload to this host (prepare sends node, then the run its files) does not try SFTP again.
   connected.transfer ??= transfer.kind;
+  const { onBytes } = options;
   try {
+    if (options.makeDir) await transfer.makeDir(cacheDir);
     // At once: each upload is a few round trips of its own (stat, open, close, rename), which a far host makes long.
-    const sent = await Promise.all(missing.map((file) => transfer.upload(file, cacheDir, cacheNameOf(file), onBytes && ((bytes) => onBytes(file, bytes)))));
-    for (const one of sent) {
-      summary.uploaded += one.skipped ? 0 : 1;
-      summary.skipped += one.skipped ? 1 : 0;
-      summary.bytes += one.bytes;
-    }
+    const sent = await Promise.all(files.map((file) => transfer.upload(file, cacheDir, cacheNameOf(file), onBytes && ((bytes) => onBytes(file, bytes)))));
+    return {
+      uploaded: sent.filter((one) => !one.skipped).length,
+      skipped: sent.filter((one) => one.skipped).length,
+      bytes: sent.reduce((sum, one) => sum + one.bytes, 0),
+    };
   } finally {
     transfer.end();
   }
-  const placed = await connection.run(missing.map((file) => then(file, cachePathOf(connected, file))).join(' && '));
-  if (placed.code !== 0) throw new HostError(host.name, 'upload', placed.stderr.trim());
-  return summary;
 }
 
 /**
@@ -101,21 +113,26 @@ export const INLINE_BYTES = 64 * 1024;
  * Creates the run folder and puts `files` in it, through the cache. When the
  * probe already found every file cached, nothing is sent and no command run:
  * the folder and its links come with the agent's start (`prelude`). With
- * `inline`, so do missing files small enough (INLINE_BYTES).
+ * `intoStart` (the caller runs the prelude in the agent's start), missing files
+ * small enough (INLINE_BYTES) come with it too, and larger ones are sent without
+ * a command of their own before or after: the probe said which are missing,
+ * and the links wait for the start.
  */
-export async function uploadRunFiles(connected: ConnectedHost, files: readonly SiteFile[], runDir: string, options: { inline?: boolean } = {}): Promise<UploadSummary> {
+export async function uploadRunFiles(connected: ConnectedHost, files: readonly SiteFile[], runDir: string, options: { intoStart?: boolean } = {}): Promise<UploadSummary> {
   const mkdir = `mkdir -p ${shellQuote(runDir)}`;
   const link = (file: SiteFile, cached: string) => `${mkdir} && ln -sf ${shellQuote(cached)} ${shellQuote(posix.join(runDir, file.name))}`;
   const links = () => files.map((file) => link(file, cachePathOf(connected, file)));
   const missing = files.filter((file) => !connected.probe.cached.includes(cacheNameOf(file)));
   if (missing.length === 0) return { runDir, uploaded: 0, skipped: files.length, bytes: 0, prelude: links().join(' && ') };
+  if (!options.intoStart) return { runDir, ...(await ensureCached(connected, files, link)) };
   const missingBytes = missing.reduce((sum, file) => sum + file.size, 0);
-  if (options.inline && missingBytes <= INLINE_BYTES) {
+  if (missingBytes <= INLINE_BYTES) {
     const cacheDir = shellQuote(posix.join(absoluteWorkDir(connected), 'cache'));
     const writes = missing.map((file) => inlineWrite(file, cachePathOf(connected, file)));
     return { runDir, uploaded: missing.length, skipped: files.length - missing.length, bytes: missingBytes, prelude: [`mkdir -p ${cacheDir}`, ...writes, ...links()].join(' && ') };
   }
-  return { runDir, ...(await ensureCached(connected, files, link)) };
+  const sent = await sendToCache(connected, missing, { makeDir: true });
+  return { runDir, uploaded: sent.uploaded, skipped: files.length - missing.length + sent.skipped, bytes: sent.bytes, prelude: links().join(' && ') };
 }
 
 /** A shell command that writes `file` at `cached` from the base64 it holds, whole or not at all. */

@@ -87,7 +87,7 @@ export async function prepareRemoteSites(request: RemoteRequest, io: Io): Promis
   let summaries;
   try {
     summaries = await mapBounded(usable, UPLOAD_CONCURRENCY, (connected) =>
-      uploadRunFiles(connected, request.files, runDirOf(connected, request.runId, connected.host.name), { inline: true }),
+      uploadRunFiles(connected, request.files, runDirOf(connected, request.runId, connected.host.name), { intoStart: true }),
     );
   } catch (error) {
     closeAll(usable);

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { shellQuote } from '../../provisioning/probe.js';
+import type { SFTPWrapper } from 'ssh2';
 import { HostError, type SshConnection } from './connection.js';
 import { uploadByHash, type UploadResult } from './upload.js';
 
@@ -21,6 +22,8 @@ export interface Transfer {
   readonly kind: TransferKind;
   /** Puts the file at `cacheDir/fileName` unless a file of its size is there already; `onBytes` hears the bytes sent so far. */
   upload(file: LocalFileRef, cacheDir: string, fileName: string, onBytes?: (sent: number) => void): Promise<UploadResult>;
+  /** Makes the folder (an absolute path) and its parents where missing, as `mkdir -p` does. */
+  makeDir(path: string): Promise<void>;
   end(): void;
 }
 
@@ -39,9 +42,35 @@ export async function openTransfer(connection: SshConnection, kind?: TransferKin
       if (kind === 'sftp') throw error;
       return undefined;
     });
-    if (sftp) return { kind: 'sftp', upload: (file, cacheDir, fileName, onBytes) => uploadByHash(hostName, sftp, file.path, file.size, cacheDir, fileName, onBytes), end: () => sftp.end() };
+    if (sftp) {
+      return {
+        kind: 'sftp',
+        upload: (file, cacheDir, fileName, onBytes) => uploadByHash(hostName, sftp, file.path, file.size, cacheDir, fileName, onBytes),
+        makeDir: (path) => makeDirBySftp(hostName, sftp, path),
+        end: () => sftp.end(),
+      };
+    }
   }
-  return { kind: 'exec', upload: (file, cacheDir, fileName, onBytes) => uploadByExec(connection, file, `${cacheDir}/${fileName}`, onBytes), end: () => {} };
+  return {
+    kind: 'exec',
+    upload: (file, cacheDir, fileName, onBytes) => uploadByExec(connection, file, `${cacheDir}/${fileName}`, onBytes),
+    makeDir: async (path) => {
+      const made = await connection.run(`mkdir -p ${shellQuote(path)}`);
+      if (made.code !== 0) throw new HostError(hostName, 'upload', `cannot make ${path}: ${made.stderr.trim()}`);
+    },
+    end: () => {},
+  };
+}
+
+/**
+ * Every level at once, errors ignored (SFTP says only "failure" for a folder that exists), then
+ * one look at the last: the server answers in order, so that is one round trip in all.
+ */
+async function makeDirBySftp(hostName: string, sftp: SFTPWrapper, path: string): Promise<void> {
+  const levels = path.split('/').filter(Boolean).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`);
+  for (const level of levels) sftp.mkdir(level, () => {});
+  const isDir = await new Promise<boolean>((resolve) => sftp.stat(path, (error, stats) => resolve(!error && stats.isDirectory())));
+  if (!isDir) throw new HostError(hostName, 'upload', `cannot make ${path} over SFTP`);
 }
 
 /** Streams the file into `cat` on the host, checks its sha256 there, then gives it its name. */

@@ -79,6 +79,10 @@ describe('agents on hosts over SSH', () => {
     it('completes, with every host done', () => {
       expect(io.stderr()).not.toMatch(/cleanup:|internal error/);
       expect(outcome.exitCode).toBe(0);
+      // Cold hosts: the probe's login shell also starts the agent (its files' links with it), cleanup is the
+      // other; the files go by SFTP (sshd's internal one here: no shell) with no command before or after.
+      expect(io.stderr()).toMatch(/bundles uploaded in [\d.]+s \(6 files sent, 0 already there\)/);
+      expect(loginShellsSoFar()).toBe(2);
       expect(outcome.report.agents.map((a) => [a.host, a.status])).toEqual(good.map((h) => [`${h.sshd.address}:${h.sshd.port}`, 'done']));
     });
 

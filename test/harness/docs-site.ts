@@ -1,8 +1,8 @@
 // A documentation site shaped like generated docs: a frameset index (its
 // pages reached only through its frames), an iframe, a link a script adds
-// after load, a path that redirects into one robots.txt disallows, and a
-// disallowed link. It counts what it served, so a test can say the spider
-// never loaded what it may not.
+// after load (late: the page then holds its main thread), a path that
+// redirects into one robots.txt disallows, and a disallowed link. It counts
+// what it served, so a test can say the spider never loaded what it may not.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -19,7 +19,12 @@ const PAGES: Record<string, string> = {
   '/nav.html': page('nav', '<a href="classes/A.html" target="main">A</a> <a href="classes/B.html" target="main">B</a> <a href="/Types">types</a> <a href="/private/notes.html">notes</a>'),
   '/overview.html': page('overview', '<p>Overview</p><a href="guide.html">guide</a><iframe src="embedded.html"></iframe>'),
   '/embedded.html': page('embedded', '<a href="deep.html">deep</a>'),
-  '/guide.html': page('guide', '<p id="more"></p><script>setTimeout(() => { const a = document.createElement("a"); a.href = "scripted.html"; a.textContent = "more"; document.getElementById("more").append(a); }, 50);</script>'),
+  // Its link comes from a timer, and then the page holds its main thread for 400 ms (as a heavy
+  // hydration does): the timer runs late, after the network has long been quiet.
+  '/guide.html': page(
+    'guide',
+    '<p id="more"></p><script>setTimeout(() => { const a = document.createElement("a"); a.href = "scripted.html"; a.textContent = "more"; document.getElementById("more").append(a); }, 50); setTimeout(() => { const until = Date.now() + 400; while (Date.now() < until); }, 10);</script>',
+  ),
   '/deep.html': page('deep', '<a href="classes/A.html">A</a>'),
   '/scripted.html': page('scripted', 'found through a script'),
   '/classes/A.html': page('A', '<a href="../overview.html">overview</a>'),

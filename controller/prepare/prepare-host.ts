@@ -14,7 +14,7 @@ import { FETCH_BROWSER_BUNDLE } from '../paths.js';
 import { formatBytes } from '../format.js';
 import type { SshConnection } from '../ssh/connection.js';
 import { probeOver, type ConnectedHost } from '../sites/probe-hosts.js';
-import { absoluteWorkDir, cachePathOf, ensureCached, nodeCommandOf } from '../sites/remote-files.js';
+import { absoluteWorkDir, cacheDirOf, cachePathOf, ensureCached, nodeCommandOf } from '../sites/remote-files.js';
 import type { SiteFile } from '../sites/site.js';
 
 export { DEFAULT_NODE_MIRROR } from './mirrors.js';
@@ -140,7 +140,7 @@ async function installNode(
 
 /** Fetches the official build on the host, checks it against the mirror's SHASUMS256.txt, unpacks it into the cache and links it. */
 function downloadScript(connected: ConnectedHost, step: Extract<NodeStep, { kind: 'download' }>, link: (target: string) => string): string {
-  const cache = posix.join(absoluteWorkDir(connected), 'cache');
+  const cache = cacheDirOf(connected);
   const unpacked = posix.join(cache, step.folder);
   const fetch = connected.probe.fetcher === 'curl' ? 'curl -fsSL --connect-timeout 10 --max-time 600 -o' : 'wget -q -T 10 -O';
   const q = shellQuote;

@@ -1,7 +1,7 @@
 // The run files' start prelude, run by a real sh on this machine as a host's shell would run it.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,8 +15,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function siteFile(name: string, content: Buffer | string, hash?: string): SiteFile {
   const path = join(dir, `local-${name}`);
   writeFileSync(path, content);
-  const size = readFileSync(path).length;
-  return { name, path, size, hash: hash ?? createHash('sha256').update(readFileSync(path)).digest('hex') };
+  const bytes = readFileSync(path);
+  return { name, path, size: bytes.length, hash: hash ?? createHash('sha256').update(bytes).digest('hex') };
 }
 
 /** A host whose probe found `cached` in its cache; its connection must not be used. */
@@ -44,7 +44,7 @@ describe('uploadRunFiles into the agent\'s start', () => {
     // Every byte value, and a quote: the base64 in the command carries them all.
     const scenario = siteFile('scenario.mjs', Buffer.concat([Buffer.from("it's "), Buffer.from(Array.from({ length: 256 }, (_, i) => i))]));
     const cache = join(home, '.squall', 'cache');
-    execFileSync('mkdir', ['-p', cache]);
+    mkdirSync(cache, { recursive: true });
     writeFileSync(join(cache, cacheNameOf(agent)), readFileSync(agent.path));
     const runDir = join(home, '.squall', 'runs', 'r1-a1');
     const summary = await uploadRunFiles(hostWith(home, [cacheNameOf(agent)]), [agent, scenario], runDir, { intoStart: true });

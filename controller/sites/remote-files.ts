@@ -37,9 +37,14 @@ export function cacheNameOf(file: Pick<SiteFile, 'hash' | 'name'>): string {
   return `${file.hash}-${file.name}`;
 }
 
+/** The host's content-addressed cache folder. */
+export function cacheDirOf(connected: ConnectedHost): string {
+  return posix.join(absoluteWorkDir(connected), 'cache');
+}
+
 /** Where a file lives in the host's content-addressed cache. */
 export function cachePathOf(connected: ConnectedHost, file: Pick<SiteFile, 'hash' | 'name'>): string {
-  return posix.join(absoluteWorkDir(connected), 'cache', cacheNameOf(file));
+  return posix.join(cacheDirOf(connected), cacheNameOf(file));
 }
 
 /**
@@ -54,7 +59,7 @@ export async function ensureCached(
   onBytes?: (file: SiteFile, sent: number) => void,
 ): Promise<{ uploaded: number; skipped: number; bytes: number }> {
   const { connection, host } = connected;
-  const cacheDir = posix.join(absoluteWorkDir(connected), 'cache');
+  const cacheDir = cacheDirOf(connected);
   const look = await connection.run(
     [
       `mkdir -p ${shellQuote(cacheDir)} || exit 1`,
@@ -80,7 +85,7 @@ async function sendToCache(
   files: readonly SiteFile[],
   options: { makeDir: boolean; onBytes?: (file: SiteFile, sent: number) => void },
 ): Promise<{ uploaded: number; skipped: number; bytes: number }> {
-  const cacheDir = posix.join(absoluteWorkDir(connected), 'cache');
+  const cacheDir = cacheDirOf(connected);
   const transfer = await openTransfer(connected.connection, connected.transfer);
   // Found once: a later upload to this host (prepare sends node, then the run its files) does not try SFTP again.
   connected.transfer ??= transfer.kind;
@@ -127,7 +132,7 @@ export async function uploadRunFiles(connected: ConnectedHost, files: readonly S
   if (!options.intoStart) return { runDir, ...(await ensureCached(connected, files, link)) };
   const missingBytes = missing.reduce((sum, file) => sum + file.size, 0);
   if (missingBytes <= INLINE_BYTES) {
-    const cacheDir = shellQuote(posix.join(absoluteWorkDir(connected), 'cache'));
+    const cacheDir = shellQuote(cacheDirOf(connected));
     const writes = missing.map((file) => inlineWrite(file, cachePathOf(connected, file)));
     return { runDir, uploaded: missing.length, skipped: files.length - missing.length, bytes: missingBytes, prelude: [`mkdir -p ${cacheDir}`, ...writes, ...links()].join(' && ') };
   }

@@ -8,7 +8,7 @@
 // With --rtt <ms>, every host is reached through a relay that adds that round
 // trip (latency-proxy.ts): hosts as far away as another region's.
 // Run: npx tsx scripts/bench/time-to-ready.ts [1,5,10] [--heavy-shell] [--warm] [--rtt 100]
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoadTest } from '../../controller/run/run.js';
@@ -79,8 +79,7 @@ async function relaysFor(hostsOf: SshLab): Promise<Array<{ address: string; prox
   const relaysOfLab = await Promise.all(
     hostsOf.hosts.map(async (host) => ({ address: host.sshd.address, proxy: await startLatencyProxy(host.sshd.address, host.sshd.port, roundTripMs) })),
   );
-  writeFileSync(hostsOf.knownHostsPath, '');
-  hostsOf.hosts.forEach((host, i) => appendFileSync(hostsOf.knownHostsPath, `[${host.sshd.address}]:${relaysOfLab[i]!.proxy.port} ${host.sshd.hostPublicKey}\n`));
+  writeFileSync(hostsOf.knownHostsPath, hostsOf.hosts.map((host, i) => `[${host.sshd.address}]:${relaysOfLab[i]!.proxy.port} ${host.sshd.hostPublicKey}\n`).join(''));
   return relaysOfLab;
 }
 

@@ -127,13 +127,25 @@ async function crawlWith(page: Page, turns: CrawlTurns, frontier: CrawlFrontier,
   }
 }
 
-/** Loads the page and waits until its network is quiet (links that scripts add come by then); its status. */
+/** Loads the page and waits until its network is quiet and its main thread idle (links that scripts add come by then); its status. */
 async function visit(page: Page, url: string): Promise<number> {
   const response = await page.goto(url, { waitUntil: 'load', timeout: PAGE_TIMEOUT_MS });
   await page.waitForNetworkIdle({ idleTime: QUIET_MS, timeout: QUIET_AT_MOST_MS }).catch(() => {});
   // Quiet here is not quiet there: a renderer that a busy machine holds back may not yet have run a
-  // timer due long ago. A timer of the page's own, set now, runs only after every timer due before it.
-  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0))).catch(() => {});
+  // timer its scripts set. So the page waits too: by its own clock until QUIET_MS after its load (its
+  // timers due by then are due), then until its main thread is idle (they have run), or for a page
+  // never idle, QUIET_AT_MOST_MS.
+  await page
+    .evaluate(
+      (quietMs, atMostMs) => {
+        const loaded = (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.loadEventEnd ?? 0;
+        const due = Math.max(0, loaded + quietMs - performance.now());
+        return new Promise((resolve) => setTimeout(() => requestIdleCallback(resolve, { timeout: atMostMs }), due));
+      },
+      QUIET_MS,
+      QUIET_AT_MOST_MS,
+    )
+    .catch(() => {});
   return response?.status() ?? 0;
 }
 
